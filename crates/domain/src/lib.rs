@@ -1,0 +1,32 @@
+//! Pure domain model of fangpin (防返贫动态监测和帮扶系统).
+//!
+//! No I/O, no clock, no database: identifiers ([`IdNumber`], [`AreaCode`]),
+//! money ([`Money`]), code lists as data ([`codes`]), the household and member
+//! field set ([`household`]), the per-capita income algorithm ([`income`]) and
+//! versioned policy parameters with area inheritance ([`policy`]).
+//!
+//! User-facing error messages are in Chinese and name the problem precisely.
+
+pub mod area;
+pub mod codes;
+pub mod household;
+pub mod id_number;
+pub mod income;
+pub mod money;
+pub mod policy;
+
+pub use area::{AreaCode, AreaCodeError, AreaLevel, VillageGroup};
+pub use codes::{CodeItem, CodeList, find_list, seed_code_lists};
+pub use household::{
+    Household, HouseholdError, Hundredths, LivingConditions, Person, PersonError, PersonInsurance,
+    YearMonth, YearMonthError,
+};
+pub use id_number::{IdNumber, IdNumberError, Sex, check_digit};
+pub use income::{
+    IncomeBreakdown, IncomeError, IncomeLine, IncomeRecord, IncomeRules, IncomeStanding, compare,
+    compute,
+};
+pub use money::{Money, MoneyError};
+pub use policy::{
+    Confidence, ParamDef, ParamValue, PolicyError, PolicySet, Resolved, key_label, seed_params,
+};

@@ -1,0 +1,501 @@
+//! Versioned policy parameters per area and year, with inheritance.
+//!
+//! Every number in the policy is a per-jurisdiction, per-year parameter
+//! (policy.md, design rule). A [`ParamDef`] gives a value for one key, one scope
+//! (an area, or `None` for the whole country) and one year. Resolution for an
+//! area walks up the area tree — the area itself, then its ancestors up to the
+//! province, then the national value — and takes the nearest definition **for
+//! that exact year**. There is no silent fallback to another year: a year that
+//! is not configured anywhere in the chain is an error.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::area::{AreaCode, AreaLevel};
+use crate::income::IncomeRules;
+use crate::money::Money;
+
+/// How well a parameter value is sourced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// 已证实: confirmed in a primary or reliable source.
+    Confirmed,
+    /// 地方规定: a local rule, confirmed for that place.
+    Local,
+    /// 未证实: unconfirmed; verify before relying on it.
+    Unconfirmed,
+}
+
+impl Confidence {
+    /// Chinese label: 已证实/地方规定/未证实.
+    pub fn label(self) -> &'static str {
+        match self {
+            Confidence::Confirmed => "已证实",
+            Confidence::Local => "地方规定",
+            Confidence::Unconfirmed => "未证实",
+        }
+    }
+}
+
+/// A parameter value. Serialized as `{"type": "money", "value": 830000}` etc.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "value", rename_all = "lowercase")]
+pub enum ParamValue {
+    /// An amount (in 分 when serialized).
+    Money(Money),
+    /// A switch.
+    Bool(bool),
+    /// An integer (counts, days, months…).
+    Int(i64),
+    /// Free text.
+    Text(String),
+}
+
+impl ParamValue {
+    /// Chinese name of the value type.
+    pub fn type_label(&self) -> &'static str {
+        match self {
+            ParamValue::Money(_) => "金额",
+            ParamValue::Bool(_) => "是/否",
+            ParamValue::Int(_) => "整数",
+            ParamValue::Text(_) => "文本",
+        }
+    }
+}
+
+impl fmt::Display for ParamValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ParamValue::Money(m) => f.write_str(&m.format_yuan()),
+            ParamValue::Bool(b) => f.write_str(if *b { "是" } else { "否" }),
+            ParamValue::Int(i) => write!(f, "{i}"),
+            ParamValue::Text(t) => f.write_str(t),
+        }
+    }
+}
+
+/// One parameter value for a key, scope and year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParamDef {
+    /// Parameter key, see [`keys`].
+    pub key: String,
+    /// Area the value applies to (with its subtree); `None` = 全国.
+    pub scope: Option<AreaCode>,
+    /// Year the value applies to.
+    pub year: i32,
+    /// The value.
+    pub value: ParamValue,
+    /// How well it is sourced.
+    pub confidence: Confidence,
+    /// Source and remarks.
+    pub note: String,
+}
+
+/// Known parameter keys.
+pub mod keys {
+    /// 监测范围 (per-capita net income line, 元/人/年), a money value.
+    pub const MONITORING_LINE: &str = "monitoring_line";
+    /// Whether 产业奖励 and 就业奖励 count as income, a bool.
+    pub const INCOME_COUNT_AWARDS: &str = "income_count_awards";
+    /// Whether 大额刚性支出 is deducted before the threshold test, a bool.
+    pub const INCOME_DEDUCT_RIGID: &str = "income_deduct_rigid_expense";
+}
+
+/// Chinese name of a parameter key; unknown keys are returned unchanged.
+pub fn key_label(key: &str) -> &str {
+    match key {
+        keys::MONITORING_LINE => "监测范围",
+        keys::INCOME_COUNT_AWARDS => "产业奖励和就业奖励计入收入",
+        keys::INCOME_DEDUCT_RIGID => "扣减大额刚性支出",
+        other => other,
+    }
+}
+
+/// A parameter could not be resolved.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum PolicyError {
+    /// No definition for the year anywhere from the area up to the country.
+    #[error("未配置参数“{}”：地区{area}，年度{year}（本地区、上级地区和全国均无该年度的值）", key_label(.key))]
+    Missing {
+        /// Parameter key.
+        key: String,
+        /// Area asked about.
+        area: AreaCode,
+        /// Year asked about.
+        year: i32,
+    },
+    /// The definition found has the wrong value type.
+    #[error("参数“{}”的类型应为{expected}，实际为{found}", key_label(.key))]
+    WrongType {
+        /// Parameter key.
+        key: String,
+        /// Expected type label.
+        expected: &'static str,
+        /// Found type label.
+        found: &'static str,
+    },
+}
+
+/// A resolved parameter and where it came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Resolved<'a> {
+    /// The winning definition.
+    pub def: &'a ParamDef,
+    /// Level of the scope it was defined at; `None` = national.
+    pub level: Option<AreaLevel>,
+    /// Whether it was inherited from above the area asked about.
+    pub inherited: bool,
+}
+
+impl Resolved<'_> {
+    /// Human description of the origin, e.g. `本级（县）`, `继承自省级（530000000000）`, `全国`.
+    pub fn describe(&self) -> String {
+        match (self.def.scope, self.level) {
+            (Some(scope), Some(level)) if self.inherited => {
+                format!("继承自{}级（{}）", level.label(), scope)
+            }
+            (_, Some(level)) => format!("本级（{}）", level.label()),
+            _ => "全国".to_string(),
+        }
+    }
+}
+
+/// A set of parameter definitions that can be resolved by key, area and year.
+#[derive(Debug, Clone, Default)]
+pub struct PolicySet {
+    defs: BTreeMap<(String, Option<AreaCode>, i32), ParamDef>,
+}
+
+impl PolicySet {
+    /// Build a set. A later definition with the same key, scope and year replaces an
+    /// earlier one, so local overrides can be appended to [`seed_params`].
+    pub fn new(defs: Vec<ParamDef>) -> PolicySet {
+        let defs = defs
+            .into_iter()
+            .map(|d| ((d.key.clone(), d.scope, d.year), d))
+            .collect();
+        PolicySet { defs }
+    }
+
+    /// All definitions, ordered by key, scope (national first) and year.
+    pub fn defs(&self) -> impl Iterator<Item = &ParamDef> {
+        self.defs.values()
+    }
+
+    /// The definition of `key` at exactly `scope` and `year`, without inheritance.
+    pub fn get(&self, key: &str, scope: Option<AreaCode>, year: i32) -> Option<&ParamDef> {
+        self.defs.get(&(key.to_string(), scope, year))
+    }
+
+    /// Resolve `key` for `area` and `year`: the area itself, then its ancestors
+    /// (nearest first), then the national value, for that exact year.
+    pub fn resolve(
+        &self,
+        key: &str,
+        area: &AreaCode,
+        year: i32,
+    ) -> Result<Resolved<'_>, PolicyError> {
+        let chain = std::iter::once(*area).chain(area.ancestors());
+        for (i, scope) in chain.enumerate() {
+            if let Some(def) = self.get(key, Some(scope), year) {
+                return Ok(Resolved {
+                    def,
+                    level: Some(scope.level()),
+                    inherited: i > 0,
+                });
+            }
+        }
+        if let Some(def) = self.get(key, None, year) {
+            return Ok(Resolved {
+                def,
+                level: None,
+                inherited: true,
+            });
+        }
+        Err(PolicyError::Missing {
+            key: key.to_string(),
+            area: *area,
+            year,
+        })
+    }
+
+    /// The 监测范围 for an area and year, with the definition it came from.
+    pub fn monitoring_line(
+        &self,
+        area: &AreaCode,
+        year: i32,
+    ) -> Result<(Money, &ParamDef), PolicyError> {
+        let r = self.resolve(keys::MONITORING_LINE, area, year)?;
+        match &r.def.value {
+            ParamValue::Money(m) => Ok((*m, r.def)),
+            other => Err(wrong_type(keys::MONITORING_LINE, "金额", other)),
+        }
+    }
+
+    /// A bool parameter.
+    pub fn bool_param(&self, key: &str, area: &AreaCode, year: i32) -> Result<bool, PolicyError> {
+        let r = self.resolve(key, area, year)?;
+        match &r.def.value {
+            ParamValue::Bool(b) => Ok(*b),
+            other => Err(wrong_type(key, "是/否", other)),
+        }
+    }
+
+    /// The income-formula switches for an area and year.
+    pub fn income_rules(&self, area: &AreaCode, year: i32) -> Result<IncomeRules, PolicyError> {
+        Ok(IncomeRules {
+            count_awards: self.bool_param(keys::INCOME_COUNT_AWARDS, area, year)?,
+            deduct_rigid_expense: self.bool_param(keys::INCOME_DEDUCT_RIGID, area, year)?,
+        })
+    }
+}
+
+fn wrong_type(key: &str, expected: &'static str, found: &ParamValue) -> PolicyError {
+    PolicyError::WrongType {
+        key: key.to_string(),
+        expected,
+        found: found.type_label(),
+    }
+}
+
+fn def(
+    key: &str,
+    scope: Option<&str>,
+    year: i32,
+    value: ParamValue,
+    confidence: Confidence,
+    note: &str,
+) -> ParamDef {
+    ParamDef {
+        key: key.to_string(),
+        scope: scope.map(|s| AreaCode::parse(s).expect("seed area code is valid")),
+        year,
+        value,
+        confidence,
+        note: note.to_string(),
+    }
+}
+
+/// Seed parameters from policy.md §1.5 and §2.1.
+pub fn seed_params() -> Vec<ParamDef> {
+    use Confidence::*;
+    let line = |scope: Option<&str>, year, yuan, confidence, note: &str| {
+        def(
+            keys::MONITORING_LINE,
+            scope,
+            year,
+            ParamValue::Money(Money::from_yuan(yuan)),
+            confidence,
+            note,
+        )
+    };
+    let mut out = vec![
+        line(
+            None,
+            2020,
+            6_000,
+            Confirmed,
+            "约为国家扶贫标准1.5倍（2020年扶贫标准约4,000元）；见2020年《关于建立防止返贫监测和帮扶机制的指导意见》",
+        ),
+        line(None, 2021, 6_000, Unconfirmed, "广泛报道，未找到原始文件"),
+        line(None, 2022, 6_300, Unconfirmed, "广泛报道，未找到原始文件"),
+        line(None, 2023, 6_900, Unconfirmed, "广泛报道，未找到原始文件"),
+        line(None, 2024, 7_200, Unconfirmed, "广泛报道，未找到原始文件"),
+        line(
+            Some("53"),
+            2023,
+            8_050,
+            Local,
+            "云南省标准（元谋县执行省标准）",
+        ),
+        line(Some("53"), 2024, 8_700, Local, "云南省标准"),
+        line(
+            Some("53"),
+            2025,
+            8_700,
+            Local,
+            "云南省标准，云农办通〔2025〕1号",
+        ),
+        line(
+            Some("500230"),
+            2024,
+            8_300,
+            Local,
+            "重庆市丰都县，丰都县2024年工作要点；未在其他来源证实",
+        ),
+    ];
+    for year in 2020..=2026 {
+        out.push(def(
+            keys::INCOME_COUNT_AWARDS,
+            None,
+            year,
+            ParamValue::Bool(true),
+            Unconfirmed,
+            "全国默认计入产业奖励和就业奖励；各省规定不一，应按省配置",
+        ));
+        out.push(def(
+            keys::INCOME_DEDUCT_RIGID,
+            None,
+            year,
+            ParamValue::Bool(false),
+            Unconfirmed,
+            "标准算法不扣减大额刚性支出；部分省份（如贵州示例）扣减后再比对，应按省配置",
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(s: &str) -> AreaCode {
+        AreaCode::parse(s).unwrap()
+    }
+
+    fn seeded() -> PolicySet {
+        PolicySet::new(seed_params())
+    }
+
+    #[test]
+    fn fengdu_county_override() {
+        let set = seeded();
+        let village = code("500230101201");
+        let (line, def) = set.monitoring_line(&village, 2024).unwrap();
+        assert_eq!(line, Money::from_yuan(8_300));
+        assert_eq!(def.scope, Some(code("500230")));
+        assert_eq!(def.confidence, Confidence::Local);
+        let r = set.resolve(keys::MONITORING_LINE, &village, 2024).unwrap();
+        assert_eq!(r.level, Some(AreaLevel::County));
+        assert!(r.inherited);
+        assert_eq!(r.describe(), "继承自县级（500230000000）");
+        let r = set
+            .resolve(keys::MONITORING_LINE, &code("500230"), 2024)
+            .unwrap();
+        assert!(!r.inherited);
+        assert_eq!(r.describe(), "本级（县）");
+    }
+
+    #[test]
+    fn other_chongqing_county_uses_national() {
+        let set = seeded();
+        let (line, def) = set.monitoring_line(&code("500231"), 2024).unwrap();
+        assert_eq!(line, Money::from_yuan(7_200));
+        assert_eq!(def.scope, None);
+        let r = set
+            .resolve(keys::MONITORING_LINE, &code("500231"), 2024)
+            .unwrap();
+        assert_eq!(r.describe(), "全国");
+        // 丰都 2023 has no county value: national.
+        let (line, _) = set.monitoring_line(&code("500230"), 2023).unwrap();
+        assert_eq!(line, Money::from_yuan(6_900));
+    }
+
+    #[test]
+    fn yunnan_village_inherits_province() {
+        let set = seeded();
+        let village = code("532328100201");
+        let (line, def) = set.monitoring_line(&village, 2023).unwrap();
+        assert_eq!(line, Money::from_yuan(8_050));
+        assert_eq!(def.scope, Some(code("53")));
+        let (line, _) = set.monitoring_line(&village, 2025).unwrap();
+        assert_eq!(line, Money::from_yuan(8_700));
+    }
+
+    #[test]
+    fn missing_year_is_an_error() {
+        let set = seeded();
+        let e = set.monitoring_line(&code("500230"), 2019).unwrap_err();
+        assert_eq!(
+            e,
+            PolicyError::Missing {
+                key: keys::MONITORING_LINE.into(),
+                area: code("500230"),
+                year: 2019,
+            }
+        );
+        assert_eq!(
+            e.to_string(),
+            "未配置参数“监测范围”：地区500230000000，年度2019（本地区、上级地区和全国均无该年度的值）"
+        );
+        // No national 2025 line: a non-Yunnan area has none, and 2024 is not used instead.
+        assert!(set.monitoring_line(&code("500230"), 2025).is_err());
+    }
+
+    #[test]
+    fn county_beats_province_same_year() {
+        let mut defs = seed_params();
+        defs.push(def(
+            keys::MONITORING_LINE,
+            Some("532328"),
+            2024,
+            ParamValue::Money(Money::from_yuan(9_000)),
+            Confidence::Local,
+            "测试用县级标准",
+        ));
+        let set = PolicySet::new(defs);
+        let (line, _) = set.monitoring_line(&code("532328100201"), 2024).unwrap();
+        assert_eq!(line, Money::from_yuan(9_000));
+        let (line, _) = set.monitoring_line(&code("532301"), 2024).unwrap();
+        assert_eq!(line, Money::from_yuan(8_700));
+    }
+
+    #[test]
+    fn later_definitions_replace_earlier() {
+        let mut defs = seed_params();
+        defs.push(def(
+            keys::MONITORING_LINE,
+            None,
+            2024,
+            ParamValue::Money(Money::from_yuan(7_300)),
+            Confidence::Confirmed,
+            "更正",
+        ));
+        let set = PolicySet::new(defs);
+        let (line, def) = set.monitoring_line(&code("500231"), 2024).unwrap();
+        assert_eq!(line, Money::from_yuan(7_300));
+        assert_eq!(def.note, "更正");
+    }
+
+    #[test]
+    fn income_rules_resolve_every_seed_year() {
+        let set = seeded();
+        for year in 2020..=2026 {
+            let rules = set.income_rules(&code("500230101201"), year).unwrap();
+            assert_eq!(
+                rules,
+                IncomeRules {
+                    count_awards: true,
+                    deduct_rigid_expense: false,
+                }
+            );
+        }
+        assert!(set.income_rules(&code("50"), 2027).is_err());
+        let e = set
+            .bool_param(keys::MONITORING_LINE, &code("50"), 2024)
+            .unwrap_err();
+        assert_eq!(e.to_string(), "参数“监测范围”的类型应为是/否，实际为金额");
+    }
+
+    #[test]
+    fn labels_and_serde() {
+        assert_eq!(key_label(keys::MONITORING_LINE), "监测范围");
+        assert_eq!(key_label("unknown_key"), "unknown_key");
+        assert_eq!(Confidence::Local.label(), "地方规定");
+        let v = ParamValue::Money(Money::from_yuan(8_300));
+        assert_eq!(
+            serde_json::to_string(&v).unwrap(),
+            r#"{"type":"money","value":830000}"#
+        );
+        assert_eq!(v.to_string(), "8,300.00元");
+        let d = &seed_params()[0];
+        let json = serde_json::to_string(d).unwrap();
+        assert!(json.contains(r#""confidence":"confirmed""#));
+        let back: ParamDef = serde_json::from_str(&json).unwrap();
+        assert_eq!(&back, d);
+    }
+}

@@ -1,0 +1,169 @@
+//! `fangpin` command line: `serve`, `demo`, `migrate`.
+
+mod demo;
+
+use std::net::SocketAddr;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use fangpin_server::AppState;
+use fangpin_store::Store;
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(
+    name = "fangpin",
+    version,
+    about = "防返贫动态监测和帮扶系统 — dynamic monitoring and assistance to prevent return to poverty"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Clone)]
+struct DbArgs {
+    /// Database URL: `sqlite:path/to/file.db` (embedded default) or `postgres://user@host/db`.
+    #[arg(long = "database-url", alias = "database", env = "DATABASE_URL")]
+    database_url: Option<String>,
+}
+
+#[derive(clap::Args, Clone)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080", env = "FANGPIN_BIND")]
+    bind: SocketAddr,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP server (API and web UI).
+    Serve {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(flatten)]
+        serve: ServeArgs,
+    },
+    /// Create a synthetic demo county (if absent) and serve it.
+    Demo {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(flatten)]
+        serve: ServeArgs,
+        /// Random seed: the same seed always gives the same county.
+        #[arg(long, default_value_t = 2024)]
+        seed: u64,
+        /// Number of households to generate.
+        #[arg(long, default_value_t = 20_000)]
+        households: u32,
+        /// Delete the existing demo data first.
+        #[arg(long)]
+        reset: bool,
+        /// Generate only; do not start the server.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+const DEFAULT_DB: &str = "sqlite:data/fangpin.db";
+const DEFAULT_DEMO_DB: &str = "sqlite:data/demo.db";
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve { db, serve } => {
+            let store = open(db.database_url.as_deref().unwrap_or(DEFAULT_DB)).await?;
+            run_server(store, serve.bind, None).await
+        }
+        Command::Demo {
+            db,
+            serve,
+            seed,
+            households,
+            reset,
+            no_serve,
+        } => {
+            let store = open(db.database_url.as_deref().unwrap_or(DEFAULT_DEMO_DB)).await?;
+            demo::ensure_demo(&store, seed, households, reset).await?;
+            if no_serve {
+                return Ok(());
+            }
+            run_server(store, serve.bind, Some(demo::banner())).await
+        }
+        Command::Migrate { db } => {
+            let store = open(db.database_url.as_deref().unwrap_or(DEFAULT_DB)).await?;
+            let applied = store.applied_migrations().await?;
+            println!("已应用的迁移：{}", applied.len());
+            for m in applied {
+                println!("  {m}");
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Opens the database, applies pending migrations and seeds reference data.
+async fn open(url: &str) -> Result<Store> {
+    let store = Store::open(url)
+        .await
+        .with_context(|| format!("无法打开数据库 {}", redact(url)))?;
+    store.migrate().await.context("数据库迁移失败")?;
+    store
+        .seed_reference()
+        .await
+        .context("初始化代码表和参数失败")?;
+    tracing::info!(database = %redact(url), engine = store.engine().label(), "数据库已就绪");
+    Ok(store)
+}
+
+/// Hides a password in a database URL before it is logged.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let cred = &url[s + 3..at];
+            match cred.find(':') {
+                Some(c) => format!("{}{}:***{}", &url[..s + 3], &cred[..c], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+async fn run_server(store: Store, bind: SocketAddr, banner: Option<String>) -> Result<()> {
+    fangpin_server::serve(AppState { store }, bind, |addr| {
+        println!("fangpin 已启动：http://{addr}/");
+        if let Some(b) = banner {
+            println!("{b}");
+        }
+    })
+    .await
+    .with_context(|| format!("无法在 {bind} 上启动服务"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_are_redacted_in_logged_urls() {
+        assert_eq!(
+            redact("postgres://fp:secret@db.local/fangpin"),
+            "postgres://fp:***@db.local/fangpin"
+        );
+        assert_eq!(redact("sqlite:data/demo.db"), "sqlite:data/demo.db");
+        assert_eq!(redact("postgres://fp@db/x"), "postgres://fp@db/x");
+    }
+}

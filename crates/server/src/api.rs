@@ -1,0 +1,280 @@
+//! JSON API routes.
+
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use fangpin_domain::AreaCode;
+use fangpin_domain::household::Household;
+use fangpin_domain::income::{self, IncomeBreakdown, IncomeStanding};
+use fangpin_store::settings;
+use fangpin_store::{AreaSummary, AreaTreeNode};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::extract::{ApiPath, ApiQuery};
+use crate::{ApiError, AppState};
+
+type ApiResult<T> = Result<Json<T>, ApiError>;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/api/meta", get(meta))
+        .route("/api/areas/tree", get(area_tree))
+        .route("/api/areas/{code}/summary", get(area_summary))
+        .route("/api/households", get(household_list))
+        .route("/api/households/{id}", get(household_detail))
+        .route("/api/params/{key}", get(param_defs))
+}
+
+async fn healthz(State(s): State<AppState>) -> ApiResult<Value> {
+    s.store.ping().await?;
+    Ok(Json(
+        json!({"status": "ok", "database": s.store.engine().label()}),
+    ))
+}
+
+async fn meta(State(s): State<AppState>) -> ApiResult<Value> {
+    let code = s.store.setting(settings::COUNTY_CODE).await?;
+    let name = s.store.setting(settings::COUNTY_NAME).await?;
+    let county = match (code, name) {
+        (Some(code), Some(name)) => json!({"code": code, "name": name}),
+        _ => Value::Null,
+    };
+    let demo = s.store.setting(settings::DEMO).await?.as_deref() == Some("true");
+    let data_year = s
+        .store
+        .setting(settings::DATA_YEAR)
+        .await?
+        .and_then(|y| y.parse::<i32>().ok());
+    Ok(Json(json!({
+        "system": "防返贫动态监测和帮扶系统",
+        "version": env!("CARGO_PKG_VERSION"),
+        "county": county,
+        "demo": demo,
+        "data_year": data_year,
+        "database": s.store.engine().label(),
+    })))
+}
+
+#[derive(Serialize)]
+struct TreeResponse {
+    root: AreaTreeNode,
+}
+
+async fn area_tree(State(s): State<AppState>) -> ApiResult<TreeResponse> {
+    let root = s
+        .store
+        .area_tree(None)
+        .await?
+        .ok_or_else(|| ApiError::not_found("尚无区划数据：请先导入或生成演示县"))?;
+    Ok(Json(TreeResponse { root }))
+}
+
+async fn area_summary(
+    State(s): State<AppState>,
+    ApiPath(code): ApiPath<String>,
+) -> ApiResult<AreaSummary> {
+    Ok(Json(s.store.area_summary(&code).await?))
+}
+
+/// Pagination parameters shared by list endpoints.
+#[derive(Deserialize)]
+pub struct PageQuery {
+    pub page: Option<u64>,
+    pub page_size: Option<u64>,
+}
+
+pub const MAX_PAGE_SIZE: u64 = 200;
+
+impl PageQuery {
+    /// (page, page_size, offset) after validation.
+    pub fn resolve(&self) -> Result<(u64, u64, u64), ApiError> {
+        let page = self.page.unwrap_or(1);
+        let size = self.page_size.unwrap_or(20);
+        if page == 0 {
+            return Err(ApiError::bad_request("参数 page 应从 1 开始"));
+        }
+        if size == 0 || size > MAX_PAGE_SIZE {
+            return Err(ApiError::bad_request(format!(
+                "参数 page_size 应在 1 到 {MAX_PAGE_SIZE} 之间"
+            )));
+        }
+        Ok((page, size, (page - 1) * size))
+    }
+}
+
+#[derive(Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+    pub page: u64,
+    pub page_size: u64,
+}
+
+#[derive(Deserialize)]
+struct HouseholdQuery {
+    area: Option<String>,
+    page: Option<u64>,
+    page_size: Option<u64>,
+}
+
+#[derive(Serialize)]
+struct HouseholdRow {
+    id: i64,
+    household_no: String,
+    area_code: String,
+    group_no: Option<u16>,
+    head_name: String,
+    head_id: String,
+    household_type: String,
+    monitor_category: Option<String>,
+    risk_eliminated: Option<bool>,
+    current_size: u16,
+}
+
+fn row_of(id: i64, h: Household) -> HouseholdRow {
+    HouseholdRow {
+        id,
+        area_code: h.area.as_string(),
+        group_no: h.group_no,
+        head_id: h.head_id.masked(),
+        household_no: h.household_no,
+        head_name: h.head_name,
+        household_type: h.household_type,
+        monitor_category: h.monitor_category,
+        risk_eliminated: h.risk_eliminated,
+        current_size: h.current_size,
+    }
+}
+
+async fn household_list(
+    State(s): State<AppState>,
+    ApiQuery(q): ApiQuery<HouseholdQuery>,
+) -> ApiResult<Page<HouseholdRow>> {
+    let (page, page_size, offset) = PageQuery {
+        page: q.page,
+        page_size: q.page_size,
+    }
+    .resolve()?;
+    let area = match q.area.as_deref().filter(|a| !a.is_empty()) {
+        Some(a) => {
+            Some(AreaCode::parse(a).map_err(|e| ApiError::bad_request(format!("参数 area：{e}")))?)
+        }
+        None => None,
+    };
+    let (total, rows) = s
+        .store
+        .household_page(area.as_ref(), offset, page_size)
+        .await?;
+    Ok(Json(Page {
+        items: rows.into_iter().map(|(id, h)| row_of(id, h)).collect(),
+        total,
+        page,
+        page_size,
+    }))
+}
+
+#[derive(Serialize)]
+struct IncomeView {
+    year: i32,
+    record: income::IncomeRecord,
+    breakdown: Option<IncomeBreakdown>,
+    /// 监测范围 for the household's area and year, in 分.
+    monitoring_line: Option<i64>,
+    /// Where the line comes from (scope, year, confidence, note).
+    line_source: Option<Value>,
+    below_line: Option<bool>,
+    /// Why a figure is missing (e.g. no parameter for that year).
+    problem: Option<String>,
+}
+
+async fn household_detail(
+    State(s): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Value> {
+    let detail = s.store.household(id).await?;
+    let policy = s.store.policy_set().await?;
+    let area = detail.household.area;
+    let mut incomes = Vec::new();
+    for rec in &detail.incomes {
+        let mut view = IncomeView {
+            year: rec.year,
+            record: rec.clone(),
+            breakdown: None,
+            monitoring_line: None,
+            line_source: None,
+            below_line: None,
+            problem: None,
+        };
+        let rules = policy.income_rules(&area, rec.year);
+        let line = policy.monitoring_line(&area, rec.year);
+        match (rules, line) {
+            (Ok(rules), Ok((line, def))) => match income::compute(rec, &rules) {
+                Ok(b) => {
+                    view.below_line =
+                        Some(income::compare(b.per_capita, line) == IncomeStanding::Below);
+                    view.monitoring_line = Some(line.fen());
+                    view.line_source = Some(json!({
+                        "scope": def.scope.map(|c| c.as_string()),
+                        "year": def.year,
+                        "confidence": def.confidence,
+                        "note": def.note,
+                    }));
+                    view.breakdown = Some(b);
+                }
+                Err(e) => view.problem = Some(e.to_string()),
+            },
+            (Err(e), _) | (_, Err(e)) => view.problem = Some(e.to_string()),
+        }
+        incomes.push(view);
+    }
+    let members: Vec<Value> = detail
+        .members
+        .iter()
+        .map(|p| {
+            let mut v = serde_json::to_value(p).unwrap_or(Value::Null);
+            v["id_number"] = Value::String(p.id_number.masked());
+            v["phone"] = p.phone.as_deref().map(mask_phone).into();
+            v
+        })
+        .collect();
+    let mut household = serde_json::to_value(&detail.household).unwrap_or(Value::Null);
+    household["head_id"] = Value::String(detail.household.head_id.masked());
+    household["phone"] = detail.household.phone.as_deref().map(mask_phone).into();
+    household["collector_phone"] = detail
+        .household
+        .collector_phone
+        .as_deref()
+        .map(mask_phone)
+        .into();
+    household["bank_account"] = Value::Null;
+    Ok(Json(json!({
+        "id": detail.id,
+        "household": household,
+        "members": members,
+        "incomes": incomes,
+    })))
+}
+
+async fn param_defs(State(s): State<AppState>, ApiPath(key): ApiPath<String>) -> ApiResult<Value> {
+    let defs = s.store.params_for_key(&key).await?;
+    if defs.is_empty() {
+        return Err(ApiError::not_found(format!("参数不存在：{key}")));
+    }
+    Ok(Json(json!({ "key": key, "items": defs })))
+}
+
+/// Masks the middle of a phone number: `138****5678`.
+pub fn mask_phone(phone: &str) -> String {
+    let chars: Vec<char> = phone.chars().collect();
+    if chars.len() < 7 {
+        return "*".repeat(chars.len());
+    }
+    let keep_tail = 4;
+    let keep_head = 3;
+    let mut out: String = chars[..keep_head].iter().collect();
+    out.push_str(&"*".repeat(chars.len() - keep_head - keep_tail));
+    out.extend(&chars[chars.len() - keep_tail..]);
+    out
+}

@@ -1,0 +1,421 @@
+//! Area hierarchy (county → 乡镇 → 村 → 村民小组) and per-node counts.
+
+use std::collections::HashMap;
+
+use fangpin_domain::{AreaCode, AreaLevel, VillageGroup};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder, Statement};
+use serde::Serialize;
+
+use crate::entity::{area, village_group};
+use crate::{Result, Store, StoreError};
+
+/// An area node to be stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AreaRecord {
+    pub code: AreaCode,
+    pub name: String,
+    pub level: AreaLevel,
+    pub parent: Option<AreaCode>,
+}
+
+/// One node of the area tree with its household and person counts.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct AreaTreeNode {
+    /// 12-digit area code, or `村代码-NN` for a 村民小组.
+    pub code: String,
+    pub name: String,
+    /// county / township / village / group (or province / city).
+    pub level: &'static str,
+    pub households: i64,
+    pub persons: i64,
+    pub poverty_households: i64,
+    pub monitored_households: i64,
+    /// Monitoring objects whose risk is not yet eliminated (风险未消除).
+    pub unresolved_households: i64,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<AreaTreeNode>,
+}
+
+/// A count of households for one code of a code list.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct CountBucket {
+    pub code: String,
+    pub label: String,
+    pub households: i64,
+}
+
+/// The summary page of one node: its counts, breakdowns and children.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct AreaSummary {
+    pub code: String,
+    pub name: String,
+    pub level: &'static str,
+    pub households: i64,
+    pub persons: i64,
+    pub poverty_households: i64,
+    pub monitored_households: i64,
+    pub unresolved_households: i64,
+    pub by_category: Vec<CountBucket>,
+    pub by_household_type: Vec<CountBucket>,
+    pub children: Vec<AreaTreeNode>,
+}
+
+pub fn level_str(level: AreaLevel) -> &'static str {
+    match level {
+        AreaLevel::Province => "province",
+        AreaLevel::City => "city",
+        AreaLevel::County => "county",
+        AreaLevel::Township => "township",
+        AreaLevel::Village => "village",
+    }
+}
+
+/// Key of a 村民小组 node: the village code, a dash and a two-digit number.
+pub fn group_key(village: &str, no: i16) -> String {
+    format!("{village}-{no:02}")
+}
+
+#[derive(Default, Clone, Copy)]
+struct Counts {
+    households: i64,
+    persons: i64,
+    poverty: i64,
+    monitored: i64,
+    unresolved: i64,
+}
+
+impl Counts {
+    fn add(&mut self, o: &Counts) {
+        self.households += o.households;
+        self.persons += o.persons;
+        self.poverty += o.poverty;
+        self.monitored += o.monitored;
+        self.unresolved += o.unresolved;
+    }
+}
+
+impl Store {
+    /// Inserts area nodes (parents before children); existing codes are kept.
+    pub async fn insert_areas(&self, nodes: &[AreaRecord]) -> Result<()> {
+        for chunk in nodes.chunks(2000) {
+            let mut stmt = Query::insert();
+            stmt.into_table(area::Entity)
+                .columns([
+                    area::Column::Code,
+                    area::Column::Name,
+                    area::Column::Level,
+                    area::Column::ParentCode,
+                ])
+                .on_conflict(
+                    sea_orm::sea_query::OnConflict::column(area::Column::Code)
+                        .do_nothing()
+                        .to_owned(),
+                );
+            for n in chunk {
+                stmt.values_panic([
+                    n.code.as_string().into(),
+                    n.name.clone().into(),
+                    level_str(n.level).into(),
+                    n.parent.map(|p| p.as_string()).into(),
+                ]);
+            }
+            self.db.execute(&stmt).await?;
+        }
+        Ok(())
+    }
+
+    pub async fn insert_village_groups(&self, groups: &[VillageGroup]) -> Result<()> {
+        for chunk in groups.chunks(3000) {
+            let mut stmt = Query::insert();
+            stmt.into_table(village_group::Entity)
+                .columns([
+                    village_group::Column::VillageCode,
+                    village_group::Column::No,
+                    village_group::Column::Name,
+                ])
+                .on_conflict(
+                    sea_orm::sea_query::OnConflict::columns([
+                        village_group::Column::VillageCode,
+                        village_group::Column::No,
+                    ])
+                    .do_nothing()
+                    .to_owned(),
+                );
+            for g in chunk {
+                stmt.values_panic([
+                    g.village.as_string().into(),
+                    (g.no as i16).into(),
+                    g.name.clone().into(),
+                ]);
+            }
+            self.db.execute(&stmt).await?;
+        }
+        Ok(())
+    }
+
+    pub async fn area(&self, code: &AreaCode) -> Result<Option<area::Model>> {
+        Ok(area::Entity::find_by_id(code.as_string())
+            .one(&self.db)
+            .await?)
+    }
+
+    /// Number of stored area nodes.
+    pub async fn area_count(&self) -> Result<u64> {
+        use sea_orm::PaginatorTrait;
+        Ok(area::Entity::find().count(&self.db).await?)
+    }
+
+    async fn counts_by_group(&self) -> Result<HashMap<(String, Option<i16>), Counts>> {
+        let sql = "SELECT area_code, group_no, COUNT(*) AS households, \
+             COALESCE(SUM(current_size), 0) AS persons, \
+             COALESCE(SUM(CASE WHEN household_type = '1' THEN 1 ELSE 0 END), 0) AS poverty, \
+             COALESCE(SUM(CASE WHEN monitor_category IS NOT NULL THEN 1 ELSE 0 END), 0) AS monitored, \
+             COALESCE(SUM(CASE WHEN monitor_category IS NOT NULL AND (risk_eliminated IS NULL OR risk_eliminated = FALSE) THEN 1 ELSE 0 END), 0) AS unresolved \
+             FROM household GROUP BY area_code, group_no";
+        let rows = self
+            .db
+            .query_all_raw(Statement::from_string(self.backend(), sql))
+            .await?;
+        let mut out = HashMap::with_capacity(rows.len());
+        for r in rows {
+            let area: String = r.try_get("", "area_code")?;
+            let group: Option<i16> = r.try_get("", "group_no")?;
+            let c = Counts {
+                households: r.try_get("", "households")?,
+                persons: r.try_get("", "persons")?,
+                poverty: r.try_get("", "poverty")?,
+                monitored: r.try_get("", "monitored")?,
+                unresolved: r.try_get("", "unresolved")?,
+            };
+            out.insert((area.trim().to_owned(), group), c);
+        }
+        Ok(out)
+    }
+
+    /// The area tree under `root` (the whole stored hierarchy when `None`),
+    /// with counts aggregated bottom-up from the household table.
+    pub async fn area_tree(&self, root: Option<&AreaCode>) -> Result<Option<AreaTreeNode>> {
+        let areas = area::Entity::find()
+            .order_by_asc(area::Column::Code)
+            .all(&self.db)
+            .await?;
+        let groups = village_group::Entity::find()
+            .order_by_asc(village_group::Column::VillageCode)
+            .order_by_asc(village_group::Column::No)
+            .all(&self.db)
+            .await?;
+        let counts = self.counts_by_group().await?;
+
+        let root_code = match root {
+            Some(c) => c.as_string(),
+            // The top stored node: one whose parent is not stored itself.
+            None => match areas.iter().find(|a| {
+                a.parent_code
+                    .as_deref()
+                    .is_none_or(|p| !areas.iter().any(|b| b.code == p))
+            }) {
+                Some(a) => a.code.clone(),
+                None => return Ok(None),
+            },
+        };
+        let mut children: HashMap<&str, Vec<&area::Model>> = HashMap::new();
+        for a in &areas {
+            if let Some(p) = &a.parent_code {
+                children.entry(p.as_str()).or_default().push(a);
+            }
+        }
+        let mut groups_of: HashMap<&str, Vec<&village_group::Model>> = HashMap::new();
+        for g in &groups {
+            groups_of
+                .entry(g.village_code.as_str())
+                .or_default()
+                .push(g);
+        }
+        let Some(root_model) = areas.iter().find(|a| a.code == root_code) else {
+            return Ok(None);
+        };
+
+        fn build(
+            a: &area::Model,
+            children: &HashMap<&str, Vec<&area::Model>>,
+            groups_of: &HashMap<&str, Vec<&village_group::Model>>,
+            counts: &HashMap<(String, Option<i16>), Counts>,
+        ) -> (AreaTreeNode, Counts) {
+            let mut total = Counts::default();
+            let mut kids = Vec::new();
+            for c in children.get(a.code.as_str()).into_iter().flatten() {
+                let (node, sub) = build(c, children, groups_of, counts);
+                total.add(&sub);
+                kids.push(node);
+            }
+            for g in groups_of.get(a.code.as_str()).into_iter().flatten() {
+                let c = counts
+                    .get(&(a.code.clone(), Some(g.no)))
+                    .copied()
+                    .unwrap_or_default();
+                total.add(&c);
+                kids.push(node_of(
+                    group_key(&a.code, g.no),
+                    g.name.clone(),
+                    "group",
+                    c,
+                    vec![],
+                ));
+            }
+            // Households of the village recorded without a 村民小组.
+            if let Some(c) = counts.get(&(a.code.clone(), None)) {
+                total.add(c);
+            }
+            let level = level_static(&a.level);
+            (
+                node_of(a.code.clone(), a.name.clone(), level, total, kids),
+                total,
+            )
+        }
+        Ok(Some(build(root_model, &children, &groups_of, &counts).0))
+    }
+
+    /// Summary of one node (a 12-digit area code or a `村代码-NN` group key).
+    pub async fn area_summary(&self, key: &str) -> Result<AreaSummary> {
+        let not_found = || StoreError::NotFound(format!("区划不存在：{key}"));
+        let (area_part, group_no) = match key.split_once('-') {
+            Some((a, g)) => (a, Some(g.parse::<i16>().map_err(|_| not_found())?)),
+            None => (key, None),
+        };
+        let code = AreaCode::parse(area_part).map_err(|_| not_found())?;
+        let tree = self.area_tree(None).await?.ok_or_else(not_found)?;
+        let node = find_node(&tree, &code.as_string())
+            .and_then(|n| match group_no {
+                None => Some(n),
+                Some(_) => n.children.iter().find(|c| c.code == key),
+            })
+            .ok_or_else(not_found)?;
+
+        let mut filter = Query::select();
+        filter
+            .column(crate::entity::household::Column::MonitorCategory)
+            .column(crate::entity::household::Column::HouseholdType)
+            .expr_as(Expr::cust("COUNT(*)"), "households")
+            .from(crate::entity::household::Entity)
+            .group_by_col(crate::entity::household::Column::MonitorCategory)
+            .group_by_col(crate::entity::household::Column::HouseholdType);
+        match group_no {
+            Some(g) => {
+                filter
+                    .and_where(
+                        Expr::col(crate::entity::household::Column::AreaCode).eq(code.as_string()),
+                    )
+                    .and_where(Expr::col(crate::entity::household::Column::GroupNo).eq(g));
+            }
+            None => {
+                filter.and_where(
+                    Expr::col(crate::entity::household::Column::AreaCode)
+                        .like(format!("{}%", code.prefix())),
+                );
+            }
+        }
+        let rows = self.db.query_all(&filter).await?;
+        let mut by_cat: HashMap<String, i64> = HashMap::new();
+        let mut by_type: HashMap<String, i64> = HashMap::new();
+        for r in rows {
+            let cat: Option<String> = r.try_get("", "monitor_category")?;
+            let typ: String = r.try_get("", "household_type")?;
+            let n: i64 = r.try_get("", "households")?;
+            if let Some(cat) = cat {
+                *by_cat.entry(cat).or_default() += n;
+            }
+            *by_type.entry(typ).or_default() += n;
+        }
+        let by_category = self.buckets("monitor_category", by_cat).await?;
+        let by_household_type = self.buckets("household_type", by_type).await?;
+        let children = node
+            .children
+            .iter()
+            .map(|c| AreaTreeNode {
+                children: vec![],
+                ..c.clone()
+            })
+            .collect();
+        Ok(AreaSummary {
+            code: node.code.clone(),
+            name: node.name.clone(),
+            level: node.level,
+            households: node.households,
+            persons: node.persons,
+            poverty_households: node.poverty_households,
+            monitored_households: node.monitored_households,
+            unresolved_households: node.unresolved_households,
+            by_category,
+            by_household_type,
+            children,
+        })
+    }
+
+    /// Turns counts per code into buckets in the code list's order, with labels
+    /// from the stored code list (unknown codes keep the code as label).
+    async fn buckets(
+        &self,
+        list: &str,
+        mut counts: HashMap<String, i64>,
+    ) -> Result<Vec<CountBucket>> {
+        let items = self.code_items(list).await?;
+        let mut out = Vec::new();
+        for (code, label) in items {
+            let households = counts.remove(&code).unwrap_or(0);
+            out.push(CountBucket {
+                code,
+                label,
+                households,
+            });
+        }
+        let mut rest: Vec<_> = counts.into_iter().collect();
+        rest.sort();
+        for (code, households) in rest {
+            out.push(CountBucket {
+                label: code.clone(),
+                code,
+                households,
+            });
+        }
+        Ok(out)
+    }
+}
+
+fn node_of(
+    code: String,
+    name: String,
+    level: &'static str,
+    c: Counts,
+    children: Vec<AreaTreeNode>,
+) -> AreaTreeNode {
+    AreaTreeNode {
+        code,
+        name,
+        level,
+        households: c.households,
+        persons: c.persons,
+        poverty_households: c.poverty,
+        monitored_households: c.monitored,
+        unresolved_households: c.unresolved,
+        children,
+    }
+}
+
+fn level_static(level: &str) -> &'static str {
+    match level {
+        "province" => "province",
+        "city" => "city",
+        "county" => "county",
+        "township" => "township",
+        "village" => "village",
+        _ => "other",
+    }
+}
+
+fn find_node<'a>(node: &'a AreaTreeNode, code: &str) -> Option<&'a AreaTreeNode> {
+    if node.code == code {
+        return Some(node);
+    }
+    node.children.iter().find_map(|c| find_node(c, code))
+}

@@ -1,0 +1,524 @@
+//! Households, their members and annual income records.
+
+use chrono::{DateTime, FixedOffset, Utc};
+use fangpin_domain::household::{Household, Person, YearMonth};
+use fangpin_domain::income::IncomeRecord;
+use fangpin_domain::{AreaCode, IdNumber, Money, Sex};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SimpleExpr, Value};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
+    Statement, TransactionTrait,
+};
+use serde::Serialize;
+
+use crate::entity::{household, income_record, person};
+use crate::migration::INCOME_MONEY_COLUMNS;
+use crate::{Engine, Result, Store, StoreError};
+
+/// A household with everything stored alongside it.
+#[derive(Clone, Debug)]
+pub struct HouseholdBundle {
+    pub household: Household,
+    pub members: Vec<Person>,
+    pub incomes: Vec<IncomeRecord>,
+}
+
+/// A stored household as read back.
+#[derive(Clone, Debug, Serialize)]
+pub struct HouseholdDetail {
+    pub id: i64,
+    pub household: Household,
+    pub members: Vec<Person>,
+    pub incomes: Vec<IncomeRecord>,
+}
+
+const HOUSEHOLD_COLUMNS: [&str; 26] = [
+    "id",
+    "area_code",
+    "group_no",
+    "household_no",
+    "head_name",
+    "head_id",
+    "phone",
+    "household_type",
+    "poverty_policy",
+    "monitor_category",
+    "is_military_family",
+    "current_size",
+    "identified_month",
+    "eliminated_month",
+    "risk_eliminated",
+    "elimination_method",
+    "risks",
+    "dev_measure_status",
+    "no_labor_safety_net",
+    "collector_name",
+    "collector_phone",
+    "bank_name",
+    "bank_account",
+    "conditions",
+    "created_at",
+    "updated_at",
+];
+
+const PERSON_COLUMNS: [&str; 30] = [
+    "id",
+    "household_id",
+    "area_code",
+    "person_no",
+    "name",
+    "sex",
+    "id_type",
+    "id_number",
+    "birth_date",
+    "ethnicity",
+    "relation",
+    "phone",
+    "political_status",
+    "education",
+    "student_status",
+    "dropout_reason",
+    "graduate_unemployed_reason",
+    "health",
+    "labor_skill",
+    "work_months",
+    "work_place",
+    "work_employer",
+    "works_abroad",
+    "public_welfare_post",
+    "public_welfare_months",
+    "speaks_mandarin",
+    "insurance",
+    "disability_cert_year",
+    "unsupported_child",
+    "dropout_after_elimination",
+];
+
+fn json<T: Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(|e| StoreError::Invalid(format!("无法序列化：{e}")))
+}
+
+fn household_values(id: i64, h: &Household, now: DateTime<FixedOffset>) -> Result<Vec<SimpleExpr>> {
+    let v: Vec<Value> = vec![
+        id.into(),
+        h.area.as_string().into(),
+        h.group_no.map(|g| g as i16).into(),
+        h.household_no.clone().into(),
+        h.head_name.clone().into(),
+        h.head_id.as_str().to_owned().into(),
+        h.phone.clone().into(),
+        h.household_type.clone().into(),
+        h.poverty_policy.clone().into(),
+        h.monitor_category.clone().into(),
+        h.is_military_family.into(),
+        (h.current_size as i16).into(),
+        h.identified_month.map(|m| m.to_string()).into(),
+        h.eliminated_month.map(|m| m.to_string()).into(),
+        h.risk_eliminated.into(),
+        h.elimination_method.clone().into(),
+        json(&h.risks)?.into(),
+        h.dev_measure_status.clone().into(),
+        h.no_labor_safety_net.into(),
+        h.collector_name.clone().into(),
+        h.collector_phone.clone().into(),
+        h.bank_name.clone().into(),
+        h.bank_account.clone().into(),
+        json(&h.conditions)?.into(),
+        now.into(),
+        now.into(),
+    ];
+    Ok(v.into_iter().map(SimpleExpr::from).collect())
+}
+
+fn person_values(
+    id: i64,
+    household_id: i64,
+    area: &AreaCode,
+    p: &Person,
+) -> Result<Vec<SimpleExpr>> {
+    let v: Vec<Value> = vec![
+        id.into(),
+        household_id.into(),
+        area.as_string().into(),
+        p.person_no.clone().into(),
+        p.name.clone().into(),
+        (p.sex.code() as i16).into(),
+        p.id_type.clone().into(),
+        p.id_number.as_str().to_owned().into(),
+        p.birth_date.into(),
+        p.ethnicity.clone().into(),
+        p.relation.clone().into(),
+        p.phone.clone().into(),
+        p.political_status.clone().into(),
+        p.education.clone().into(),
+        p.student_status.clone().into(),
+        p.dropout_reason.clone().into(),
+        p.graduate_unemployed_reason.clone().into(),
+        p.health.clone().into(),
+        p.labor_skill.clone().into(),
+        (p.work_months as i16).into(),
+        p.work_place.clone().into(),
+        p.work_employer.clone().into(),
+        p.works_abroad.into(),
+        p.public_welfare_post.clone().into(),
+        (p.public_welfare_months as i16).into(),
+        p.speaks_mandarin.into(),
+        json(&p.insurance)?.into(),
+        p.disability_cert_year.into(),
+        p.unsupported_child.into(),
+        p.dropout_after_elimination.into(),
+    ];
+    Ok(v.into_iter().map(SimpleExpr::from).collect())
+}
+
+fn income_money(r: &IncomeRecord) -> [Money; 19] {
+    [
+        r.wage,
+        r.wage_public_welfare,
+        r.wage_other,
+        r.business,
+        r.property,
+        r.property_dividend,
+        r.property_other,
+        r.transfer,
+        r.transfer_pension,
+        r.transfer_family_planning,
+        r.transfer_eco,
+        r.transfer_dibao,
+        r.transfer_tekun,
+        r.transfer_other,
+        r.industry_award,
+        r.employment_award,
+        r.production_cost,
+        r.cost_subsidy,
+        r.rigid_expense,
+    ]
+}
+
+fn income_values(id: i64, household_id: i64, area: &AreaCode, r: &IncomeRecord) -> Vec<SimpleExpr> {
+    let mut v: Vec<Value> = vec![
+        id.into(),
+        household_id.into(),
+        area.as_string().into(),
+        r.year.into(),
+        (r.annual_persons as i16).into(),
+    ];
+    v.extend(income_money(r).iter().map(|m| Value::from(m.fen())));
+    v.into_iter().map(SimpleExpr::from).collect()
+}
+
+/// Accumulates rows of one table into multi-row INSERT statements that stay
+/// under both engines' bind-parameter limits.
+struct RowBatch {
+    table: &'static str,
+    columns: Vec<&'static str>,
+    rows: Vec<Vec<SimpleExpr>>,
+    max_rows: usize,
+}
+
+impl RowBatch {
+    fn new(table: &'static str, columns: &[&'static str]) -> Self {
+        // SQLite allows 32,766 bound values per statement, PostgreSQL 65,535.
+        let max_rows = (30_000 / columns.len()).max(1);
+        RowBatch {
+            table,
+            columns: columns.to_vec(),
+            rows: Vec::with_capacity(max_rows),
+            max_rows,
+        }
+    }
+
+    async fn push(&mut self, tx: &DatabaseTransaction, row: Vec<SimpleExpr>) -> Result<()> {
+        debug_assert_eq!(row.len(), self.columns.len());
+        self.rows.push(row);
+        if self.rows.len() >= self.max_rows {
+            self.flush(tx).await?;
+        }
+        Ok(())
+    }
+
+    async fn flush(&mut self, tx: &DatabaseTransaction) -> Result<()> {
+        if self.rows.is_empty() {
+            return Ok(());
+        }
+        let mut stmt = Query::insert();
+        stmt.into_table(self.table)
+            .columns(self.columns.iter().copied());
+        for row in self.rows.drain(..) {
+            stmt.values_panic(row);
+        }
+        tx.execute(&stmt).await?;
+        Ok(())
+    }
+}
+
+impl Store {
+    async fn next_id(&self, tx: &DatabaseTransaction, table: &str) -> Result<i64> {
+        let row = tx
+            .query_one_raw(Statement::from_string(
+                self.backend(),
+                format!("SELECT COALESCE(MAX(id), 0) AS m FROM {table}"),
+            ))
+            .await?
+            .ok_or_else(|| StoreError::Corrupt(format!("无法读取 {table} 的最大编号")))?;
+        let max: i64 = row.try_get("", "m")?;
+        Ok(max + 1)
+    }
+
+    /// Inserts households with their members and income records in one
+    /// transaction: all of them or none. Used by demo generation and imports.
+    /// Returns the number of households inserted.
+    pub async fn insert_households(&self, bundles: &[HouseholdBundle]) -> Result<usize> {
+        let tx = self.db.begin().await?;
+        if self.engine == Engine::Postgres {
+            // Ids are assigned here, so concurrent bulk loads must take turns.
+            tx.execute_unprepared("LOCK TABLE household, person, income_record IN EXCLUSIVE MODE")
+                .await?;
+        }
+        let mut hh_id = self.next_id(&tx, "household").await?;
+        let mut person_id = self.next_id(&tx, "person").await?;
+        let mut income_id = self.next_id(&tx, "income_record").await?;
+        let now = Utc::now().fixed_offset();
+
+        let mut hh_batch = RowBatch::new("household", &HOUSEHOLD_COLUMNS);
+        let mut p_batch = RowBatch::new("person", &PERSON_COLUMNS);
+        let mut cols = vec!["id", "household_id", "area_code", "year", "annual_persons"];
+        cols.extend(INCOME_MONEY_COLUMNS);
+        let mut i_batch = RowBatch::new("income_record", &cols);
+
+        // Parents are flushed before children so foreign keys hold at every
+        // statement (SQLite checks them immediately).
+        for b in bundles {
+            let h = &b.household;
+            hh_batch.push(&tx, household_values(hh_id, h, now)?).await?;
+            for p in &b.members {
+                p_batch
+                    .rows
+                    .push(person_values(person_id, hh_id, &h.area, p)?);
+                person_id += 1;
+            }
+            for r in &b.incomes {
+                i_batch
+                    .rows
+                    .push(income_values(income_id, hh_id, &h.area, r));
+                income_id += 1;
+            }
+            hh_id += 1;
+            if p_batch.rows.len() >= p_batch.max_rows || i_batch.rows.len() >= i_batch.max_rows {
+                hh_batch.flush(&tx).await?;
+                p_batch.flush(&tx).await?;
+                i_batch.flush(&tx).await?;
+            }
+        }
+        hh_batch.flush(&tx).await?;
+        p_batch.flush(&tx).await?;
+        i_batch.flush(&tx).await?;
+
+        if self.engine == Engine::Postgres {
+            for table in ["household", "person", "income_record"] {
+                tx.execute_unprepared(&format!(
+                    "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {table}))"
+                ))
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(bundles.len())
+    }
+
+    pub async fn household_count(&self) -> Result<u64> {
+        use sea_orm::PaginatorTrait;
+        Ok(household::Entity::find().count(&self.db).await?)
+    }
+
+    pub async fn person_count(&self) -> Result<u64> {
+        use sea_orm::PaginatorTrait;
+        Ok(person::Entity::find().count(&self.db).await?)
+    }
+
+    /// Reads one household with members and income records.
+    pub async fn household(&self, id: i64) -> Result<HouseholdDetail> {
+        let h = household::Entity::find_by_id(id)
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("农户不存在：{id}")))?;
+        self.detail_of(h).await
+    }
+
+    pub async fn household_by_no(&self, household_no: &str) -> Result<HouseholdDetail> {
+        let h = household::Entity::find()
+            .filter(household::Column::HouseholdNo.eq(household_no))
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("户编号不存在：{household_no}")))?;
+        self.detail_of(h).await
+    }
+
+    async fn detail_of(&self, h: household::Model) -> Result<HouseholdDetail> {
+        let members = person::Entity::find()
+            .filter(person::Column::HouseholdId.eq(h.id))
+            .order_by_asc(person::Column::Id)
+            .all(&self.db)
+            .await?;
+        let incomes = income_record::Entity::find()
+            .filter(income_record::Column::HouseholdId.eq(h.id))
+            .order_by_asc(income_record::Column::Year)
+            .all(&self.db)
+            .await?;
+        Ok(HouseholdDetail {
+            id: h.id,
+            members: members.into_iter().map(person_of).collect::<Result<_>>()?,
+            incomes: incomes.into_iter().map(income_of).collect(),
+            household: household_of(h)?,
+        })
+    }
+
+    /// One page of households under an area, newest registry order.
+    pub async fn household_page(
+        &self,
+        area: Option<&AreaCode>,
+        offset: u64,
+        limit: u64,
+    ) -> Result<(u64, Vec<(i64, Household)>)> {
+        use sea_orm::{PaginatorTrait, QuerySelect};
+        let mut q = household::Entity::find();
+        if let Some(a) = area {
+            q = q.filter(Expr::col(household::Column::AreaCode).like(format!("{}%", a.prefix())));
+        }
+        let total = q.clone().count(&self.db).await?;
+        let rows = q
+            .order_by_asc(household::Column::Id)
+            .offset(offset)
+            .limit(limit)
+            .all(&self.db)
+            .await?;
+        let items = rows
+            .into_iter()
+            .map(|m| Ok((m.id, household_of(m)?)))
+            .collect::<Result<Vec<_>>>()?;
+        Ok((total, items))
+    }
+}
+
+fn corrupt(what: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(what.to_string())
+}
+
+fn parse_json<T: serde::de::DeserializeOwned>(s: &str, what: &str) -> Result<T> {
+    serde_json::from_str(s).map_err(|e| corrupt(format!("{what} 无法解析：{e}")))
+}
+
+fn month(s: Option<String>) -> Result<Option<YearMonth>> {
+    s.map(|m| {
+        m.parse::<YearMonth>()
+            .map_err(|e| corrupt(format!("月份 {m}：{e}")))
+    })
+    .transpose()
+}
+
+fn household_of(m: household::Model) -> Result<Household> {
+    Ok(Household {
+        household_no: m.household_no,
+        area: AreaCode::parse(m.area_code.trim()).map_err(corrupt)?,
+        group_no: m.group_no.map(|g| g as u16),
+        head_name: m.head_name,
+        head_id: IdNumber::parse(&m.head_id).map_err(corrupt)?,
+        phone: m.phone,
+        household_type: m.household_type,
+        poverty_policy: m.poverty_policy,
+        monitor_category: m.monitor_category,
+        is_military_family: m.is_military_family,
+        current_size: m.current_size as u16,
+        identified_month: month(m.identified_month)?,
+        eliminated_month: month(m.eliminated_month)?,
+        risk_eliminated: m.risk_eliminated,
+        elimination_method: m.elimination_method,
+        risks: parse_json(&m.risks, "致贫返贫风险")?,
+        dev_measure_status: m.dev_measure_status,
+        no_labor_safety_net: m.no_labor_safety_net,
+        collector_name: m.collector_name,
+        collector_phone: m.collector_phone,
+        bank_name: m.bank_name,
+        bank_account: m.bank_account,
+        conditions: parse_json(&m.conditions, "生产生活条件")?,
+    })
+}
+
+fn person_of(m: person::Model) -> Result<Person> {
+    Ok(Person {
+        person_no: m.person_no,
+        name: m.name,
+        sex: if m.sex == 1 { Sex::Male } else { Sex::Female },
+        id_type: m.id_type,
+        id_number: IdNumber::parse(&m.id_number).map_err(corrupt)?,
+        birth_date: m.birth_date,
+        ethnicity: m.ethnicity,
+        relation: m.relation,
+        phone: m.phone,
+        political_status: m.political_status,
+        education: m.education,
+        student_status: m.student_status,
+        dropout_reason: m.dropout_reason,
+        graduate_unemployed_reason: m.graduate_unemployed_reason,
+        health: m.health,
+        labor_skill: m.labor_skill,
+        work_months: m.work_months as u8,
+        work_place: m.work_place,
+        work_employer: m.work_employer,
+        works_abroad: m.works_abroad,
+        public_welfare_post: m.public_welfare_post,
+        public_welfare_months: m.public_welfare_months as u8,
+        speaks_mandarin: m.speaks_mandarin,
+        insurance: parse_json(&m.insurance, "参保情况")?,
+        disability_cert_year: m.disability_cert_year,
+        unsupported_child: m.unsupported_child,
+        dropout_after_elimination: m.dropout_after_elimination,
+    })
+}
+
+fn income_of(m: income_record::Model) -> IncomeRecord {
+    let f = Money::from_fen;
+    IncomeRecord {
+        year: m.year,
+        annual_persons: m.annual_persons as u16,
+        wage: f(m.wage),
+        wage_public_welfare: f(m.wage_public_welfare),
+        wage_other: f(m.wage_other),
+        business: f(m.business),
+        property: f(m.property),
+        property_dividend: f(m.property_dividend),
+        property_other: f(m.property_other),
+        transfer: f(m.transfer),
+        transfer_pension: f(m.transfer_pension),
+        transfer_family_planning: f(m.transfer_family_planning),
+        transfer_eco: f(m.transfer_eco),
+        transfer_dibao: f(m.transfer_dibao),
+        transfer_tekun: f(m.transfer_tekun),
+        transfer_other: f(m.transfer_other),
+        industry_award: f(m.industry_award),
+        employment_award: f(m.employment_award),
+        production_cost: f(m.production_cost),
+        cost_subsidy: f(m.cost_subsidy),
+        rigid_expense: f(m.rigid_expense),
+    }
+}
+
+impl Store {
+    /// Deletes every household, member and income record (used by
+    /// `demo --reset` on a demo database only).
+    pub async fn clear_households(&self) -> Result<()> {
+        let tx = self.db.begin().await?;
+        for table in [
+            "income_record",
+            "person",
+            "household",
+            "village_group",
+            "area",
+        ] {
+            tx.execute_unprepared(&format!("DELETE FROM {table}"))
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}

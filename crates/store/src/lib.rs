@@ -1,0 +1,177 @@
+//! Persistence for fangpin on SQLite (embedded default) and PostgreSQL (server
+//! mode) from one codebase: connection setup, versioned migrations, SeaORM
+//! entities and the repositories the server and CLI call.
+//!
+//! Read paths go through SeaORM entities or portable sea-query statements; the
+//! bulk paths (demo generation, imports) build multi-row inserts directly,
+//! because per-row ORM models are the bottleneck at a million households.
+
+pub mod areas;
+pub mod entity;
+pub mod households;
+pub mod migration;
+pub mod reference;
+pub mod settings;
+pub mod testing;
+
+use std::time::Duration;
+
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
+use sea_orm_migration::MigratorTrait;
+
+pub use areas::{AreaRecord, AreaSummary, AreaTreeNode, CountBucket};
+pub use households::{HouseholdBundle, HouseholdDetail};
+
+/// Errors of the store. Messages are Chinese because they can reach users.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("数据库错误：{0}")]
+    Db(#[from] sea_orm::DbErr),
+    #[error("数据库地址无效：{0}（应为 sqlite:文件路径 或 postgres://用户@主机/库名）")]
+    BadUrl(String),
+    /// Carries the full Chinese message, e.g. `农户不存在：12`.
+    #[error("{0}")]
+    NotFound(String),
+    #[error("数据不一致：{0}")]
+    Corrupt(String),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Which database engine a store talks to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+impl Engine {
+    pub fn label(self) -> &'static str {
+        match self {
+            Engine::Sqlite => "SQLite",
+            Engine::Postgres => "PostgreSQL",
+        }
+    }
+}
+
+/// A handle on the database; cheap to clone (a connection pool inside).
+#[derive(Clone, Debug)]
+pub struct Store {
+    db: DatabaseConnection,
+    engine: Engine,
+}
+
+/// Options for opening a store.
+#[derive(Clone, Debug, Default)]
+pub struct OpenOptions {
+    /// PostgreSQL schema to use (tests isolate themselves this way).
+    pub pg_schema: Option<String>,
+    /// Maximum pool size; a sensible default per engine when `None`.
+    pub max_connections: Option<u32>,
+}
+
+impl Store {
+    /// Opens `url` (`sqlite:path/to/file.db` or `postgres://…`). SQLite files
+    /// are created when missing and run in WAL mode with foreign keys on.
+    pub async fn open(url: &str) -> Result<Store> {
+        Self::open_with(url, OpenOptions::default()).await
+    }
+
+    pub async fn open_with(url: &str, options: OpenOptions) -> Result<Store> {
+        let engine = if url.starts_with("sqlite:") {
+            Engine::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Engine::Postgres
+        } else {
+            return Err(StoreError::BadUrl(url.to_owned()));
+        };
+        if engine == Engine::Sqlite {
+            ensure_sqlite_parent_dir(url)?;
+        }
+        let mut opts = ConnectOptions::new(url.to_owned());
+        opts.sqlx_logging(false)
+            .connect_timeout(Duration::from_secs(10))
+            .acquire_timeout(Duration::from_secs(30));
+        match engine {
+            Engine::Sqlite => {
+                opts.max_connections(options.max_connections.unwrap_or(4))
+                    .map_sqlx_sqlite_opts(|o| {
+                        o.create_if_missing(true)
+                            .journal_mode(SqliteJournalMode::Wal)
+                            .synchronous(SqliteSynchronous::Normal)
+                            .foreign_keys(true)
+                            .busy_timeout(Duration::from_secs(15))
+                    });
+            }
+            Engine::Postgres => {
+                opts.max_connections(options.max_connections.unwrap_or(10));
+                if let Some(schema) = &options.pg_schema {
+                    opts.set_schema_search_path(schema.clone());
+                }
+            }
+        }
+        let db = Database::connect(opts).await?;
+        Ok(Store { db, engine })
+    }
+
+    /// Applies every migration not yet applied.
+    pub async fn migrate(&self) -> Result<()> {
+        migration::Migrator::up(&self.db, None).await?;
+        Ok(())
+    }
+
+    /// Versions of the applied migrations, oldest first.
+    pub async fn applied_migrations(&self) -> Result<Vec<String>> {
+        let list = migration::Migrator::get_applied_migrations(&self.db).await?;
+        Ok(list.iter().map(|m| m.name().to_owned()).collect())
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    pub fn connection(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    pub(crate) fn backend(&self) -> DbBackend {
+        match self.engine {
+            Engine::Sqlite => DbBackend::Sqlite,
+            Engine::Postgres => DbBackend::Postgres,
+        }
+    }
+
+    /// A cheap round trip, for health checks.
+    pub async fn ping(&self) -> Result<()> {
+        self.db.ping().await?;
+        Ok(())
+    }
+
+    pub async fn close(self) -> Result<()> {
+        self.db.close().await?;
+        Ok(())
+    }
+}
+
+fn ensure_sqlite_parent_dir(url: &str) -> Result<()> {
+    let path = url
+        .trim_start_matches("sqlite:")
+        .trim_start_matches("//")
+        .split('?')
+        .next()
+        .unwrap_or("");
+    if path.is_empty() || path == ":memory:" {
+        return Ok(());
+    }
+    if let Some(parent) = std::path::Path::new(path).parent()
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent).map_err(|e| {
+            StoreError::Invalid(format!("无法创建数据目录 {}：{e}", parent.display()))
+        })?;
+    }
+    Ok(())
+}

@@ -1,0 +1,17 @@
+//! Versioned schema migrations. Each file is one version; they run in order on
+//! SQLite and PostgreSQL alike (the schema builder emits each dialect), and the
+//! applied versions are recorded in `seaql_migrations`.
+
+use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_foundation;
+
+pub use m20261123_000001_foundation::INCOME_MONEY_COLUMNS;
+
+pub struct Migrator;
+
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_foundation::Migration)]
+    }
+}

@@ -1,0 +1,167 @@
+//! Reference data: code lists and policy parameters. Both are seeded from the
+//! domain crate's defaults the first time and are data from then on: an
+//! administrator's later edits are never overwritten by seeding.
+
+use chrono::Utc;
+use fangpin_domain::AreaCode;
+use fangpin_domain::codes::seed_code_lists;
+use fangpin_domain::policy::{Confidence, ParamDef, ParamValue, PolicySet, seed_params};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Order, Query};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use crate::entity::policy_param;
+use crate::{Result, Store, StoreError};
+
+impl Store {
+    /// Seeds code lists and policy parameters; idempotent.
+    pub async fn seed_reference(&self) -> Result<()> {
+        for list in seed_code_lists() {
+            let mut stmt = Query::insert();
+            stmt.into_table("code_list")
+                .columns(["key", "name", "source"])
+                .values_panic([list.key.into(), list.name.into(), list.source.into()])
+                .on_conflict(OnConflict::column("key").do_nothing().to_owned());
+            self.db.execute(&stmt).await?;
+            let mut items = Query::insert();
+            items
+                .into_table("code_item")
+                .columns(["list_key", "code", "label", "sort_order"])
+                .on_conflict(
+                    OnConflict::columns(["list_key", "code"])
+                        .do_nothing()
+                        .to_owned(),
+                );
+            for (i, item) in list.items.iter().enumerate() {
+                items.values_panic([
+                    list.key.into(),
+                    item.code.into(),
+                    item.label.into(),
+                    (i as i32).into(),
+                ]);
+            }
+            if !list.items.is_empty() {
+                self.db.execute(&items).await?;
+            }
+        }
+        for def in seed_params() {
+            self.insert_param(&def, false).await?;
+        }
+        Ok(())
+    }
+
+    /// Stores a parameter definition. With `replace`, an existing definition
+    /// for the same key, scope and year is overwritten.
+    pub async fn insert_param(&self, def: &ParamDef, replace: bool) -> Result<()> {
+        let value = serde_json::to_string(&def.value)
+            .map_err(|e| StoreError::Invalid(format!("参数值无法保存：{e}")))?;
+        let mut on_conflict = OnConflict::columns([
+            policy_param::Column::Key,
+            policy_param::Column::ScopeCode,
+            policy_param::Column::Year,
+        ]);
+        if replace {
+            on_conflict.update_columns([
+                policy_param::Column::Value,
+                policy_param::Column::Confidence,
+                policy_param::Column::Note,
+            ]);
+        } else {
+            on_conflict.do_nothing();
+        }
+        let mut stmt = Query::insert();
+        stmt.into_table(policy_param::Entity)
+            .columns([
+                policy_param::Column::Key,
+                policy_param::Column::ScopeCode,
+                policy_param::Column::Year,
+                policy_param::Column::Value,
+                policy_param::Column::Confidence,
+                policy_param::Column::Note,
+                policy_param::Column::CreatedAt,
+            ])
+            .values_panic([
+                def.key.clone().into(),
+                def.scope.map(|c| c.as_string()).unwrap_or_default().into(),
+                def.year.into(),
+                value.into(),
+                confidence_str(def.confidence).into(),
+                def.note.clone().into(),
+                Utc::now().fixed_offset().into(),
+            ])
+            .on_conflict(on_conflict.to_owned());
+        self.db.execute(&stmt).await?;
+        Ok(())
+    }
+
+    /// Every stored parameter definition, as a resolvable policy set.
+    pub async fn policy_set(&self) -> Result<PolicySet> {
+        let rows = policy_param::Entity::find()
+            .order_by_asc(policy_param::Column::Key)
+            .order_by_asc(policy_param::Column::Year)
+            .all(&self.db)
+            .await?;
+        let mut defs = Vec::with_capacity(rows.len());
+        for r in rows {
+            defs.push(param_of(r)?);
+        }
+        Ok(PolicySet::new(defs))
+    }
+
+    /// Parameter definitions for one key, ordered by year then scope.
+    pub async fn params_for_key(&self, key: &str) -> Result<Vec<ParamDef>> {
+        let rows = policy_param::Entity::find()
+            .filter(policy_param::Column::Key.eq(key))
+            .order_by_asc(policy_param::Column::Year)
+            .order_by_asc(policy_param::Column::ScopeCode)
+            .all(&self.db)
+            .await?;
+        rows.into_iter().map(param_of).collect()
+    }
+
+    /// (code, label) pairs of a stored code list, in list order.
+    pub async fn code_items(&self, list_key: &str) -> Result<Vec<(String, String)>> {
+        let mut stmt = Query::select();
+        stmt.columns(["code", "label"])
+            .from("code_item")
+            .and_where(Expr::col("list_key").eq(list_key))
+            .and_where(Expr::col("active").eq(true))
+            .order_by("sort_order", Order::Asc);
+        let rows = self.db.query_all(&stmt).await?;
+        rows.into_iter()
+            .map(|r| Ok((r.try_get("", "code")?, r.try_get("", "label")?)))
+            .collect()
+    }
+}
+
+fn confidence_str(c: Confidence) -> &'static str {
+    match c {
+        Confidence::Confirmed => "confirmed",
+        Confidence::Local => "local",
+        Confidence::Unconfirmed => "unconfirmed",
+    }
+}
+
+fn param_of(r: policy_param::Model) -> Result<ParamDef> {
+    let corrupt = |what: &str| StoreError::Corrupt(format!("参数 {} #{}：{what}", r.key, r.id));
+    let value: ParamValue =
+        serde_json::from_str(&r.value).map_err(|e| corrupt(&format!("值无法解析（{e}）")))?;
+    let confidence = match r.confidence.as_str() {
+        "confirmed" => Confidence::Confirmed,
+        "local" => Confidence::Local,
+        "unconfirmed" => Confidence::Unconfirmed,
+        other => return Err(corrupt(&format!("可信度无效（{other}）"))),
+    };
+    let scope = if r.scope_code.is_empty() {
+        None
+    } else {
+        Some(AreaCode::parse(&r.scope_code).map_err(|e| corrupt(&e.to_string()))?)
+    };
+    Ok(ParamDef {
+        key: r.key.clone(),
+        scope,
+        year: r.year,
+        value,
+        confidence,
+        note: r.note.clone(),
+    })
+}
