@@ -474,7 +474,7 @@ fn compose(rng: &mut ChaCha8Rng, layout: &DemoLayout, n: usize, surname: u16) ->
     let parents_of =
         |head: usize, spouse: Option<usize>| [Some((head, GAP_18Y)), spouse.map(|s| (s, GAP_18Y))];
     if n == 1 {
-        let elder = rng.random_bool(0.62);
+        let elder = rng.random_bool(0.7);
         let male = rng.random_bool(if elder { 0.52 } else { 0.8 });
         let age = if elder {
             rng.random_range(60..=90)
@@ -487,7 +487,7 @@ fn compose(rng: &mut ChaCha8Rng, layout: &DemoLayout, n: usize, surname: u16) ->
         return m;
     }
     let pattern = match n {
-        2 => weighted(rng, &[50, 20, 30, 0, 0]),
+        2 => weighted(rng, &[60, 15, 25, 0, 0]),
         3 => weighted(rng, &[0, 0, 58, 27, 15]),
         _ => weighted(rng, &[0, 0, 40, 42, 18]),
     };
@@ -526,9 +526,9 @@ fn compose(rng: &mut ChaCha8Rng, layout: &DemoLayout, n: usize, surname: u16) ->
         2 => {
             let with_spouse = n > 2 && rng.random_bool(0.88);
             let kids = n - 1 - usize::from(with_spouse);
-            let mut sibling = kids >= 2 && rng.random_bool(0.05);
+            let sibling = kids >= 2 && rng.random_bool(0.05);
             let kids = kids - usize::from(sibling);
-            let oldest = rng.random_range((2 * kids as i32 - 2)..=(2 * kids as i32 + 21));
+            let oldest = rng.random_range((2 * kids as i32 - 1)..=(2 * kids as i32 + 27));
             let head_age = oldest + rng.random_range(23..=33);
             let spouse = push_head_and_spouse(
                 rng,
@@ -555,9 +555,7 @@ fn compose(rng: &mut ChaCha8Rng, layout: &DemoLayout, n: usize, surname: u16) ->
                 let mut s = Draft::new(REL_SIBLING, rng.random_bool(0.7), s_age, surname);
                 s.adult = true;
                 m.push(s);
-                sibling = false;
             }
-            debug_assert!(!sibling);
         }
         3 => {
             let with_spouse = rng.random_bool(0.8);
@@ -572,7 +570,7 @@ fn compose(rng: &mut ChaCha8Rng, layout: &DemoLayout, n: usize, surname: u16) ->
             let mut grandkids = r - middle_count;
             let extra_kids = grandkids.saturating_sub(4);
             grandkids -= extra_kids;
-            let oldest_grandkid = rng.random_range(0..=(2 * grandkids as i32 + 12));
+            let oldest_grandkid = rng.random_range(0..=(2 * grandkids as i32 + 17));
             let middle_age = oldest_grandkid + rng.random_range(21..=32);
             let head_age = (middle_age + rng.random_range(21..=30)).min(92);
             let spouse = push_head_and_spouse(rng, &mut m, head_age, with_spouse, 0.88);
@@ -639,7 +637,7 @@ fn compose(rng: &mut ChaCha8Rng, layout: &DemoLayout, n: usize, surname: u16) ->
             }
             .min(r);
             let kids = r - n_parents;
-            let max_oldest = 18.min(2 * kids as i32 + 12);
+            let max_oldest = 24.min(2 * kids as i32 + 16);
             let oldest = rng.random_range((2 * kids as i32 - 2).max(0)..=max_oldest.max(0));
             let head_age = (oldest + rng.random_range(23..=32)).clamp(28, 55);
             let spouse = push_head_and_spouse(rng, &mut m, head_age, with_spouse, 0.9);
@@ -1406,5 +1404,37 @@ fn income(
         production_cost: y(production_cost),
         cost_subsidy: y(cost_subsidy),
         rigid_expense: y(rigid),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_scheme_places_in_the_residue_class() {
+        let cfg = DemoConfig::fengdu(5, 1_000_000);
+        let s = IdScheme::new(&cfg, 123_456);
+        assert_eq!(s.modulus, 2_000);
+        let day = s.place(700_000, 690_000, 710_000, &[]).unwrap();
+        assert_eq!(day.rem_euclid(s.modulus), s.residue);
+        assert!((day - 700_000).abs() <= s.modulus / 2);
+        // A used day is skipped in favour of the next one of the class.
+        let other = s.place(700_000, 690_000, 710_000, &[day]).unwrap();
+        assert_ne!(other, day);
+        assert_eq!(other.rem_euclid(s.modulus), s.residue);
+        // A window narrower than the modulus may have no member of the class.
+        let none = (0..s.modulus)
+            .filter(|&t| {
+                s.place(700_000 + t, 700_000 + t, 700_000 + t + 10, &[])
+                    .is_none()
+            })
+            .count();
+        assert!(none > 0);
+        // Households sharing the sequence digits differ in residue.
+        let a = IdScheme::new(&cfg, 7);
+        let b = IdScheme::new(&cfg, 507);
+        assert_eq!(a.seq_base, b.seq_base);
+        assert_ne!(a.residue, b.residue);
     }
 }

@@ -374,3 +374,50 @@ fn shape_of_twenty_thousand_households() {
     assert!(pc_o > pc_l, "{report}");
     assert!(t.minority > 0 && t.welfare_posts > 0);
 }
+
+#[test]
+fn tiny_counties_and_codes() {
+    for n in [0u32, 1, 7, 499, 501] {
+        let cfg = DemoConfig::fengdu(1, n);
+        let lay = layout(&cfg);
+        let all: Vec<_> = households(&cfg, &lay).collect();
+        assert_eq!(all.len(), n as usize);
+        assert_eq!(
+            lay.households_per_village()
+                .iter()
+                .map(|x| x.1)
+                .sum::<u32>(),
+            n
+        );
+        for h in &all {
+            h.household.validate_members(&h.members).unwrap();
+        }
+    }
+    let cfg = DemoConfig::fengdu(1, 100);
+    let lay = layout(&cfg);
+    assert_eq!(lay.areas[0].code, cfg.county);
+    assert_eq!(lay.county.name, "丰都县");
+    for t in lay.townships() {
+        let no = (t.code.as_u64() / 1_000) % 1_000;
+        assert!(
+            (101..=199).contains(&no) || (201..=299).contains(&no),
+            "{no}"
+        );
+        assert_eq!(no >= 200, t.name.ends_with('乡'), "{}", t.name);
+    }
+    for v in lay.villages() {
+        let no = v.code.as_u64() % 1_000;
+        assert!((201..=220).contains(&no), "{no}");
+    }
+    let h = household(&cfg, &lay, 0);
+    assert!(
+        h.household
+            .household_no
+            .starts_with(&h.household.area.as_string())
+    );
+    assert!(
+        h.members[0]
+            .person_no
+            .starts_with(&h.household.household_no)
+    );
+}

@@ -1,0 +1,312 @@
+//! Store behaviour on both engines: every test below runs twice, as
+//! `sqlite::<name>` and `postgres::<name>`, each on its own fresh database.
+
+use fangpin_demo::{DemoConfig, layout};
+use fangpin_domain::policy::{Confidence, ParamDef, ParamValue, keys};
+use fangpin_domain::{AreaCode, Money};
+use fangpin_store::{AreaRecord, AreaTreeNode, HouseholdBundle, Store, StoreError};
+use sea_orm::ConnectionTrait;
+
+fangpin_store::dual_backend_tests!(
+    migrations_are_recorded_and_rerunnable,
+    reference_seeding_is_idempotent_and_keeps_edits,
+    monitoring_line_resolves_from_stored_parameters,
+    demo_households_round_trip,
+    area_tree_counts_add_up,
+    area_summary_breaks_down_categories,
+    failed_batch_leaves_nothing_behind,
+    households_page_by_area,
+    unknown_area_is_refused_by_foreign_key,
+);
+
+async fn seeded(store: &Store) {
+    store.seed_reference().await.expect("seed reference data");
+}
+
+/// Stores the layout and the first `n` households of a small demo county.
+async fn load_demo(store: &Store, n: u32) -> (DemoConfig, Vec<HouseholdBundle>) {
+    seeded(store).await;
+    let cfg = DemoConfig::fengdu(11, n);
+    let lay = layout(&cfg);
+    let areas: Vec<AreaRecord> = lay
+        .areas
+        .iter()
+        .map(|a| AreaRecord {
+            code: a.code,
+            name: a.name.clone(),
+            level: a.level,
+            parent: a.parent,
+        })
+        .collect();
+    store.insert_areas(&areas).await.unwrap();
+    store.insert_village_groups(&lay.groups).await.unwrap();
+    let bundles: Vec<HouseholdBundle> = fangpin_demo::households(&cfg, &lay)
+        .map(|g| HouseholdBundle {
+            household: g.household,
+            members: g.members,
+            incomes: vec![g.income],
+        })
+        .collect();
+    store.insert_households(&bundles).await.unwrap();
+    (cfg, bundles)
+}
+
+async fn migrations_are_recorded_and_rerunnable(store: Store) {
+    let applied = store.applied_migrations().await.unwrap();
+    assert_eq!(applied, vec!["m20261123_000001_foundation".to_owned()]);
+    store
+        .migrate()
+        .await
+        .expect("a second run applies nothing and succeeds");
+    assert_eq!(store.applied_migrations().await.unwrap().len(), 1);
+}
+
+async fn reference_seeding_is_idempotent_and_keeps_edits(store: Store) {
+    seeded(&store).await;
+    let relations = store.code_items("relation").await.unwrap();
+    assert!(
+        relations
+            .iter()
+            .any(|(c, l)| c == "01" && l.contains("户主"))
+    );
+    let categories = store.code_items("monitor_category").await.unwrap();
+    assert_eq!(categories.len(), 3);
+
+    // An administrator corrects 丰都 2024; a later seeding must not undo it.
+    let fengdu = AreaCode::parse("500230").unwrap();
+    let edited = ParamDef {
+        key: keys::MONITORING_LINE.to_owned(),
+        scope: Some(fengdu),
+        year: 2024,
+        value: ParamValue::Money(Money::from_yuan(8_400)),
+        confidence: Confidence::Confirmed,
+        note: "县文件核实后更正".to_owned(),
+    };
+    store.insert_param(&edited, true).await.unwrap();
+    seeded(&store).await;
+    let policy = store.policy_set().await.unwrap();
+    let (line, def) = policy.monitoring_line(&fengdu, 2024).unwrap();
+    assert_eq!(line, Money::from_yuan(8_400));
+    assert_eq!(def.note, "县文件核实后更正");
+    assert_eq!(store.code_items("relation").await.unwrap(), relations);
+}
+
+async fn monitoring_line_resolves_from_stored_parameters(store: Store) {
+    seeded(&store).await;
+    let policy = store.policy_set().await.unwrap();
+    let village = AreaCode::parse("500230101201").unwrap();
+    let (line, def) = policy.monitoring_line(&village, 2024).unwrap();
+    assert_eq!(
+        line,
+        Money::from_yuan(8_300),
+        "丰都县 2024 comes from the county"
+    );
+    assert_eq!(def.scope, Some(AreaCode::parse("500230").unwrap()));
+    let other = AreaCode::parse("500101001001").unwrap();
+    assert_eq!(
+        policy.monitoring_line(&other, 2024).unwrap().0,
+        Money::from_yuan(7_200),
+        "another 重庆 county falls back to the national value"
+    );
+    let err = policy.monitoring_line(&village, 2019).unwrap_err();
+    assert!(err.to_string().contains("2019"), "{err}");
+    let defs = store.params_for_key(keys::MONITORING_LINE).await.unwrap();
+    assert!(defs.iter().any(|d| d.confidence == Confidence::Unconfirmed));
+}
+
+async fn demo_households_round_trip(store: Store) {
+    let (_, bundles) = load_demo(&store, 120).await;
+    assert_eq!(store.household_count().await.unwrap(), 120);
+    let persons: usize = bundles.iter().map(|b| b.members.len()).sum();
+    assert_eq!(store.person_count().await.unwrap(), persons as u64);
+    for b in bundles.iter().step_by(17) {
+        let back = store
+            .household_by_no(&b.household.household_no)
+            .await
+            .unwrap();
+        assert_eq!(back.household, b.household);
+        assert_eq!(back.members, b.members);
+        assert_eq!(back.incomes, b.incomes);
+    }
+    // A second load continues the id sequence instead of colliding.
+    let more = {
+        let cfg = DemoConfig::fengdu(12, 3);
+        let lay = layout(&cfg);
+        fangpin_demo::households(&cfg, &lay)
+            .map(|g| {
+                let mut h = g.household;
+                h.household_no = format!("X{}", h.household_no);
+                let members = g
+                    .members
+                    .into_iter()
+                    .map(|mut p| {
+                        p.person_no = format!("X{}", p.person_no);
+                        p
+                    })
+                    .collect();
+                HouseholdBundle {
+                    household: h,
+                    members,
+                    incomes: vec![g.income],
+                }
+            })
+            .collect::<Vec<_>>()
+    };
+    store.insert_households(&more).await.unwrap();
+    assert_eq!(store.household_count().await.unwrap(), 123);
+}
+
+fn check_sums(node: &AreaTreeNode) {
+    if node.children.is_empty() {
+        return;
+    }
+    let hh: i64 = node.children.iter().map(|c| c.households).sum();
+    let persons: i64 = node.children.iter().map(|c| c.persons).sum();
+    let monitored: i64 = node.children.iter().map(|c| c.monitored_households).sum();
+    assert_eq!(
+        hh, node.households,
+        "households of {} ({})",
+        node.name, node.code
+    );
+    assert_eq!(persons, node.persons, "persons of {}", node.name);
+    assert_eq!(
+        monitored, node.monitored_households,
+        "monitored of {}",
+        node.name
+    );
+    node.children.iter().for_each(check_sums);
+}
+
+async fn area_tree_counts_add_up(store: Store) {
+    let (cfg, bundles) = load_demo(&store, 400).await;
+    let tree = store.area_tree(None).await.unwrap().expect("a tree");
+    assert_eq!(tree.code, cfg.county.as_string());
+    assert_eq!(tree.level, "county");
+    assert_eq!(tree.households, 400);
+    assert_eq!(tree.persons as u64, store.person_count().await.unwrap());
+    let poverty = bundles
+        .iter()
+        .filter(|b| b.household.household_type == "1")
+        .count();
+    assert_eq!(tree.poverty_households, poverty as i64);
+    check_sums(&tree);
+    let township = &tree.children[0];
+    assert_eq!(township.level, "township");
+    let village = &township.children[0];
+    assert_eq!(village.level, "village");
+    assert!(
+        village
+            .children
+            .iter()
+            .all(|g| g.level == "group" && g.code.starts_with(&village.code))
+    );
+}
+
+async fn area_summary_breaks_down_categories(store: Store) {
+    let (cfg, bundles) = load_demo(&store, 400).await;
+    let s = store.area_summary(&cfg.county.as_string()).await.unwrap();
+    let by_cat: i64 = s.by_category.iter().map(|b| b.households).sum();
+    assert_eq!(by_cat, s.monitored_households);
+    let expected = bundles
+        .iter()
+        .filter(|b| b.household.monitor_category.is_some())
+        .count();
+    assert_eq!(s.monitored_households, expected as i64);
+    assert_eq!(s.by_category[0].label, "脱贫不稳定户");
+    let by_type: i64 = s.by_household_type.iter().map(|b| b.households).sum();
+    assert_eq!(by_type, 400);
+    assert!(s.children.iter().all(|c| c.children.is_empty()));
+
+    // A group key summarises just that 村民小组.
+    let village = &s.children[0].code;
+    let village_summary = store.area_summary(village).await.unwrap();
+    let group = &village_summary.children[0];
+    let g = store.area_summary(&group.code).await.unwrap();
+    assert_eq!(g.households, group.households);
+    assert_eq!(
+        g.by_household_type
+            .iter()
+            .map(|b| b.households)
+            .sum::<i64>(),
+        group.households
+    );
+
+    match store.area_summary("500230999999").await {
+        Err(StoreError::NotFound(m)) => assert!(m.contains("区划不存在")),
+        other => panic!("expected NotFound, got {other:?}"),
+    }
+}
+
+async fn failed_batch_leaves_nothing_behind(store: Store) {
+    let (_, bundles) = load_demo(&store, 30).await;
+    // The second household reuses a member ID number already stored: the
+    // whole batch must be refused and nothing of it saved.
+    let cfg = DemoConfig::fengdu(99, 5);
+    let lay = layout(&cfg);
+    let mut fresh: Vec<HouseholdBundle> = fangpin_demo::households(&cfg, &lay)
+        .map(|g| HouseholdBundle {
+            household: {
+                let mut h = g.household;
+                h.household_no = format!("N{}", h.household_no);
+                h
+            },
+            members: g
+                .members
+                .into_iter()
+                .map(|mut p| {
+                    p.person_no = format!("N{}", p.person_no);
+                    p
+                })
+                .collect(),
+            incomes: vec![g.income],
+        })
+        .collect();
+    fresh[1].members[0].id_number = bundles[0].members[0].id_number.clone();
+    let before_p = store.person_count().await.unwrap();
+    assert!(store.insert_households(&fresh).await.is_err());
+    assert_eq!(store.household_count().await.unwrap(), 30);
+    assert_eq!(store.person_count().await.unwrap(), before_p);
+}
+
+async fn households_page_by_area(store: Store) {
+    let (_, bundles) = load_demo(&store, 200).await;
+    let village = bundles[0].household.area;
+    let in_village = bundles
+        .iter()
+        .filter(|b| b.household.area == village)
+        .count() as u64;
+    let (total, first) = store.household_page(Some(&village), 0, 3).await.unwrap();
+    assert_eq!(total, in_village);
+    assert!(first.len() as u64 <= 3);
+    assert!(first.iter().all(|(_, h)| h.area == village));
+    let township = village.parent().unwrap();
+    let (t_total, _) = store.household_page(Some(&township), 0, 1).await.unwrap();
+    assert!(t_total >= in_village);
+    let (all, page) = store.household_page(None, 195, 10).await.unwrap();
+    assert_eq!(all, 200);
+    assert_eq!(page.len(), 5);
+}
+
+async fn unknown_area_is_refused_by_foreign_key(store: Store) {
+    let (_, bundles) = load_demo(&store, 2).await;
+    let mut b = bundles[0].clone();
+    b.household.household_no = "ORPHAN".into();
+    b.household.area = AreaCode::parse("500230888888").unwrap();
+    b.members.clear();
+    b.incomes.clear();
+    assert!(store.insert_households(&[b]).await.is_err());
+    // SQLite must actually run in WAL mode with foreign keys on.
+    if store.engine() == fangpin_store::Engine::Sqlite {
+        let row = store
+            .connection()
+            .query_one_raw(sea_orm::Statement::from_string(
+                sea_orm::DbBackend::Sqlite,
+                "PRAGMA journal_mode",
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        let mode: String = row.try_get_by_index(0).unwrap();
+        assert_eq!(mode.to_lowercase(), "wal");
+    }
+}
