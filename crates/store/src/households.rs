@@ -32,7 +32,7 @@ pub struct HouseholdDetail {
     pub incomes: Vec<IncomeRecord>,
 }
 
-const HOUSEHOLD_COLUMNS: [&str; 26] = [
+pub(crate) const HOUSEHOLD_COLUMNS: [&str; 26] = [
     "id",
     "area_code",
     "group_no",
@@ -61,7 +61,7 @@ const HOUSEHOLD_COLUMNS: [&str; 26] = [
     "updated_at",
 ];
 
-const PERSON_COLUMNS: [&str; 30] = [
+pub(crate) const PERSON_COLUMNS: [&str; 30] = [
     "id",
     "household_id",
     "area_code",
@@ -98,7 +98,11 @@ fn json<T: Serialize>(v: &T) -> Result<String> {
     serde_json::to_string(v).map_err(|e| StoreError::Invalid(format!("无法序列化：{e}")))
 }
 
-fn household_values(id: i64, h: &Household, now: DateTime<FixedOffset>) -> Result<Vec<SimpleExpr>> {
+pub(crate) fn household_values(
+    id: i64,
+    h: &Household,
+    now: DateTime<FixedOffset>,
+) -> Result<Vec<Value>> {
     let v: Vec<Value> = vec![
         id.into(),
         h.area.as_string().into(),
@@ -127,15 +131,15 @@ fn household_values(id: i64, h: &Household, now: DateTime<FixedOffset>) -> Resul
         now.into(),
         now.into(),
     ];
-    Ok(v.into_iter().map(SimpleExpr::from).collect())
+    Ok(v)
 }
 
-fn person_values(
+pub(crate) fn person_values(
     id: i64,
     household_id: i64,
     area: &AreaCode,
     p: &Person,
-) -> Result<Vec<SimpleExpr>> {
+) -> Result<Vec<Value>> {
     let v: Vec<Value> = vec![
         id.into(),
         household_id.into(),
@@ -168,7 +172,7 @@ fn person_values(
         p.unsupported_child.into(),
         p.dropout_after_elimination.into(),
     ];
-    Ok(v.into_iter().map(SimpleExpr::from).collect())
+    Ok(v)
 }
 
 fn income_money(r: &IncomeRecord) -> [Money; 19] {
@@ -195,7 +199,12 @@ fn income_money(r: &IncomeRecord) -> [Money; 19] {
     ]
 }
 
-fn income_values(id: i64, household_id: i64, area: &AreaCode, r: &IncomeRecord) -> Vec<SimpleExpr> {
+pub(crate) fn income_values(
+    id: i64,
+    household_id: i64,
+    area: &AreaCode,
+    r: &IncomeRecord,
+) -> Vec<Value> {
     let mut v: Vec<Value> = vec![
         id.into(),
         household_id.into(),
@@ -204,7 +213,7 @@ fn income_values(id: i64, household_id: i64, area: &AreaCode, r: &IncomeRecord) 
         (r.annual_persons as i16).into(),
     ];
     v.extend(income_money(r).iter().map(|m| Value::from(m.fen())));
-    v.into_iter().map(SimpleExpr::from).collect()
+    v
 }
 
 /// Accumulates rows of one table into multi-row INSERT statements that stay
@@ -212,7 +221,7 @@ fn income_values(id: i64, household_id: i64, area: &AreaCode, r: &IncomeRecord) 
 struct RowBatch {
     table: &'static str,
     columns: Vec<&'static str>,
-    rows: Vec<Vec<SimpleExpr>>,
+    rows: Vec<Vec<Value>>,
     max_rows: usize,
 }
 
@@ -228,7 +237,7 @@ impl RowBatch {
         }
     }
 
-    async fn push(&mut self, tx: &DatabaseTransaction, row: Vec<SimpleExpr>) -> Result<()> {
+    async fn push(&mut self, tx: &DatabaseTransaction, row: Vec<Value>) -> Result<()> {
         debug_assert_eq!(row.len(), self.columns.len());
         self.rows.push(row);
         if self.rows.len() >= self.max_rows {
@@ -245,7 +254,7 @@ impl RowBatch {
         stmt.into_table(self.table)
             .columns(self.columns.iter().copied());
         for row in self.rows.drain(..) {
-            stmt.values_panic(row);
+            stmt.values_panic(row.into_iter().map(SimpleExpr::from));
         }
         tx.execute(&stmt).await?;
         Ok(())
@@ -269,12 +278,10 @@ impl Store {
     /// transaction: all of them or none. Used by demo generation and imports.
     /// Returns the number of households inserted.
     pub async fn insert_households(&self, bundles: &[HouseholdBundle]) -> Result<usize> {
-        let tx = self.db.begin().await?;
         if self.engine == Engine::Postgres {
-            // Ids are assigned here, so concurrent bulk loads must take turns.
-            tx.execute_unprepared("LOCK TABLE household, person, income_record IN EXCLUSIVE MODE")
-                .await?;
+            return crate::pg_copy::insert_households(self, bundles).await;
         }
+        let tx = self.db.begin().await?;
         let mut hh_id = self.next_id(&tx, "household").await?;
         let mut person_id = self.next_id(&tx, "person").await?;
         let mut income_id = self.next_id(&tx, "income_record").await?;
@@ -314,14 +321,6 @@ impl Store {
         p_batch.flush(&tx).await?;
         i_batch.flush(&tx).await?;
 
-        if self.engine == Engine::Postgres {
-            for table in ["household", "person", "income_record"] {
-                tx.execute_unprepared(&format!(
-                    "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {table}))"
-                ))
-                .await?;
-            }
-        }
         tx.commit().await?;
         Ok(bundles.len())
     }

@@ -10,6 +10,7 @@ pub mod areas;
 pub mod entity;
 pub mod households;
 pub mod migration;
+mod pg_copy;
 pub mod reference;
 pub mod settings;
 pub mod testing;
