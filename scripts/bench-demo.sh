@@ -17,7 +17,7 @@ echo "== SQLite, $n households"
 ls -la "$work/bench.db" | awk '{printf "database file: %.0f MB\n", $5/1048576}'
 if [ -n "${FANGPIN_BENCH_PG_URL:-}" ]; then
   echo "== PostgreSQL, $n households"
-  psql -q "$FANGPIN_BENCH_PG_URL" -c "DROP SCHEMA public CASCADE; CREATE SCHEMA public;"
+  psql -q "$FANGPIN_BENCH_PG_URL" -c "SET client_min_messages = warning; DROP SCHEMA public CASCADE; CREATE SCHEMA public;"
   /usr/bin/time -f "wall %e s, peak RSS %M KB" "$bin" demo --no-serve --households "$n" \
     --database-url "$FANGPIN_BENCH_PG_URL" 2>&1 | grep -v " INFO "
 fi
