@@ -4,7 +4,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use fangpin_demo::{DemoConfig, GeneratedHousehold};
-use fangpin_store::{AreaRecord, HouseholdBundle, Store, settings};
+use fangpin_store::{Actor, AreaRecord, HouseholdBundle, Store, settings};
 use indicatif::{ProgressBar, ProgressStyle};
 
 /// Households per insert transaction.
@@ -38,9 +38,12 @@ pub async fn ensure_demo(store: &Store, seed: u64, households: u32, reset: bool)
         if store.setting(settings::DEMO).await?.as_deref() != Some("true") {
             bail!("该数据库不是演示库，拒绝执行 --reset");
         }
-        store.clear_households().await?;
+        store
+            .clear_households(&Actor::system("演示数据生成"))
+            .await?;
     }
 
+    let actor = Actor::system("演示数据生成");
     let mut cfg = DemoConfig::fengdu(seed, households);
     // The line is a stored, per-area, per-year parameter, not a constant here.
     let policy = store.policy_set().await?;
@@ -50,7 +53,7 @@ pub async fn ensure_demo(store: &Store, seed: u64, households: u32, reset: bool)
     cfg.monitoring_line = line;
 
     let started = Instant::now();
-    store.set_setting(STATUS, "generating").await?;
+    store.set_setting(&actor, STATUS, "generating").await?;
     let layout = fangpin_demo::layout(&cfg);
     let areas: Vec<AreaRecord> = layout
         .areas
@@ -62,8 +65,8 @@ pub async fn ensure_demo(store: &Store, seed: u64, households: u32, reset: bool)
             parent: a.parent,
         })
         .collect();
-    store.insert_areas(&areas).await?;
-    store.insert_village_groups(&layout.groups).await?;
+    store.insert_areas(&actor, &areas).await?;
+    store.insert_village_groups(&actor, &layout.groups).await?;
 
     let bar = ProgressBar::new(households as u64);
     bar.set_style(
@@ -92,7 +95,9 @@ pub async fn ensure_demo(store: &Store, seed: u64, households: u32, reset: bool)
         }
     });
     while let Some(batch) = rx.recv().await {
-        store.insert_households(&batch).await?;
+        store
+            .insert_households(&actor, &format!("演示县生成（种子 {seed}）"), &batch)
+            .await?;
         bar.inc(batch.len() as u64);
     }
     generator
@@ -101,16 +106,16 @@ pub async fn ensure_demo(store: &Store, seed: u64, households: u32, reset: bool)
     bar.finish_and_clear();
 
     store
-        .set_setting(settings::COUNTY_CODE, &cfg.county.as_string())
+        .set_setting(&actor, settings::COUNTY_CODE, &cfg.county.as_string())
         .await?;
     store
-        .set_setting(settings::COUNTY_NAME, &cfg.county_name)
+        .set_setting(&actor, settings::COUNTY_NAME, &cfg.county_name)
         .await?;
     store
-        .set_setting(settings::DATA_YEAR, &cfg.data_year.to_string())
+        .set_setting(&actor, settings::DATA_YEAR, &cfg.data_year.to_string())
         .await?;
-    store.set_setting(settings::DEMO, "true").await?;
-    store.set_setting(STATUS, "ready").await?;
+    store.set_setting(&actor, settings::DEMO, "true").await?;
+    store.set_setting(&actor, STATUS, "ready").await?;
     let persons = store.person_count().await?;
     println!(
         "已生成演示县 {}：{} 户 {} 人，用时 {:.1} 秒（种子 {}）",

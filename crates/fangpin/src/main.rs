@@ -1,14 +1,16 @@
 //! `fangpin` command line: `serve`, `demo`, `migrate`.
 
 mod demo;
+mod keys;
 
 use std::io::IsTerminal;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use fangpin_server::AppState;
-use fangpin_store::Store;
+use fangpin_store::{MasterKey, Store};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
@@ -27,6 +29,9 @@ struct DbArgs {
     /// Database URL: `sqlite:path/to/file.db` (embedded default) or `postgres://user@host/db`.
     #[arg(long = "database-url", alias = "database", env = "DATABASE_URL")]
     database_url: Option<String>,
+    /// File holding the data encryption key (base64, 32 bytes); see `fangpin keygen`.
+    #[arg(long = "key-file", env = "FANGPIN_KEY_FILE")]
+    key_file: Option<PathBuf>,
 }
 
 #[derive(clap::Args, Clone)]
@@ -69,13 +74,39 @@ enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Write a new random data encryption key to a file (never overwrites).
+    Keygen {
+        /// Where to write the key.
+        #[arg(long, default_value = "fangpin.key")]
+        out: PathBuf,
+    },
 }
 
 const DEFAULT_DB: &str = "sqlite:data/fangpin.db";
 const DEFAULT_DEMO_DB: &str = "sqlite:data/demo.db";
 
-#[tokio::main]
-async fn main() -> Result<()> {
+fn main() -> std::process::ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("错误：无法启动运行时：{e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            // `{:#}` prints the whole chain of causes on one line, in Chinese.
+            eprintln!("错误：{e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
@@ -86,7 +117,8 @@ async fn main() -> Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Command::Serve { db, serve } => {
-            let store = open(db.database_url.as_deref().unwrap_or(DEFAULT_DB)).await?;
+            let key = keys::load(db.key_file.as_deref())?;
+            let store = open(db.database_url.as_deref().unwrap_or(DEFAULT_DB), &key).await?;
             run_server(store, serve.bind, None).await
         }
         Command::Demo {
@@ -97,7 +129,16 @@ async fn main() -> Result<()> {
             reset,
             no_serve,
         } => {
-            let store = open(db.database_url.as_deref().unwrap_or(DEFAULT_DEMO_DB)).await?;
+            let url = db
+                .database_url
+                .unwrap_or_else(|| DEFAULT_DEMO_DB.to_owned());
+            let key = match db.key_file.as_deref() {
+                Some(_) => keys::load(db.key_file.as_deref())?,
+                None if std::env::var_os(keys::KEY_ENV).is_some() => keys::load(None)?,
+                // The demo keeps its own key next to its database.
+                None => keys::load_or_create(&keys::demo_key_path(&url))?,
+            };
+            let store = open(&url, &key).await?;
             demo::ensure_demo(&store, seed, households, reset).await?;
             if no_serve {
                 return Ok(());
@@ -105,7 +146,8 @@ async fn main() -> Result<()> {
             run_server(store, serve.bind, Some(demo::banner())).await
         }
         Command::Migrate { db } => {
-            let store = open(db.database_url.as_deref().unwrap_or(DEFAULT_DB)).await?;
+            let key = keys::load(db.key_file.as_deref())?;
+            let store = open(db.database_url.as_deref().unwrap_or(DEFAULT_DB), &key).await?;
             let applied = store.applied_migrations().await?;
             println!("已应用的迁移：{}", applied.len());
             for m in applied {
@@ -113,15 +155,23 @@ async fn main() -> Result<()> {
             }
             Ok(())
         }
+        Command::Keygen { out } => {
+            keys::create(&out)?;
+            println!(
+                "已生成数据加密密钥：{}（请妥善备份；丢失后已加密的证件号码无法恢复）",
+                out.display()
+            );
+            Ok(())
+        }
     }
 }
 
 /// Opens the database, applies pending migrations and seeds reference data.
-async fn open(url: &str) -> Result<Store> {
-    let store = Store::open(url)
+async fn open(url: &str, key: &MasterKey) -> Result<Store> {
+    let store = Store::open(url, key)
         .await
         .with_context(|| format!("无法打开数据库 {}", redact(url)))?;
-    store.migrate().await.context("数据库迁移失败")?;
+    store.migrate().await.context("数据库准备失败")?;
     store
         .seed_reference()
         .await

@@ -4,7 +4,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use fangpin_demo::{DemoConfig, layout};
 use fangpin_server::{AppState, app};
-use fangpin_store::{AreaRecord, HouseholdBundle, Store, settings};
+use fangpin_store::{Actor, AreaRecord, HouseholdBundle, Store, settings};
 use serde_json::Value;
 use tower::ServiceExt;
 
@@ -55,8 +55,12 @@ async fn demo(store: &Store, n: u32) -> Vec<HouseholdBundle> {
             parent: a.parent,
         })
         .collect();
-    store.insert_areas(&areas).await.unwrap();
-    store.insert_village_groups(&lay.groups).await.unwrap();
+    let actor = Actor::system("测试");
+    store.insert_areas(&actor, &areas).await.unwrap();
+    store
+        .insert_village_groups(&actor, &lay.groups)
+        .await
+        .unwrap();
     let bundles: Vec<_> = fangpin_demo::households(&cfg, &lay)
         .map(|g| HouseholdBundle {
             household: g.household,
@@ -64,18 +68,24 @@ async fn demo(store: &Store, n: u32) -> Vec<HouseholdBundle> {
             incomes: vec![g.income],
         })
         .collect();
-    store.insert_households(&bundles).await.unwrap();
     store
-        .set_setting(settings::COUNTY_CODE, "500230000000")
+        .insert_households(&actor, "测试", &bundles)
         .await
         .unwrap();
     store
-        .set_setting(settings::COUNTY_NAME, "丰都县")
+        .set_setting(&actor, settings::COUNTY_CODE, "500230000000")
         .await
         .unwrap();
-    store.set_setting(settings::DEMO, "true").await.unwrap();
     store
-        .set_setting(settings::DATA_YEAR, "2024")
+        .set_setting(&actor, settings::COUNTY_NAME, "丰都县")
+        .await
+        .unwrap();
+    store
+        .set_setting(&actor, settings::DEMO, "true")
+        .await
+        .unwrap();
+    store
+        .set_setting(&actor, settings::DATA_YEAR, "2024")
         .await
         .unwrap();
     bundles

@@ -4,9 +4,10 @@ use std::collections::HashMap;
 
 use fangpin_domain::{AreaCode, AreaLevel, VillageGroup};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder, Statement};
+use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder, Statement, TransactionTrait};
 use serde::Serialize;
 
+use crate::audit::{Actor, AuditEntry, record};
 use crate::entity::{area, village_group};
 use crate::{Result, Store, StoreError};
 
@@ -97,7 +98,9 @@ impl Counts {
 
 impl Store {
     /// Inserts area nodes (parents before children); existing codes are kept.
-    pub async fn insert_areas(&self, nodes: &[AreaRecord]) -> Result<()> {
+    pub async fn insert_areas(&self, actor: &Actor, nodes: &[AreaRecord]) -> Result<()> {
+        let tx = self.db.begin().await?;
+        let mut added = 0;
         for chunk in nodes.chunks(2000) {
             let mut stmt = Query::insert();
             stmt.into_table(area::Entity)
@@ -120,12 +123,32 @@ impl Store {
                     n.parent.map(|p| p.as_string()).into(),
                 ]);
             }
-            self.db.execute(&stmt).await?;
+            added += tx.execute(&stmt).await?.rows_affected();
         }
+        if added > 0 {
+            record(
+                &tx,
+                actor,
+                AuditEntry {
+                    action: "bulk_insert",
+                    entity: "area",
+                    after: Some(serde_json::json!({ "added": added })),
+                    ..Default::default()
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 
-    pub async fn insert_village_groups(&self, groups: &[VillageGroup]) -> Result<()> {
+    pub async fn insert_village_groups(
+        &self,
+        actor: &Actor,
+        groups: &[VillageGroup],
+    ) -> Result<()> {
+        let tx = self.db.begin().await?;
+        let mut added = 0;
         for chunk in groups.chunks(3000) {
             let mut stmt = Query::insert();
             stmt.into_table(village_group::Entity)
@@ -149,8 +172,22 @@ impl Store {
                     g.name.clone().into(),
                 ]);
             }
-            self.db.execute(&stmt).await?;
+            added += tx.execute(&stmt).await?.rows_affected();
         }
+        if added > 0 {
+            record(
+                &tx,
+                actor,
+                AuditEntry {
+                    action: "bulk_insert",
+                    entity: "village_group",
+                    after: Some(serde_json::json!({ "added": added })),
+                    ..Default::default()
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 

@@ -11,6 +11,8 @@ use sea_orm::{
 };
 use serde::Serialize;
 
+use crate::audit::{Actor, AuditEntry, record};
+use crate::crypto::FieldCipher;
 use crate::entity::{household, income_record, person};
 use crate::migration::INCOME_MONEY_COLUMNS;
 use crate::{Engine, Result, Store, StoreError};
@@ -32,13 +34,14 @@ pub struct HouseholdDetail {
     pub incomes: Vec<IncomeRecord>,
 }
 
-pub(crate) const HOUSEHOLD_COLUMNS: [&str; 26] = [
+pub(crate) const HOUSEHOLD_COLUMNS: [&str; 27] = [
     "id",
     "area_code",
     "group_no",
     "household_no",
     "head_name",
-    "head_id",
+    "head_id_enc",
+    "head_id_hash",
     "phone",
     "household_type",
     "poverty_policy",
@@ -55,13 +58,13 @@ pub(crate) const HOUSEHOLD_COLUMNS: [&str; 26] = [
     "collector_name",
     "collector_phone",
     "bank_name",
-    "bank_account",
+    "bank_account_enc",
     "conditions",
     "created_at",
     "updated_at",
 ];
 
-pub(crate) const PERSON_COLUMNS: [&str; 30] = [
+pub(crate) const PERSON_COLUMNS: [&str; 31] = [
     "id",
     "household_id",
     "area_code",
@@ -69,7 +72,8 @@ pub(crate) const PERSON_COLUMNS: [&str; 30] = [
     "name",
     "sex",
     "id_type",
-    "id_number",
+    "id_enc",
+    "id_hash",
     "birth_date",
     "ethnicity",
     "relation",
@@ -99,6 +103,7 @@ fn json<T: Serialize>(v: &T) -> Result<String> {
 }
 
 pub(crate) fn household_values(
+    c: &FieldCipher,
     id: i64,
     h: &Household,
     now: DateTime<FixedOffset>,
@@ -109,7 +114,8 @@ pub(crate) fn household_values(
         h.group_no.map(|g| g as i16).into(),
         h.household_no.clone().into(),
         h.head_name.clone().into(),
-        h.head_id.as_str().to_owned().into(),
+        c.seal(h.head_id.as_str()).into(),
+        c.lookup_hash(h.head_id.as_str()).into(),
         h.phone.clone().into(),
         h.household_type.clone().into(),
         h.poverty_policy.clone().into(),
@@ -126,7 +132,7 @@ pub(crate) fn household_values(
         h.collector_name.clone().into(),
         h.collector_phone.clone().into(),
         h.bank_name.clone().into(),
-        h.bank_account.clone().into(),
+        h.bank_account.as_deref().map(|a| c.seal(a)).into(),
         json(&h.conditions)?.into(),
         now.into(),
         now.into(),
@@ -135,6 +141,7 @@ pub(crate) fn household_values(
 }
 
 pub(crate) fn person_values(
+    c: &FieldCipher,
     id: i64,
     household_id: i64,
     area: &AreaCode,
@@ -148,7 +155,8 @@ pub(crate) fn person_values(
         p.name.clone().into(),
         (p.sex.code() as i16).into(),
         p.id_type.clone().into(),
-        p.id_number.as_str().to_owned().into(),
+        c.seal(p.id_number.as_str()).into(),
+        c.lookup_hash(p.id_number.as_str()).into(),
         p.birth_date.into(),
         p.ethnicity.clone().into(),
         p.relation.clone().into(),
@@ -277,9 +285,18 @@ impl Store {
     /// Inserts households with their members and income records in one
     /// transaction: all of them or none. Used by demo generation and imports.
     /// Returns the number of households inserted.
-    pub async fn insert_households(&self, bundles: &[HouseholdBundle]) -> Result<usize> {
+    pub async fn insert_households(
+        &self,
+        actor: &Actor,
+        note: &str,
+        bundles: &[HouseholdBundle],
+    ) -> Result<usize> {
+        if bundles.is_empty() {
+            return Ok(0);
+        }
+        let entry = bulk_entry(note, bundles);
         if self.engine == Engine::Postgres {
-            return crate::pg_copy::insert_households(self, bundles).await;
+            return crate::pg_copy::insert_households(self, actor, entry, bundles).await;
         }
         let tx = self.db.begin().await?;
         let mut hh_id = self.next_id(&tx, "household").await?;
@@ -297,11 +314,13 @@ impl Store {
         // statement (SQLite checks them immediately).
         for b in bundles {
             let h = &b.household;
-            hh_batch.push(&tx, household_values(hh_id, h, now)?).await?;
+            hh_batch
+                .push(&tx, household_values(&self.cipher, hh_id, h, now)?)
+                .await?;
             for p in &b.members {
                 p_batch
                     .rows
-                    .push(person_values(person_id, hh_id, &h.area, p)?);
+                    .push(person_values(&self.cipher, person_id, hh_id, &h.area, p)?);
                 person_id += 1;
             }
             for r in &b.incomes {
@@ -320,7 +339,7 @@ impl Store {
         hh_batch.flush(&tx).await?;
         p_batch.flush(&tx).await?;
         i_batch.flush(&tx).await?;
-
+        record(&tx, actor, entry).await?;
         tx.commit().await?;
         Ok(bundles.len())
     }
@@ -366,9 +385,12 @@ impl Store {
             .await?;
         Ok(HouseholdDetail {
             id: h.id,
-            members: members.into_iter().map(person_of).collect::<Result<_>>()?,
+            members: members
+                .into_iter()
+                .map(|m| person_of(&self.cipher, m))
+                .collect::<Result<_>>()?,
             incomes: incomes.into_iter().map(income_of).collect(),
-            household: household_of(h)?,
+            household: household_of(&self.cipher, h)?,
         })
     }
 
@@ -393,14 +415,41 @@ impl Store {
             .await?;
         let items = rows
             .into_iter()
-            .map(|m| Ok((m.id, household_of(m)?)))
+            .map(|m| Ok((m.id, household_of(&self.cipher, m)?)))
             .collect::<Result<Vec<_>>>()?;
         Ok((total, items))
     }
 }
 
+/// The audit entry of a bulk insert: counts and the first and last 户编号.
+fn bulk_entry(note: &str, bundles: &[HouseholdBundle]) -> AuditEntry {
+    let first = &bundles[0].household;
+    let last = &bundles[bundles.len() - 1].household;
+    let persons: usize = bundles.iter().map(|b| b.members.len()).sum();
+    let same_area = bundles.iter().all(|b| b.household.area == first.area);
+    AuditEntry {
+        action: "bulk_insert",
+        entity: "household",
+        entity_key: Some(first.household_no.clone()),
+        area: same_area.then_some(first.area),
+        after: Some(serde_json::json!({
+            "households": bundles.len(),
+            "persons": persons,
+            "first_household_no": first.household_no,
+            "last_household_no": last.household_no,
+        })),
+        note: Some(note.to_owned()),
+        ..Default::default()
+    }
+}
+
 fn corrupt(what: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(what.to_string())
+}
+
+fn unseal_id(c: &FieldCipher, sealed: &str) -> Result<IdNumber> {
+    let plain = c.open(sealed).map_err(corrupt)?;
+    IdNumber::parse(&plain).map_err(corrupt)
 }
 
 fn parse_json<T: serde::de::DeserializeOwned>(s: &str, what: &str) -> Result<T> {
@@ -415,13 +464,13 @@ fn month(s: Option<String>) -> Result<Option<YearMonth>> {
     .transpose()
 }
 
-fn household_of(m: household::Model) -> Result<Household> {
+fn household_of(c: &FieldCipher, m: household::Model) -> Result<Household> {
     Ok(Household {
         household_no: m.household_no,
         area: AreaCode::parse(m.area_code.trim()).map_err(corrupt)?,
         group_no: m.group_no.map(|g| g as u16),
         head_name: m.head_name,
-        head_id: IdNumber::parse(&m.head_id).map_err(corrupt)?,
+        head_id: unseal_id(c, &m.head_id_enc)?,
         phone: m.phone,
         household_type: m.household_type,
         poverty_policy: m.poverty_policy,
@@ -438,18 +487,21 @@ fn household_of(m: household::Model) -> Result<Household> {
         collector_name: m.collector_name,
         collector_phone: m.collector_phone,
         bank_name: m.bank_name,
-        bank_account: m.bank_account,
+        bank_account: m
+            .bank_account_enc
+            .map(|a| c.open(&a).map_err(corrupt))
+            .transpose()?,
         conditions: parse_json(&m.conditions, "生产生活条件")?,
     })
 }
 
-fn person_of(m: person::Model) -> Result<Person> {
+fn person_of(c: &FieldCipher, m: person::Model) -> Result<Person> {
     Ok(Person {
         person_no: m.person_no,
         name: m.name,
         sex: if m.sex == 1 { Sex::Male } else { Sex::Female },
         id_type: m.id_type,
-        id_number: IdNumber::parse(&m.id_number).map_err(corrupt)?,
+        id_number: unseal_id(c, &m.id_enc)?,
         birth_date: m.birth_date,
         ethnicity: m.ethnicity,
         relation: m.relation,
@@ -505,8 +557,9 @@ fn income_of(m: income_record::Model) -> IncomeRecord {
 impl Store {
     /// Deletes every household, member and income record (used by
     /// `demo --reset` on a demo database only).
-    pub async fn clear_households(&self) -> Result<()> {
+    pub async fn clear_households(&self, actor: &Actor) -> Result<()> {
         let tx = self.db.begin().await?;
+        let mut removed = serde_json::Map::new();
         for table in [
             "income_record",
             "person",
@@ -514,9 +567,24 @@ impl Store {
             "village_group",
             "area",
         ] {
-            tx.execute_unprepared(&format!("DELETE FROM {table}"))
-                .await?;
+            let n = tx
+                .execute_unprepared(&format!("DELETE FROM {table}"))
+                .await?
+                .rows_affected();
+            removed.insert(table.to_owned(), n.into());
         }
+        record(
+            &tx,
+            actor,
+            AuditEntry {
+                action: "delete_all",
+                entity: "household",
+                before: Some(removed.into()),
+                note: Some("清空演示数据".to_owned()),
+                ..Default::default()
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

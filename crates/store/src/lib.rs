@@ -7,6 +7,8 @@
 //! because per-row ORM models are the bottleneck at a million households.
 
 pub mod areas;
+pub mod audit;
+pub mod crypto;
 pub mod entity;
 pub mod households;
 pub mod migration;
@@ -15,6 +17,7 @@ pub mod reference;
 pub mod settings;
 pub mod testing;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
@@ -22,6 +25,8 @@ use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
 use sea_orm_migration::MigratorTrait;
 
 pub use areas::{AreaRecord, AreaSummary, AreaTreeNode, CountBucket};
+pub use audit::{Actor, AuditEntry, AuditFilter, AuditRecord};
+pub use crypto::{FieldCipher, MasterKey};
 pub use households::{HouseholdBundle, HouseholdDetail};
 
 /// Errors of the store. Messages are Chinese because they can reach users.
@@ -38,6 +43,8 @@ pub enum StoreError {
     Corrupt(String),
     #[error("{0}")]
     Invalid(String),
+    #[error("数据加密密钥与该数据库不匹配：请使用创建该数据库时的密钥文件（或 FANGPIN_KEY）")]
+    WrongKey,
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -63,6 +70,7 @@ impl Engine {
 pub struct Store {
     db: DatabaseConnection,
     engine: Engine,
+    cipher: Arc<FieldCipher>,
 }
 
 /// Options for opening a store.
@@ -77,11 +85,13 @@ pub struct OpenOptions {
 impl Store {
     /// Opens `url` (`sqlite:path/to/file.db` or `postgres://…`). SQLite files
     /// are created when missing and run in WAL mode with foreign keys on.
-    pub async fn open(url: &str) -> Result<Store> {
-        Self::open_with(url, OpenOptions::default()).await
+    /// `key` seals ID and bank card numbers; [`Store::migrate`] checks that it
+    /// is the key the database was created with.
+    pub async fn open(url: &str, key: &MasterKey) -> Result<Store> {
+        Self::open_with(url, key, OpenOptions::default()).await
     }
 
-    pub async fn open_with(url: &str, options: OpenOptions) -> Result<Store> {
+    pub async fn open_with(url: &str, key: &MasterKey, options: OpenOptions) -> Result<Store> {
         let engine = if url.starts_with("sqlite:") {
             Engine::Sqlite
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
@@ -115,13 +125,35 @@ impl Store {
             }
         }
         let db = Database::connect(opts).await?;
-        Ok(Store { db, engine })
+        Ok(Store {
+            db,
+            engine,
+            cipher: Arc::new(FieldCipher::new(key)),
+        })
     }
 
-    /// Applies every migration not yet applied.
+    /// Applies every migration not yet applied, then checks the encryption
+    /// key: a new database remembers its key's check value, an existing one
+    /// refuses any other key.
     pub async fn migrate(&self) -> Result<()> {
         migration::Migrator::up(&self.db, None).await?;
-        Ok(())
+        let check = self.cipher.key_check();
+        match self.setting(settings::KEY_CHECK).await? {
+            Some(stored) if stored == check => Ok(()),
+            Some(_) => Err(StoreError::WrongKey),
+            None => {
+                if self.household_count().await? > 0 {
+                    return Err(StoreError::WrongKey);
+                }
+                self.set_setting(&Actor::system("数据库初始化"), settings::KEY_CHECK, &check)
+                    .await
+            }
+        }
+    }
+
+    /// The cipher for sensitive fields (also used by exports and lookups).
+    pub fn cipher(&self) -> &FieldCipher {
+        &self.cipher
     }
 
     /// Versions of the applied migrations, oldest first.

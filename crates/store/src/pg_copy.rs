@@ -9,6 +9,7 @@ use chrono::Utc;
 use sea_orm::sea_query::Value;
 use sea_orm::sqlx::{self, PgConnection};
 
+use crate::audit::{AUDIT_COLUMNS, Actor, AuditEntry, audit_values};
 use crate::households::{
     HOUSEHOLD_COLUMNS, HouseholdBundle, PERSON_COLUMNS, household_values, income_values,
     person_values,
@@ -93,7 +94,12 @@ async fn next_id(conn: &mut PgConnection, table: &str) -> Result<i64> {
     Ok(max + 1)
 }
 
-pub(crate) async fn insert_households(store: &Store, bundles: &[HouseholdBundle]) -> Result<usize> {
+pub(crate) async fn insert_households(
+    store: &Store,
+    actor: &Actor,
+    entry: AuditEntry,
+    bundles: &[HouseholdBundle],
+) -> Result<usize> {
     let pool = store.connection().get_postgres_connection_pool();
     let mut tx = pool.begin().await.map_err(db_err)?;
     // Ids are assigned here, so concurrent bulk loads must take turns.
@@ -109,9 +115,12 @@ pub(crate) async fn insert_households(store: &Store, bundles: &[HouseholdBundle]
     let (mut hh, mut persons, mut incomes) = (String::new(), String::new(), String::new());
     for b in bundles {
         let h = &b.household;
-        push_row(&mut hh, &household_values(hh_id, h, now)?)?;
+        push_row(&mut hh, &household_values(&store.cipher, hh_id, h, now)?)?;
         for p in &b.members {
-            push_row(&mut persons, &person_values(person_id, hh_id, &h.area, p)?)?;
+            push_row(
+                &mut persons,
+                &person_values(&store.cipher, person_id, hh_id, &h.area, p)?,
+            )?;
             person_id += 1;
         }
         for r in &b.incomes {
@@ -126,6 +135,9 @@ pub(crate) async fn insert_households(store: &Store, bundles: &[HouseholdBundle]
     copy(&mut tx, "household", &HOUSEHOLD_COLUMNS, hh).await?;
     copy(&mut tx, "person", &PERSON_COLUMNS, persons).await?;
     copy(&mut tx, "income_record", &income_cols, incomes).await?;
+    let mut audit = String::new();
+    push_row(&mut audit, &audit_values(actor, entry))?;
+    copy(&mut tx, "audit_log", &AUDIT_COLUMNS, audit).await?;
     for table in ["household", "person", "income_record"] {
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {table}))"

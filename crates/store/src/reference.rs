@@ -7,21 +7,27 @@ use fangpin_domain::AreaCode;
 use fangpin_domain::codes::seed_code_lists;
 use fangpin_domain::policy::{Confidence, ParamDef, ParamValue, PolicySet, seed_params};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Order, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+};
 
+use crate::audit::{Actor, AuditEntry, record};
 use crate::entity::policy_param;
 use crate::{Result, Store, StoreError};
 
 impl Store {
     /// Seeds code lists and policy parameters; idempotent.
     pub async fn seed_reference(&self) -> Result<()> {
+        let tx = self.db.begin().await?;
+        let mut items_added = 0;
+        let mut params_added = 0;
         for list in seed_code_lists() {
             let mut stmt = Query::insert();
             stmt.into_table("code_list")
                 .columns(["key", "name", "source"])
                 .values_panic([list.key.into(), list.name.into(), list.source.into()])
                 .on_conflict(OnConflict::column("key").do_nothing().to_owned());
-            self.db.execute(&stmt).await?;
+            tx.execute(&stmt).await?;
             let mut items = Query::insert();
             items
                 .into_table("code_item")
@@ -40,59 +46,115 @@ impl Store {
                 ]);
             }
             if !list.items.is_empty() {
-                self.db.execute(&items).await?;
+                items_added += tx.execute(&items).await?.rows_affected();
             }
         }
         for def in seed_params() {
-            self.insert_param(&def, false).await?;
+            params_added += tx
+                .execute(&param_insert(&def, false)?)
+                .await?
+                .rows_affected();
         }
+        if items_added + params_added > 0 {
+            record(
+                &tx,
+                &Actor::system("初始化"),
+                AuditEntry {
+                    action: "seed",
+                    entity: "reference",
+                    after: Some(serde_json::json!({
+                        "code_items_added": items_added,
+                        "params_added": params_added,
+                    })),
+                    ..Default::default()
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 
     /// Stores a parameter definition. With `replace`, an existing definition
     /// for the same key, scope and year is overwritten.
-    pub async fn insert_param(&self, def: &ParamDef, replace: bool) -> Result<()> {
-        let value = serde_json::to_string(&def.value)
-            .map_err(|e| StoreError::Invalid(format!("参数值无法保存：{e}")))?;
-        let mut on_conflict = OnConflict::columns([
+    pub async fn insert_param(&self, actor: &Actor, def: &ParamDef, replace: bool) -> Result<()> {
+        let policy = self.policy_set().await?;
+        let before = policy.get(&def.key, def.scope, def.year).cloned();
+        let tx = self.db.begin().await?;
+        let changed = tx
+            .execute(&param_insert(def, replace)?)
+            .await?
+            .rows_affected()
+            > 0;
+        if changed {
+            record(
+                &tx,
+                actor,
+                AuditEntry {
+                    action: if before.is_some() { "update" } else { "create" },
+                    entity: "policy_param",
+                    entity_key: Some(format!(
+                        "{}/{}/{}",
+                        def.key,
+                        def.scope.map(|c| c.as_string()).unwrap_or_default(),
+                        def.year
+                    )),
+                    before: before.map(|b| serde_json::to_value(b).unwrap_or_default()),
+                    after: Some(serde_json::to_value(def).unwrap_or_default()),
+                    ..Default::default()
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// The INSERT of one parameter definition; with `replace`, an existing
+/// definition for the same key, scope and year is overwritten.
+fn param_insert(def: &ParamDef, replace: bool) -> Result<sea_orm::sea_query::InsertStatement> {
+    let value = serde_json::to_string(&def.value)
+        .map_err(|e| StoreError::Invalid(format!("参数值无法保存：{e}")))?;
+    let mut on_conflict = OnConflict::columns([
+        policy_param::Column::Key,
+        policy_param::Column::ScopeCode,
+        policy_param::Column::Year,
+    ]);
+    if replace {
+        on_conflict.update_columns([
+            policy_param::Column::Value,
+            policy_param::Column::Confidence,
+            policy_param::Column::Note,
+        ]);
+    } else {
+        on_conflict.do_nothing();
+    }
+    let mut stmt = Query::insert();
+    stmt.into_table(policy_param::Entity)
+        .columns([
             policy_param::Column::Key,
             policy_param::Column::ScopeCode,
             policy_param::Column::Year,
-        ]);
-        if replace {
-            on_conflict.update_columns([
-                policy_param::Column::Value,
-                policy_param::Column::Confidence,
-                policy_param::Column::Note,
-            ]);
-        } else {
-            on_conflict.do_nothing();
-        }
-        let mut stmt = Query::insert();
-        stmt.into_table(policy_param::Entity)
-            .columns([
-                policy_param::Column::Key,
-                policy_param::Column::ScopeCode,
-                policy_param::Column::Year,
-                policy_param::Column::Value,
-                policy_param::Column::Confidence,
-                policy_param::Column::Note,
-                policy_param::Column::CreatedAt,
-            ])
-            .values_panic([
-                def.key.clone().into(),
-                def.scope.map(|c| c.as_string()).unwrap_or_default().into(),
-                def.year.into(),
-                value.into(),
-                confidence_str(def.confidence).into(),
-                def.note.clone().into(),
-                Utc::now().fixed_offset().into(),
-            ])
-            .on_conflict(on_conflict.to_owned());
-        self.db.execute(&stmt).await?;
-        Ok(())
-    }
+            policy_param::Column::Value,
+            policy_param::Column::Confidence,
+            policy_param::Column::Note,
+            policy_param::Column::CreatedAt,
+        ])
+        .values_panic([
+            def.key.clone().into(),
+            def.scope.map(|c| c.as_string()).unwrap_or_default().into(),
+            def.year.into(),
+            value.into(),
+            confidence_str(def.confidence).into(),
+            def.note.clone().into(),
+            Utc::now().fixed_offset().into(),
+        ])
+        .on_conflict(on_conflict.to_owned());
+    Ok(stmt)
+}
 
+impl Store {
     /// Every stored parameter definition, as a resolvable policy set.
     pub async fn policy_set(&self) -> Result<PolicySet> {
         let rows = policy_param::Entity::find()

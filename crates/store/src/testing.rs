@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use sea_orm::ConnectionTrait;
 
-use crate::{OpenOptions, Store};
+use crate::{MasterKey, OpenOptions, Store};
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
@@ -31,6 +31,7 @@ fn unique_suffix() -> String {
 /// A migrated, empty store that cleans up after itself via [`TestDb::cleanup`].
 pub struct TestDb {
     pub store: Store,
+    url: String,
     sqlite_file: Option<std::path::PathBuf>,
     pg_schema: Option<String>,
 }
@@ -39,10 +40,14 @@ impl TestDb {
     pub async fn sqlite() -> TestDb {
         let path = std::env::temp_dir().join(format!("fangpin_test_{}.db", unique_suffix()));
         let url = format!("sqlite:{}", path.display());
-        let store = Store::open(&url).await.expect("open sqlite test database");
+        let key = MasterKey::generate().expect("random key");
+        let store = Store::open(&url, &key)
+            .await
+            .expect("open sqlite test database");
         store.migrate().await.expect("migrate sqlite test database");
         TestDb {
             store,
+            url,
             sqlite_file: Some(path),
             pg_schema: None,
         }
@@ -51,8 +56,10 @@ impl TestDb {
     pub async fn postgres() -> TestDb {
         let url = pg_url();
         let schema = format!("fp_t_{}", unique_suffix());
+        let key = MasterKey::generate().expect("random key");
         let admin = Store::open_with(
             &url,
+            &key,
             OpenOptions {
                 max_connections: Some(1),
                 ..Default::default()
@@ -70,6 +77,7 @@ impl TestDb {
         admin.close().await.ok();
         let store = Store::open_with(
             &url,
+            &key,
             OpenOptions {
                 pg_schema: Some(schema.clone()),
                 max_connections: Some(4),
@@ -80,9 +88,23 @@ impl TestDb {
         store.migrate().await.expect("migrate postgres test schema");
         TestDb {
             store,
+            url,
             sqlite_file: None,
             pg_schema: Some(schema),
         }
+    }
+
+    /// Another connection to the same database, with `key`.
+    pub async fn reopen(&self, key: &MasterKey) -> crate::Result<Store> {
+        Store::open_with(
+            &self.url,
+            key,
+            OpenOptions {
+                pg_schema: self.pg_schema.clone(),
+                max_connections: Some(2),
+            },
+        )
+        .await
     }
 
     /// Removes the test database (file or schema).
@@ -91,6 +113,7 @@ impl TestDb {
             store,
             sqlite_file,
             pg_schema,
+            ..
         } = self;
         if let Some(schema) = pg_schema {
             store

@@ -4,7 +4,9 @@
 use fangpin_demo::{DemoConfig, layout};
 use fangpin_domain::policy::{Confidence, ParamDef, ParamValue, keys};
 use fangpin_domain::{AreaCode, Money};
-use fangpin_store::{AreaRecord, AreaTreeNode, HouseholdBundle, Store, StoreError};
+use fangpin_store::{
+    Actor, AreaRecord, AreaTreeNode, AuditFilter, HouseholdBundle, MasterKey, Store, StoreError,
+};
 use sea_orm::ConnectionTrait;
 
 fangpin_store::dual_backend_tests!(
@@ -17,7 +19,14 @@ fangpin_store::dual_backend_tests!(
     failed_batch_leaves_nothing_behind,
     households_page_by_area,
     unknown_area_is_refused_by_foreign_key,
+    id_numbers_are_encrypted_at_rest,
+    audit_log_is_append_only,
+    writes_leave_audit_entries,
 );
+
+fn actor() -> Actor {
+    Actor::system("测试")
+}
 
 async fn seeded(store: &Store) {
     store.seed_reference().await.expect("seed reference data");
@@ -38,8 +47,11 @@ async fn load_demo(store: &Store, n: u32) -> (DemoConfig, Vec<HouseholdBundle>) 
             parent: a.parent,
         })
         .collect();
-    store.insert_areas(&areas).await.unwrap();
-    store.insert_village_groups(&lay.groups).await.unwrap();
+    store.insert_areas(&actor(), &areas).await.unwrap();
+    store
+        .insert_village_groups(&actor(), &lay.groups)
+        .await
+        .unwrap();
     let bundles: Vec<HouseholdBundle> = fangpin_demo::households(&cfg, &lay)
         .map(|g| HouseholdBundle {
             household: g.household,
@@ -47,18 +59,27 @@ async fn load_demo(store: &Store, n: u32) -> (DemoConfig, Vec<HouseholdBundle>) 
             incomes: vec![g.income],
         })
         .collect();
-    store.insert_households(&bundles).await.unwrap();
+    store
+        .insert_households(&actor(), "测试", &bundles)
+        .await
+        .unwrap();
     (cfg, bundles)
 }
 
 async fn migrations_are_recorded_and_rerunnable(store: Store) {
     let applied = store.applied_migrations().await.unwrap();
-    assert_eq!(applied, vec!["m20261123_000001_foundation".to_owned()]);
+    assert_eq!(
+        applied,
+        vec![
+            "m20261123_000001_foundation".to_owned(),
+            "m20261123_000002_audit_log".to_owned()
+        ]
+    );
     store
         .migrate()
         .await
         .expect("a second run applies nothing and succeeds");
-    assert_eq!(store.applied_migrations().await.unwrap().len(), 1);
+    assert_eq!(store.applied_migrations().await.unwrap().len(), 2);
 }
 
 async fn reference_seeding_is_idempotent_and_keeps_edits(store: Store) {
@@ -82,7 +103,7 @@ async fn reference_seeding_is_idempotent_and_keeps_edits(store: Store) {
         confidence: Confidence::Confirmed,
         note: "县文件核实后更正".to_owned(),
     };
-    store.insert_param(&edited, true).await.unwrap();
+    store.insert_param(&actor(), &edited, true).await.unwrap();
     seeded(&store).await;
     let policy = store.policy_set().await.unwrap();
     let (line, def) = policy.monitoring_line(&fengdu, 2024).unwrap();
@@ -152,7 +173,10 @@ async fn demo_households_round_trip(store: Store) {
             })
             .collect::<Vec<_>>()
     };
-    store.insert_households(&more).await.unwrap();
+    store
+        .insert_households(&actor(), "测试", &more)
+        .await
+        .unwrap();
     assert_eq!(store.household_count().await.unwrap(), 123);
 }
 
@@ -263,7 +287,12 @@ async fn failed_batch_leaves_nothing_behind(store: Store) {
         .collect();
     fresh[1].members[0].id_number = bundles[0].members[0].id_number.clone();
     let before_p = store.person_count().await.unwrap();
-    assert!(store.insert_households(&fresh).await.is_err());
+    assert!(
+        store
+            .insert_households(&actor(), "测试", &fresh)
+            .await
+            .is_err()
+    );
     assert_eq!(store.household_count().await.unwrap(), 30);
     assert_eq!(store.person_count().await.unwrap(), before_p);
 }
@@ -294,7 +323,12 @@ async fn unknown_area_is_refused_by_foreign_key(store: Store) {
     b.household.area = AreaCode::parse("500230888888").unwrap();
     b.members.clear();
     b.incomes.clear();
-    assert!(store.insert_households(&[b]).await.is_err());
+    assert!(
+        store
+            .insert_households(&actor(), "测试", &[b])
+            .await
+            .is_err()
+    );
     // SQLite must actually run in WAL mode with foreign keys on.
     if store.engine() == fangpin_store::Engine::Sqlite {
         let row = store
@@ -309,4 +343,189 @@ async fn unknown_area_is_refused_by_foreign_key(store: Store) {
         let mode: String = row.try_get_by_index(0).unwrap();
         assert_eq!(mode.to_lowercase(), "wal");
     }
+}
+
+async fn id_numbers_are_encrypted_at_rest(store: Store) {
+    let (_, bundles) = load_demo(&store, 20).await;
+    let rows = store
+        .connection()
+        .query_all_raw(sea_orm::Statement::from_string(
+            store.connection().get_database_backend(),
+            "SELECT p.id_enc, p.id_hash, h.head_id_enc, h.bank_account_enc FROM person p \
+             JOIN household h ON h.id = p.household_id",
+        ))
+        .await
+        .unwrap();
+    let dump: String = rows
+        .iter()
+        .map(|r| {
+            let a: String = r.try_get("", "id_enc").unwrap();
+            let b: String = r.try_get("", "head_id_enc").unwrap();
+            let c: Option<String> = r.try_get("", "bank_account_enc").unwrap();
+            format!("{a}|{b}|{}", c.unwrap_or_default())
+        })
+        .collect();
+    for b in &bundles {
+        assert!(
+            !dump.contains(b.household.head_id.as_str()),
+            "no plaintext ID at rest"
+        );
+        if let Some(acct) = &b.household.bank_account {
+            assert!(
+                !dump.contains(acct.as_str()),
+                "no plaintext bank account at rest"
+            );
+        }
+        for m in &b.members {
+            assert!(
+                !dump.contains(&m.id_number.as_str()[6..14]),
+                "not even the birth date"
+            );
+        }
+    }
+    // The keyed hash finds a person without decrypting anything.
+    let wanted = &bundles[3].members[0].id_number;
+    let hash = store.cipher().lookup_hash(wanted.as_str());
+    let hits: Vec<String> = rows
+        .iter()
+        .map(|r| r.try_get::<String>("", "id_hash").unwrap())
+        .filter(|h| *h == hash)
+        .collect();
+    assert_eq!(hits.len(), 1);
+}
+
+async fn audit_log_is_append_only(store: Store) {
+    load_demo(&store, 3).await;
+    let (before, _) = store
+        .audit_search(&AuditFilter::default(), 0, 1)
+        .await
+        .unwrap();
+    assert!(before > 0);
+    let conn = store.connection();
+    let mut attempts = vec![
+        "UPDATE audit_log SET actor = 'x'",
+        "DELETE FROM audit_log",
+        "DELETE FROM audit_log WHERE id = 1",
+    ];
+    if store.engine() == fangpin_store::Engine::Postgres {
+        attempts.push("TRUNCATE audit_log");
+    }
+    for sql in attempts {
+        let err = conn.execute_unprepared(sql).await.expect_err(sql);
+        assert!(
+            err.to_string().contains("审计日志只允许追加"),
+            "{sql}: {err}"
+        );
+    }
+    let (after, items) = store
+        .audit_search(&AuditFilter::default(), 0, 500)
+        .await
+        .unwrap();
+    assert_eq!(after, before);
+    assert!(items.iter().all(|i| i.actor != "x"));
+}
+
+async fn writes_leave_audit_entries(store: Store) {
+    let (_, bundles) = load_demo(&store, 12).await;
+    let filter = AuditFilter {
+        entity: Some("household".into()),
+        action: Some("bulk_insert".into()),
+        ..Default::default()
+    };
+    let (n, items) = store.audit_search(&filter, 0, 10).await.unwrap();
+    assert_eq!(n, 1);
+    let e = &items[0];
+    assert_eq!(e.actor, "测试");
+    assert_eq!(e.role, "系统");
+    let after = e.after.as_ref().unwrap();
+    assert_eq!(after["households"], 12);
+    assert_eq!(
+        after["first_household_no"],
+        bundles[0].household.household_no.as_str()
+    );
+
+    store
+        .set_setting(&actor(), "county_name", "丰都县")
+        .await
+        .unwrap();
+    store
+        .set_setting(&actor(), "county_name", "丰都县（演示）")
+        .await
+        .unwrap();
+    store
+        .set_setting(&actor(), "county_name", "丰都县（演示）")
+        .await
+        .unwrap();
+    let (n, items) = store
+        .audit_search(
+            &AuditFilter {
+                entity: Some("setting".into()),
+                entity_key: Some("county_name".into()),
+                ..Default::default()
+            },
+            0,
+            10,
+        )
+        .await
+        .unwrap();
+    assert_eq!(n, 2, "an unchanged value is not a write");
+    assert_eq!(items[0].action, "update");
+    assert_eq!(items[0].before.as_ref().unwrap(), "丰都县");
+    assert_eq!(items[0].after.as_ref().unwrap(), "丰都县（演示）");
+    assert!(items[0].at >= items[1].at);
+
+    // Entries about households can be found by area.
+    let township = bundles[0].household.area.parent().unwrap();
+    let village_only = bundles
+        .iter()
+        .all(|b| b.household.area == bundles[0].household.area);
+    let (n, _) = store
+        .audit_search(
+            &AuditFilter {
+                area: Some(township),
+                ..Default::default()
+            },
+            0,
+            10,
+        )
+        .await
+        .unwrap();
+    assert_eq!(n, u64::from(village_only));
+}
+
+/// Opening a database with another key than the one it was created with is
+/// refused, on both engines.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_wrong_key_is_refused() {
+    let path = std::env::temp_dir().join(format!("fangpin_keycheck_{}.db", std::process::id()));
+    let url = format!("sqlite:{}", path.display());
+    let key = MasterKey::generate().unwrap();
+    let store = Store::open(&url, &key).await.unwrap();
+    store.migrate().await.unwrap();
+    store.close().await.unwrap();
+    let other = Store::open(&url, &MasterKey::generate().unwrap())
+        .await
+        .unwrap();
+    let err = other.migrate().await.unwrap_err();
+    assert!(matches!(err, StoreError::WrongKey));
+    assert!(err.to_string().contains("密钥"));
+    other.close().await.unwrap();
+    let again = Store::open(&url, &key).await.unwrap();
+    again.migrate().await.expect("the right key still opens it");
+    again.close().await.unwrap();
+    for s in ["", "-wal", "-shm"] {
+        std::fs::remove_file(format!("{}{s}", path.display())).ok();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_wrong_key_is_refused() {
+    let db = fangpin_store::testing::TestDb::postgres().await;
+    let other = db
+        .reopen(&MasterKey::generate().unwrap())
+        .await
+        .expect("connect to the same schema");
+    assert!(matches!(other.migrate().await, Err(StoreError::WrongKey)));
+    other.close().await.unwrap();
+    db.cleanup().await;
 }

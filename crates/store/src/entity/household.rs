@@ -9,7 +9,10 @@ pub struct Model {
     pub group_no: Option<i16>,
     pub household_no: String,
     pub head_name: String,
-    pub head_id: String,
+    /// Sealed ID number (see `crate::crypto`).
+    pub head_id_enc: String,
+    /// Keyed hash of the ID number for exact lookup.
+    pub head_id_hash: String,
     pub phone: Option<String>,
     pub household_type: String,
     pub poverty_policy: Option<String>,
@@ -27,7 +30,8 @@ pub struct Model {
     pub collector_name: Option<String>,
     pub collector_phone: Option<String>,
     pub bank_name: Option<String>,
-    pub bank_account: Option<String>,
+    /// Sealed bank card number.
+    pub bank_account_enc: Option<String>,
     /// JSON of `fangpin_domain::household::LivingConditions`.
     pub conditions: String,
     pub created_at: DateTimeWithTimeZone,

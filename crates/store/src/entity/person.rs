@@ -11,7 +11,10 @@ pub struct Model {
     pub name: String,
     pub sex: i16,
     pub id_type: String,
-    pub id_number: String,
+    /// Sealed ID number (see `crate::crypto`).
+    pub id_enc: String,
+    /// Keyed hash of the ID number: unique, used for lookups and joins.
+    pub id_hash: String,
     pub birth_date: Date,
     pub ethnicity: String,
     pub relation: String,

@@ -152,7 +152,10 @@ impl MigrationTrait for Migration {
                 .col(small_integer_null("group_no"))
                 .col(string_len_uniq("household_no", 32))
                 .col(string_len("head_name", 64))
-                .col(char_len("head_id", 18))
+                // ID numbers are stored sealed (AES-256-GCM) with a keyed hash for
+                // exact lookups and joins; never in plaintext.
+                .col(text("head_id_enc"))
+                .col(char_len("head_id_hash", 32))
                 .col(string_len_null("phone", 32))
                 .col(string_len("household_type", 8))
                 .col(string_len_null("poverty_policy", 8))
@@ -169,7 +172,7 @@ impl MigrationTrait for Migration {
                 .col(string_len_null("collector_name", 64))
                 .col(string_len_null("collector_phone", 32))
                 .col(string_len_null("bank_name", 64))
-                .col(string_len_null("bank_account", 64))
+                .col(text_null("bank_account_enc"))
                 .col(text("conditions"))
                 .col(timestamp_with_time_zone("created_at"))
                 .col(timestamp_with_time_zone("updated_at"))
@@ -190,9 +193,9 @@ impl MigrationTrait for Migration {
         ))
         .await?;
         m.create_index(idx(
-            "ix_household_head_id",
+            "ix_household_head_id_hash",
             "household",
-            &["head_id"],
+            &["head_id_hash"],
             false,
         ))
         .await?;
@@ -208,7 +211,8 @@ impl MigrationTrait for Migration {
                 .col(string_len("name", 64))
                 .col(small_integer("sex"))
                 .col(string_len("id_type", 8))
-                .col(char_len_uniq("id_number", 18))
+                .col(text("id_enc"))
+                .col(char_len_uniq("id_hash", 32))
                 .col(date("birth_date"))
                 .col(string_len("ethnicity", 8))
                 .col(string_len("relation", 8))

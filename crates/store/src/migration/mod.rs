@@ -5,6 +5,7 @@
 use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_foundation;
+mod m20261123_000002_audit_log;
 
 pub use m20261123_000001_foundation::INCOME_MONEY_COLUMNS;
 
@@ -12,6 +13,9 @@ pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261123_000001_foundation::Migration)]
+        vec![
+            Box::new(m20261123_000001_foundation::Migration),
+            Box::new(m20261123_000002_audit_log::Migration),
+        ]
     }
 }

@@ -1,0 +1,654 @@
+//! Parsing and validating an uploaded file.
+//!
+//! Rows are read in order and grouped by 户编号 (rows of one household need not
+//! be adjacent, though exports keep them so). Each row's cells are converted by
+//! their column's kind; the household and income columns are taken from the
+//! household's first row and every later row must repeat them unchanged. After
+//! the last row, each household is checked as a whole with the domain rules.
+
+use std::collections::HashMap;
+
+use fangpin_domain::codes::well_known;
+use fangpin_domain::household::{Household, HouseholdError, Person};
+use fangpin_domain::income::IncomeRecord;
+use fangpin_domain::{IdNumber, PersonError};
+
+use crate::cell::{Cell, convert};
+use crate::columns::{COLUMNS, Draft, PlaceNames, Scope, blank_draft, index_of, normalise_header};
+use crate::read::{detect_kind, for_each_row};
+use crate::{ImportError, Issue};
+
+/// One household read from a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedHousehold {
+    /// The household record (from its first row).
+    pub household: Household,
+    /// Its members, in file order.
+    pub members: Vec<Person>,
+    /// The income record, when 收入年度 is filled in.
+    pub income: Option<IncomeRecord>,
+    /// 省/市/县/乡（镇）/村 names as written in the file.
+    pub places: PlaceNames,
+    /// Row number of the household's first row.
+    pub first_row: usize,
+}
+
+/// A file that parsed without problems.
+#[derive(Debug, Clone)]
+pub struct ParsedFile {
+    /// Households in order of first appearance.
+    pub households: Vec<ImportedHousehold>,
+    /// Things worth knowing that do not block the import (unknown columns).
+    pub warnings: Vec<Issue>,
+    /// The detected text encoding (CSV only): "UTF-8", "GB18030" or "UTF-16".
+    pub encoding: Option<&'static str>,
+    /// Number of data rows (members) read.
+    pub rows: usize,
+    /// The sheet that was read (`CSV` for CSV files).
+    pub sheet: String,
+}
+
+/// A file with problems: every problem found, sorted by row and column.
+#[derive(Debug, Clone)]
+pub struct ImportFailure {
+    /// The problems.
+    pub issues: Vec<Issue>,
+    /// Warnings, as in [`ParsedFile::warnings`].
+    pub warnings: Vec<Issue>,
+    /// The detected text encoding (CSV only).
+    pub encoding: Option<&'static str>,
+    /// Number of data rows read.
+    pub rows: usize,
+}
+
+impl std::fmt::Display for ImportFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "导入失败：发现{}个问题", self.issues.len())?;
+        if let Some(first) = self.issues.first() {
+            write!(
+                f,
+                "，第一个：第{}行“{}”：{}",
+                first.row, first.column, first.reason
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ImportFailure {}
+
+/// Indices into [`COLUMNS`] that the checks refer to.
+struct Known {
+    household_no: usize,
+    head_id: usize,
+    current_size: usize,
+    income_year: usize,
+    annual_persons: usize,
+    id_number: usize,
+    relation: usize,
+}
+
+impl Known {
+    fn new() -> Known {
+        Known {
+            household_no: index_of("户编号"),
+            head_id: index_of("户主证件号码"),
+            current_size: index_of("当前家庭人口数"),
+            income_year: index_of("收入年度"),
+            annual_persons: index_of("年度家庭人口数"),
+            id_number: index_of("证件号码"),
+            relation: index_of("与户主关系"),
+        }
+    }
+}
+
+struct Member {
+    row: usize,
+    person: Person,
+    /// No cell problem in the row's member columns.
+    clean: bool,
+    relation_ok: bool,
+    id_ok: bool,
+}
+
+struct Group {
+    first_row: usize,
+    /// Has a 户编号 (rows without one are reported and kept apart).
+    keyed: bool,
+    draft: Draft,
+    income_present: bool,
+    /// Display text of the household/income columns on the first row, in table
+    /// order, joined with [`SEP`] (one allocation per household instead of ~90).
+    first_values: String,
+    /// Household/income columns whose first-row cell was bad.
+    bad: Bad,
+    members: Vec<Member>,
+}
+
+struct State {
+    sheet: String,
+    known: Known,
+    template: Draft,
+    /// Table column → file column.
+    pos: Vec<Option<usize>>,
+    header_row: Option<usize>,
+    header_fatal: bool,
+    groups: Vec<Group>,
+    by_no: HashMap<String, usize>,
+    ids: HashMap<IdNumber, usize>,
+    issues: Vec<Issue>,
+    warnings: Vec<Issue>,
+    rows: usize,
+}
+
+impl State {
+    fn issue(&mut self, row: usize, col: usize, value: String, reason: String) {
+        self.issues.push(Issue {
+            sheet: self.sheet.clone(),
+            row,
+            column: COLUMNS[col].header.to_string(),
+            value,
+            reason,
+        });
+    }
+
+    fn header(&mut self, row: usize, cells: &[Cell]) {
+        self.header_row = Some(row);
+        let lookup: HashMap<String, usize> = COLUMNS
+            .iter()
+            .enumerate()
+            .flat_map(|(i, c)| {
+                std::iter::once(c.header)
+                    .chain(c.aliases.iter().copied())
+                    .map(move |h| (normalise_header(h), i))
+            })
+            .collect();
+        for (file_col, cell) in cells.iter().enumerate() {
+            let text = cell.display();
+            if text.is_empty() {
+                continue;
+            }
+            match lookup.get(&normalise_header(&text)) {
+                Some(&i) if self.pos[i].is_none() => {
+                    self.pos[i] = Some(file_col);
+                }
+                Some(&i) => self.warnings.push(Issue {
+                    sheet: self.sheet.clone(),
+                    row,
+                    column: text.clone(),
+                    value: text,
+                    reason: format!("列“{}”重复出现，只读取第一列", COLUMNS[i].header),
+                }),
+                None => self.warnings.push(Issue {
+                    sheet: self.sheet.clone(),
+                    row,
+                    column: text.clone(),
+                    value: text.clone(),
+                    reason: format!("未知列“{text}”，已忽略"),
+                }),
+            }
+        }
+        for (i, c) in COLUMNS.iter().enumerate() {
+            if c.required && self.pos[i].is_none() {
+                self.header_fatal = true;
+                self.issue(row, i, String::new(), format!("缺少必填列“{}”", c.header));
+            }
+        }
+    }
+
+    fn cell<'c>(&self, cells: &'c [Cell], col: usize) -> &'c Cell {
+        const EMPTY: &Cell = &Cell::Empty;
+        self.pos[col].and_then(|p| cells.get(p)).unwrap_or(EMPTY)
+    }
+
+    /// Convert one cell and apply it to the draft; returns whether it was good.
+    fn apply(&mut self, row: usize, cells: &[Cell], col: usize, draft: &mut Draft) -> bool {
+        let c = &COLUMNS[col];
+        if self.pos[col].is_none() {
+            return true;
+        }
+        let cell = self.cell(cells, col);
+        if c.required && cell.is_blank() {
+            self.issue(row, col, String::new(), format!("{}不能为空", c.header));
+            return false;
+        }
+        let result = convert(cell, c.kind, c.header).and_then(|v| (c.set)(draft, v));
+        match result {
+            Ok(()) => true,
+            Err(reason) => {
+                let value = cell.display();
+                self.issue(row, col, value, reason);
+                false
+            }
+        }
+    }
+
+    fn data_row(&mut self, row: usize, cells: &[Cell]) {
+        self.rows += 1;
+        let k = &self.known;
+        let no_cell = self.cell(cells, k.household_no).display();
+        let (group_idx, is_first) = if no_cell.is_empty() {
+            (None, true)
+        } else {
+            match self.by_no.get(&no_cell) {
+                Some(&g) => (Some(g), false),
+                None => (None, true),
+            }
+        };
+        let mut draft = self.template.clone_draft();
+
+        if is_first {
+            // Household and income columns from this row.
+            let mut first_values = String::new();
+            let mut bad = Bad::default();
+            let mut started = false;
+            let mut any_income = false;
+            for (i, c) in COLUMNS.iter().enumerate() {
+                if c.scope == Scope::Person {
+                    continue;
+                }
+                let cell = self.cell(cells, i);
+                if started {
+                    first_values.push(SEP);
+                }
+                started = true;
+                first_values.push_str(&cell.display());
+                if c.scope == Scope::Income && i != self.known.income_year && !cell.is_blank() {
+                    any_income = true;
+                }
+                if !self.apply(row, cells, i, &mut draft) {
+                    bad.mark(i, &self.known);
+                }
+            }
+            let year_blank = self.cell(cells, self.known.income_year).is_blank();
+            let income_present = !year_blank;
+            if year_blank && any_income {
+                let col = self.known.income_year;
+                self.issue(
+                    row,
+                    col,
+                    String::new(),
+                    "填写了收入数据，但收入年度为空".into(),
+                );
+                bad.mark(col, &self.known);
+            }
+            if income_present && self.cell(cells, self.known.annual_persons).is_blank() {
+                let col = self.known.annual_persons;
+                self.issue(
+                    row,
+                    col,
+                    String::new(),
+                    "填写了收入年度，但年度家庭人口数为空".into(),
+                );
+                bad.mark(col, &self.known);
+            }
+            let keyed = !no_cell.is_empty();
+            let g = Group {
+                first_row: row,
+                keyed,
+                draft: draft.clone_draft(),
+                income_present,
+                first_values,
+                bad,
+                members: Vec::new(),
+            };
+            self.groups.push(g);
+            if keyed {
+                self.by_no.insert(no_cell.clone(), self.groups.len() - 1);
+            }
+        } else if let Some(g) = group_idx {
+            // Later rows must repeat the household and income columns.
+            let mut mismatches = Vec::new();
+            let household_cols = COLUMNS
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.scope != Scope::Person);
+            for ((i, _), first) in household_cols.zip(self.groups[g].first_values.split(SEP)) {
+                if self.pos[i].is_some() && !self.cell(cells, i).display_is(first) {
+                    mismatches.push((i, first.to_string()));
+                }
+            }
+            let first_row = self.groups[g].first_row;
+            for (i, first) in mismatches {
+                let header = COLUMNS[i].header;
+                let now = self.cell(cells, i).display();
+                let reason = format!("同一户编号的{header}不一致（第{first_row}行为“{first}”）");
+                self.issue(row, i, now, reason);
+            }
+        }
+        let g = group_idx.unwrap_or(self.groups.len() - 1);
+
+        // Member columns.
+        let mut clean = true;
+        let mut relation_ok = true;
+        let mut id_ok = true;
+        for (i, c) in COLUMNS.iter().enumerate() {
+            if c.scope != Scope::Person {
+                continue;
+            }
+            let ok = self.apply(row, cells, i, &mut draft);
+            clean &= ok;
+            if i == self.known.relation {
+                relation_ok = ok;
+            }
+            if i == self.known.id_number {
+                id_ok = ok && self.pos[i].is_some();
+            }
+        }
+        let mut person = draft.person;
+        if id_ok {
+            if !draft.sex_given {
+                person.sex = person.id_number.sex();
+            }
+            if !draft.birth_given {
+                person.birth_date = person.id_number.birth_date();
+            }
+            if let Some(&first) = self.ids.get(&person.id_number) {
+                let col = self.known.id_number;
+                let masked = person.id_number.masked();
+                self.issue(
+                    row,
+                    col,
+                    masked.clone(),
+                    format!("证件号码重复：第{first}行和第{row}行都是{masked}"),
+                );
+            } else {
+                self.ids.insert(person.id_number.clone(), row);
+            }
+        }
+        if clean && let Err(e) = person.validate() {
+            let col = person_error_column(&e);
+            let value = self.cell(cells, col).display();
+            self.issue(row, col, value, e.to_string());
+        }
+        self.groups[g].members.push(Member {
+            row,
+            person,
+            clean,
+            relation_ok,
+            id_ok,
+        });
+    }
+
+    /// Whole-household checks after all rows are read.
+    fn check_groups(&mut self) {
+        let groups = std::mem::take(&mut self.groups);
+        let k = Known::new();
+        for g in &groups {
+            if !g.keyed {
+                continue;
+            }
+            let h = &g.draft.household;
+            let row = g.first_row;
+            let mut found = false;
+            // Exactly one 户主.
+            let relations_ok = g.members.iter().all(|m| m.relation_ok);
+            let heads: Vec<&Member> = g
+                .members
+                .iter()
+                .filter(|m| m.person.relation == well_known::RELATION_HEAD)
+                .collect();
+            if relations_ok {
+                match heads.as_slice() {
+                    [] => {
+                        found = true;
+                        self.issue(
+                            row,
+                            k.relation,
+                            String::new(),
+                            HouseholdError::NoHead.to_string(),
+                        );
+                    }
+                    [head] => {
+                        if head.id_ok && !g.bad.head_id && head.person.id_number != h.head_id {
+                            found = true;
+                            let e = HouseholdError::HeadIdMismatch {
+                                household: h.head_id.masked(),
+                                name: head.person.name.clone(),
+                                member: head.person.id_number.masked(),
+                            };
+                            self.issue(row, k.head_id, h.head_id.masked(), e.to_string());
+                        }
+                    }
+                    many => {
+                        found = true;
+                        let e = HouseholdError::MultipleHeads {
+                            count: many.len(),
+                            names: many
+                                .iter()
+                                .map(|m| m.person.name.as_str())
+                                .collect::<Vec<_>>()
+                                .join("、"),
+                        };
+                        let rows = many
+                            .iter()
+                            .map(|m| format!("第{}行", m.row))
+                            .collect::<Vec<_>>()
+                            .join("、");
+                        self.issue(
+                            many[1].row,
+                            k.relation,
+                            "户主".into(),
+                            format!("{e}（{rows}）"),
+                        );
+                    }
+                }
+            }
+            // Member count.
+            if !g.bad.current_size && usize::from(h.current_size) != g.members.len() {
+                found = true;
+                let e = HouseholdError::SizeMismatch {
+                    declared: h.current_size,
+                    actual: g.members.len(),
+                };
+                self.issue(
+                    row,
+                    k.current_size,
+                    h.current_size.to_string(),
+                    e.to_string(),
+                );
+            }
+            let household_clean = !g.bad.any;
+            if household_clean && let Err(e) = h.validate() {
+                found = true;
+                let col = household_error_column(&e);
+                let value = first_value(&g.first_values, col);
+                self.issue(row, col, value, e.to_string());
+            }
+            // Final guard through the domain's own member check, for clean households
+            // only (duplicate IDs are reported file-wide above).
+            let members_clean = g.members.iter().all(|m| m.clean);
+            if household_clean && members_clean && !found {
+                let members: Vec<Person> = g.members.iter().map(|m| m.person.clone()).collect();
+                match h.validate_members(&members) {
+                    Ok(()) | Err(HouseholdError::DuplicateId { .. }) => {}
+                    Err(e) => {
+                        let col = household_error_column(&e);
+                        self.issue(row, col, String::new(), e.to_string());
+                    }
+                }
+            }
+        }
+        self.groups = groups;
+    }
+}
+
+impl Draft {
+    fn clone_draft(&self) -> Draft {
+        Draft {
+            household: self.household.clone(),
+            person: self.person.clone(),
+            income: self.income.clone(),
+            places: self.places.clone(),
+            sex_given: false,
+            birth_given: false,
+        }
+    }
+}
+
+/// Separator of the joined first-row values (a control character no cell holds).
+const SEP: char = '\u{1f}';
+
+/// Which first-row household cells were bad, as far as the checks need to know.
+#[derive(Default)]
+struct Bad {
+    any: bool,
+    head_id: bool,
+    current_size: bool,
+}
+
+impl Bad {
+    fn mark(&mut self, col: usize, k: &Known) {
+        self.any = true;
+        self.head_id |= col == k.head_id;
+        self.current_size |= col == k.current_size;
+    }
+}
+
+/// The first-row display text of household column `col`.
+fn first_value(joined: &str, col: usize) -> String {
+    COLUMNS
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.scope != Scope::Person)
+        .zip(joined.split(SEP))
+        .find(|((i, _), _)| *i == col)
+        .map(|(_, v)| v.to_string())
+        .unwrap_or_default()
+}
+
+fn person_error_column(e: &PersonError) -> usize {
+    match e {
+        PersonError::SexMismatch { .. } => index_of("性别"),
+        PersonError::BirthDateMismatch { .. } => index_of("出生日期"),
+        PersonError::Months { field, .. } => {
+            if field.starts_with("务工") {
+                index_of("务工时间（月）")
+            } else {
+                index_of("公益性岗位（月数）")
+            }
+        }
+        PersonError::Blank { .. } => index_of("姓名"),
+    }
+}
+
+fn household_error_column(e: &HouseholdError) -> usize {
+    match e {
+        HouseholdError::NoHead | HouseholdError::MultipleHeads { .. } => index_of("与户主关系"),
+        HouseholdError::HeadIdMismatch { .. } => index_of("户主证件号码"),
+        HouseholdError::DuplicateId { .. } => index_of("证件号码"),
+        HouseholdError::SizeMismatch { .. } => index_of("当前家庭人口数"),
+        HouseholdError::TooManyRisks { .. } | HouseholdError::DuplicateRisk { .. } => {
+            index_of("致贫/返贫风险1")
+        }
+        HouseholdError::AreaNotVillage { .. } => index_of("行政区划代码"),
+        HouseholdError::GroupNo { .. } => index_of("村民小组"),
+        HouseholdError::EliminatedBeforeIdentified { .. } => index_of("消除监测时间"),
+        HouseholdError::Blank { field } => COLUMNS
+            .iter()
+            .position(|c| c.header == *field)
+            .unwrap_or_else(|| index_of("户编号")),
+        HouseholdError::PovertyPolicyNotLifted => index_of("脱贫户享受政策"),
+    }
+}
+
+fn file_issue(reason: String) -> ImportFailure {
+    ImportFailure {
+        issues: vec![Issue {
+            sheet: String::new(),
+            row: 0,
+            column: String::new(),
+            value: String::new(),
+            reason,
+        }],
+        warnings: Vec::new(),
+        encoding: None,
+        rows: 0,
+    }
+}
+
+/// Parse and validate a whole file. Either every household, or every problem.
+pub fn parse(file_name: &str, bytes: &[u8]) -> Result<ParsedFile, ImportFailure> {
+    let kind = detect_kind(file_name, bytes).map_err(|e| file_issue(e.to_string()))?;
+    let mut state = State {
+        sheet: String::new(),
+        known: Known::new(),
+        template: blank_draft(),
+        pos: vec![None; COLUMNS.len()],
+        header_row: None,
+        header_fatal: false,
+        groups: Vec::new(),
+        by_no: HashMap::new(),
+        ids: HashMap::new(),
+        issues: Vec::new(),
+        warnings: Vec::new(),
+        rows: 0,
+    };
+    // The sheet name is known only once reading starts; issues get it afterwards.
+    let info = for_each_row(kind, bytes, |row, cells| {
+        if cells.iter().all(Cell::is_blank) {
+            return;
+        }
+        if state.header_row.is_none() {
+            state.header(row, &cells);
+        } else if state.header_fatal {
+            state.rows += 1;
+        } else {
+            state.data_row(row, &cells);
+        }
+    })
+    .map_err(|e: ImportError| file_issue(e.to_string()))?;
+    if state.header_row.is_none() {
+        return Err(file_issue("文件中没有数据（未找到表头行）".into()));
+    }
+    if !state.header_fatal {
+        state.check_groups();
+    }
+    for i in state.issues.iter_mut().chain(state.warnings.iter_mut()) {
+        i.sheet.clone_from(&info.sheet);
+    }
+    if state.rows == 0 && state.issues.is_empty() {
+        state.issues.push(Issue {
+            sheet: info.sheet.clone(),
+            row: 0,
+            column: String::new(),
+            value: String::new(),
+            reason: "文件只有表头，没有数据行".into(),
+        });
+    }
+    if !state.issues.is_empty() {
+        let pos = &state.pos;
+        let order = |i: &Issue| {
+            COLUMNS
+                .iter()
+                .position(|c| c.header == i.column)
+                .and_then(|c| pos[c])
+                .unwrap_or(usize::MAX)
+        };
+        state.issues.sort_by_key(|i| (i.row, order(i)));
+        return Err(ImportFailure {
+            issues: state.issues,
+            warnings: state.warnings,
+            encoding: info.encoding,
+            rows: state.rows,
+        });
+    }
+    let households = state
+        .groups
+        .into_iter()
+        .map(|g| ImportedHousehold {
+            household: g.draft.household,
+            members: g.members.into_iter().map(|m| m.person).collect(),
+            income: g.income_present.then_some(g.draft.income),
+            places: g.draft.places,
+            first_row: g.first_row,
+        })
+        .collect();
+    Ok(ParsedFile {
+        households,
+        warnings: state.warnings,
+        encoding: info.encoding,
+        rows: state.rows,
+        sheet: info.sheet,
+    })
+}

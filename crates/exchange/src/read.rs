@@ -1,0 +1,201 @@
+//! Row sources: the chosen sheet of an xlsx workbook, or a CSV file in UTF-8,
+//! GB18030/GBK or UTF-16.
+
+use std::borrow::Cow;
+use std::io::Cursor;
+
+use calamine::{DataRef, Reader, Xlsx, open_workbook_from_rs};
+
+use crate::cell::Cell;
+use crate::{FileKind, ImportError};
+
+/// Sheet names preferred over the first sheet, in order.
+const PREFERRED_SHEETS: [&str; 2] = ["家庭成员", "全字段"];
+
+/// What was read besides the rows.
+pub(crate) struct SourceInfo {
+    pub sheet: String,
+    pub encoding: Option<&'static str>,
+}
+
+/// Guess the file kind from its content, then its name.
+pub fn detect_kind(file_name: &str, bytes: &[u8]) -> Result<FileKind, ImportError> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Ok(FileKind::Xlsx);
+    }
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Err(ImportError::LegacyXls);
+    }
+    let lower = file_name.to_lowercase();
+    if lower.ends_with(".xlsx") || lower.ends_with(".xlsm") {
+        // Named like a workbook but not a zip container.
+        return Err(ImportError::Corrupt("文件不是有效的xlsx文件".into()));
+    }
+    if lower.ends_with(".csv") || lower.ends_with(".txt") || !bytes.contains(&0) {
+        return Ok(FileKind::Csv);
+    }
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Ok(FileKind::Csv);
+    }
+    Err(ImportError::UnknownKind)
+}
+
+/// Decode CSV bytes.
+///
+/// Rule: a UTF-8 or UTF-16 byte-order mark decides; otherwise the text is UTF-8
+/// if it is valid UTF-8, else GB18030. Files from counties come either from our
+/// own exports (UTF-8 with BOM) or from Excel/WPS on Chinese Windows, which save
+/// "CSV" in the ANSI code page, i.e. GBK. Chinese GBK text is practically never
+/// valid UTF-8 (its lead bytes 0x81–0xFE are not followed by the continuation
+/// bytes UTF-8 requires), so strict validation separates the two reliably and
+/// needs no statistical detector. GB18030 is a superset of GBK and GB2312.
+pub(crate) fn decode_text(bytes: &[u8]) -> Result<(Cow<'_, str>, &'static str), ImportError> {
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return std::str::from_utf8(rest)
+            .map(|s| (Cow::Borrowed(s), "UTF-8"))
+            .map_err(|_| {
+                ImportError::Encoding("文件以UTF-8标记开头，但内容不是有效的UTF-8".into())
+            });
+    }
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        let enc = if bytes[0] == 0xFF {
+            encoding_rs::UTF_16LE
+        } else {
+            encoding_rs::UTF_16BE
+        };
+        let (text, _, had_errors) = enc.decode(bytes);
+        if had_errors {
+            return Err(ImportError::Encoding("UTF-16内容无效".into()));
+        }
+        return Ok((Cow::Owned(text.into_owned()), "UTF-16"));
+    }
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Ok((Cow::Borrowed(s), "UTF-8"));
+    }
+    let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+    if had_errors {
+        return Err(ImportError::Encoding(
+            "文件既不是UTF-8也不是GBK/GB18030编码，请另存为“CSV UTF-8”后再导入".into(),
+        ));
+    }
+    Ok((Cow::Owned(text.into_owned()), "GB18030"))
+}
+
+/// Read every row of the file, calling `f(row_number, cells)` in order.
+/// Row numbers are 1-based as the spreadsheet shows them.
+pub(crate) fn for_each_row(
+    kind: FileKind,
+    bytes: &[u8],
+    mut f: impl FnMut(usize, Vec<Cell>),
+) -> Result<SourceInfo, ImportError> {
+    match kind {
+        FileKind::Xlsx => read_xlsx(bytes, &mut f),
+        FileKind::Csv => read_csv(bytes, &mut f),
+    }
+}
+
+fn convert_data(d: &DataRef<'_>) -> Cell {
+    match d {
+        DataRef::Int(i) => Cell::Number(*i as f64),
+        DataRef::Float(f) => Cell::Number(*f),
+        DataRef::String(s) => Cell::Text(s.clone()),
+        DataRef::SharedString(s) => Cell::Text((*s).to_string()),
+        DataRef::Bool(b) => Cell::Bool(*b),
+        DataRef::DateTime(dt) => {
+            if dt.is_datetime()
+                && let Some(v) = dt.as_datetime()
+            {
+                Cell::Date(v.date())
+            } else {
+                Cell::Number(dt.as_f64())
+            }
+        }
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Cell::Text(s.clone()),
+        DataRef::Error(e) => Cell::Error(e.to_string()),
+        DataRef::Empty => Cell::Empty,
+    }
+}
+
+/// The sheet to read: one named 家庭成员 or 全字段 if present, else the first.
+pub(crate) fn choose_sheet(names: &[String]) -> Option<String> {
+    PREFERRED_SHEETS
+        .iter()
+        .find_map(|p| names.iter().find(|n| n.trim() == *p))
+        .or_else(|| names.first())
+        .cloned()
+}
+
+fn read_xlsx(bytes: &[u8], f: &mut dyn FnMut(usize, Vec<Cell>)) -> Result<SourceInfo, ImportError> {
+    let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes))
+        .map_err(|e| ImportError::Corrupt(format!("无法读取xlsx文件：{e}")))?;
+    let sheet = choose_sheet(&book.sheet_names()).ok_or(ImportError::NoSheet)?;
+    let mut reader = book
+        .worksheet_cells_reader(&sheet)
+        .map_err(|e| ImportError::Corrupt(format!("无法读取工作表“{sheet}”：{e}")))?;
+    let mut current: Option<u32> = None;
+    let mut cells: Vec<Cell> = Vec::new();
+    loop {
+        let next = reader
+            .next_cell()
+            .map_err(|e| ImportError::Corrupt(format!("读取工作表“{sheet}”出错：{e}")))?;
+        let Some(cell) = next else { break };
+        let (row, col) = cell.get_position();
+        if current != Some(row) {
+            if let Some(r) = current {
+                f(r as usize + 1, std::mem::take(&mut cells));
+            }
+            current = Some(row);
+        }
+        let col = col as usize;
+        if cells.len() <= col {
+            cells.resize(col + 1, Cell::Empty);
+        }
+        cells[col] = convert_data(cell.get_value());
+    }
+    if let Some(r) = current {
+        f(r as usize + 1, cells);
+    }
+    Ok(SourceInfo {
+        sheet,
+        encoding: None,
+    })
+}
+
+fn read_csv(bytes: &[u8], f: &mut dyn FnMut(usize, Vec<Cell>)) -> Result<SourceInfo, ImportError> {
+    let (text, encoding) = decode_text(bytes)?;
+    let first_line = text.lines().next().unwrap_or("");
+    let delimiter = if first_line.matches('\t').count() > first_line.matches(',').count() {
+        b'\t'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let mut record = csv::StringRecord::new();
+    let mut row = 0usize;
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                row += 1;
+                f(
+                    row,
+                    record.iter().map(|s| Cell::Text(s.to_string())).collect(),
+                );
+            }
+            Err(e) => {
+                return Err(ImportError::Corrupt(format!(
+                    "CSV格式错误（第{}行）：{e}",
+                    row + 1
+                )));
+            }
+        }
+    }
+    Ok(SourceInfo {
+        sheet: "CSV".to_string(),
+        encoding: Some(encoding),
+    })
+}

@@ -1,0 +1,243 @@
+//! The append-only audit log: who did what, when, from where, to which
+//! record, with the state before and after. Every write in the store records
+//! an entry in the same transaction as the change; the database refuses to
+//! update or delete entries (see migration `m20261123_000002_audit_log`).
+
+use chrono::{DateTime, FixedOffset, Utc};
+use fangpin_domain::AreaCode;
+use sea_orm::sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
+use sea_orm::{ConnectionTrait, QueryResult};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::{Result, Store, StoreError};
+
+/// Who performs an action.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: Option<i64>,
+    pub name: String,
+    pub role: String,
+    pub area: Option<AreaCode>,
+    /// Client address of the request, when there is one.
+    pub address: Option<String>,
+}
+
+impl Actor {
+    /// An action of the system itself (seeding, demo generation, the CLI).
+    pub fn system(name: &str) -> Actor {
+        Actor {
+            user_id: None,
+            name: name.to_owned(),
+            role: "系统".to_owned(),
+            area: None,
+            address: None,
+        }
+    }
+}
+
+/// One entry to record.
+#[derive(Clone, Debug, Default)]
+pub struct AuditEntry {
+    /// create / update / delete / bulk_insert / read_sensitive / …
+    pub action: &'static str,
+    /// The kind of record: household, person, setting, policy_param, …
+    pub entity: &'static str,
+    pub entity_key: Option<String>,
+    /// The household's area, for entries about household data.
+    pub area: Option<AreaCode>,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+    pub note: Option<String>,
+}
+
+/// A stored entry as read back.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct AuditRecord {
+    pub id: i64,
+    pub at: DateTime<FixedOffset>,
+    pub user_id: Option<i64>,
+    pub actor: String,
+    pub role: String,
+    pub actor_area: Option<String>,
+    pub address: Option<String>,
+    pub action: String,
+    pub entity: String,
+    pub entity_key: Option<String>,
+    pub area_code: Option<String>,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+    pub note: Option<String>,
+}
+
+/// Search criteria; every field narrows the result.
+#[derive(Clone, Debug, Default)]
+pub struct AuditFilter {
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    pub entity: Option<String>,
+    pub entity_key: Option<String>,
+    /// Entries about households under this area.
+    pub area: Option<AreaCode>,
+    pub from: Option<DateTime<FixedOffset>>,
+    pub to: Option<DateTime<FixedOffset>>,
+}
+
+fn json_text(v: &Option<Value>) -> Option<String> {
+    v.as_ref().map(|v| v.to_string())
+}
+
+pub(crate) const AUDIT_COLUMNS: [&str; 13] = [
+    "at",
+    "user_id",
+    "actor",
+    "role",
+    "actor_area",
+    "address",
+    "action",
+    "entity",
+    "entity_key",
+    "area_code",
+    "before",
+    "after",
+    "note",
+];
+
+/// The row of an entry, in [`AUDIT_COLUMNS`] order.
+pub(crate) fn audit_values(actor: &Actor, entry: AuditEntry) -> Vec<sea_orm::Value> {
+    vec![
+        Utc::now().fixed_offset().into(),
+        actor.user_id.into(),
+        actor.name.clone().into(),
+        actor.role.clone().into(),
+        actor.area.map(|a| a.as_string()).into(),
+        actor.address.clone().into(),
+        entry.action.into(),
+        entry.entity.into(),
+        entry.entity_key.into(),
+        entry.area.map(|a| a.as_string()).into(),
+        json_text(&entry.before).into(),
+        json_text(&entry.after).into(),
+        entry.note.into(),
+    ]
+}
+
+/// Records `entry` on `conn` (a connection or the transaction of the change).
+pub(crate) async fn record<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    entry: AuditEntry,
+) -> Result<()> {
+    let mut stmt = Query::insert();
+    stmt.into_table("audit_log")
+        .columns(AUDIT_COLUMNS)
+        .values_panic(audit_values(actor, entry).into_iter().map(Into::into));
+    conn.execute(&stmt).await?;
+    Ok(())
+}
+
+fn apply(q: &mut SelectStatement, f: &AuditFilter) {
+    if let Some(a) = &f.actor {
+        q.and_where(Expr::col("actor").eq(a.as_str()));
+    }
+    if let Some(a) = &f.action {
+        q.and_where(Expr::col("action").eq(a.as_str()));
+    }
+    if let Some(e) = &f.entity {
+        q.and_where(Expr::col("entity").eq(e.as_str()));
+    }
+    if let Some(k) = &f.entity_key {
+        q.and_where(Expr::col("entity_key").eq(k.as_str()));
+    }
+    if let Some(area) = &f.area {
+        q.and_where(Expr::col("area_code").like(format!("{}%", area.prefix())));
+    }
+    if let Some(from) = f.from {
+        q.and_where(Expr::col("at").gte(from));
+    }
+    if let Some(to) = f.to {
+        q.and_where(Expr::col("at").lt(to));
+    }
+}
+
+fn parse_json(text: Option<String>) -> Result<Option<Value>> {
+    text.map(|t| {
+        serde_json::from_str(&t)
+            .map_err(|e| StoreError::Corrupt(format!("审计记录内容无法解析：{e}")))
+    })
+    .transpose()
+}
+
+fn record_of(r: QueryResult) -> Result<AuditRecord> {
+    Ok(AuditRecord {
+        id: r.try_get("", "id")?,
+        at: r.try_get("", "at")?,
+        user_id: r.try_get("", "user_id")?,
+        actor: r.try_get("", "actor")?,
+        role: r.try_get("", "role")?,
+        actor_area: r.try_get("", "actor_area")?,
+        address: r.try_get("", "address")?,
+        action: r.try_get("", "action")?,
+        entity: r.try_get("", "entity")?,
+        entity_key: r.try_get("", "entity_key")?,
+        area_code: r.try_get("", "area_code")?,
+        before: parse_json(r.try_get("", "before")?)?,
+        after: parse_json(r.try_get("", "after")?)?,
+        note: r.try_get("", "note")?,
+    })
+}
+
+impl Store {
+    /// Records an entry on its own (for actions that change nothing else,
+    /// such as a sensitive read).
+    pub async fn audit(&self, actor: &Actor, entry: AuditEntry) -> Result<()> {
+        record(&self.db, actor, entry).await
+    }
+
+    /// Entries matching `filter`, newest first: (total, page).
+    pub async fn audit_search(
+        &self,
+        filter: &AuditFilter,
+        offset: u64,
+        limit: u64,
+    ) -> Result<(u64, Vec<AuditRecord>)> {
+        let mut count = Query::select();
+        count.expr_as(Expr::cust("COUNT(*)"), "n").from("audit_log");
+        apply(&mut count, filter);
+        let total: i64 = self
+            .db
+            .query_one(&count)
+            .await?
+            .map(|r| r.try_get("", "n"))
+            .transpose()?
+            .unwrap_or(0);
+        let mut q = Query::select();
+        q.columns([
+            "id",
+            "at",
+            "user_id",
+            "actor",
+            "role",
+            "actor_area",
+            "address",
+            "action",
+            "entity",
+            "entity_key",
+            "area_code",
+            "before",
+            "after",
+            "note",
+        ])
+        .from("audit_log")
+        .order_by("id", Order::Desc)
+        .offset(offset)
+        .limit(limit);
+        apply(&mut q, filter);
+        let rows = self.db.query_all(&q).await?;
+        let items = rows
+            .into_iter()
+            .map(record_of)
+            .collect::<Result<Vec<_>>>()?;
+        Ok((total as u64, items))
+    }
+}
