@@ -1,117 +1,115 @@
 import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router'
-import type { Component } from 'vue'
-import { DataBoard, Files, Warning, Help, Location, Switch, Setting } from '@element-plus/icons-vue'
-import OverviewView from './views/OverviewView.vue'
 import PlannedView from './views/PlannedView.vue'
+import LoginView from './views/LoginView.vue'
+import { setAuthHooks } from './api/client'
+import { currentUser, dropSession, ensureSession, hasAnyPermission, refreshSession } from './composables/auth'
+import { MENU, homeLocation, safeRedirect } from './menu'
 
-/** One entry of the left menu; pages not built yet carry a plan text. */
-export interface MenuEntry {
-  path: string
-  name: string
-  title: string
-  icon: Component
-  /** Present for pages that are still under construction. */
-  plan?: { summary: string; items: string[] }
+declare module 'vue-router' {
+  interface RouteMeta {
+    title?: string
+    /** Reachable without a session (the login page). */
+    public?: boolean
+    /** The user needs at least one of these permissions. */
+    permissions?: readonly string[]
+    /** Menu entry to highlight (for pages below a menu entry). */
+    menu?: string
+  }
 }
 
-export const MENU: MenuEntry[] = [
-  { path: '/', name: 'overview', title: '首页概览', icon: DataBoard },
+const READ = ['household.read']
+
+const routes: RouteRecordRaw[] = [
+  {
+    path: '/login',
+    name: 'login',
+    component: LoginView,
+    meta: { title: '登录', public: true },
+  },
+  {
+    path: '/password',
+    name: 'password',
+    component: () => import('./views/PasswordView.vue'),
+    meta: { title: '修改密码' },
+  },
+  {
+    path: '/',
+    name: 'overview',
+    component: () => import('./views/OverviewView.vue'),
+    meta: { title: '首页概览', permissions: READ },
+  },
   {
     path: '/households',
     name: 'households',
-    title: '农户档案',
-    icon: Files,
-    plan: {
-      summary: '脱贫户、监测户及一般农户的家庭档案管理。',
-      items: [
-        '按区划、户类型、监测类别查询农户，查看家庭成员、收入和"两不愁三保障"情况',
-        '新增、修改农户及家庭成员信息，保留变更记录',
-        '按户导出档案表，供乡镇和村级核对',
-      ],
-    },
+    component: () => import('./views/HouseholdsView.vue'),
+    meta: { title: '农户档案', permissions: READ },
   },
   {
-    path: '/monitoring',
-    name: 'monitoring',
-    title: '监测对象',
-    icon: Warning,
-    plan: {
-      summary: '防止返贫监测对象的识别、纳入、帮扶与风险消除全过程管理。',
-      items: [
-        '脱贫不稳定户、边缘易致贫户、突发严重困难户三类监测对象的纳入与标注',
-        '返贫致贫风险类型登记，风险消除的审核流程（村初选、乡镇审核、县审定）',
-        '监测对象台账与各级统计',
-      ],
-    },
+    path: '/households/:id(\\d+)',
+    name: 'household',
+    component: () => import('./views/HouseholdView.vue'),
+    props: (r) => ({ id: Number(r.params.id) }),
+    meta: { title: '农户详情', permissions: READ, menu: '/households' },
   },
-  {
-    path: '/assistance',
-    name: 'assistance',
-    title: '帮扶',
-    icon: Help,
-    plan: {
-      summary: '帮扶责任人结对和帮扶措施落实跟踪。',
-      items: [
-        '帮扶责任人与监测户结对登记',
-        '产业、就业、公益岗位、教育、医疗、住房、兜底保障等帮扶措施记录',
-        '帮扶成效和措施落实情况统计',
-      ],
-    },
-  },
-  {
-    path: '/visits',
-    name: 'visits',
-    title: '走访',
-    icon: Location,
-    plan: {
-      summary: '入户走访与动态排查记录。',
-      items: [
-        '村干部、驻村工作队、帮扶责任人填报走访记录',
-        '走访中发现的风险线索登记与转办',
-        '按区划统计走访覆盖情况',
-      ],
-    },
-  },
-  {
-    path: '/exchange',
-    name: 'exchange',
-    title: '数据交换',
-    icon: Switch,
-    plan: {
-      summary: '与行业部门数据比对和与上级系统的数据交换。',
-      items: [
-        '导入医保、教育、民政、残联、人社等部门数据并比对预警',
-        '按上级系统要求的格式导入、导出农户和监测对象数据',
-        '导入记录和差异核查清单',
-      ],
-    },
-  },
-  {
-    path: '/system',
-    name: 'system',
-    title: '系统',
-    icon: Setting,
-    plan: {
-      summary: '系统管理。',
-      items: ['用户、角色与数据权限（县、乡镇、村三级）', '行政区划和字典维护', '操作日志查询'],
-    },
-  },
-]
-
-const routes: RouteRecordRaw[] = [
-  ...MENU.map(
+  ...MENU.filter((m) => m.plan).map(
     (m): RouteRecordRaw => ({
       path: m.path,
       name: m.name,
-      component: m.plan ? PlannedView : OverviewView,
-      meta: { title: m.title },
-      props: m.plan ? { entry: m } : undefined,
+      component: PlannedView,
+      meta: { title: m.title, permissions: m.permissions },
+      props: { entry: m },
     }),
   ),
+  {
+    path: '/no-access',
+    name: 'no-access',
+    component: () => import('./views/NoAccessView.vue'),
+    meta: { title: '无可用功能' },
+  },
   { path: '/:pathMatch(.*)*', redirect: '/' },
 ]
 
 export const router = createRouter({
   history: createWebHashHistory(),
   routes,
+})
+
+router.beforeEach(async (to) => {
+  const user = await ensureSession()
+  if (to.meta.public) {
+    // Already signed in: the login page has nothing to do.
+    if (user && !user.must_change_password) return safeRedirect(to.query.redirect) ?? homeLocation()
+    return true
+  }
+  if (!user) {
+    return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } }
+  }
+  if (user.must_change_password && to.name !== 'password') {
+    return { name: 'password', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } }
+  }
+  if (!hasAnyPermission(to.meta.permissions)) {
+    const home = homeLocation()
+    // Send the user to a page they may open (or the "no access" page).
+    if (typeof home === 'string' && home !== to.path) return home
+    return to.name === 'no-access' ? true : { name: 'no-access' }
+  }
+  return true
+})
+
+// The server decides: a 401 on any call means the session is gone, a 403
+// password_change_required that the password must be changed first.
+setAuthHooks({
+  unauthenticated() {
+    dropSession()
+    const cur = router.currentRoute.value
+    if (cur.meta.public) return
+    router.replace({ name: 'login', query: cur.fullPath === '/' ? {} : { redirect: cur.fullPath } })
+  },
+  passwordChangeRequired() {
+    if (currentUser.value) currentUser.value = { ...currentUser.value, must_change_password: true }
+    const cur = router.currentRoute.value
+    if (cur.name === 'password') return
+    router.replace({ name: 'password', query: cur.fullPath === '/' ? {} : { redirect: cur.fullPath } })
+  },
+  refreshSession,
 })

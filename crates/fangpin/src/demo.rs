@@ -4,17 +4,124 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use fangpin_demo::{DemoConfig, GeneratedHousehold};
-use fangpin_store::{Actor, AreaRecord, HouseholdBundle, Store, settings};
+use fangpin_domain::AreaLevel;
+use fangpin_store::{Access, Actor, AreaRecord, HouseholdBundle, NewUser, Store, settings};
 use indicatif::{ProgressBar, ProgressStyle};
 
 /// Households per insert transaction.
 const BATCH: u32 = 5_000;
 const STATUS: &str = "demo_status";
 
-pub fn banner() -> String {
-    "演示县：丰都县（合成数据，姓名与证件号码均为虚构）\n\
-     当前版本尚未启用登录，打开上面的地址即可浏览；用户与角色将在农户档案模块中上线。"
-        .to_owned()
+/// Password of the seeded demo users (demo mode only; outside it they must
+/// change it at first login).
+pub const DEMO_PASSWORD: &str = "Fangpin2024";
+
+/// The demo accounts: username, display name, role, where (county / first
+/// township / first village), department.
+const DEMO_USERS: &[(&str, &str, &str, Where, Option<&str>)] = &[
+    (
+        "admin",
+        "县乡村振兴局管理员",
+        "county_admin",
+        Where::County,
+        None,
+    ),
+    (
+        "shending",
+        "县级审定人",
+        "county_approver",
+        Where::County,
+        None,
+    ),
+    (
+        "xiangzhen",
+        "乡镇审核员",
+        "township_reviewer",
+        Where::Township,
+        None,
+    ),
+    (
+        "cunji",
+        "村级信息员",
+        "village_operator",
+        Where::Village,
+        None,
+    ),
+    (
+        "bangfu",
+        "帮扶责任人",
+        "assistance_cadre",
+        Where::Village,
+        None,
+    ),
+    (
+        "yibao",
+        "县医保局数据专员",
+        "dept_officer",
+        Where::County,
+        Some("医保"),
+    ),
+    ("ducha", "督查组", "inspector", Where::County, None),
+    ("xitong", "系统管理员", "sys_admin", Where::County, None),
+];
+
+#[derive(Clone, Copy)]
+enum Where {
+    County,
+    Township,
+    Village,
+}
+
+pub async fn banner(store: &Store) -> Result<String> {
+    let mut out =
+        String::from("演示县：丰都县（合成数据，姓名与证件号码均为虚构）\n演示账号（密码均为 ");
+    out.push_str(DEMO_PASSWORD);
+    out.push_str("）：\n");
+    for (username, role, area) in store.demo_logins().await? {
+        out.push_str(&format!("  {username:<10} {role}（{area}）\n"));
+    }
+    Ok(out.trim_end().to_owned())
+}
+
+/// Creates the demo accounts that do not exist yet.
+async fn ensure_demo_users(store: &Store, layout: &fangpin_demo::DemoLayout) -> Result<()> {
+    let actor = Actor::system("演示数据生成");
+    let township = layout
+        .areas
+        .iter()
+        .find(|a| a.level == AreaLevel::Township)
+        .context("演示县没有乡镇")?;
+    let village = layout
+        .areas
+        .iter()
+        .find(|a| a.level == AreaLevel::Village && a.parent == Some(township.code))
+        .context("演示乡镇没有村")?;
+    for (username, name, role, place, dept) in DEMO_USERS {
+        if store.user_by_username(username).await?.is_some() {
+            continue;
+        }
+        let area = match place {
+            Where::County => layout.county.code,
+            Where::Township => township.code,
+            Where::Village => village.code,
+        };
+        store
+            .create_user(
+                &actor,
+                &NewUser {
+                    username: (*username).to_owned(),
+                    display_name: (*name).to_owned(),
+                    password: DEMO_PASSWORD.to_owned(),
+                    role: (*role).to_owned(),
+                    area,
+                    department: dept.map(str::to_owned),
+                    must_change_password: false,
+                    demo_seeded: true,
+                },
+            )
+            .await?;
+    }
+    Ok(())
 }
 
 /// Generates the demo county unless the database already holds it.
@@ -32,6 +139,8 @@ pub async fn ensure_demo(store: &Store, seed: u64, households: u32, reset: bool)
             bail!("该数据库已有非演示数据，拒绝在其中生成演示县；请换一个 --database-url");
         }
         println!("演示县已存在（{existing} 户），直接启动；如需重新生成请加 --reset");
+        let cfg = DemoConfig::fengdu(seed, households);
+        ensure_demo_users(store, &fangpin_demo::layout(&cfg)).await?;
         return Ok(());
     }
     if reset && existing > 0 {
@@ -45,6 +154,10 @@ pub async fn ensure_demo(store: &Store, seed: u64, households: u32, reset: bool)
 
     let actor = Actor::system("演示数据生成");
     let mut cfg = DemoConfig::fengdu(seed, households);
+    let access = Access {
+        username: actor.name.clone(),
+        ..Access::system(cfg.county)
+    };
     // The line is a stored, per-area, per-year parameter, not a constant here.
     let policy = store.policy_set().await?;
     let (line, _) = policy
@@ -96,7 +209,7 @@ pub async fn ensure_demo(store: &Store, seed: u64, households: u32, reset: bool)
     });
     while let Some(batch) = rx.recv().await {
         store
-            .insert_households(&actor, &format!("演示县生成（种子 {seed}）"), &batch)
+            .insert_households(&access, &format!("演示县生成（种子 {seed}）"), &batch)
             .await?;
         bar.inc(batch.len() as u64);
     }
@@ -116,6 +229,7 @@ pub async fn ensure_demo(store: &Store, seed: u64, households: u32, reset: bool)
         .await?;
     store.set_setting(&actor, settings::DEMO, "true").await?;
     store.set_setting(&actor, STATUS, "ready").await?;
+    ensure_demo_users(store, &layout).await?;
     let persons = store.person_count().await?;
     println!(
         "已生成演示县 {}：{} 户 {} 人，用时 {:.1} 秒（种子 {}）",

@@ -74,6 +74,36 @@ enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Create a user (a random initial password is printed; it must be changed at first login).
+    UserAdd {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        display_name: String,
+        /// Role code: county_admin, county_approver, township_reviewer, village_operator,
+        /// assistance_cadre, dept_officer, inspector, sys_admin.
+        #[arg(long)]
+        role: String,
+        /// 12-digit area code of the user's scope.
+        #[arg(long)]
+        area: String,
+        /// Department (for dept_officer), e.g. 医保.
+        #[arg(long)]
+        department: Option<String>,
+    },
+    /// Create an API token for a machine client (e.g. a department's upload job); shown once.
+    TokenCreate {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The user the token acts as.
+        #[arg(long)]
+        user: String,
+        /// A label, e.g. 医保月度上传.
+        #[arg(long)]
+        name: String,
+    },
     /// Write a new random data encryption key to a file (never overwrites).
     Keygen {
         /// Where to write the key.
@@ -119,7 +149,7 @@ async fn run() -> Result<()> {
         Command::Serve { db, serve } => {
             let key = keys::load(db.key_file.as_deref())?;
             let store = open(db.database_url.as_deref().unwrap_or(DEFAULT_DB), &key).await?;
-            run_server(store, serve.bind, None).await
+            run_server(AppState::new(store), serve.bind, None).await
         }
         Command::Demo {
             db,
@@ -143,7 +173,9 @@ async fn run() -> Result<()> {
             if no_serve {
                 return Ok(());
             }
-            run_server(store, serve.bind, Some(demo::banner())).await
+            let banner = demo::banner(&store).await?;
+            let state = AppState::demo(store, demo::DEMO_PASSWORD);
+            run_server(state, serve.bind, Some(banner)).await
         }
         Command::Migrate { db } => {
             let key = keys::load(db.key_file.as_deref())?;
@@ -153,6 +185,48 @@ async fn run() -> Result<()> {
             for m in applied {
                 println!("  {m}");
             }
+            Ok(())
+        }
+        Command::UserAdd {
+            db,
+            username,
+            display_name,
+            role,
+            area,
+            department,
+        } => {
+            let key = keys::load(db.key_file.as_deref())?;
+            let store = open(db.database_url.as_deref().unwrap_or(DEFAULT_DB), &key).await?;
+            let area = fangpin_domain::AreaCode::parse(&area).context("--area 无效")?;
+            let password = format!("Fp{}", &fangpin_store::users::random_token()?[..12]);
+            let id = store
+                .create_user(
+                    &fangpin_store::Actor::system("命令行"),
+                    &fangpin_store::NewUser {
+                        username: username.clone(),
+                        display_name,
+                        password: password.clone(),
+                        role,
+                        area,
+                        department,
+                        must_change_password: true,
+                        demo_seeded: false,
+                    },
+                )
+                .await?;
+            println!("已创建用户 {username}（编号 {id}），初始密码：{password}（首次登录须修改）");
+            Ok(())
+        }
+        Command::TokenCreate { db, user, name } => {
+            let key = keys::load(db.key_file.as_deref())?;
+            let store = open(db.database_url.as_deref().unwrap_or(DEFAULT_DB), &key).await?;
+            let token = store
+                .create_api_token(&fangpin_store::Actor::system("命令行"), &user, &name)
+                .await?;
+            println!("{token}");
+            eprintln!(
+                "这是令牌唯一一次显示，请妥善保存；调用接口时使用 Authorization: Bearer 令牌"
+            );
             Ok(())
         }
         Command::Keygen { out } => {
@@ -194,8 +268,8 @@ fn redact(url: &str) -> String {
     }
 }
 
-async fn run_server(store: Store, bind: SocketAddr, banner: Option<String>) -> Result<()> {
-    fangpin_server::serve(AppState { store }, bind, |addr| {
+async fn run_server(state: AppState, bind: SocketAddr, banner: Option<String>) -> Result<()> {
+    fangpin_server::serve(state, bind, |addr| {
         println!("fangpin 已启动：http://{addr}/");
         if let Some(b) = banner {
             println!("{b}");

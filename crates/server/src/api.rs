@@ -1,16 +1,16 @@
 //! JSON API routes.
 
 use axum::extract::State;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use fangpin_domain::AreaCode;
-use fangpin_domain::household::Household;
 use fangpin_domain::income::{self, IncomeBreakdown, IncomeStanding};
 use fangpin_store::settings;
-use fangpin_store::{AreaSummary, AreaTreeNode};
+use fangpin_store::{AreaSummary, AreaTreeNode, HouseholdFilter, HouseholdListItem, RevealedIds};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use crate::auth::Caller;
 use crate::extract::{ApiPath, ApiQuery};
 use crate::{ApiError, AppState};
 
@@ -24,7 +24,9 @@ pub fn routes() -> Router<AppState> {
         .route("/api/areas/{code}/summary", get(area_summary))
         .route("/api/households", get(household_list))
         .route("/api/households/{id}", get(household_detail))
+        .route("/api/households/{id}/reveal", post(reveal_ids))
         .route("/api/params/{key}", get(param_defs))
+        .route("/api/codes/{list}", get(code_list))
 }
 
 async fn healthz(State(s): State<AppState>) -> ApiResult<Value> {
@@ -47,7 +49,24 @@ async fn meta(State(s): State<AppState>) -> ApiResult<Value> {
         .setting(settings::DATA_YEAR)
         .await?
         .and_then(|y| y.parse::<i32>().ok());
+    let (demo_logins, demo_password) = if s.demo_mode {
+        let logins: Vec<Value> = s
+            .store
+            .demo_logins()
+            .await?
+            .into_iter()
+            .map(|(u, r, a)| json!({"username": u, "role_name": r, "area_name": a}))
+            .collect();
+        (
+            Value::Array(logins),
+            s.demo_password.clone().map(Value::String),
+        )
+    } else {
+        (Value::Null, None)
+    };
     Ok(Json(json!({
+        "demo_logins": demo_logins,
+        "demo_password": demo_password,
         "system": "防返贫动态监测和帮扶系统",
         "version": env!("CARGO_PKG_VERSION"),
         "county": county,
@@ -62,10 +81,10 @@ struct TreeResponse {
     root: AreaTreeNode,
 }
 
-async fn area_tree(State(s): State<AppState>) -> ApiResult<TreeResponse> {
+async fn area_tree(State(s): State<AppState>, c: Caller) -> ApiResult<TreeResponse> {
     let root = s
         .store
-        .area_tree(None)
+        .area_tree(&c.access)
         .await?
         .ok_or_else(|| ApiError::not_found("尚无区划数据：请先导入或生成演示县"))?;
     Ok(Json(TreeResponse { root }))
@@ -73,9 +92,10 @@ async fn area_tree(State(s): State<AppState>) -> ApiResult<TreeResponse> {
 
 async fn area_summary(
     State(s): State<AppState>,
+    c: Caller,
     ApiPath(code): ApiPath<String>,
 ) -> ApiResult<AreaSummary> {
-    Ok(Json(s.store.area_summary(&code).await?))
+    Ok(Json(s.store.area_summary(&c.access, &code).await?))
 }
 
 /// Pagination parameters shared by list endpoints.
@@ -115,6 +135,10 @@ pub struct Page<T> {
 #[derive(Deserialize)]
 struct HouseholdQuery {
     area: Option<String>,
+    group_no: Option<u16>,
+    household_type: Option<String>,
+    monitor_category: Option<String>,
+    q: Option<String>,
     page: Option<u64>,
     page_size: Option<u64>,
 }
@@ -124,21 +148,27 @@ struct HouseholdRow {
     id: i64,
     household_no: String,
     area_code: String,
+    area_name: String,
     group_no: Option<u16>,
     head_name: String,
+    /// Always masked in lists; see `POST /api/households/{id}/reveal`.
     head_id: String,
+    phone: Option<String>,
     household_type: String,
     monitor_category: Option<String>,
     risk_eliminated: Option<bool>,
     current_size: u16,
 }
 
-fn row_of(id: i64, h: Household) -> HouseholdRow {
+fn row_of(item: HouseholdListItem) -> HouseholdRow {
+    let h = item.household;
     HouseholdRow {
-        id,
+        id: item.id,
         area_code: h.area.as_string(),
+        area_name: item.area_name,
         group_no: h.group_no,
         head_id: h.head_id.masked(),
+        phone: h.phone.as_deref().map(mask_phone),
         household_no: h.household_no,
         head_name: h.head_name,
         household_type: h.household_type,
@@ -148,8 +178,13 @@ fn row_of(id: i64, h: Household) -> HouseholdRow {
     }
 }
 
+fn non_empty(v: Option<String>) -> Option<String> {
+    v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
+}
+
 async fn household_list(
     State(s): State<AppState>,
+    c: Caller,
     ApiQuery(q): ApiQuery<HouseholdQuery>,
 ) -> ApiResult<Page<HouseholdRow>> {
     let (page, page_size, offset) = PageQuery {
@@ -157,22 +192,53 @@ async fn household_list(
         page_size: q.page_size,
     }
     .resolve()?;
-    let area = match q.area.as_deref().filter(|a| !a.is_empty()) {
-        Some(a) => {
-            Some(AreaCode::parse(a).map_err(|e| ApiError::bad_request(format!("参数 area：{e}")))?)
-        }
+    let area = match non_empty(q.area) {
+        Some(a) => Some(
+            AreaCode::parse(&a).map_err(|e| ApiError::bad_request(format!("参数 area：{e}")))?,
+        ),
         None => None,
+    };
+    let filter = HouseholdFilter {
+        area,
+        group_no: q.group_no,
+        household_type: non_empty(q.household_type),
+        monitor_category: non_empty(q.monitor_category),
+        q: non_empty(q.q),
     };
     let (total, rows) = s
         .store
-        .household_page(area.as_ref(), offset, page_size)
+        .household_page(&c.access, &filter, offset, page_size)
         .await?;
     Ok(Json(Page {
-        items: rows.into_iter().map(|(id, h)| row_of(id, h)).collect(),
+        items: rows.into_iter().map(row_of).collect(),
         total,
         page,
         page_size,
     }))
+}
+
+async fn reveal_ids(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<RevealedIds> {
+    Ok(Json(s.store.reveal_ids(&c.access, id).await?))
+}
+
+async fn code_list(
+    State(s): State<AppState>,
+    _c: Caller,
+    ApiPath(list): ApiPath<String>,
+) -> ApiResult<Value> {
+    let items = s.store.code_items(&list).await?;
+    if items.is_empty() {
+        return Err(ApiError::not_found(format!("代码表不存在：{list}")));
+    }
+    let items: Vec<Value> = items
+        .into_iter()
+        .map(|(code, label)| json!({"code": code, "label": label}))
+        .collect();
+    Ok(Json(json!({"list": list, "items": items})))
 }
 
 #[derive(Serialize)]
@@ -191,9 +257,10 @@ struct IncomeView {
 
 async fn household_detail(
     State(s): State<AppState>,
+    c: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Value> {
-    let detail = s.store.household(id).await?;
+    let detail = s.store.household(&c.access, id).await?;
     let policy = s.store.policy_set().await?;
     let area = detail.household.area;
     let mut incomes = Vec::new();
@@ -257,7 +324,11 @@ async fn household_detail(
     })))
 }
 
-async fn param_defs(State(s): State<AppState>, ApiPath(key): ApiPath<String>) -> ApiResult<Value> {
+async fn param_defs(
+    State(s): State<AppState>,
+    _c: Caller,
+    ApiPath(key): ApiPath<String>,
+) -> ApiResult<Value> {
     let defs = s.store.params_for_key(&key).await?;
     if defs.is_empty() {
         return Err(ApiError::not_found(format!("参数不存在：{key}")));

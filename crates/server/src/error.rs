@@ -42,6 +42,11 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::NotFound(message) => ApiError::not_found(message),
             StoreError::Invalid(msg) => ApiError::bad_request(msg),
+            StoreError::Forbidden(msg) => ApiError {
+                status: StatusCode::FORBIDDEN,
+                code: "forbidden",
+                message: msg,
+            },
             other => {
                 tracing::error!(error = %other, "存储层错误");
                 ApiError {

@@ -6,6 +6,7 @@
 //! integer 分; ID numbers are masked in every list and detail view.
 
 mod api;
+pub mod auth;
 mod error;
 mod extract;
 mod web;
@@ -22,12 +23,39 @@ pub use error::ApiError;
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    /// Started by `fangpin demo`: seeded demo users may log in without the
+    /// forced password change, and the login page lists them.
+    pub demo_mode: bool,
+    /// The demo users' password, shown on the login page in demo mode.
+    pub demo_password: Option<String>,
+    pub throttle: auth::LoginThrottle,
+}
+
+impl AppState {
+    pub fn new(store: Store) -> AppState {
+        AppState {
+            store,
+            demo_mode: false,
+            demo_password: None,
+            throttle: auth::LoginThrottle::default(),
+        }
+    }
+
+    /// Demo mode with the demo users' password.
+    pub fn demo(store: Store, password: &str) -> AppState {
+        AppState {
+            demo_mode: true,
+            demo_password: Some(password.to_owned()),
+            ..AppState::new(store)
+        }
+    }
 }
 
 /// The whole application: API routes, health check and the embedded UI.
 pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(api::routes())
+        .merge(auth::routes())
         .fallback(web::static_or_index)
         .layer(TraceLayer::new_for_http())
         .with_state(state)
@@ -43,9 +71,12 @@ pub async fn serve(
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "fangpin 服务已启动");
     on_ready(addr);
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
 }
 
 async fn shutdown_signal() {

@@ -3,9 +3,10 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use fangpin_demo::{DemoConfig, layout};
+use fangpin_domain::AreaCode;
 use fangpin_server::{AppState, app};
-use fangpin_store::{Actor, AreaRecord, HouseholdBundle, Store, settings};
-use serde_json::Value;
+use fangpin_store::{Access, Actor, AreaRecord, HouseholdBundle, NewUser, Store, settings};
+use serde_json::{Value, json};
 use tower::ServiceExt;
 
 fangpin_store::dual_backend_tests!(
@@ -15,15 +16,49 @@ fangpin_store::dual_backend_tests!(
     household_detail_explains_income_against_the_line,
     errors_are_chinese_json,
     ui_is_served_with_spa_fallback,
+    data_routes_need_a_session,
+    login_sets_a_strict_cookie_and_wrong_passwords_fail,
+    state_changes_need_the_csrf_token,
+    forced_password_change_blocks_data_until_done,
+    route_role_scope_matrix,
+    logins_from_one_address_are_throttled,
+    api_tokens_work_without_cookies,
 );
 
-async fn get(store: &Store, uri: &str) -> (StatusCode, Value, String) {
-    let resp = app(AppState {
-        store: store.clone(),
-    })
-    .oneshot(Request::get(uri).body(Body::empty()).unwrap())
-    .await
-    .unwrap();
+/// A logged-in browser: session cookie and CSRF token.
+#[derive(Clone, Default)]
+struct Client {
+    cookie: Option<String>,
+    csrf: Option<String>,
+}
+
+async fn send(
+    store: &Store,
+    client: &Client,
+    method: &str,
+    uri: &str,
+    body: Option<Value>,
+    csrf: bool,
+) -> (StatusCode, Value, String, axum::http::HeaderMap) {
+    let mut req = Request::builder().method(method).uri(uri);
+    if let Some(c) = &client.cookie {
+        req = req.header("cookie", c.as_str());
+    }
+    if csrf && let Some(t) = &client.csrf {
+        req = req.header("x-csrf-token", t.as_str());
+    }
+    let req = match body {
+        Some(b) => req
+            .header("content-type", "application/json")
+            .body(Body::from(b.to_string()))
+            .unwrap(),
+        None => req.body(Body::empty()).unwrap(),
+    };
+    let resp = app(AppState::demo(store.clone(), "unused"))
+        .oneshot(req)
+        .await
+        .unwrap();
+    let headers = resp.headers().clone();
     let status = resp.status();
     let ctype = resp
         .headers()
@@ -38,7 +73,47 @@ async fn get(store: &Store, uri: &str) -> (StatusCode, Value, String) {
     } else {
         Value::String(String::from_utf8_lossy(&bytes).into_owned())
     };
-    (status, json, ctype)
+    (status, json, ctype, headers)
+}
+
+async fn login(store: &Store, username: &str) -> Client {
+    let (status, body, _, headers) = send(
+        store,
+        &Client::default(),
+        "POST",
+        "/api/auth/login",
+        Some(json!({"username": username, "password": PW})),
+        false,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "login {username}: {body}");
+    let set = headers
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Strict"),
+        "{set}"
+    );
+    Client {
+        cookie: Some(set.split(';').next().unwrap().to_owned()),
+        csrf: body["csrf_token"].as_str().map(str::to_owned),
+    }
+}
+
+/// GET without logging in.
+async fn get_public(store: &Store, uri: &str) -> (StatusCode, Value, String) {
+    let (s, b, c, _) = send(store, &Client::default(), "GET", uri, None, false).await;
+    (s, b, c)
+}
+
+/// GET as the county administrator.
+async fn get(store: &Store, uri: &str) -> (StatusCode, Value, String) {
+    let admin = login(store, "admin").await;
+    let (s, b, c, _) = send(store, &admin, "GET", uri, None, false).await;
+    (s, b, c)
 }
 
 async fn demo(store: &Store, n: u32) -> Vec<HouseholdBundle> {
@@ -69,7 +144,7 @@ async fn demo(store: &Store, n: u32) -> Vec<HouseholdBundle> {
         })
         .collect();
     store
-        .insert_households(&actor, "测试", &bundles)
+        .insert_households(&Access::system(cfg.county), "测试", &bundles)
         .await
         .unwrap();
     store
@@ -88,33 +163,63 @@ async fn demo(store: &Store, n: u32) -> Vec<HouseholdBundle> {
         .set_setting(&actor, settings::DATA_YEAR, "2024")
         .await
         .unwrap();
+    let county = AreaCode::parse("500230").unwrap();
+    let village = bundles[0].household.area;
+    let township = village.parent().unwrap();
+    for (name, role, area) in [
+        ("admin", "county_admin", county),
+        ("shending", "county_approver", county),
+        ("xiangzhen", "township_reviewer", township),
+        ("cunji", "village_operator", village),
+        ("bangfu", "assistance_cadre", village),
+        ("yibao", "dept_officer", county),
+        ("ducha", "inspector", county),
+        ("xitong", "sys_admin", county),
+    ] {
+        store
+            .create_user(
+                &actor,
+                &NewUser {
+                    username: name.into(),
+                    display_name: name.into(),
+                    password: PW.into(),
+                    role: role.into(),
+                    area,
+                    department: None,
+                    must_change_password: false,
+                    demo_seeded: false,
+                },
+            )
+            .await
+            .unwrap();
+    }
     bundles
 }
 
+const PW: &str = "Abcdefg123";
+
 async fn health_and_meta(store: Store) {
-    let (status, body, _) = get(&store, "/healthz").await;
+    let (status, body, _) = get_public(&store, "/healthz").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["status"], "ok");
     assert_eq!(body["database"], store.engine().label());
 
-    let (_, meta, _) = get(&store, "/api/meta").await;
+    let (_, meta, _) = get_public(&store, "/api/meta").await;
     assert_eq!(meta["system"], "防返贫动态监测和帮扶系统");
     assert!(
         meta["county"].is_null(),
         "an empty database has no county yet"
     );
     demo(&store, 10).await;
-    let (_, meta, _) = get(&store, "/api/meta").await;
+    let (_, meta, _) = get_public(&store, "/api/meta").await;
     assert_eq!(meta["county"]["name"], "丰都县");
     assert_eq!(meta["demo"], true);
     assert_eq!(meta["data_year"], 2024);
+    let logins = meta["demo_logins"].as_array().unwrap();
+    assert!(logins.is_empty(), "users made by tests are not demo users");
 }
 
 async fn area_tree_and_summary(store: Store) {
-    let (status, body, _) = get(&store, "/api/areas/tree").await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    assert!(body["message"].as_str().unwrap().contains("尚无区划数据"));
-
     demo(&store, 300).await;
     let (status, body, _) = get(&store, "/api/areas/tree").await;
     assert_eq!(status, StatusCode::OK);
@@ -243,15 +348,328 @@ async fn errors_are_chinese_json(store: Store) {
 }
 
 async fn ui_is_served_with_spa_fallback(store: Store) {
-    let (status, body, ctype) = get(&store, "/").await;
+    let (status, body, ctype) = get_public(&store, "/").await;
     assert_eq!(status, StatusCode::OK);
     assert!(ctype.starts_with("text/html"));
     assert!(body.as_str().unwrap().contains("防返贫动态监测和帮扶系统"));
-    let (status, _, ctype) = get(&store, "/households/123").await;
+    let (status, _, ctype) = get_public(&store, "/households/123").await;
     assert_eq!(
         status,
         StatusCode::OK,
         "unknown non-API paths fall back to the app"
     );
     assert!(ctype.starts_with("text/html"));
+}
+
+async fn data_routes_need_a_session(store: Store) {
+    demo(&store, 5).await;
+    for uri in [
+        "/api/areas/tree",
+        "/api/areas/500230000000/summary",
+        "/api/households",
+        "/api/households/1",
+        "/api/params/monitoring_line",
+        "/api/codes/relation",
+        "/api/auth/me",
+    ] {
+        let (status, body, _) = get_public(&store, uri).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{uri}");
+        assert_eq!(body["code"], "unauthenticated", "{uri}");
+        assert_eq!(body["message"], "请先登录");
+    }
+    let forged = Client {
+        cookie: Some("fp_session=forged".into()),
+        csrf: None,
+    };
+    let (status, _, _, _) = send(&store, &forged, "GET", "/api/households", None, false).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+async fn login_sets_a_strict_cookie_and_wrong_passwords_fail(store: Store) {
+    demo(&store, 5).await;
+    let (status, body, _, headers) = send(
+        &store,
+        &Client::default(),
+        "POST",
+        "/api/auth/login",
+        Some(json!({"username": "cunji", "password": "nope"})),
+        false,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["message"], "用户名或密码错误");
+    assert!(headers.get("set-cookie").is_none());
+
+    let c = login(&store, "cunji").await;
+    let (status, me, _, _) = send(&store, &c, "GET", "/api/auth/me", None, false).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(me["user"]["username"], "cunji");
+    assert_eq!(me["user"]["role_name"], "村级/驻村工作队");
+    assert_eq!(me["user"]["area"]["level"], "village");
+    assert!(me["user"].get("password_hash").is_none());
+    assert_eq!(me["csrf_token"].as_str(), c.csrf.as_deref());
+
+    let (status, _, _, headers) = send(&store, &c, "POST", "/api/auth/logout", None, true).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert!(
+        headers
+            .get("set-cookie")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .contains("Max-Age=0")
+    );
+    let (status, _, _, _) = send(&store, &c, "GET", "/api/auth/me", None, false).await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "the session is gone after logout"
+    );
+}
+
+async fn state_changes_need_the_csrf_token(store: Store) {
+    demo(&store, 5).await;
+    let admin = login(&store, "admin").await;
+    let (_, page, _, _) = send(
+        &store,
+        &admin,
+        "GET",
+        "/api/households?page_size=1",
+        None,
+        false,
+    )
+    .await;
+    let id = page["items"][0]["id"].as_i64().unwrap();
+    let uri = format!("/api/households/{id}/reveal");
+    let (status, body, _, _) = send(&store, &admin, "POST", &uri, None, false).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(body["code"], "csrf");
+    let wrong = Client {
+        csrf: Some("wrong".into()),
+        ..admin.clone()
+    };
+    let (status, _, _, _) = send(&store, &wrong, "POST", &uri, None, true).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, body, _, _) = send(&store, &admin, "POST", &uri, None, true).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["head_id"].as_str().unwrap().len(), 18);
+    assert!(!body["head_id"].as_str().unwrap().contains('*'));
+}
+
+async fn forced_password_change_blocks_data_until_done(store: Store) {
+    demo(&store, 5).await;
+    let village = store
+        .user_by_username("cunji")
+        .await
+        .unwrap()
+        .unwrap()
+        .area
+        .code;
+    store
+        .create_user(
+            &Actor::system("测试"),
+            &NewUser {
+                username: "newbie".into(),
+                display_name: "新用户".into(),
+                password: PW.into(),
+                role: "village_operator".into(),
+                area: AreaCode::parse(&village).unwrap(),
+                department: None,
+                must_change_password: true,
+                demo_seeded: false,
+            },
+        )
+        .await
+        .unwrap();
+    let c = login(&store, "newbie").await;
+    let (status, body, _, _) = send(&store, &c, "GET", "/api/households", None, false).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(body["code"], "password_change_required");
+    let (status, me, _, _) = send(&store, &c, "GET", "/api/auth/me", None, false).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(me["user"]["must_change_password"], true);
+    let (status, body, _, _) = send(
+        &store,
+        &c,
+        "POST",
+        "/api/auth/password",
+        Some(json!({"old_password": PW, "new_password": "short"})),
+        true,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body["message"].as_str().unwrap().contains("至少8位"));
+    let (status, _, _, _) = send(
+        &store,
+        &c,
+        "POST",
+        "/api/auth/password",
+        Some(json!({"old_password": PW, "new_password": "Brandnew99"})),
+        true,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _, _, _) = send(&store, &c, "GET", "/api/households", None, false).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the same session works after the change"
+    );
+}
+
+/// Every data route × every role × a household inside and one outside the
+/// role's area: outside is 404 (existence does not leak), a missing
+/// permission is 403, everything else 200.
+async fn route_role_scope_matrix(store: Store) {
+    let bundles = demo(&store, 300).await;
+    let village = bundles[0].household.area;
+    let township = village.parent().unwrap();
+    let admin = login(&store, "admin").await;
+    let (_, all, _, _) = send(
+        &store,
+        &admin,
+        "GET",
+        "/api/households?page_size=200",
+        None,
+        false,
+    )
+    .await;
+    let items = all["items"].as_array().unwrap();
+    let in_id = items
+        .iter()
+        .find(|i| i["area_code"] == village.as_string().as_str())
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let out = items
+        .iter()
+        .find(|i| {
+            !i["area_code"]
+                .as_str()
+                .unwrap()
+                .starts_with(&township.prefix())
+        })
+        .expect("a household in another township");
+    let out_id = out["id"].as_i64().unwrap();
+    let out_area = out["area_code"].as_str().unwrap().to_owned();
+
+    // (role user, can read households, can reveal IDs, covers the other township)
+    let roles = [
+        ("admin", true, true, true),
+        ("shending", true, true, true),
+        ("xiangzhen", true, false, false),
+        ("cunji", true, false, false),
+        ("bangfu", true, false, false),
+        ("ducha", true, false, true),
+        ("yibao", false, false, true),
+        ("xitong", false, false, true),
+    ];
+    for (user, read, reveal, county_wide) in roles {
+        let c = login(&store, user).await;
+        for (id, area, inside) in [
+            (in_id, village.as_string(), true),
+            (out_id, out_area.clone(), county_wide),
+        ] {
+            let cases = [
+                ("GET", format!("/api/households/{id}"), read),
+                ("POST", format!("/api/households/{id}/reveal"), reveal),
+            ];
+            for (method, uri, allowed) in cases {
+                let (status, body, _, _) = send(&store, &c, method, &uri, None, true).await;
+                let expected = match (allowed, inside) {
+                    (false, _) => StatusCode::FORBIDDEN,
+                    (true, true) => StatusCode::OK,
+                    (true, false) => StatusCode::NOT_FOUND,
+                };
+                assert_eq!(status, expected, "{user} {method} {uri}: {body}");
+            }
+            // Area summaries are aggregates: any role may see its own subtree.
+            let (status, _, _, _) = send(
+                &store,
+                &c,
+                "GET",
+                &format!("/api/areas/{area}/summary"),
+                None,
+                false,
+            )
+            .await;
+            let expected = if inside {
+                StatusCode::OK
+            } else {
+                StatusCode::NOT_FOUND
+            };
+            assert_eq!(status, expected, "{user} summary {area}");
+        }
+        // Lists only ever contain households in scope.
+        let (status, list, _, _) = send(
+            &store,
+            &c,
+            "GET",
+            "/api/households?page_size=200",
+            None,
+            false,
+        )
+        .await;
+        if read {
+            assert_eq!(status, StatusCode::OK);
+            let me = store.user_by_username(user).await.unwrap().unwrap();
+            let root = AreaCode::parse(&me.area.code).unwrap();
+            for i in list["items"].as_array().unwrap() {
+                let a = AreaCode::parse(i["area_code"].as_str().unwrap()).unwrap();
+                assert!(root.contains(&a), "{user} sees {a:?}");
+            }
+        } else {
+            assert_eq!(status, StatusCode::FORBIDDEN, "{user}");
+        }
+    }
+}
+
+async fn logins_from_one_address_are_throttled(store: Store) {
+    demo(&store, 5).await;
+    let app = fangpin_server::app(AppState::demo(store.clone(), "unused"));
+    let addr: std::net::SocketAddr = "10.9.8.7:5555".parse().unwrap();
+    let attempt = |username: String| {
+        let app = app.clone();
+        async move {
+            let mut req = Request::post("/api/auth/login")
+                .header("content-type", "application/json")
+                .body(Body::from(
+                    json!({"username": username, "password": "x"}).to_string(),
+                ))
+                .unwrap();
+            req.extensions_mut()
+                .insert(axum::extract::ConnectInfo(addr));
+            app.oneshot(req).await.unwrap().status()
+        }
+    };
+    for i in 0..20 {
+        assert_eq!(attempt(format!("guess{i}")).await, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(attempt("admin".into()).await, StatusCode::TOO_MANY_REQUESTS);
+}
+
+async fn api_tokens_work_without_cookies(store: Store) {
+    demo(&store, 5).await;
+    let token = store
+        .create_api_token(&Actor::system("测试"), "ducha", "督查脚本")
+        .await
+        .unwrap();
+    let req = Request::get("/api/households?page_size=1")
+        .header("authorization", format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap();
+    let resp = app(AppState::new(store.clone()))
+        .oneshot(req)
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let req = Request::get("/api/households?page_size=1")
+        .header("authorization", "Bearer fpt_forged")
+        .body(Body::empty())
+        .unwrap();
+    let resp = app(AppState::new(store.clone()))
+        .oneshot(req)
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
 }

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::audit::{Actor, AuditEntry, record};
 use crate::entity::{area, village_group};
+use crate::users::Access;
 use crate::{Result, Store, StoreError};
 
 /// An area node to be stored.
@@ -230,9 +231,14 @@ impl Store {
         Ok(out)
     }
 
-    /// The area tree under `root` (the whole stored hierarchy when `None`),
-    /// with counts aggregated bottom-up from the household table.
-    pub async fn area_tree(&self, root: Option<&AreaCode>) -> Result<Option<AreaTreeNode>> {
+    /// The area tree under the caller's own area, with counts aggregated
+    /// bottom-up from the household table.
+    pub async fn area_tree(&self, access: &Access) -> Result<Option<AreaTreeNode>> {
+        self.area_tree_under(Some(&access.area)).await
+    }
+
+    /// The tree under `root`, or under the top stored node when `None`.
+    async fn area_tree_under(&self, root: Option<&AreaCode>) -> Result<Option<AreaTreeNode>> {
         let areas = area::Entity::find()
             .order_by_asc(area::Column::Code)
             .all(&self.db)
@@ -313,15 +319,19 @@ impl Store {
         Ok(Some(build(root_model, &children, &groups_of, &counts).0))
     }
 
-    /// Summary of one node (a 12-digit area code or a `村代码-NN` group key).
-    pub async fn area_summary(&self, key: &str) -> Result<AreaSummary> {
+    /// Summary of one node (a 12-digit area code or a `村代码-NN` group key)
+    /// inside the caller's scope; anything outside it does not exist.
+    pub async fn area_summary(&self, access: &Access, key: &str) -> Result<AreaSummary> {
         let not_found = || StoreError::NotFound(format!("区划不存在：{key}"));
         let (area_part, group_no) = match key.split_once('-') {
             Some((a, g)) => (a, Some(g.parse::<i16>().map_err(|_| not_found())?)),
             None => (key, None),
         };
         let code = AreaCode::parse(area_part).map_err(|_| not_found())?;
-        let tree = self.area_tree(None).await?.ok_or_else(not_found)?;
+        if !access.covers(&code) {
+            return Err(not_found());
+        }
+        let tree = self.area_tree(access).await?.ok_or_else(not_found)?;
         let node = find_node(&tree, &code.as_string())
             .and_then(|n| match group_no {
                 None => Some(n),

@@ -15,6 +15,7 @@ use crate::audit::{Actor, AuditEntry, record};
 use crate::crypto::FieldCipher;
 use crate::entity::{household, income_record, person};
 use crate::migration::INCOME_MONEY_COLUMNS;
+use crate::users::{Access, perm};
 use crate::{Engine, Result, Store, StoreError};
 
 /// A household with everything stored alongside it.
@@ -287,13 +288,22 @@ impl Store {
     /// Returns the number of households inserted.
     pub async fn insert_households(
         &self,
-        actor: &Actor,
+        access: &Access,
         note: &str,
         bundles: &[HouseholdBundle],
     ) -> Result<usize> {
         if bundles.is_empty() {
             return Ok(0);
         }
+        access.require(perm::HOUSEHOLD_WRITE)?;
+        if let Some(b) = bundles.iter().find(|b| !access.covers(&b.household.area)) {
+            return Err(StoreError::Forbidden(format!(
+                "户编号 {} 所在区划 {} 不在您的管辖范围内",
+                b.household.household_no,
+                b.household.area.as_string()
+            )));
+        }
+        let actor = &access.actor();
         let entry = bulk_entry(note, bundles);
         if self.engine == Engine::Postgres {
             return crate::pg_copy::insert_households(self, actor, entry, bundles).await;
@@ -354,22 +364,63 @@ impl Store {
         Ok(person::Entity::find().count(&self.db).await?)
     }
 
-    /// Reads one household with members and income records.
-    pub async fn household(&self, id: i64) -> Result<HouseholdDetail> {
+    /// Reads one household with members and income records. A household
+    /// outside the caller's area does not exist for them.
+    pub async fn household(&self, access: &Access, id: i64) -> Result<HouseholdDetail> {
+        access.require(perm::HOUSEHOLD_READ)?;
         let h = household::Entity::find_by_id(id)
+            .filter(in_scope(access))
             .one(&self.db)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("农户不存在：{id}")))?;
         self.detail_of(h).await
     }
 
-    pub async fn household_by_no(&self, household_no: &str) -> Result<HouseholdDetail> {
+    pub async fn household_by_no(
+        &self,
+        access: &Access,
+        household_no: &str,
+    ) -> Result<HouseholdDetail> {
+        access.require(perm::HOUSEHOLD_READ)?;
         let h = household::Entity::find()
             .filter(household::Column::HouseholdNo.eq(household_no))
+            .filter(in_scope(access))
             .one(&self.db)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("户编号不存在：{household_no}")))?;
         self.detail_of(h).await
+    }
+
+    /// The full ID numbers of a household, for a caller allowed to see them;
+    /// every reveal is recorded in the audit log.
+    pub async fn reveal_ids(&self, access: &Access, id: i64) -> Result<RevealedIds> {
+        access.require(perm::ID_UNMASK)?;
+        let d = self.household(access, id).await?;
+        let revealed = RevealedIds {
+            head_id: d.household.head_id.as_str().to_owned(),
+            members: d
+                .members
+                .iter()
+                .map(|m| RevealedId {
+                    person_no: m.person_no.clone(),
+                    name: m.name.clone(),
+                    id_number: m.id_number.as_str().to_owned(),
+                })
+                .collect(),
+        };
+        self.audit(
+            &access.actor(),
+            AuditEntry {
+                action: "read_sensitive",
+                entity: "household",
+                entity_key: Some(d.household.household_no.clone()),
+                area: Some(d.household.area),
+                note: Some(format!("查看完整证件号（{}人）", revealed.members.len())),
+                ..Default::default()
+            },
+        )
+        .await?;
+        Ok(revealed)
     }
 
     async fn detail_of(&self, h: household::Model) -> Result<HouseholdDetail> {
@@ -394,17 +445,51 @@ impl Store {
         })
     }
 
-    /// One page of households under an area, newest registry order.
+    /// One page of the households the caller may see, filtered.
     pub async fn household_page(
         &self,
-        area: Option<&AreaCode>,
+        access: &Access,
+        filter: &HouseholdFilter,
         offset: u64,
         limit: u64,
-    ) -> Result<(u64, Vec<(i64, Household)>)> {
+    ) -> Result<(u64, Vec<HouseholdListItem>)> {
         use sea_orm::{PaginatorTrait, QuerySelect};
-        let mut q = household::Entity::find();
-        if let Some(a) = area {
+        access.require(perm::HOUSEHOLD_READ)?;
+        let mut q = household::Entity::find().filter(in_scope(access));
+        if let Some(a) = &filter.area {
             q = q.filter(Expr::col(household::Column::AreaCode).like(format!("{}%", a.prefix())));
+        }
+        if let Some(g) = filter.group_no {
+            q = q.filter(household::Column::GroupNo.eq(g as i16));
+        }
+        if let Some(t) = &filter.household_type {
+            q = q.filter(household::Column::HouseholdType.eq(t.as_str()));
+        }
+        if let Some(c) = &filter.monitor_category {
+            q = q.filter(household::Column::MonitorCategory.eq(c.as_str()));
+        }
+        if let Some(text) = filter.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            if let Ok(id) = IdNumber::parse(text) {
+                // Exact ID lookup through the keyed hash: the head or any member.
+                let hash = self.cipher.lookup_hash(id.as_str());
+                let mut members = Query::select();
+                members
+                    .column("household_id")
+                    .from("person")
+                    .and_where(Expr::col("id_hash").eq(hash.as_str()));
+                q = q.filter(
+                    Expr::col(household::Column::HeadIdHash)
+                        .eq(hash.as_str())
+                        .or(Expr::col(household::Column::Id).in_subquery(members)),
+                );
+            } else {
+                let like = format!("{}%", text.replace(['%', '_'], ""));
+                q = q.filter(
+                    Expr::col(household::Column::HeadName)
+                        .like(like.clone())
+                        .or(Expr::col(household::Column::HouseholdNo).like(like)),
+                );
+            }
         }
         let total = q.clone().count(&self.db).await?;
         let rows = q
@@ -413,12 +498,69 @@ impl Store {
             .limit(limit)
             .all(&self.db)
             .await?;
-        let items = rows
-            .into_iter()
-            .map(|m| Ok((m.id, household_of(&self.cipher, m)?)))
-            .collect::<Result<Vec<_>>>()?;
+        let mut names = std::collections::HashMap::new();
+        let mut items = Vec::with_capacity(rows.len());
+        for m in rows {
+            let id = m.id;
+            let h = household_of(&self.cipher, m)?;
+            let area_name = match names.get(&h.area) {
+                Some(n) => n,
+                None => {
+                    let n = self
+                        .area(&h.area)
+                        .await?
+                        .map(|a| a.name)
+                        .unwrap_or_default();
+                    names.entry(h.area).or_insert(n)
+                }
+            }
+            .clone();
+            items.push(HouseholdListItem {
+                id,
+                area_name,
+                household: h,
+            });
+        }
         Ok((total, items))
     }
+}
+
+/// Filters of the household list; all optional.
+#[derive(Clone, Debug, Default)]
+pub struct HouseholdFilter {
+    pub area: Option<AreaCode>,
+    pub group_no: Option<u16>,
+    pub household_type: Option<String>,
+    pub monitor_category: Option<String>,
+    /// 户主姓名 or 户编号 prefix, or a full ID number of any member.
+    pub q: Option<String>,
+}
+
+/// One row of the household list.
+#[derive(Clone, Debug)]
+pub struct HouseholdListItem {
+    pub id: i64,
+    pub area_name: String,
+    pub household: Household,
+}
+
+/// Full ID numbers of one household (see [`Store::reveal_ids`]).
+#[derive(Clone, Debug, Serialize)]
+pub struct RevealedIds {
+    pub head_id: String,
+    pub members: Vec<RevealedId>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RevealedId {
+    pub person_no: String,
+    pub name: String,
+    pub id_number: String,
+}
+
+/// Households whose village lies under the caller's area.
+fn in_scope(access: &Access) -> sea_orm::sea_query::SimpleExpr {
+    Expr::col(household::Column::AreaCode).like(format!("{}%", access.area.prefix()))
 }
 
 /// The audit entry of a bulk insert: counts and the first and last 户编号.

@@ -16,6 +16,7 @@ mod pg_copy;
 pub mod reference;
 pub mod settings;
 pub mod testing;
+pub mod users;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -27,7 +28,10 @@ use sea_orm_migration::MigratorTrait;
 pub use areas::{AreaRecord, AreaSummary, AreaTreeNode, CountBucket};
 pub use audit::{Actor, AuditEntry, AuditFilter, AuditRecord};
 pub use crypto::{FieldCipher, MasterKey};
-pub use households::{HouseholdBundle, HouseholdDetail};
+pub use households::{
+    HouseholdBundle, HouseholdDetail, HouseholdFilter, HouseholdListItem, RevealedIds,
+};
+pub use users::{Access, LoginOutcome, NewUser, UserInfo};
 
 /// Errors of the store. Messages are Chinese because they can reach users.
 #[derive(Debug, thiserror::Error)]
@@ -43,6 +47,9 @@ pub enum StoreError {
     Corrupt(String),
     #[error("{0}")]
     Invalid(String),
+    /// The caller lacks a permission (for scope violations use `NotFound`).
+    #[error("{0}")]
+    Forbidden(String),
     #[error("数据加密密钥与该数据库不匹配：请使用创建该数据库时的密钥文件（或 FANGPIN_KEY）")]
     WrongKey,
 }

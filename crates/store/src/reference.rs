@@ -55,7 +55,8 @@ impl Store {
                 .await?
                 .rows_affected();
         }
-        if items_added + params_added > 0 {
+        let roles_added = self.seed_roles(&tx).await?;
+        if items_added + params_added + roles_added > 0 {
             record(
                 &tx,
                 &Actor::system("初始化"),
@@ -65,6 +66,7 @@ impl Store {
                     after: Some(serde_json::json!({
                         "code_items_added": items_added,
                         "params_added": params_added,
+                        "roles_added": roles_added,
                     })),
                     ..Default::default()
                 },

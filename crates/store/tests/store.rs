@@ -5,7 +5,8 @@ use fangpin_demo::{DemoConfig, layout};
 use fangpin_domain::policy::{Confidence, ParamDef, ParamValue, keys};
 use fangpin_domain::{AreaCode, Money};
 use fangpin_store::{
-    Actor, AreaRecord, AreaTreeNode, AuditFilter, HouseholdBundle, MasterKey, Store, StoreError,
+    Access, Actor, AreaRecord, AreaTreeNode, AuditFilter, HouseholdBundle, HouseholdFilter,
+    MasterKey, Store, StoreError,
 };
 use sea_orm::ConnectionTrait;
 
@@ -26,6 +27,14 @@ fangpin_store::dual_backend_tests!(
 
 fn actor() -> Actor {
     Actor::system("测试")
+}
+
+fn county() -> AreaCode {
+    AreaCode::parse("500230").unwrap()
+}
+
+fn sys() -> Access {
+    Access::system(county())
 }
 
 async fn seeded(store: &Store) {
@@ -60,7 +69,7 @@ async fn load_demo(store: &Store, n: u32) -> (DemoConfig, Vec<HouseholdBundle>) 
         })
         .collect();
     store
-        .insert_households(&actor(), "测试", &bundles)
+        .insert_households(&sys(), "测试", &bundles)
         .await
         .unwrap();
     (cfg, bundles)
@@ -72,14 +81,15 @@ async fn migrations_are_recorded_and_rerunnable(store: Store) {
         applied,
         vec![
             "m20261123_000001_foundation".to_owned(),
-            "m20261123_000002_audit_log".to_owned()
+            "m20261123_000002_audit_log".to_owned(),
+            "m20261123_000003_users".to_owned()
         ]
     );
     store
         .migrate()
         .await
         .expect("a second run applies nothing and succeeds");
-    assert_eq!(store.applied_migrations().await.unwrap().len(), 2);
+    assert_eq!(store.applied_migrations().await.unwrap().len(), 3);
 }
 
 async fn reference_seeding_is_idempotent_and_keeps_edits(store: Store) {
@@ -142,7 +152,7 @@ async fn demo_households_round_trip(store: Store) {
     assert_eq!(store.person_count().await.unwrap(), persons as u64);
     for b in bundles.iter().step_by(17) {
         let back = store
-            .household_by_no(&b.household.household_no)
+            .household_by_no(&sys(), &b.household.household_no)
             .await
             .unwrap();
         assert_eq!(back.household, b.household);
@@ -174,7 +184,7 @@ async fn demo_households_round_trip(store: Store) {
             .collect::<Vec<_>>()
     };
     store
-        .insert_households(&actor(), "测试", &more)
+        .insert_households(&sys(), "测试", &more)
         .await
         .unwrap();
     assert_eq!(store.household_count().await.unwrap(), 123);
@@ -203,7 +213,7 @@ fn check_sums(node: &AreaTreeNode) {
 
 async fn area_tree_counts_add_up(store: Store) {
     let (cfg, bundles) = load_demo(&store, 400).await;
-    let tree = store.area_tree(None).await.unwrap().expect("a tree");
+    let tree = store.area_tree(&sys()).await.unwrap().expect("a tree");
     assert_eq!(tree.code, cfg.county.as_string());
     assert_eq!(tree.level, "county");
     assert_eq!(tree.households, 400);
@@ -228,7 +238,10 @@ async fn area_tree_counts_add_up(store: Store) {
 
 async fn area_summary_breaks_down_categories(store: Store) {
     let (cfg, bundles) = load_demo(&store, 400).await;
-    let s = store.area_summary(&cfg.county.as_string()).await.unwrap();
+    let s = store
+        .area_summary(&sys(), &cfg.county.as_string())
+        .await
+        .unwrap();
     let by_cat: i64 = s.by_category.iter().map(|b| b.households).sum();
     assert_eq!(by_cat, s.monitored_households);
     let expected = bundles
@@ -243,9 +256,9 @@ async fn area_summary_breaks_down_categories(store: Store) {
 
     // A group key summarises just that 村民小组.
     let village = &s.children[0].code;
-    let village_summary = store.area_summary(village).await.unwrap();
+    let village_summary = store.area_summary(&sys(), village).await.unwrap();
     let group = &village_summary.children[0];
-    let g = store.area_summary(&group.code).await.unwrap();
+    let g = store.area_summary(&sys(), &group.code).await.unwrap();
     assert_eq!(g.households, group.households);
     assert_eq!(
         g.by_household_type
@@ -255,7 +268,7 @@ async fn area_summary_breaks_down_categories(store: Store) {
         group.households
     );
 
-    match store.area_summary("500230999999").await {
+    match store.area_summary(&sys(), "500230999999").await {
         Err(StoreError::NotFound(m)) => assert!(m.contains("区划不存在")),
         other => panic!("expected NotFound, got {other:?}"),
     }
@@ -289,7 +302,7 @@ async fn failed_batch_leaves_nothing_behind(store: Store) {
     let before_p = store.person_count().await.unwrap();
     assert!(
         store
-            .insert_households(&actor(), "测试", &fresh)
+            .insert_households(&sys(), "测试", &fresh)
             .await
             .is_err()
     );
@@ -304,14 +317,27 @@ async fn households_page_by_area(store: Store) {
         .iter()
         .filter(|b| b.household.area == village)
         .count() as u64;
-    let (total, first) = store.household_page(Some(&village), 0, 3).await.unwrap();
+    let by_area = |a: AreaCode| HouseholdFilter {
+        area: Some(a),
+        ..Default::default()
+    };
+    let (total, first) = store
+        .household_page(&sys(), &by_area(village), 0, 3)
+        .await
+        .unwrap();
     assert_eq!(total, in_village);
     assert!(first.len() as u64 <= 3);
-    assert!(first.iter().all(|(_, h)| h.area == village));
+    assert!(first.iter().all(|i| i.household.area == village));
     let township = village.parent().unwrap();
-    let (t_total, _) = store.household_page(Some(&township), 0, 1).await.unwrap();
+    let (t_total, _) = store
+        .household_page(&sys(), &by_area(township), 0, 1)
+        .await
+        .unwrap();
     assert!(t_total >= in_village);
-    let (all, page) = store.household_page(None, 195, 10).await.unwrap();
+    let (all, page) = store
+        .household_page(&sys(), &HouseholdFilter::default(), 195, 10)
+        .await
+        .unwrap();
     assert_eq!(all, 200);
     assert_eq!(page.len(), 5);
 }
@@ -323,12 +349,7 @@ async fn unknown_area_is_refused_by_foreign_key(store: Store) {
     b.household.area = AreaCode::parse("500230888888").unwrap();
     b.members.clear();
     b.incomes.clear();
-    assert!(
-        store
-            .insert_households(&actor(), "测试", &[b])
-            .await
-            .is_err()
-    );
+    assert!(store.insert_households(&sys(), "测试", &[b]).await.is_err());
     // SQLite must actually run in WAL mode with foreign keys on.
     if store.engine() == fangpin_store::Engine::Sqlite {
         let row = store
@@ -435,8 +456,9 @@ async fn writes_leave_audit_entries(store: Store) {
     let (n, items) = store.audit_search(&filter, 0, 10).await.unwrap();
     assert_eq!(n, 1);
     let e = &items[0];
-    assert_eq!(e.actor, "测试");
+    assert_eq!(e.actor, "system");
     assert_eq!(e.role, "系统");
+    assert_eq!(e.note.as_deref(), Some("测试"));
     let after = e.after.as_ref().unwrap();
     assert_eq!(after["households"], 12);
     assert_eq!(

@@ -1,4 +1,16 @@
-import type { ApiErrorBody, AreaSummary, AreaTree, Meta } from './types'
+import type {
+  ApiErrorBody,
+  AreaSummary,
+  AreaTree,
+  CodeListResponse,
+  HouseholdDetail,
+  HouseholdQuery,
+  HouseholdRow,
+  Meta,
+  Page,
+  RevealedIds,
+  Session,
+} from './types'
 
 /** A failed API call, carrying the server's machine code and Chinese message. */
 export class ApiError extends Error {
@@ -22,13 +34,78 @@ function isErrorBody(v: unknown): v is ApiErrorBody {
   )
 }
 
+// ---- session plumbing --------------------------------------------------------
+// The session itself is an HttpOnly cookie the page never sees; state-changing
+// requests must also carry the CSRF token the server handed out with the
+// session (login or /api/auth/me).
+
+let csrfToken: string | null = null
+
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token
+}
+
+/** What the app does when the server says the session is missing or restricted. */
+export interface AuthHooks {
+  /** 401 unauthenticated on an ordinary call: the session expired or was ended. */
+  unauthenticated: () => void
+  /** 403 password_change_required: the user must change the password first. */
+  passwordChangeRequired: () => void
+  /** 403 csrf: fetch the session again (new token); true if that worked. */
+  refreshSession: () => Promise<boolean>
+}
+
+let hooks: AuthHooks | null = null
+
+export function setAuthHooks(h: AuthHooks): void {
+  hooks = h
+}
+
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+
+interface RequestOptions {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+  query?: Record<string, string | number | null | undefined>
+  body?: unknown
+  signal?: AbortSignal
+  /**
+   * Whether 401/403 answers trigger the app-wide hooks (redirect to the login
+   * or password page). Off for the auth endpoints, whose callers handle them.
+   */
+  hooks?: boolean
+  /** Whether an empty answer (e.g. 204) is expected. */
+  empty?: boolean
+}
+
+function withQuery(path: string, query: RequestOptions['query']): string {
+  if (!query) return path
+  const params = new URLSearchParams()
+  for (const [k, v] of Object.entries(query)) {
+    if (v === undefined || v === null || v === '') continue
+    params.set(k, String(v))
+  }
+  const s = params.toString()
+  return s ? `${path}?${s}` : path
+}
+
 // Relative URLs, resolved against the page: with hash routing the document is
 // always the index page, so this also works when the app is served under a
 // sub-path by a reverse proxy.
-async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+async function request<T>(path: string, opts: RequestOptions = {}, retried = false): Promise<T> {
+  const method = opts.method ?? 'GET'
+  const headers: Record<string, string> = { Accept: 'application/json' }
+  if (opts.body !== undefined) headers['Content-Type'] = 'application/json'
+  if (UNSAFE_METHODS.has(method) && csrfToken) headers['X-CSRF-Token'] = csrfToken
   let resp: Response
   try {
-    resp = await fetch(path, { headers: { Accept: 'application/json' }, signal })
+    resp = await fetch(withQuery(path, opts.query), {
+      method,
+      headers,
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      credentials: 'same-origin',
+      cache: 'no-store',
+      signal: opts.signal,
+    })
   } catch (e) {
     if ((e as Error).name === 'AbortError') throw e
     throw new ApiError('network', '无法连接服务器，请检查网络连接或确认服务已启动。', 0)
@@ -41,9 +118,21 @@ async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
     body = undefined
   }
   if (!resp.ok) {
-    if (isErrorBody(body)) throw new ApiError(body.code, body.message, resp.status)
-    throw new ApiError('http_' + resp.status, `服务器返回错误（HTTP ${resp.status}）。`, resp.status)
+    const err = isErrorBody(body)
+      ? new ApiError(body.code, body.message, resp.status)
+      : new ApiError('http_' + resp.status, `服务器返回错误（HTTP ${resp.status}）。`, resp.status)
+    if (opts.hooks !== false && hooks) {
+      if (resp.status === 401) {
+        hooks.unauthenticated()
+      } else if (err.code === 'password_change_required') {
+        hooks.passwordChangeRequired()
+      } else if (err.code === 'csrf' && !retried && (await hooks.refreshSession())) {
+        return request<T>(path, opts, true)
+      }
+    }
+    throw err
   }
+  if (opts.empty) return undefined as T
   if (body === undefined) {
     throw new ApiError('bad_response', '服务器返回了无法识别的数据。', resp.status)
   }
@@ -51,10 +140,36 @@ async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
 }
 
 export const api = {
-  meta: (signal?: AbortSignal) => getJson<Meta>('api/meta', signal),
-  areaTree: (signal?: AbortSignal) => getJson<AreaTree>('api/areas/tree', signal),
+  meta: (signal?: AbortSignal) => request<Meta>('api/meta', { signal, hooks: false }),
+
+  // ---- authentication ----
+  login: (username: string, password: string) =>
+    request<Session>('api/auth/login', { method: 'POST', body: { username, password }, hooks: false }),
+  me: (signal?: AbortSignal) => request<Session>('api/auth/me', { signal, hooks: false }),
+  logout: () => request<void>('api/auth/logout', { method: 'POST', hooks: false, empty: true }),
+  changePassword: (old_password: string, new_password: string) =>
+    request<void>('api/auth/password', {
+      method: 'POST',
+      body: { old_password, new_password },
+      hooks: false,
+      empty: true,
+    }),
+
+  // ---- areas ----
+  areaTree: (signal?: AbortSignal) => request<AreaTree>('api/areas/tree', { signal }),
   areaSummary: (code: string, signal?: AbortSignal) =>
-    getJson<AreaSummary>(`api/areas/${encodeURIComponent(code)}/summary`, signal),
+    request<AreaSummary>(`api/areas/${encodeURIComponent(code)}/summary`, { signal }),
+
+  // ---- code lists ----
+  codes: (list: string, signal?: AbortSignal) =>
+    request<CodeListResponse>(`api/codes/${encodeURIComponent(list)}`, { signal }),
+
+  // ---- households ----
+  households: (q: HouseholdQuery, signal?: AbortSignal) =>
+    request<Page<HouseholdRow>>('api/households', { query: { ...q }, signal }),
+  household: (id: number, signal?: AbortSignal) =>
+    request<HouseholdDetail>(`api/households/${id}`, { signal }),
+  revealIds: (id: number) => request<RevealedIds>(`api/households/${id}/reveal`, { method: 'POST' }),
 }
 
 /** Chinese text for any error thrown by `api`. */

@@ -6,6 +6,7 @@ use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_foundation;
 mod m20261123_000002_audit_log;
+mod m20261123_000003_users;
 
 pub use m20261123_000001_foundation::INCOME_MONEY_COLUMNS;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261123_000001_foundation::Migration),
             Box::new(m20261123_000002_audit_log::Migration),
+            Box::new(m20261123_000003_users::Migration),
         ]
     }
 }

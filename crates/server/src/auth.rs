@@ -1,0 +1,294 @@
+//! Authentication: login, sessions in HttpOnly SameSite=Strict cookies, CSRF
+//! tokens for state-changing requests, bearer API tokens for machines, login
+//! throttling per address, and the [`Caller`] extractor every data route uses.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::Utc;
+use fangpin_store::users::SESSION_HOURS;
+use fangpin_store::{Access, LoginOutcome, UserInfo};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::{ApiError, AppState};
+
+pub const SESSION_COOKIE: &str = "fp_session";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// Failed logins from one address within the window before it is refused.
+const ADDRESS_MAX_FAILURES: usize = 20;
+const ADDRESS_WINDOW: Duration = Duration::from_secs(15 * 60);
+
+/// Failed login attempts per client address (in memory, per server process).
+#[derive(Clone, Default)]
+pub struct LoginThrottle {
+    failures: Arc<Mutex<HashMap<IpAddr, Vec<Instant>>>>,
+}
+
+impl LoginThrottle {
+    fn blocked(&self, ip: IpAddr) -> bool {
+        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        let now = Instant::now();
+        let list = map.entry(ip).or_default();
+        list.retain(|t| now.duration_since(*t) < ADDRESS_WINDOW);
+        list.len() >= ADDRESS_MAX_FAILURES
+    }
+
+    fn fail(&self, ip: IpAddr) {
+        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        map.entry(ip).or_default().push(Instant::now());
+    }
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/auth/login", post(login))
+        .route("/api/auth/logout", post(logout))
+        .route("/api/auth/me", get(me))
+        .route("/api/auth/password", post(change_password))
+}
+
+fn client_ip(parts: &Parts) -> Option<IpAddr> {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(a)| a.ip())
+}
+
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| t.trim().to_owned())
+}
+
+fn session_cookie(token: &str, max_age: i64) -> HeaderValue {
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("fp_session=; Path=/; Max-Age=0"))
+}
+
+fn unauthenticated() -> ApiError {
+    ApiError {
+        status: StatusCode::UNAUTHORIZED,
+        code: "unauthenticated",
+        message: "请先登录".into(),
+    }
+}
+
+/// The authenticated caller of a request.
+pub struct Caller {
+    pub user: UserInfo,
+    pub access: Access,
+    /// Set for cookie sessions (not for API tokens).
+    pub session: Option<(String, String)>,
+}
+
+/// Resolves the caller from the session cookie or a bearer token, enforcing
+/// CSRF on state-changing requests made with a cookie.
+async fn resolve(parts: &Parts, state: &AppState) -> Result<Caller, ApiError> {
+    let address = client_ip(parts).map(|ip| ip.to_string());
+    let now = Utc::now();
+    if let Some(token) = bearer(&parts.headers) {
+        let user = state
+            .store
+            .token_user(&token, now)
+            .await?
+            .ok_or_else(unauthenticated)?;
+        let access = user.access(address)?;
+        return Ok(Caller {
+            user,
+            access,
+            session: None,
+        });
+    }
+    let token = cookie(&parts.headers, SESSION_COOKIE).ok_or_else(unauthenticated)?;
+    let (user, csrf) = state
+        .store
+        .session_user(&token, now, state.demo_mode)
+        .await?
+        .ok_or_else(unauthenticated)?;
+    let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+    if !safe {
+        let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
+        if sent != Some(csrf.as_str()) {
+            return Err(ApiError {
+                status: StatusCode::FORBIDDEN,
+                code: "csrf",
+                message: "请求缺少有效的安全令牌（X-CSRF-Token），请刷新页面后重试".into(),
+            });
+        }
+    }
+    let access = user.access(address)?;
+    Ok(Caller {
+        user,
+        access,
+        session: Some((token, csrf)),
+    })
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let caller = resolve(parts, state).await?;
+        if caller.user.must_change_password {
+            return Err(ApiError {
+                status: StatusCode::FORBIDDEN,
+                code: "password_change_required",
+                message: "首次登录请先修改密码".into(),
+            });
+        }
+        Ok(caller)
+    }
+}
+
+/// Like [`Caller`] but allowed while a password change is pending.
+pub struct PendingCaller(pub Caller);
+
+impl FromRequestParts<AppState> for PendingCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        resolve(parts, state).await.map(PendingCaller)
+    }
+}
+
+/// The client address for handlers that run before login.
+pub struct ClientIp(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        Ok(ClientIp(client_ip(parts)))
+    }
+}
+
+#[derive(Deserialize)]
+struct LoginBody {
+    username: String,
+    password: String,
+}
+
+async fn login(
+    State(s): State<AppState>,
+    ClientIp(ip): ClientIp,
+    body: Result<Json<LoginBody>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(body) =
+        body.map_err(|_| ApiError::bad_request("请求格式错误：需要 username 和 password"))?;
+    let throttled = || ApiError {
+        status: StatusCode::TOO_MANY_REQUESTS,
+        code: "throttled",
+        message: format!(
+            "登录失败次数过多，请{}分钟后再试",
+            fangpin_store::users::LOCK_MINUTES
+        ),
+    };
+    if let Some(ip) = ip
+        && s.throttle.blocked(ip)
+    {
+        return Err(throttled());
+    }
+    let outcome = s
+        .store
+        .login(
+            body.username.trim(),
+            &body.password,
+            ip.map(|i| i.to_string()),
+            Utc::now(),
+            s.demo_mode,
+        )
+        .await?;
+    match outcome {
+        LoginOutcome::Ok {
+            user,
+            session_token,
+            csrf_token,
+        } => {
+            let mut resp = Json(json!({"user": user, "csrf_token": csrf_token})).into_response();
+            resp.headers_mut().insert(
+                header::SET_COOKIE,
+                session_cookie(&session_token, SESSION_HOURS * 3600),
+            );
+            Ok(resp)
+        }
+        LoginOutcome::BadCredentials => {
+            if let Some(ip) = ip {
+                s.throttle.fail(ip);
+            }
+            Err(ApiError {
+                status: StatusCode::UNAUTHORIZED,
+                code: "bad_credentials",
+                message: "用户名或密码错误".into(),
+            })
+        }
+        LoginOutcome::Locked { .. } => {
+            if let Some(ip) = ip {
+                s.throttle.fail(ip);
+            }
+            Err(throttled())
+        }
+    }
+}
+
+async fn logout(
+    State(s): State<AppState>,
+    PendingCaller(c): PendingCaller,
+) -> Result<Response, ApiError> {
+    if let Some((token, _)) = &c.session {
+        s.store.logout(token).await?;
+    }
+    let mut resp = StatusCode::NO_CONTENT.into_response();
+    resp.headers_mut()
+        .insert(header::SET_COOKIE, session_cookie("", 0));
+    Ok(resp)
+}
+
+async fn me(PendingCaller(c): PendingCaller) -> Json<serde_json::Value> {
+    let csrf = c.session.map(|(_, csrf)| csrf);
+    Json(json!({"user": c.user, "csrf_token": csrf}))
+}
+
+#[derive(Deserialize)]
+struct PasswordBody {
+    old_password: String,
+    new_password: String,
+}
+
+async fn change_password(
+    State(s): State<AppState>,
+    PendingCaller(c): PendingCaller,
+    body: Result<Json<PasswordBody>, axum::extract::rejection::JsonRejection>,
+) -> Result<StatusCode, ApiError> {
+    let Json(body) =
+        body.map_err(|_| ApiError::bad_request("请求格式错误：需要 old_password 和 new_password"))?;
+    let keep = c.session.as_ref().map(|(t, _)| t.as_str());
+    s.store
+        .change_password(&c.access, &body.old_password, &body.new_password, keep)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

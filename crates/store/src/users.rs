@@ -1,0 +1,847 @@
+//! Users, roles, sessions and API tokens, and the [`Access`] every household
+//! query takes: the caller's area subtree and permissions.
+//!
+//! Roles and their permissions are data (seeded, editable). Passwords are
+//! argon2id hashes; session and API tokens are random and stored only as
+//! SHA-256 digests, so the database alone opens no session.
+
+use std::collections::BTreeSet;
+
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::{Argon2, PasswordHash};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64URL;
+use chrono::{DateTime, Duration, Utc};
+use fangpin_domain::AreaCode;
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
+use sea_orm::{ConnectionTrait, QueryResult, TransactionTrait};
+use serde::Serialize;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use crate::audit::{Actor, AuditEntry, record};
+use crate::{Result, Store, StoreError};
+
+/// Permission codes (the values stored in `role.permissions`).
+pub mod perm {
+    pub const HOUSEHOLD_READ: &str = "household.read";
+    pub const HOUSEHOLD_WRITE: &str = "household.write";
+    /// 查看完整证件号: reveal full ID numbers (each reveal is audited).
+    pub const ID_UNMASK: &str = "id.unmask";
+    pub const IMPORT: &str = "data.import";
+    pub const EXPORT: &str = "data.export";
+    pub const AUDIT_READ: &str = "audit.read";
+    pub const USER_MANAGE: &str = "user.manage";
+    pub const PARAM_MANAGE: &str = "param.manage";
+    pub const DEPT_UPLOAD: &str = "dept.upload";
+    pub const DEPT_WARNINGS: &str = "dept.warnings";
+    pub const CASE_VILLAGE: &str = "case.village";
+    pub const CASE_TOWNSHIP: &str = "case.township_review";
+    pub const CASE_COUNTY: &str = "case.county_approve";
+    pub const ASSIST_OWN: &str = "assist.own";
+}
+
+/// A seeded role: code, name, description, permissions.
+pub struct RoleSeed {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub description: &'static str,
+    pub permissions: &'static [&'static str],
+}
+
+use perm::*;
+
+/// The roles of policy and practice; administrators may edit them later.
+pub const ROLE_SEEDS: &[RoleSeed] = &[
+    RoleSeed {
+        code: "county_admin",
+        name: "县级管理员",
+        description: "县级乡村振兴（农业农村）部门业务管理员：全县农户数据、导入导出、审计查询",
+        permissions: &[
+            HOUSEHOLD_READ,
+            HOUSEHOLD_WRITE,
+            ID_UNMASK,
+            IMPORT,
+            EXPORT,
+            AUDIT_READ,
+            USER_MANAGE,
+            PARAM_MANAGE,
+        ],
+    },
+    RoleSeed {
+        code: "county_approver",
+        name: "县级审定",
+        description: "县级审核批准监测对象识别和风险消除",
+        permissions: &[HOUSEHOLD_READ, ID_UNMASK, EXPORT, CASE_COUNTY],
+    },
+    RoleSeed {
+        code: "township_reviewer",
+        name: "乡镇审核",
+        description: "乡镇审核本乡镇的识别和风险消除，维护本乡镇农户数据",
+        permissions: &[HOUSEHOLD_READ, HOUSEHOLD_WRITE, EXPORT, CASE_TOWNSHIP],
+    },
+    RoleSeed {
+        code: "village_operator",
+        name: "村级/驻村工作队",
+        description: "村两委和驻村工作队：本村农户信息采集、入户核实、民主评议和公示",
+        permissions: &[HOUSEHOLD_READ, HOUSEHOLD_WRITE, IMPORT, CASE_VILLAGE],
+    },
+    RoleSeed {
+        code: "assistance_cadre",
+        name: "帮扶责任人",
+        description: "帮扶干部：查看和走访结对帮扶的农户",
+        permissions: &[HOUSEHOLD_READ, ASSIST_OWN],
+    },
+    RoleSeed {
+        code: "dept_officer",
+        name: "行业部门",
+        description: "行业部门数据专员：上传本部门数据、处理本部门预警，不浏览农户档案",
+        permissions: &[DEPT_UPLOAD, DEPT_WARNINGS],
+    },
+    RoleSeed {
+        code: "inspector",
+        name: "督查",
+        description: "督查人员：只读查看农户数据和审计日志",
+        permissions: &[HOUSEHOLD_READ, AUDIT_READ],
+    },
+    RoleSeed {
+        code: "sys_admin",
+        name: "系统管理员",
+        description: "系统管理员：用户、角色和参数维护，不查看农户数据",
+        permissions: &[USER_MANAGE, PARAM_MANAGE, AUDIT_READ],
+    },
+];
+
+/// What a caller may see and do: an area subtree and a set of permissions.
+/// Household reads and writes in the store all take one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Access {
+    pub user_id: Option<i64>,
+    pub username: String,
+    pub role: String,
+    pub area: AreaCode,
+    pub permissions: BTreeSet<String>,
+    pub address: Option<String>,
+}
+
+impl Access {
+    /// Full access under `area` for system jobs (CLI, demo generation, tests).
+    pub fn system(area: AreaCode) -> Access {
+        Access {
+            user_id: None,
+            username: "system".into(),
+            role: "系统".into(),
+            area,
+            permissions: ROLE_SEEDS
+                .iter()
+                .flat_map(|r| r.permissions.iter().map(|p| p.to_string()))
+                .collect(),
+            address: None,
+        }
+    }
+
+    pub fn has(&self, permission: &str) -> bool {
+        self.permissions.contains(permission)
+    }
+
+    /// Whether an area (or a household's village) lies in this caller's scope.
+    pub fn covers(&self, area: &AreaCode) -> bool {
+        self.area.contains(area)
+    }
+
+    /// Refuses callers without `permission`.
+    pub fn require(&self, permission: &str) -> Result<()> {
+        if self.has(permission) {
+            Ok(())
+        } else {
+            Err(StoreError::Forbidden(format!(
+                "当前角色无此权限（{}）",
+                permission_label(permission)
+            )))
+        }
+    }
+
+    /// The audit actor of this caller.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: self.user_id,
+            name: self.username.clone(),
+            role: self.role.clone(),
+            area: Some(self.area),
+            address: self.address.clone(),
+        }
+    }
+}
+
+/// Chinese name of a permission code.
+pub fn permission_label(code: &str) -> &str {
+    match code {
+        HOUSEHOLD_READ => "查看农户档案",
+        HOUSEHOLD_WRITE => "维护农户档案",
+        ID_UNMASK => "查看完整证件号",
+        IMPORT => "导入数据",
+        EXPORT => "导出数据",
+        AUDIT_READ => "查询审计日志",
+        USER_MANAGE => "管理用户",
+        PARAM_MANAGE => "维护参数",
+        DEPT_UPLOAD => "上传部门数据",
+        DEPT_WARNINGS => "处理部门预警",
+        CASE_VILLAGE => "村级识别与消除",
+        CASE_TOWNSHIP => "乡镇审核",
+        CASE_COUNTY => "县级审定",
+        ASSIST_OWN => "结对帮扶",
+        other => other,
+    }
+}
+
+/// A user as the API shows it (never the password hash).
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct UserInfo {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub role_name: String,
+    pub area: AreaRef,
+    pub department: Option<String>,
+    pub permissions: Vec<String>,
+    pub must_change_password: bool,
+    pub active: bool,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct AreaRef {
+    pub code: String,
+    pub name: String,
+    pub level: String,
+}
+
+impl UserInfo {
+    pub fn access(&self, address: Option<String>) -> Result<Access> {
+        Ok(Access {
+            user_id: Some(self.id),
+            username: self.username.clone(),
+            role: self.role.clone(),
+            area: AreaCode::parse(&self.area.code)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            permissions: self.permissions.iter().cloned().collect(),
+            address,
+        })
+    }
+}
+
+/// A user to create.
+#[derive(Clone, Debug)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub password: String,
+    pub role: String,
+    pub area: AreaCode,
+    pub department: Option<String>,
+    pub must_change_password: bool,
+    pub demo_seeded: bool,
+}
+
+/// Result of a login attempt.
+#[derive(Debug)]
+pub enum LoginOutcome {
+    Ok {
+        user: Box<UserInfo>,
+        session_token: String,
+        csrf_token: String,
+    },
+    BadCredentials,
+    Locked {
+        until: DateTime<Utc>,
+    },
+}
+
+/// Failed logins before an account is locked, and for how long.
+pub const MAX_FAILED_LOGINS: i32 = 5;
+pub const LOCK_MINUTES: i64 = 15;
+pub const SESSION_HOURS: i64 = 12;
+
+/// Password rule: at least 8 characters with letters and digits.
+pub fn check_password_policy(password: &str) -> std::result::Result<(), String> {
+    let long = password.chars().count() >= 8;
+    let letters = password.chars().any(|c| c.is_alphabetic());
+    let digits = password.chars().any(|c| c.is_ascii_digit());
+    if long && letters && digits {
+        Ok(())
+    } else {
+        Err("新密码至少8位，且须包含字母和数字".to_owned())
+    }
+}
+
+pub fn hash_password(password: &str) -> Result<String> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| StoreError::Invalid(format!("密码处理失败：{e}")))
+}
+
+pub fn verify_password(hash: &str, password: &str) -> bool {
+    match PasswordHash::new(hash) {
+        Ok(parsed) => Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// A new random token (256 bits, URL-safe base64).
+pub fn random_token() -> Result<String> {
+    let mut b = [0u8; 32];
+    getrandom::fill(&mut b).map_err(|e| StoreError::Invalid(format!("无法生成随机数：{e}")))?;
+    Ok(B64URL.encode(b))
+}
+
+fn digest(token: &str) -> String {
+    let d = Sha256::digest(token.as_bytes());
+    d.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.password_hash, u.role_code, \
+     u.area_code, u.department, u.active, u.must_change_password, u.demo_seeded, \
+     u.failed_logins, u.locked_until, r.name AS role_name, r.permissions, \
+     a.name AS area_name, a.level AS area_level";
+
+struct UserRow {
+    info: UserInfo,
+    password_hash: String,
+    demo_seeded: bool,
+    failed_logins: i32,
+    locked_until: Option<DateTime<Utc>>,
+}
+
+fn user_row(r: &QueryResult) -> Result<UserRow> {
+    let perms: String = r.try_get("", "permissions")?;
+    let mut permissions: Vec<String> = serde_json::from_str(&perms)
+        .map_err(|e| StoreError::Corrupt(format!("角色权限无法解析：{e}")))?;
+    permissions.sort();
+    let area_code: String = r.try_get("", "area_code")?;
+    let locked: Option<chrono::DateTime<chrono::FixedOffset>> = r.try_get("", "locked_until")?;
+    Ok(UserRow {
+        info: UserInfo {
+            id: r.try_get("", "id")?,
+            username: r.try_get("", "username")?,
+            display_name: r.try_get("", "display_name")?,
+            role: r.try_get("", "role_code")?,
+            role_name: r.try_get("", "role_name")?,
+            area: AreaRef {
+                code: area_code.trim().to_owned(),
+                name: r
+                    .try_get::<Option<String>>("", "area_name")?
+                    .unwrap_or_default(),
+                level: r
+                    .try_get::<Option<String>>("", "area_level")?
+                    .unwrap_or_default(),
+            },
+            department: r.try_get("", "department")?,
+            permissions,
+            must_change_password: r.try_get("", "must_change_password")?,
+            active: r.try_get("", "active")?,
+        },
+        password_hash: r.try_get("", "password_hash")?,
+        demo_seeded: r.try_get("", "demo_seeded")?,
+        failed_logins: r.try_get("", "failed_logins")?,
+        locked_until: locked.map(|t| t.with_timezone(&Utc)),
+    })
+}
+
+impl Store {
+    /// Seeds the built-in roles; existing roles (possibly edited) are kept.
+    pub(crate) async fn seed_roles<C: ConnectionTrait>(&self, conn: &C) -> Result<u64> {
+        let mut stmt = Query::insert();
+        stmt.into_table("role")
+            .columns(["code", "name", "description", "permissions", "builtin"])
+            .on_conflict(OnConflict::column("code").do_nothing().to_owned());
+        for r in ROLE_SEEDS {
+            stmt.values_panic([
+                r.code.into(),
+                r.name.into(),
+                r.description.into(),
+                json!(r.permissions).to_string().into(),
+                true.into(),
+            ]);
+        }
+        Ok(conn.execute(&stmt).await?.rows_affected())
+    }
+
+    async fn user_where(&self, cond: &str, value: sea_orm::Value) -> Result<Option<UserRow>> {
+        let sql = format!(
+            "SELECT {USER_COLUMNS} FROM app_user u JOIN role r ON r.code = u.role_code \
+             LEFT JOIN area a ON a.code = u.area_code WHERE {cond} = {}",
+            match self.engine {
+                crate::Engine::Sqlite => "?",
+                crate::Engine::Postgres => "$1",
+            }
+        );
+        let row = self
+            .db
+            .query_one_raw(sea_orm::Statement::from_sql_and_values(
+                self.backend(),
+                sql,
+                [value],
+            ))
+            .await?;
+        row.as_ref().map(user_row).transpose()
+    }
+
+    pub async fn user_by_username(&self, username: &str) -> Result<Option<UserInfo>> {
+        Ok(self
+            .user_where("u.username", username.into())
+            .await?
+            .map(|u| u.info))
+    }
+
+    pub async fn user(&self, id: i64) -> Result<Option<UserInfo>> {
+        Ok(self.user_where("u.id", id.into()).await?.map(|u| u.info))
+    }
+
+    /// Users still on the demo password: (username, role name, area name).
+    pub async fn demo_logins(&self) -> Result<Vec<(String, String, String)>> {
+        let rows = self
+            .db
+            .query_all_raw(sea_orm::Statement::from_string(
+                self.backend(),
+                "SELECT u.username, r.name AS role_name, a.name AS area_name FROM app_user u \
+                 JOIN role r ON r.code = u.role_code LEFT JOIN area a ON a.code = u.area_code \
+                 WHERE u.demo_seeded = TRUE AND u.active = TRUE ORDER BY u.id",
+            ))
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("", "username")?,
+                    r.try_get("", "role_name")?,
+                    r.try_get::<Option<String>>("", "area_name")?
+                        .unwrap_or_default(),
+                ))
+            })
+            .collect()
+    }
+
+    /// Creates a user; the role and area must exist.
+    pub async fn create_user(&self, actor: &Actor, u: &NewUser) -> Result<i64> {
+        if u.username.trim().is_empty() {
+            return Err(StoreError::Invalid("用户名不能为空".into()));
+        }
+        if self.user_by_username(&u.username).await?.is_some() {
+            return Err(StoreError::Invalid(format!("用户名已存在：{}", u.username)));
+        }
+        if self.area(&u.area).await?.is_none() {
+            return Err(StoreError::Invalid(format!(
+                "区划不存在：{}",
+                u.area.as_string()
+            )));
+        }
+        let hash = hash_password(&u.password)?;
+        let now = Utc::now().fixed_offset();
+        let tx = self.db.begin().await?;
+        let mut stmt = Query::insert();
+        stmt.into_table("app_user")
+            .columns([
+                "username",
+                "display_name",
+                "password_hash",
+                "role_code",
+                "area_code",
+                "department",
+                "active",
+                "must_change_password",
+                "demo_seeded",
+                "failed_logins",
+                "created_at",
+                "updated_at",
+            ])
+            .values_panic([
+                u.username.clone().into(),
+                u.display_name.clone().into(),
+                hash.into(),
+                u.role.clone().into(),
+                u.area.as_string().into(),
+                u.department.clone().into(),
+                true.into(),
+                u.must_change_password.into(),
+                u.demo_seeded.into(),
+                0.into(),
+                now.into(),
+                now.into(),
+            ]);
+        tx.execute(&stmt)
+            .await
+            .map_err(|e| StoreError::Invalid(format!("无法创建用户 {}：{e}", u.username)))?;
+        let row = tx
+            .query_one(
+                Query::select()
+                    .column("id")
+                    .from("app_user")
+                    .and_where(Expr::col("username").eq(u.username.as_str())),
+            )
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("新用户未写入".into()))?;
+        let id: i64 = row.try_get("", "id")?;
+        record(
+            &tx,
+            actor,
+            AuditEntry {
+                action: "create",
+                entity: "user",
+                entity_key: Some(u.username.clone()),
+                after: Some(json!({
+                    "id": id,
+                    "username": u.username,
+                    "display_name": u.display_name,
+                    "role": u.role,
+                    "area": u.area.as_string(),
+                    "department": u.department,
+                    "must_change_password": u.must_change_password,
+                })),
+                ..Default::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Checks a password and opens a session. Failed attempts count towards
+    /// a temporary lock of the account; every attempt is audited.
+    /// `demo_mode`: seeded demo users may skip the forced password change.
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+        address: Option<String>,
+        now: DateTime<Utc>,
+        demo_mode: bool,
+    ) -> Result<LoginOutcome> {
+        let actor = Actor {
+            user_id: None,
+            name: username.chars().take(64).collect(),
+            role: "未登录".into(),
+            area: None,
+            address: address.clone(),
+        };
+        let Some(row) = self.user_where("u.username", username.into()).await? else {
+            // Same work as a real check, so timing does not reveal user names.
+            verify_password(DUMMY_HASH, password);
+            self.audit(&actor, login_entry("login_failed", username, "用户不存在"))
+                .await?;
+            return Ok(LoginOutcome::BadCredentials);
+        };
+        if let Some(until) = row.locked_until.filter(|u| *u > now) {
+            self.audit(
+                &actor,
+                login_entry("login_failed", username, "账号已临时锁定"),
+            )
+            .await?;
+            return Ok(LoginOutcome::Locked { until });
+        }
+        if !row.info.active || !verify_password(&row.password_hash, password) {
+            let failed = row.failed_logins + 1;
+            let lock = (failed >= MAX_FAILED_LOGINS).then(|| now + Duration::minutes(LOCK_MINUTES));
+            let mut upd = Query::update();
+            upd.table("app_user")
+                .value("failed_logins", if lock.is_some() { 0 } else { failed })
+                .value("locked_until", lock.map(|t| t.fixed_offset()))
+                .and_where(Expr::col("id").eq(row.info.id));
+            let tx = self.db.begin().await?;
+            tx.execute(&upd).await?;
+            let why = if !row.info.active {
+                "账号已停用"
+            } else {
+                "密码错误"
+            };
+            record(&tx, &actor, login_entry("login_failed", username, why)).await?;
+            tx.commit().await?;
+            return Ok(match lock {
+                Some(until) => LoginOutcome::Locked { until },
+                None => LoginOutcome::BadCredentials,
+            });
+        }
+        let session_token = random_token()?;
+        let csrf_token = random_token()?;
+        let tx = self.db.begin().await?;
+        let mut upd = Query::update();
+        upd.table("app_user")
+            .value("failed_logins", 0)
+            .value(
+                "locked_until",
+                Option::<chrono::DateTime<chrono::FixedOffset>>::None,
+            )
+            .and_where(Expr::col("id").eq(row.info.id));
+        tx.execute(&upd).await?;
+        let mut ins = Query::insert();
+        ins.into_table("session")
+            .columns([
+                "token_hash",
+                "user_id",
+                "csrf_token",
+                "address",
+                "created_at",
+                "expires_at",
+            ])
+            .values_panic([
+                digest(&session_token).into(),
+                row.info.id.into(),
+                csrf_token.clone().into(),
+                address.clone().into(),
+                now.fixed_offset().into(),
+                (now + Duration::hours(SESSION_HOURS)).fixed_offset().into(),
+            ]);
+        tx.execute(&ins).await?;
+        let mut info = row.info;
+        if row.demo_seeded && !demo_mode {
+            info.must_change_password = true;
+        }
+        let user_actor = info.access(address)?.actor();
+        record(&tx, &user_actor, login_entry("login", username, "登录成功")).await?;
+        tx.commit().await?;
+        Ok(LoginOutcome::Ok {
+            user: Box::new(info),
+            session_token,
+            csrf_token,
+        })
+    }
+
+    /// The user and CSRF token of a live session.
+    pub async fn session_user(
+        &self,
+        token: &str,
+        now: DateTime<Utc>,
+        demo_mode: bool,
+    ) -> Result<Option<(UserInfo, String)>> {
+        let sql = match self.engine {
+            crate::Engine::Sqlite => {
+                "SELECT user_id, csrf_token, expires_at FROM session WHERE token_hash = ?"
+            }
+            crate::Engine::Postgres => {
+                "SELECT user_id, csrf_token, expires_at FROM session WHERE token_hash = $1"
+            }
+        };
+        let Some(r) = self
+            .db
+            .query_one_raw(sea_orm::Statement::from_sql_and_values(
+                self.backend(),
+                sql,
+                [digest(token).into()],
+            ))
+            .await?
+        else {
+            return Ok(None);
+        };
+        let expires: chrono::DateTime<chrono::FixedOffset> = r.try_get("", "expires_at")?;
+        if expires.with_timezone(&Utc) <= now {
+            return Ok(None);
+        }
+        let user_id: i64 = r.try_get("", "user_id")?;
+        let csrf: String = r.try_get("", "csrf_token")?;
+        let Some(row) = self.user_where("u.id", user_id.into()).await? else {
+            return Ok(None);
+        };
+        if !row.info.active {
+            return Ok(None);
+        }
+        let mut info = row.info;
+        if row.demo_seeded && !demo_mode {
+            info.must_change_password = true;
+        }
+        Ok(Some((info, csrf)))
+    }
+
+    pub async fn logout(&self, token: &str) -> Result<()> {
+        let mut del = Query::delete();
+        del.from_table("session")
+            .and_where(Expr::col("token_hash").eq(digest(token)));
+        self.db.execute(&del).await?;
+        Ok(())
+    }
+
+    /// Changes a password after checking the old one and the policy. Other
+    /// sessions of the user are closed.
+    pub async fn change_password(
+        &self,
+        access: &Access,
+        old: &str,
+        new: &str,
+        keep_session: Option<&str>,
+    ) -> Result<()> {
+        let user_id = access
+            .user_id
+            .ok_or_else(|| StoreError::Invalid("系统账号没有密码".into()))?;
+        let row = self
+            .user_where("u.id", user_id.into())
+            .await?
+            .ok_or_else(|| StoreError::NotFound("用户不存在".into()))?;
+        if !verify_password(&row.password_hash, old) {
+            return Err(StoreError::Invalid("原密码不正确".into()));
+        }
+        if old == new {
+            return Err(StoreError::Invalid("新密码不能与原密码相同".into()));
+        }
+        check_password_policy(new).map_err(StoreError::Invalid)?;
+        let hash = hash_password(new)?;
+        let tx = self.db.begin().await?;
+        let mut upd = Query::update();
+        upd.table("app_user")
+            .value("password_hash", hash)
+            .value("must_change_password", false)
+            .value("demo_seeded", false)
+            .value("updated_at", Utc::now().fixed_offset())
+            .and_where(Expr::col("id").eq(user_id));
+        tx.execute(&upd).await?;
+        let mut del = Query::delete();
+        del.from_table("session")
+            .and_where(Expr::col("user_id").eq(user_id));
+        if let Some(keep) = keep_session {
+            del.and_where(Expr::col("token_hash").ne(digest(keep)));
+        }
+        tx.execute(&del).await?;
+        record(
+            &tx,
+            &access.actor(),
+            AuditEntry {
+                action: "change_password",
+                entity: "user",
+                entity_key: Some(row.info.username.clone()),
+                ..Default::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Creates an API token for a (machine) user; the token is shown once.
+    pub async fn create_api_token(
+        &self,
+        actor: &Actor,
+        username: &str,
+        name: &str,
+    ) -> Result<String> {
+        let user = self
+            .user_by_username(username)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("用户不存在：{username}")))?;
+        let token = format!("fpt_{}", random_token()?);
+        let tx = self.db.begin().await?;
+        let mut ins = Query::insert();
+        ins.into_table("api_token")
+            .columns(["user_id", "name", "token_hash", "created_at"])
+            .values_panic([
+                user.id.into(),
+                name.into(),
+                digest(&token).into(),
+                Utc::now().fixed_offset().into(),
+            ]);
+        tx.execute(&ins).await?;
+        record(
+            &tx,
+            actor,
+            AuditEntry {
+                action: "create",
+                entity: "api_token",
+                entity_key: Some(format!("{username}/{name}")),
+                ..Default::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(token)
+    }
+
+    /// The user of a valid, unrevoked API token.
+    pub async fn token_user(&self, token: &str, now: DateTime<Utc>) -> Result<Option<UserInfo>> {
+        let sql = match self.engine {
+            crate::Engine::Sqlite => {
+                "SELECT user_id, expires_at, revoked_at FROM api_token WHERE token_hash = ?"
+            }
+            crate::Engine::Postgres => {
+                "SELECT user_id, expires_at, revoked_at FROM api_token WHERE token_hash = $1"
+            }
+        };
+        let Some(r) = self
+            .db
+            .query_one_raw(sea_orm::Statement::from_sql_and_values(
+                self.backend(),
+                sql,
+                [digest(token).into()],
+            ))
+            .await?
+        else {
+            return Ok(None);
+        };
+        let expires: Option<chrono::DateTime<chrono::FixedOffset>> = r.try_get("", "expires_at")?;
+        let revoked: Option<chrono::DateTime<chrono::FixedOffset>> = r.try_get("", "revoked_at")?;
+        if revoked.is_some() || expires.is_some_and(|e| e.with_timezone(&Utc) <= now) {
+            return Ok(None);
+        }
+        let user_id: i64 = r.try_get("", "user_id")?;
+        Ok(self.user(user_id).await?.filter(|u| u.active))
+    }
+}
+
+fn login_entry(action: &'static str, username: &str, note: &str) -> AuditEntry {
+    AuditEntry {
+        action,
+        entity: "user",
+        entity_key: Some(username.chars().take(64).collect()),
+        note: Some(note.to_owned()),
+        ..Default::default()
+    }
+}
+
+/// A valid argon2id hash of a random string, checked against unknown user
+/// names so that a login for a missing user costs the same time.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$5bxcBfBgR5Y9zAqYV0cqQjR2vE4mbSD0y6P1C3oBX0w";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_hashing_and_policy() {
+        let h = hash_password("Abcdefg1").unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password(&h, "Abcdefg1"));
+        assert!(!verify_password(&h, "Abcdefg2"));
+        assert!(!verify_password("garbage", "Abcdefg1"));
+        assert!(check_password_policy("short1").is_err());
+        assert!(check_password_policy("onlyletters").is_err());
+        assert!(check_password_policy("12345678").is_err());
+        assert!(check_password_policy("密码很安全abc123").is_ok());
+        assert!(PasswordHash::new(DUMMY_HASH).is_ok());
+    }
+
+    #[test]
+    fn tokens_are_random_and_stored_as_digests() {
+        let a = random_token().unwrap();
+        let b = random_token().unwrap();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 43);
+        assert_eq!(digest(&a).len(), 64);
+        assert_ne!(digest(&a), a);
+    }
+
+    #[test]
+    fn every_seeded_permission_has_a_label() {
+        for r in ROLE_SEEDS {
+            for p in r.permissions {
+                assert_ne!(permission_label(p), *p, "{p}");
+            }
+        }
+        let dept = ROLE_SEEDS
+            .iter()
+            .find(|r| r.code == "dept_officer")
+            .unwrap();
+        assert!(
+            !dept.permissions.contains(&HOUSEHOLD_READ),
+            "no household browsing"
+        );
+        let admin = ROLE_SEEDS.iter().find(|r| r.code == "sys_admin").unwrap();
+        assert!(!admin.permissions.contains(&HOUSEHOLD_READ));
+    }
+}

@@ -1,0 +1,119 @@
+import type { Component } from 'vue'
+import type { RouteLocationRaw } from 'vue-router'
+import { DataBoard, Files, Warning, Help, Location, Switch, Setting } from '@element-plus/icons-vue'
+import { hasAnyPermission } from './composables/auth'
+
+/** One entry of the left menu; pages not built yet carry a plan text. */
+export interface MenuEntry {
+  path: string
+  name: string
+  title: string
+  icon: Component
+  /** Shown to users holding at least one of these permissions. */
+  permissions: readonly string[]
+  /** Present for pages that are still under construction. */
+  plan?: { summary: string; items: string[] }
+}
+
+const READ = ['household.read']
+
+export const MENU: MenuEntry[] = [
+  { path: '/', name: 'overview', title: '首页概览', icon: DataBoard, permissions: READ },
+  {
+    path: '/households',
+    name: 'households',
+    title: '农户档案',
+    icon: Files,
+    permissions: READ,
+  },
+  {
+    path: '/monitoring',
+    name: 'monitoring',
+    title: '监测对象',
+    icon: Warning,
+    permissions: ['household.read', 'case.village', 'case.township_review', 'case.county_approve'],
+    plan: {
+      summary: '防止返贫监测对象的识别、纳入、帮扶与风险消除全过程管理。',
+      items: [
+        '脱贫不稳定户、边缘易致贫户、突发严重困难户三类监测对象的纳入与标注',
+        '返贫致贫风险类型登记，风险消除的审核流程（村初选、乡镇审核、县审定）',
+        '监测对象台账与各级统计',
+      ],
+    },
+  },
+  {
+    path: '/assistance',
+    name: 'assistance',
+    title: '帮扶',
+    icon: Help,
+    permissions: ['household.read', 'assist.own'],
+    plan: {
+      summary: '帮扶责任人结对和帮扶措施落实跟踪。',
+      items: [
+        '帮扶责任人与监测户结对登记',
+        '产业、就业、公益岗位、教育、医疗、住房、兜底保障等帮扶措施记录',
+        '帮扶成效和措施落实情况统计',
+      ],
+    },
+  },
+  {
+    path: '/visits',
+    name: 'visits',
+    title: '走访',
+    icon: Location,
+    permissions: ['household.read', 'assist.own'],
+    plan: {
+      summary: '入户走访与动态排查记录。',
+      items: [
+        '村干部、驻村工作队、帮扶责任人填报走访记录',
+        '走访中发现的风险线索登记与转办',
+        '按区划统计走访覆盖情况',
+      ],
+    },
+  },
+  {
+    path: '/exchange',
+    name: 'exchange',
+    title: '数据交换',
+    icon: Switch,
+    permissions: ['data.import', 'data.export', 'dept.upload', 'dept.warnings'],
+    plan: {
+      summary: '与行业部门数据比对和与上级系统的数据交换。',
+      items: [
+        '导入医保、教育、民政、残联、人社等部门数据并比对预警',
+        '按上级系统要求的格式导入、导出农户和监测对象数据',
+        '导入记录和差异核查清单',
+      ],
+    },
+  },
+  {
+    path: '/system',
+    name: 'system',
+    title: '系统',
+    icon: Setting,
+    permissions: ['user.manage', 'audit.read', 'param.manage'],
+    plan: {
+      summary: '系统管理。',
+      items: ['用户、角色与数据权限（县、乡镇、村三级）', '行政区划和字典维护', '操作日志查询'],
+    },
+  },
+]
+
+/** Menu entries the signed-in user may open. */
+export function visibleMenu(): MenuEntry[] {
+  return MENU.filter((m) => hasAnyPermission(m.permissions))
+}
+
+/** Where a signed-in user lands: the first menu entry they may open. */
+export function homeLocation(): RouteLocationRaw {
+  const first = visibleMenu()[0]
+  return first ? first.path : { name: 'no-access' }
+}
+
+/** A `redirect` query value that is a path inside this app (never another site). */
+export function safeRedirect(v: unknown): string | null {
+  if (typeof v !== 'string' || !v.startsWith('/') || v.startsWith('//')) return null
+  if (v.startsWith('/login') || v.startsWith('/password')) return null
+  return v
+}
+
