@@ -101,31 +101,7 @@ impl Store {
     /// Inserts area nodes (parents before children); existing codes are kept.
     pub async fn insert_areas(&self, actor: &Actor, nodes: &[AreaRecord]) -> Result<()> {
         let tx = self.db.begin().await?;
-        let mut added = 0;
-        for chunk in nodes.chunks(2000) {
-            let mut stmt = Query::insert();
-            stmt.into_table(area::Entity)
-                .columns([
-                    area::Column::Code,
-                    area::Column::Name,
-                    area::Column::Level,
-                    area::Column::ParentCode,
-                ])
-                .on_conflict(
-                    sea_orm::sea_query::OnConflict::column(area::Column::Code)
-                        .do_nothing()
-                        .to_owned(),
-                );
-            for n in chunk {
-                stmt.values_panic([
-                    n.code.as_string().into(),
-                    n.name.clone().into(),
-                    level_str(n.level).into(),
-                    n.parent.map(|p| p.as_string()).into(),
-                ]);
-            }
-            added += tx.execute(&stmt).await?.rows_affected();
-        }
+        let added = insert_areas_tx(&tx, nodes).await?;
         if added > 0 {
             record(
                 &tx,
@@ -427,6 +403,39 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// Inserts area nodes inside `tx`, keeping existing codes; returns how many were new.
+pub(crate) async fn insert_areas_tx<C: ConnectionTrait>(
+    conn: &C,
+    nodes: &[AreaRecord],
+) -> Result<u64> {
+    let mut added = 0;
+    for chunk in nodes.chunks(2000) {
+        let mut stmt = Query::insert();
+        stmt.into_table(area::Entity)
+            .columns([
+                area::Column::Code,
+                area::Column::Name,
+                area::Column::Level,
+                area::Column::ParentCode,
+            ])
+            .on_conflict(
+                sea_orm::sea_query::OnConflict::column(area::Column::Code)
+                    .do_nothing()
+                    .to_owned(),
+            );
+        for n in chunk {
+            stmt.values_panic([
+                n.code.as_string().into(),
+                n.name.clone().into(),
+                level_str(n.level).into(),
+                n.parent.map(|p| p.as_string()).into(),
+            ]);
+        }
+        added += conn.execute(&stmt).await?.rows_affected();
+    }
+    Ok(added)
 }
 
 fn node_of(

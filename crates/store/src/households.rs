@@ -271,6 +271,76 @@ impl RowBatch {
 }
 
 impl Store {
+    /// Writes, inside `tx`, new households (fresh ids) and replacements of
+    /// existing ones (same id; members and income records rewritten).
+    /// Parents are written before children so foreign keys hold at every
+    /// statement (SQLite checks them immediately).
+    pub(crate) async fn write_tx(
+        &self,
+        tx: &DatabaseTransaction,
+        new: &[&HouseholdBundle],
+        replaced: &[(i64, &HouseholdBundle)],
+    ) -> Result<()> {
+        let now = Utc::now().fixed_offset();
+        for (id, b) in replaced {
+            let values = household_values(&self.cipher, *id, &b.household, now)?;
+            let mut upd = Query::update();
+            upd.table("household");
+            for (col, v) in HOUSEHOLD_COLUMNS.iter().zip(values) {
+                if *col != "id" && *col != "created_at" {
+                    upd.value(*col, v);
+                }
+            }
+            upd.and_where(Expr::col("id").eq(*id));
+            tx.execute(&upd).await?;
+            for table in ["person", "income_record"] {
+                let mut del = Query::delete();
+                del.from_table(table)
+                    .and_where(Expr::col("household_id").eq(*id));
+                tx.execute(&del).await?;
+            }
+        }
+        let mut hh_id = self.next_id(tx, "household").await?;
+        let mut person_id = self.next_id(tx, "person").await?;
+        let mut income_id = self.next_id(tx, "income_record").await?;
+        let mut hh_batch = RowBatch::new("household", &HOUSEHOLD_COLUMNS);
+        let mut p_batch = RowBatch::new("person", &PERSON_COLUMNS);
+        let mut cols = vec!["id", "household_id", "area_code", "year", "annual_persons"];
+        cols.extend(INCOME_MONEY_COLUMNS);
+        let mut i_batch = RowBatch::new("income_record", &cols);
+
+        let mut all: Vec<(i64, &HouseholdBundle)> = replaced.to_vec();
+        for b in new {
+            hh_batch
+                .push(
+                    tx,
+                    household_values(&self.cipher, hh_id, &b.household, now)?,
+                )
+                .await?;
+            all.push((hh_id, b));
+            hh_id += 1;
+        }
+        hh_batch.flush(tx).await?;
+        for (id, b) in all {
+            let area = &b.household.area;
+            for p in &b.members {
+                p_batch
+                    .push(tx, person_values(&self.cipher, person_id, id, area, p)?)
+                    .await?;
+                person_id += 1;
+            }
+            for r in &b.incomes {
+                i_batch
+                    .push(tx, income_values(income_id, id, area, r))
+                    .await?;
+                income_id += 1;
+            }
+        }
+        p_batch.flush(tx).await?;
+        i_batch.flush(tx).await?;
+        Ok(())
+    }
+
     async fn next_id(&self, tx: &DatabaseTransaction, table: &str) -> Result<i64> {
         let row = tx
             .query_one_raw(Statement::from_string(
@@ -309,46 +379,8 @@ impl Store {
             return crate::pg_copy::insert_households(self, actor, entry, bundles).await;
         }
         let tx = self.db.begin().await?;
-        let mut hh_id = self.next_id(&tx, "household").await?;
-        let mut person_id = self.next_id(&tx, "person").await?;
-        let mut income_id = self.next_id(&tx, "income_record").await?;
-        let now = Utc::now().fixed_offset();
-
-        let mut hh_batch = RowBatch::new("household", &HOUSEHOLD_COLUMNS);
-        let mut p_batch = RowBatch::new("person", &PERSON_COLUMNS);
-        let mut cols = vec!["id", "household_id", "area_code", "year", "annual_persons"];
-        cols.extend(INCOME_MONEY_COLUMNS);
-        let mut i_batch = RowBatch::new("income_record", &cols);
-
-        // Parents are flushed before children so foreign keys hold at every
-        // statement (SQLite checks them immediately).
-        for b in bundles {
-            let h = &b.household;
-            hh_batch
-                .push(&tx, household_values(&self.cipher, hh_id, h, now)?)
-                .await?;
-            for p in &b.members {
-                p_batch
-                    .rows
-                    .push(person_values(&self.cipher, person_id, hh_id, &h.area, p)?);
-                person_id += 1;
-            }
-            for r in &b.incomes {
-                i_batch
-                    .rows
-                    .push(income_values(income_id, hh_id, &h.area, r));
-                income_id += 1;
-            }
-            hh_id += 1;
-            if p_batch.rows.len() >= p_batch.max_rows || i_batch.rows.len() >= i_batch.max_rows {
-                hh_batch.flush(&tx).await?;
-                p_batch.flush(&tx).await?;
-                i_batch.flush(&tx).await?;
-            }
-        }
-        hh_batch.flush(&tx).await?;
-        p_batch.flush(&tx).await?;
-        i_batch.flush(&tx).await?;
+        let new: Vec<&HouseholdBundle> = bundles.iter().collect();
+        self.write_tx(&tx, &new, &[]).await?;
         record(&tx, actor, entry).await?;
         tx.commit().await?;
         Ok(bundles.len())
@@ -606,7 +638,7 @@ fn month(s: Option<String>) -> Result<Option<YearMonth>> {
     .transpose()
 }
 
-fn household_of(c: &FieldCipher, m: household::Model) -> Result<Household> {
+pub(crate) fn household_of(c: &FieldCipher, m: household::Model) -> Result<Household> {
     Ok(Household {
         household_no: m.household_no,
         area: AreaCode::parse(m.area_code.trim()).map_err(corrupt)?,
@@ -637,7 +669,7 @@ fn household_of(c: &FieldCipher, m: household::Model) -> Result<Household> {
     })
 }
 
-fn person_of(c: &FieldCipher, m: person::Model) -> Result<Person> {
+pub(crate) fn person_of(c: &FieldCipher, m: person::Model) -> Result<Person> {
     Ok(Person {
         person_no: m.person_no,
         name: m.name,
@@ -669,7 +701,7 @@ fn person_of(c: &FieldCipher, m: person::Model) -> Result<Person> {
     })
 }
 
-fn income_of(m: income_record::Model) -> IncomeRecord {
+pub(crate) fn income_of(m: income_record::Model) -> IncomeRecord {
     let f = Money::from_fen;
     IncomeRecord {
         year: m.year,

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod crypto;
 pub mod entity;
 pub mod households;
+pub mod import;
 pub mod migration;
 mod pg_copy;
 pub mod reference;
@@ -31,6 +32,7 @@ pub use crypto::{FieldCipher, MasterKey};
 pub use households::{
     HouseholdBundle, HouseholdDetail, HouseholdFilter, HouseholdListItem, RevealedIds,
 };
+pub use import::{ChangedHousehold, ImportSummary};
 pub use users::{Access, LoginOutcome, NewUser, UserInfo};
 
 /// Errors of the store. Messages are Chinese because they can reach users.

@@ -1,0 +1,349 @@
+//! Importing households: every household of a file is classified as new,
+//! changed or unchanged (matched by 户编号), checked against the caller's
+//! scope and against ID numbers registered elsewhere, and written in one
+//! transaction — the file lands whole or not at all. A dry run does all of it
+//! and rolls back, so its report is exactly what a real run would do.
+
+use std::collections::{HashMap, HashSet};
+
+use fangpin_domain::household::Person;
+use fangpin_domain::income::IncomeRecord;
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, TransactionTrait,
+};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::areas::{AreaRecord, insert_areas_tx};
+use crate::audit::{AuditEntry, record};
+use crate::entity::{household, income_record, person};
+use crate::households::{HouseholdBundle, household_of, income_of, person_of};
+use crate::users::{Access, perm};
+use crate::{Result, Store, StoreError};
+
+/// What an import did (or, in a dry run, would do).
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub dry_run: bool,
+    /// 户编号 of new households.
+    pub created: Vec<String>,
+    pub changed: Vec<ChangedHousehold>,
+    pub unchanged: usize,
+    pub areas_added: u64,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct ChangedHousehold {
+    pub household_no: String,
+    /// Names of the changed parts (household fields, 家庭成员, 收入2024 …).
+    pub changes: Vec<String>,
+}
+
+const CHUNK: usize = 500;
+
+fn in_list<T: Into<sea_orm::Value> + Clone>(values: &[T]) -> Vec<sea_orm::Value> {
+    values.iter().cloned().map(Into::into).collect()
+}
+
+/// What changed between a stored household and an incoming one.
+fn diff(old: &HouseholdBundle, new: &HouseholdBundle) -> Vec<String> {
+    let mut out = Vec::new();
+    let a = serde_json::to_value(&old.household).unwrap_or_default();
+    let b = serde_json::to_value(&new.household).unwrap_or_default();
+    if let (Some(a), Some(b)) = (a.as_object(), b.as_object()) {
+        for (k, v) in b {
+            if a.get(k) != Some(v) {
+                out.push(k.clone());
+            }
+        }
+    }
+    let key = |m: &[Person]| {
+        let mut v: Vec<Person> = m.to_vec();
+        v.sort_by(|x, y| x.person_no.cmp(&y.person_no));
+        v
+    };
+    if key(&old.members) != key(&new.members) {
+        out.push("家庭成员".into());
+    }
+    for inc in &new.incomes {
+        if old.incomes.iter().find(|o| o.year == inc.year) != Some(inc) {
+            out.push(format!("收入{}", inc.year));
+        }
+    }
+    out
+}
+
+impl Store {
+    /// Imports `bundles` (and the area nodes they need) for `access`.
+    pub async fn import_households(
+        &self,
+        access: &Access,
+        note: &str,
+        areas: &[AreaRecord],
+        bundles: &[HouseholdBundle],
+        dry_run: bool,
+    ) -> Result<ImportSummary> {
+        access.require(perm::IMPORT)?;
+        access.require(perm::HOUSEHOLD_WRITE)?;
+        if let Some(b) = bundles.iter().find(|b| !access.covers(&b.household.area)) {
+            return Err(StoreError::Forbidden(format!(
+                "户编号 {} 所在区划 {} 不在您的管辖范围内",
+                b.household.household_no,
+                b.household.area.as_string()
+            )));
+        }
+        if let Some(a) = areas
+            .iter()
+            .find(|a| !access.covers(&a.code) && !a.code.contains(&access.area))
+        {
+            return Err(StoreError::Forbidden(format!(
+                "区划 {} 不在您的管辖范围内",
+                a.code.as_string()
+            )));
+        }
+        let mut seen = HashSet::new();
+        for b in bundles {
+            if !seen.insert(b.household.household_no.as_str()) {
+                return Err(StoreError::Invalid(format!(
+                    "文件中户编号重复：{}",
+                    b.household.household_no
+                )));
+            }
+        }
+
+        let tx = self.db.begin().await?;
+        let areas_added = insert_areas_tx(&tx, areas).await?;
+        let existing = self.existing_ids(&tx, bundles).await?;
+        let stored = self
+            .load_bundles(&tx, existing.values().copied().collect())
+            .await?;
+
+        let mut summary = ImportSummary {
+            dry_run,
+            areas_added,
+            ..Default::default()
+        };
+        let mut new: Vec<&HouseholdBundle> = Vec::new();
+        let mut replaced_owned: Vec<(i64, HouseholdBundle)> = Vec::new();
+        for b in bundles {
+            let no = &b.household.household_no;
+            match existing.get(no) {
+                None => {
+                    summary.created.push(no.clone());
+                    new.push(b);
+                }
+                Some(id) => {
+                    let old = stored
+                        .get(id)
+                        .ok_or_else(|| StoreError::Corrupt(format!("户编号 {no} 读取失败")))?;
+                    if !access.covers(&old.household.area) {
+                        return Err(StoreError::Forbidden(format!(
+                            "户编号 {no} 已登记在您管辖范围以外的区划，不能由您修改"
+                        )));
+                    }
+                    let changes = diff(old, b);
+                    if changes.is_empty() {
+                        summary.unchanged += 1;
+                        continue;
+                    }
+                    // Income years the file does not bring are kept.
+                    let mut merged = b.clone();
+                    let years: HashSet<i32> = b.incomes.iter().map(|i| i.year).collect();
+                    merged.incomes.extend(
+                        old.incomes
+                            .iter()
+                            .filter(|i| !years.contains(&i.year))
+                            .cloned(),
+                    );
+                    merged.incomes.sort_by_key(|i: &IncomeRecord| i.year);
+                    summary.changed.push(ChangedHousehold {
+                        household_no: no.clone(),
+                        changes,
+                    });
+                    replaced_owned.push((*id, merged));
+                }
+            }
+        }
+        let replaced: Vec<(i64, &HouseholdBundle)> =
+            replaced_owned.iter().map(|(id, b)| (*id, b)).collect();
+        self.check_id_conflicts(&tx, &new, &replaced).await?;
+        self.write_tx(&tx, &new, &replaced).await?;
+
+        let actor = access.actor();
+        if !new.is_empty() {
+            let persons: usize = new.iter().map(|b| b.members.len()).sum();
+            record(
+                &tx,
+                &actor,
+                AuditEntry {
+                    action: "import_create",
+                    entity: "household",
+                    entity_key: new.first().map(|b| b.household.household_no.clone()),
+                    after: Some(json!({"households": new.len(), "persons": persons})),
+                    note: Some(note.to_owned()),
+                    ..Default::default()
+                },
+            )
+            .await?;
+        }
+        for (c, (_, b)) in summary.changed.iter().zip(&replaced) {
+            record(
+                &tx,
+                &actor,
+                AuditEntry {
+                    action: "import_update",
+                    entity: "household",
+                    entity_key: Some(c.household_no.clone()),
+                    area: Some(b.household.area),
+                    after: Some(json!({"changes": c.changes})),
+                    note: Some(note.to_owned()),
+                    ..Default::default()
+                },
+            )
+            .await?;
+        }
+        if dry_run {
+            tx.rollback().await?;
+        } else {
+            tx.commit().await?;
+        }
+        Ok(summary)
+    }
+
+    /// Stored ids of the bundles' 户编号.
+    async fn existing_ids(
+        &self,
+        tx: &DatabaseTransaction,
+        bundles: &[HouseholdBundle],
+    ) -> Result<HashMap<String, i64>> {
+        let nos: Vec<String> = bundles
+            .iter()
+            .map(|b| b.household.household_no.clone())
+            .collect();
+        let mut out = HashMap::new();
+        for chunk in nos.chunks(CHUNK) {
+            let mut q = Query::select();
+            q.columns(["id", "household_no"])
+                .from("household")
+                .and_where(Expr::col("household_no").is_in(in_list(chunk)));
+            for r in tx.query_all(&q).await? {
+                out.insert(r.try_get("", "household_no")?, r.try_get("", "id")?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Stored households with members and incomes, by id.
+    async fn load_bundles(
+        &self,
+        tx: &DatabaseTransaction,
+        ids: Vec<i64>,
+    ) -> Result<HashMap<i64, HouseholdBundle>> {
+        let mut out = HashMap::new();
+        for chunk in ids.chunks(CHUNK) {
+            let hs = household::Entity::find()
+                .filter(household::Column::Id.is_in(chunk.to_vec()))
+                .all(tx)
+                .await?;
+            let mut members: HashMap<i64, Vec<Person>> = HashMap::new();
+            for p in person::Entity::find()
+                .filter(person::Column::HouseholdId.is_in(chunk.to_vec()))
+                .all(tx)
+                .await?
+            {
+                let hid = p.household_id;
+                members
+                    .entry(hid)
+                    .or_default()
+                    .push(person_of(&self.cipher, p)?);
+            }
+            let mut incomes: HashMap<i64, Vec<IncomeRecord>> = HashMap::new();
+            for r in income_record::Entity::find()
+                .filter(income_record::Column::HouseholdId.is_in(chunk.to_vec()))
+                .all(tx)
+                .await?
+            {
+                incomes
+                    .entry(r.household_id)
+                    .or_default()
+                    .push(income_of(r));
+            }
+            for h in hs {
+                let id = h.id;
+                out.insert(
+                    id,
+                    HouseholdBundle {
+                        household: household_of(&self.cipher, h)?,
+                        members: members.remove(&id).unwrap_or_default(),
+                        incomes: incomes.remove(&id).unwrap_or_default(),
+                    },
+                );
+            }
+        }
+        Ok(out)
+    }
+
+    /// Refuses ID numbers that are registered in another household.
+    async fn check_id_conflicts(
+        &self,
+        tx: &DatabaseTransaction,
+        new: &[&HouseholdBundle],
+        replaced: &[(i64, &HouseholdBundle)],
+    ) -> Result<()> {
+        let mut wanted: HashMap<String, (String, Option<i64>, String)> = HashMap::new();
+        let all = new
+            .iter()
+            .map(|b| (None, *b))
+            .chain(replaced.iter().map(|(id, b)| (Some(*id), *b)));
+        for (id, b) in all {
+            for m in &b.members {
+                wanted.insert(
+                    self.cipher.lookup_hash(m.id_number.as_str()),
+                    (m.id_number.masked(), id, b.household.household_no.clone()),
+                );
+            }
+        }
+        let hashes: Vec<String> = wanted.keys().cloned().collect();
+        let mut problems = Vec::new();
+        for chunk in hashes.chunks(CHUNK) {
+            let mut q2 = Query::select();
+            q2.expr_as(Expr::col(("p", "id_hash")), "id_hash")
+                .expr_as(Expr::col(("p", "household_id")), "household_id")
+                .expr_as(Expr::col(("h", "household_no")), "household_no")
+                .from_as("person", "p")
+                .join_as(
+                    sea_orm::sea_query::JoinType::InnerJoin,
+                    "household",
+                    "h",
+                    Expr::col(("h", "id")).equals(("p", "household_id")),
+                )
+                .and_where(Expr::col(("p", "id_hash")).is_in(in_list(chunk)));
+            for r in tx.query_all(&q2).await? {
+                let hash: String = r.try_get("", "id_hash")?;
+                let hid: i64 = r.try_get("", "household_id")?;
+                let stored_no: String = r.try_get("", "household_no")?;
+                if let Some((masked, target, no)) = wanted.get(&hash)
+                    && *target != Some(hid)
+                {
+                    problems.push(format!(
+                        "户编号 {no} 的成员证件号码 {masked} 已登记在户编号 {stored_no}"
+                    ));
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            problems.sort();
+            let more = problems.len().saturating_sub(20);
+            let mut msg = problems.into_iter().take(20).collect::<Vec<_>>().join("；");
+            if more > 0 {
+                msg.push_str(&format!("；另有 {more} 处"));
+            }
+            Err(StoreError::Invalid(format!(
+                "导入被拒绝，证件号码重复（如为分户、迁移，请先在原户办理减员）：{msg}"
+            )))
+        }
+    }
+}
