@@ -92,8 +92,8 @@ async fn changes_are_detected_and_other_income_years_kept(store: Store) {
     bundles[0].incomes.remove(0);
     bundles[0].household.phone = Some("13900001111".into());
     bundles[0].members[0].name = format!("{}（更正）", bundles[0].members[0].name);
-    bundles[1].incomes[0].wage = bundles[1].incomes[0].wage + Money::from_yuan(1);
-    bundles[1].incomes[0].wage_other = bundles[1].incomes[0].wage_other + Money::from_yuan(1);
+    bundles[1].incomes[0].wage += Money::from_yuan(1);
+    bundles[1].incomes[0].wage_other += Money::from_yuan(1);
     let s = store
         .import_households(&county_access(), "第二次", &areas, &bundles, false)
         .await
