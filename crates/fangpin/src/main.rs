@@ -1,6 +1,7 @@
 //! `fangpin` command line: `serve`, `demo`, `migrate`.
 
 mod demo;
+mod exchange;
 mod keys;
 
 use std::io::IsTerminal;
@@ -73,6 +74,33 @@ enum Command {
     Migrate {
         #[command(flatten)]
         db: DbArgs,
+    },
+    /// Import households from an xlsx or CSV file in the national 全字段 layout.
+    Import {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The file (.xlsx, or .csv in UTF-8 or GBK).
+        file: PathBuf,
+        /// Check and report what would change, without writing anything.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Export households in the national 全字段 layout (.xlsx or .csv by extension).
+    Export {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Output file.
+        #[arg(long)]
+        out: PathBuf,
+        /// Only households under this area code.
+        #[arg(long)]
+        area: Option<String>,
+        /// Income year to export (default: each household's latest).
+        #[arg(long)]
+        year: Option<i32>,
+        /// Write full ID numbers (audited). Default: masked.
+        #[arg(long)]
+        unmasked: bool,
     },
     /// Create a user (a random initial password is printed; it must be changed at first login).
     UserAdd {
@@ -187,6 +215,20 @@ async fn run() -> Result<()> {
             }
             Ok(())
         }
+        Command::Import { db, file, dry_run } => {
+            let store = open_for(&db).await?;
+            exchange::import(&store, &file, dry_run).await
+        }
+        Command::Export {
+            db,
+            out,
+            area,
+            year,
+            unmasked,
+        } => {
+            let store = open_for(&db).await?;
+            exchange::export(&store, &out, area.as_deref(), year, unmasked).await
+        }
         Command::UserAdd {
             db,
             username,
@@ -238,6 +280,12 @@ async fn run() -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// Opens the database named by the arguments (or the default) with its key.
+async fn open_for(db: &DbArgs) -> Result<Store> {
+    let key = keys::load(db.key_file.as_deref())?;
+    open(db.database_url.as_deref().unwrap_or(DEFAULT_DB), &key).await
 }
 
 /// Opens the database, applies pending migrations and seeds reference data.

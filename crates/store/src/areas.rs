@@ -125,32 +125,7 @@ impl Store {
         groups: &[VillageGroup],
     ) -> Result<()> {
         let tx = self.db.begin().await?;
-        let mut added = 0;
-        for chunk in groups.chunks(3000) {
-            let mut stmt = Query::insert();
-            stmt.into_table(village_group::Entity)
-                .columns([
-                    village_group::Column::VillageCode,
-                    village_group::Column::No,
-                    village_group::Column::Name,
-                ])
-                .on_conflict(
-                    sea_orm::sea_query::OnConflict::columns([
-                        village_group::Column::VillageCode,
-                        village_group::Column::No,
-                    ])
-                    .do_nothing()
-                    .to_owned(),
-                );
-            for g in chunk {
-                stmt.values_panic([
-                    g.village.as_string().into(),
-                    (g.no as i16).into(),
-                    g.name.clone().into(),
-                ]);
-            }
-            added += tx.execute(&stmt).await?.rows_affected();
-        }
+        let added = insert_groups_tx(&tx, groups).await?;
         if added > 0 {
             record(
                 &tx,
@@ -260,11 +235,12 @@ impl Store {
             children: &HashMap<&str, Vec<&area::Model>>,
             groups_of: &HashMap<&str, Vec<&village_group::Model>>,
             counts: &HashMap<(String, Option<i16>), Counts>,
+            area_totals: &HashMap<&str, Counts>,
         ) -> (AreaTreeNode, Counts) {
             let mut total = Counts::default();
             let mut kids = Vec::new();
             for c in children.get(a.code.as_str()).into_iter().flatten() {
-                let (node, sub) = build(c, children, groups_of, counts);
+                let (node, sub) = build(c, children, groups_of, counts, area_totals);
                 total.add(&sub);
                 kids.push(node);
             }
@@ -273,7 +249,6 @@ impl Store {
                     .get(&(a.code.clone(), Some(g.no)))
                     .copied()
                     .unwrap_or_default();
-                total.add(&c);
                 kids.push(node_of(
                     group_key(&a.code, g.no),
                     g.name.clone(),
@@ -282,8 +257,9 @@ impl Store {
                     vec![],
                 ));
             }
-            // Households of the village recorded without a 村民小组.
-            if let Some(c) = counts.get(&(a.code.clone(), None)) {
+            // Every household of the village counts, whatever its 村民小组
+            // (also none, or one not registered as a group node).
+            if let Some(c) = area_totals.get(a.code.as_str()) {
                 total.add(c);
             }
             let level = level_static(&a.level);
@@ -292,7 +268,13 @@ impl Store {
                 total,
             )
         }
-        Ok(Some(build(root_model, &children, &groups_of, &counts).0))
+        let mut area_totals: HashMap<&str, Counts> = HashMap::new();
+        for ((area, _), c) in &counts {
+            area_totals.entry(area.as_str()).or_default().add(c);
+        }
+        Ok(Some(
+            build(root_model, &children, &groups_of, &counts, &area_totals).0,
+        ))
     }
 
     /// Summary of one node (a 12-digit area code or a `村代码-NN` group key)
@@ -431,6 +413,40 @@ pub(crate) async fn insert_areas_tx<C: ConnectionTrait>(
                 n.name.clone().into(),
                 level_str(n.level).into(),
                 n.parent.map(|p| p.as_string()).into(),
+            ]);
+        }
+        added += conn.execute(&stmt).await?.rows_affected();
+    }
+    Ok(added)
+}
+
+/// Inserts 村民小组 nodes, keeping existing ones; returns how many were new.
+pub(crate) async fn insert_groups_tx<C: ConnectionTrait>(
+    conn: &C,
+    groups: &[VillageGroup],
+) -> Result<u64> {
+    let mut added = 0;
+    for chunk in groups.chunks(3000) {
+        let mut stmt = Query::insert();
+        stmt.into_table(village_group::Entity)
+            .columns([
+                village_group::Column::VillageCode,
+                village_group::Column::No,
+                village_group::Column::Name,
+            ])
+            .on_conflict(
+                sea_orm::sea_query::OnConflict::columns([
+                    village_group::Column::VillageCode,
+                    village_group::Column::No,
+                ])
+                .do_nothing()
+                .to_owned(),
+            );
+        for g in chunk {
+            stmt.values_panic([
+                g.village.as_string().into(),
+                (g.no as i16).into(),
+                g.name.clone().into(),
             ]);
         }
         added += conn.execute(&stmt).await?.rows_affected();

@@ -114,6 +114,20 @@ impl Store {
 
         let tx = self.db.begin().await?;
         let areas_added = insert_areas_tx(&tx, areas).await?;
+        // 村民小组 the file refers to get a node with the default name.
+        let groups: std::collections::BTreeSet<(fangpin_domain::AreaCode, u16)> = bundles
+            .iter()
+            .filter_map(|b| b.household.group_no.map(|g| (b.household.area, g)))
+            .collect();
+        let groups: Vec<fangpin_domain::VillageGroup> = groups
+            .into_iter()
+            .map(|(village, no)| fangpin_domain::VillageGroup {
+                village,
+                no,
+                name: fangpin_domain::VillageGroup::default_name(no),
+            })
+            .collect();
+        crate::areas::insert_groups_tx(&tx, &groups).await?;
         let existing = self.existing_ids(&tx, bundles).await?;
         let stored = self
             .load_bundles(&tx, existing.values().copied().collect())
@@ -235,9 +249,9 @@ impl Store {
     }
 
     /// Stored households with members and incomes, by id.
-    async fn load_bundles(
+    async fn load_bundles<C: ConnectionTrait>(
         &self,
-        tx: &DatabaseTransaction,
+        tx: &C,
         ids: Vec<i64>,
     ) -> Result<HashMap<i64, HouseholdBundle>> {
         let mut out = HashMap::new();
@@ -345,5 +359,70 @@ impl Store {
                 "导入被拒绝，证件号码重复（如为分户、迁移，请先在原户办理减员）：{msg}"
             )))
         }
+    }
+}
+
+impl Store {
+    /// The next `limit` households (with members and incomes) the caller may
+    /// see, in id order after `after_id`: keyset pages for streaming exports.
+    pub async fn household_bundles_after(
+        &self,
+        access: &Access,
+        filter: &crate::HouseholdFilter,
+        after_id: i64,
+        limit: u64,
+    ) -> Result<Vec<(i64, HouseholdBundle)>> {
+        use sea_orm::{QueryOrder, QuerySelect};
+        access.require(perm::HOUSEHOLD_READ)?;
+        let mut q = household::Entity::find()
+            .select_only()
+            .column(household::Column::Id)
+            .filter(
+                Expr::col(household::Column::AreaCode).like(format!("{}%", access.area.prefix())),
+            )
+            .filter(household::Column::Id.gt(after_id));
+        if let Some(a) = &filter.area {
+            q = q.filter(Expr::col(household::Column::AreaCode).like(format!("{}%", a.prefix())));
+        }
+        if let Some(t) = &filter.household_type {
+            q = q.filter(household::Column::HouseholdType.eq(t.as_str()));
+        }
+        if let Some(c) = &filter.monitor_category {
+            q = q.filter(household::Column::MonitorCategory.eq(c.as_str()));
+        }
+        let ids: Vec<i64> = q
+            .order_by_asc(household::Column::Id)
+            .limit(limit)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        let mut map = self.load_bundles(&self.db, ids.clone()).await?;
+        Ok(ids
+            .into_iter()
+            .filter_map(|id| map.remove(&id).map(|b| (id, b)))
+            .collect())
+    }
+
+    /// Every stored area node as (code, name, level, parent).
+    pub async fn all_areas(&self) -> Result<Vec<AreaRecord>> {
+        let rows = crate::entity::area::Entity::find().all(&self.db).await?;
+        rows.into_iter()
+            .map(|a| {
+                let code = fangpin_domain::AreaCode::parse(a.code.trim())
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let parent = a
+                    .parent_code
+                    .as_deref()
+                    .map(|p| fangpin_domain::AreaCode::parse(p.trim()))
+                    .transpose()
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                Ok(AreaRecord {
+                    level: code.level(),
+                    code,
+                    name: a.name,
+                    parent,
+                })
+            })
+            .collect()
     }
 }

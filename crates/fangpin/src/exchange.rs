@@ -1,0 +1,416 @@
+//! `fangpin import` and `fangpin export`: files in the national 全字段 layout.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use fangpin_domain::{AreaCode, AreaLevel};
+use fangpin_exchange::{
+    CsvExporter, ExportOptions, ExportRow, ImportedHousehold, PlaceNames, XlsxExporter,
+};
+use fangpin_store::{
+    Access, AreaRecord, AuditEntry, HouseholdBundle, HouseholdFilter, Store, settings,
+};
+use indicatif::{ProgressBar, ProgressStyle};
+
+/// The scope of command-line work: the instance's county, or the whole
+/// stored hierarchy's top node.
+async fn cli_access(store: &Store) -> Result<Access> {
+    let county = match store.setting(settings::COUNTY_CODE).await? {
+        Some(c) => AreaCode::parse(&c).context("实例所属县的区划代码无效")?,
+        None => bail!("本实例尚未设置所属县：请先导入区划或生成演示县"),
+    };
+    let mut a = Access::system(county);
+    a.username = "命令行".into();
+    Ok(a)
+}
+
+/// Area nodes a file needs (village, township, county), named from the file
+/// where it has names and from the code otherwise.
+pub fn areas_of(households: &[ImportedHousehold]) -> Vec<AreaRecord> {
+    let mut out: BTreeMap<AreaCode, AreaRecord> = BTreeMap::new();
+    let mut add = |code: AreaCode, name: Option<&String>, parent: Option<AreaCode>| {
+        let name = name.cloned().unwrap_or_else(|| code.as_string());
+        out.entry(code).or_insert(AreaRecord {
+            code,
+            name,
+            level: code.level(),
+            parent,
+        });
+    };
+    for h in households {
+        let village = h.household.area;
+        let township = village.parent();
+        let county = township.and_then(|t| t.parent());
+        let p: &PlaceNames = &h.places;
+        add(village, p.village.as_ref(), township);
+        if let Some(t) = township {
+            add(t, p.township.as_ref(), county);
+        }
+        if let Some(c) = county.filter(|c| c.level() == AreaLevel::County) {
+            add(c, p.county.as_ref(), c.parent());
+        }
+    }
+    out.into_values().collect()
+}
+
+pub async fn import(store: &Store, path: &Path, dry_run: bool) -> Result<()> {
+    let started = Instant::now();
+    let bytes = std::fs::read(path).with_context(|| format!("无法读取文件 {}", path.display()))?;
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("导入文件");
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    bar.set_message(format!("正在读取并校验 {name}"));
+    let parsed = match fangpin_exchange::parse(name, &bytes) {
+        Ok(p) => p,
+        Err(failure) => {
+            bar.finish_and_clear();
+            eprintln!(
+                "文件未导入：发现 {} 处问题（共 {} 行）。",
+                failure.issues.len(),
+                failure.rows
+            );
+            eprintln!(
+                "{:<10} {:>6}  {:<16} {:<24} 原因",
+                "工作表", "行", "列", "值"
+            );
+            for i in failure.issues.iter().take(50) {
+                eprintln!(
+                    "{:<10} {:>6}  {:<16} {:<24} {}",
+                    i.sheet, i.row, i.column, i.value, i.reason
+                );
+            }
+            if failure.issues.len() > 50 {
+                eprintln!("……其余 {} 处见错误报告", failure.issues.len() - 50);
+            }
+            let report = report_path(path);
+            match fangpin_exchange::error_report_xlsx(name, &bytes, &failure.issues) {
+                Ok(x) => {
+                    std::fs::write(&report, x)
+                        .with_context(|| format!("无法写入错误报告 {}", report.display()))?;
+                    eprintln!("错误报告（问题单元格已标红）：{}", report.display());
+                }
+                Err(e) => eprintln!("无法生成错误报告：{e}"),
+            }
+            bail!(
+                "导入失败：文件有 {} 处问题，未做任何修改",
+                failure.issues.len()
+            );
+        }
+    };
+    for w in &parsed.warnings {
+        eprintln!("提示：第{}行 {}：{}", w.row, w.column, w.reason);
+    }
+    let areas = areas_of(&parsed.households);
+    if store.setting(settings::COUNTY_CODE).await?.is_none() {
+        // A fresh instance belongs to the county of its first file.
+        let counties: Vec<&AreaRecord> = areas
+            .iter()
+            .filter(|a| a.level == AreaLevel::County)
+            .collect();
+        match counties.as_slice() {
+            [c] if !dry_run => {
+                let actor = fangpin_store::Actor::system("命令行");
+                store
+                    .set_setting(&actor, settings::COUNTY_CODE, &c.code.as_string())
+                    .await?;
+                store
+                    .set_setting(&actor, settings::COUNTY_NAME, &c.name)
+                    .await?;
+            }
+            [_] => {}
+            _ => bail!(
+                "本实例尚未设置所属县，且文件涉及 {} 个县：请按县分别导入",
+                counties.len()
+            ),
+        }
+    }
+    let access = match cli_access(store).await {
+        Ok(a) => a,
+        // A dry run on a fresh instance previews against the file's county.
+        Err(_) if dry_run => Access::system(
+            areas
+                .iter()
+                .find(|a| a.level == AreaLevel::County)
+                .map(|a| a.code)
+                .context("文件中没有县级区划")?,
+        ),
+        Err(e) => return Err(e),
+    };
+    let bundles: Vec<HouseholdBundle> = parsed
+        .households
+        .into_iter()
+        .map(|h| HouseholdBundle {
+            household: h.household,
+            members: h.members,
+            incomes: h.income.into_iter().collect(),
+        })
+        .collect();
+    bar.set_message(format!("正在写入 {} 户", bundles.len()));
+    let note = format!("导入文件 {name}");
+    let summary = store
+        .import_households(&access, &note, &areas, &bundles, dry_run)
+        .await?;
+    bar.finish_and_clear();
+    let verb = if dry_run {
+        "预演（未写入）"
+    } else {
+        "已导入"
+    };
+    println!(
+        "{verb}：{name}，{} 行{}，新增 {} 户，变更 {} 户，未变 {} 户，新增区划 {} 个，用时 {:.1} 秒",
+        parsed.rows,
+        parsed
+            .encoding
+            .map(|e| format!("（编码 {e}）"))
+            .unwrap_or_default(),
+        summary.created.len(),
+        summary.changed.len(),
+        summary.unchanged,
+        summary.areas_added,
+        started.elapsed().as_secs_f64()
+    );
+    for c in summary.changed.iter().take(20) {
+        println!("  变更 {}：{}", c.household_no, c.changes.join("、"));
+    }
+    if summary.changed.len() > 20 {
+        println!("  ……另有 {} 户变更", summary.changed.len() - 20);
+    }
+    Ok(())
+}
+
+fn report_path(path: &Path) -> PathBuf {
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("导入文件");
+    path.with_file_name(format!("{stem}.错误报告.xlsx"))
+}
+
+pub async fn export(
+    store: &Store,
+    out: &Path,
+    area: Option<&str>,
+    year: Option<i32>,
+    unmasked: bool,
+) -> Result<()> {
+    let started = Instant::now();
+    let access = cli_access(store).await?;
+    let filter = HouseholdFilter {
+        area: area
+            .map(AreaCode::parse)
+            .transpose()
+            .context("--area 无效")?,
+        ..Default::default()
+    };
+    let names: HashMap<AreaCode, String> = store
+        .all_areas()
+        .await?
+        .into_iter()
+        .map(|a| (a.code, a.name))
+        .collect();
+    let places_of = |village: AreaCode| {
+        let name = |c: Option<AreaCode>| c.and_then(|c| names.get(&c).cloned());
+        PlaceNames {
+            province: name(Some(village.province())),
+            city: name(village.city()),
+            county: name(village.county()),
+            township: name(village.township()),
+            village: name(Some(village)),
+        }
+    };
+    let options = ExportOptions {
+        mask_ids: !unmasked,
+        income_year: year,
+        ..Default::default()
+    };
+    let csv = out
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let file = std::fs::File::create(out).with_context(|| format!("无法创建 {}", out.display()))?;
+    let writer = std::io::BufWriter::new(file);
+    enum Sink<W: std::io::Write + std::io::Seek + Send> {
+        Xlsx(XlsxExporter<W>),
+        Csv(CsvExporter<W>),
+    }
+    let mut sink = if csv {
+        Sink::Csv(CsvExporter::new(writer, options)?)
+    } else {
+        Sink::Xlsx(XlsxExporter::new(writer, options)?)
+    };
+    let bar = ProgressBar::new_spinner();
+    let mut after = 0;
+    let mut households = 0u64;
+    loop {
+        let page = store
+            .household_bundles_after(&access, &filter, after, 2_000)
+            .await?;
+        let Some((last, _)) = page.last() else { break };
+        after = *last;
+        for (_, b) in &page {
+            let places = places_of(b.household.area);
+            let income = match year {
+                Some(y) => b.incomes.iter().find(|i| i.year == y),
+                None => b.incomes.iter().max_by_key(|i| i.year),
+            };
+            let row = ExportRow {
+                places: Some(&places),
+                ..ExportRow::new(&b.household, &b.members, income)
+            };
+            match &mut sink {
+                Sink::Xlsx(x) => x.write_household(row)?,
+                Sink::Csv(c) => c.write_household(row)?,
+            }
+        }
+        households += page.len() as u64;
+        bar.set_message(format!("已导出 {households} 户"));
+        bar.tick();
+    }
+    match sink {
+        Sink::Xlsx(x) => {
+            x.finish()?;
+        }
+        Sink::Csv(c) => {
+            c.finish()?;
+        }
+    }
+    bar.finish_and_clear();
+    store
+        .audit(
+            &access.actor(),
+            AuditEntry {
+                action: if unmasked { "export_unmasked" } else { "export" },
+                entity: "household",
+                area: filter.area,
+                after: Some(serde_json::json!({"households": households, "file": out.display().to_string()})),
+                ..Default::default()
+            },
+        )
+        .await?;
+    println!(
+        "已导出 {households} 户到 {}（{}），用时 {:.1} 秒",
+        out.display(),
+        if unmasked {
+            "含完整证件号，请妥善保管"
+        } else {
+            "证件号已脱敏"
+        },
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use fangpin_store::{AuditFilter, Store};
+
+    use super::*;
+
+    fangpin_store::dual_backend_tests!(
+        export_then_import_changes_nothing,
+        gbk_csv_imports_like_the_stored_data,
+        masked_exports_cannot_be_imported,
+    );
+
+    async fn county(store: &Store, n: u32) {
+        store.seed_reference().await.unwrap();
+        crate::demo::ensure_demo(store, 9, n, false).await.unwrap();
+    }
+
+    fn temp(name: &str) -> PathBuf {
+        std::env::temp_dir().join(format!(
+            "fangpin-{}-{}-{name}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos()
+        ))
+    }
+
+    async fn export_then_import_changes_nothing(store: Store) {
+        county(&store, 150).await;
+        let file = temp("all.xlsx");
+        export(&store, &file, None, None, true).await.unwrap();
+        let before = store.household_count().await.unwrap();
+        import(&store, &file, false).await.unwrap();
+        assert_eq!(store.household_count().await.unwrap(), before);
+        let (n, items) = store
+            .audit_search(
+                &AuditFilter {
+                    action: Some("import_update".into()),
+                    ..Default::default()
+                },
+                0,
+                5,
+            )
+            .await
+            .unwrap();
+        assert_eq!(n, 0, "a round trip changes no household: {items:?}");
+        let (n, _) = store
+            .audit_search(
+                &AuditFilter {
+                    action: Some("export_unmasked".into()),
+                    ..Default::default()
+                },
+                0,
+                5,
+            )
+            .await
+            .unwrap();
+        assert_eq!(n, 1, "unmasked exports are audited");
+        std::fs::remove_file(file).ok();
+    }
+
+    async fn gbk_csv_imports_like_the_stored_data(store: Store) {
+        county(&store, 80).await;
+        let utf8 = temp("all.csv");
+        export(&store, &utf8, None, None, true).await.unwrap();
+        let text = std::fs::read_to_string(&utf8).unwrap();
+        let text = text.trim_start_matches('\u{feff}');
+        let (gbk, _, lossy) = encoding_rs::GBK.encode(text);
+        assert!(!lossy);
+        let gbk_file = temp("县里发来的.csv");
+        std::fs::write(&gbk_file, &gbk).unwrap();
+        assert!(std::str::from_utf8(&gbk).is_err(), "the file really is GBK");
+        import(&store, &gbk_file, false).await.unwrap();
+        let (n, _) = store
+            .audit_search(
+                &AuditFilter {
+                    action: Some("import_update".into()),
+                    ..Default::default()
+                },
+                0,
+                5,
+            )
+            .await
+            .unwrap();
+        assert_eq!(n, 0, "GBK decoding yields exactly the stored values");
+        std::fs::remove_file(utf8).ok();
+        std::fs::remove_file(gbk_file).ok();
+    }
+
+    async fn masked_exports_cannot_be_imported(store: Store) {
+        county(&store, 20).await;
+        let file = temp("masked.xlsx");
+        export(&store, &file, None, None, false).await.unwrap();
+        let err = import(&store, &file, false).await.unwrap_err();
+        assert!(err.to_string().contains("未做任何修改"), "{err}");
+        let report = report_path(&file);
+        assert!(
+            report.exists(),
+            "an error report is written next to the file"
+        );
+        std::fs::remove_file(file).ok();
+        std::fs::remove_file(report).ok();
+    }
+}
