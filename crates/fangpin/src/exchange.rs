@@ -239,13 +239,13 @@ pub async fn export(
     let file = std::fs::File::create(out).with_context(|| format!("无法创建 {}", out.display()))?;
     let writer = std::io::BufWriter::new(file);
     enum Sink<W: std::io::Write + std::io::Seek + Send> {
-        Xlsx(XlsxExporter<W>),
+        Xlsx(Box<XlsxExporter<W>>),
         Csv(CsvExporter<W>),
     }
     let mut sink = if csv {
         Sink::Csv(CsvExporter::new(writer, options)?)
     } else {
-        Sink::Xlsx(XlsxExporter::new(writer, options)?)
+        Sink::Xlsx(Box::new(XlsxExporter::new(writer, options)?))
     };
     let bar = ProgressBar::new_spinner();
     let mut after = 0;
