@@ -240,10 +240,10 @@ pub async fn export(
     let writer = std::io::BufWriter::new(file);
     enum Sink<W: std::io::Write + std::io::Seek + Send> {
         Xlsx(Box<XlsxExporter<W>>),
-        Csv(CsvExporter<W>),
+        Csv(Box<CsvExporter<W>>),
     }
     let mut sink = if csv {
-        Sink::Csv(CsvExporter::new(writer, options)?)
+        Sink::Csv(Box::new(CsvExporter::new(writer, options)?))
     } else {
         Sink::Xlsx(Box::new(XlsxExporter::new(writer, options)?))
     };
