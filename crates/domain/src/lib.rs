@@ -9,6 +9,7 @@
 
 pub mod area;
 pub mod codes;
+pub mod dedup;
 pub mod household;
 pub mod id_number;
 pub mod income;

@@ -9,6 +9,7 @@
 pub mod areas;
 pub mod audit;
 pub mod crypto;
+pub mod dedup;
 pub mod entity;
 pub mod households;
 pub mod import;

@@ -76,20 +76,20 @@ async fn load_demo(store: &Store, n: u32) -> (DemoConfig, Vec<HouseholdBundle>) 
 }
 
 async fn migrations_are_recorded_and_rerunnable(store: Store) {
+    use sea_orm_migration::MigratorTrait;
     let applied = store.applied_migrations().await.unwrap();
-    assert_eq!(
-        applied,
-        vec![
-            "m20261123_000001_foundation".to_owned(),
-            "m20261123_000002_audit_log".to_owned(),
-            "m20261123_000003_users".to_owned()
-        ]
-    );
+    let known: Vec<String> = fangpin_store::migration::Migrator::migrations()
+        .iter()
+        .map(|m| m.name().to_owned())
+        .collect();
+    assert_eq!(applied, known, "every migration is applied, in order");
+    assert_eq!(applied[0], "m20261123_000001_foundation");
+    assert!(applied.windows(2).all(|w| w[0] < w[1]), "versions increase");
     store
         .migrate()
         .await
         .expect("a second run applies nothing and succeeds");
-    assert_eq!(store.applied_migrations().await.unwrap().len(), 3);
+    assert_eq!(store.applied_migrations().await.unwrap(), known);
 }
 
 async fn reference_seeding_is_idempotent_and_keeps_edits(store: Store) {

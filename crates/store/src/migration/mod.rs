@@ -7,6 +7,7 @@ use sea_orm_migration::prelude::*;
 mod m20261123_000001_foundation;
 mod m20261123_000002_audit_log;
 mod m20261123_000003_users;
+mod m20261123_000004_duplicates;
 
 pub use m20261123_000001_foundation::INCOME_MONEY_COLUMNS;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_foundation::Migration),
             Box::new(m20261123_000002_audit_log::Migration),
             Box::new(m20261123_000003_users::Migration),
+            Box::new(m20261123_000004_duplicates::Migration),
         ]
     }
 }
