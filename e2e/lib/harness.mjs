@@ -128,7 +128,35 @@ export async function startServer({ households = Number(process.env.E2E_HOUSEHOL
     }
     await sleep(250)
   }
-  return { baseUrl, stop, logs }
+  const database = `sqlite:${path.join(tmp, 'e2e.db')}`
+  // `fangpin demo` keeps the data key next to the database (e2e.db → e2e.key).
+  const keyFile = path.join(tmp, 'e2e.key')
+
+  /**
+   * Creates a user with `fangpin user-add` on the running server's database.
+   * Returns the printed initial password (it must be changed at first login).
+   */
+  async function addUser({ username, displayName, role, area }) {
+    const out = await new Promise((resolve, reject) => {
+      const p = spawn(
+        bin,
+        ['user-add', '--database-url', database, '--key-file', keyFile, '--username', username,
+          '--display-name', displayName, '--role', role, '--area', area],
+        { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } },
+      )
+      const o = tail(p.stdout)
+      const e = tail(p.stderr)
+      p.on('error', reject)
+      p.on('exit', (code) =>
+        code === 0 ? resolve(o.text + e.text) : reject(new Error(`fangpin user-add exited ${code}:\n${o.text}${e.text}`)),
+      )
+    })
+    const m = /初始密码[：:]\s*(\S+?)（/.exec(out)
+    if (!m) throw new Error(`no initial password in the output of fangpin user-add:\n${out}`)
+    return m[1]
+  }
+
+  return { baseUrl, stop, logs, addUser }
 }
 
 export const CHROMIUM_ARGS = [
@@ -212,4 +240,50 @@ export async function eventually(fn, { timeout = 20_000, interval = 200, what = 
     }
     await sleep(interval)
   }
+}
+
+// ---- accounts and login ------------------------------------------------------
+
+/** The demo accounts a `fangpin demo` server lists in GET /api/meta. */
+export async function demoAccounts(baseUrl) {
+  const resp = await fetch(`${baseUrl}/api/meta`)
+  if (resp.status !== 200) throw new Error(`GET /api/meta answered ${resp.status}`)
+  const meta = await resp.json()
+  if (!Array.isArray(meta.demo_logins) || meta.demo_logins.length === 0 || !meta.demo_password) {
+    throw new Error(`GET /api/meta lists no demo accounts: ${JSON.stringify(meta)}`)
+  }
+  return { logins: meta.demo_logins, password: meta.demo_password, meta }
+}
+
+/** The first demo account with the given role name (e.g. 县级管理员), with the demo password. */
+export async function demoAccount(baseUrl, roleName) {
+  const { logins, password } = await demoAccounts(baseUrl)
+  const found = logins.find((l) => l.role_name === roleName)
+  if (!found) {
+    throw new Error(`no demo account with role ${roleName}; have: ${logins.map((l) => l.role_name).join(', ')}`)
+  }
+  return { ...found, password }
+}
+
+/** Opens `#<target>`, is sent to the login page (no session yet), fills it in and submits. */
+export async function submitLogin(page, baseUrl, account, { target = '/' } = {}) {
+  await page.goto(`${baseUrl}/#${target}`)
+  await page.locator('[data-testid="login-form"]').waitFor()
+  await page.locator('[data-testid="login-username"]').fill(account.username)
+  await page.locator('[data-testid="login-password"]').fill(account.password)
+  await page.locator('[data-testid="login-submit"]').click()
+}
+
+/**
+ * Signs in through the login page. Opens `#<target>` first: without a session
+ * the app sends the browser to the login page and, after login, back to the target.
+ */
+export async function login(page, baseUrl, account, options) {
+  await submitLogin(page, baseUrl, account, options)
+  await page.locator('[data-testid="user-menu"]').waitFor()
+}
+
+/** Signs in as the county administrator (县级管理员), landing on `target`. */
+export async function loginAsAdmin(page, baseUrl, options) {
+  await login(page, baseUrl, await demoAccount(baseUrl, '县级管理员'), options)
 }

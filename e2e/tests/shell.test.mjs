@@ -1,7 +1,14 @@
 // Browser checks of the web shell against a real `fangpin demo` server.
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { artifactPath, eventually, launchBrowser, startServer, withPage } from '../lib/harness.mjs'
+import {
+  artifactPath,
+  eventually,
+  launchBrowser,
+  loginAsAdmin,
+  startServer,
+  withPage,
+} from '../lib/harness.mjs'
 
 const SYSTEM_NAME = '防返贫动态监测和帮扶系统'
 const COUNT_RE = /\d[\d,]*户/
@@ -48,15 +55,21 @@ async function waitForSummary(page) {
 describe('web shell', { timeout: 240_000 }, () => {
   test('desktop: header, menu, area tree, township summary', async () => {
     await withPage(browser, { viewport: { width: 1440, height: 900 } }, 'shell', async (page, { pageErrors }) => {
-      await page.goto(`${server.baseUrl}/`)
+      await loginAsAdmin(page, server.baseUrl)
 
       const header = page.locator('[data-testid="app-header"]')
       await header.waitFor()
-      assert.match(await header.innerText(), new RegExp(SYSTEM_NAME))
+      const headerText = await header.innerText()
+      assert.match(headerText, new RegExp(SYSTEM_NAME))
+      // The signed-in user replaces the old "not logged in" placeholder.
+      assert.doesNotMatch(headerText, /未登录/)
+      assert.match(await page.locator('[data-testid="user-role-area"]').innerText(), /县级管理员 · 丰都县/)
 
       const menu = page.locator('[data-testid="app-menu"]')
       await menu.waitFor()
-      assert.match(await menu.innerText(), /农户档案/)
+      const menuText = await menu.innerText()
+      assert.match(menuText, /农户档案/)
+      assert.match(menuText, /系统/, 'the county administrator may manage users, so 系统 is listed')
 
       // The county is expanded on load, so its townships are listed.
       const township = page.locator('[data-testid="area-tree"] .tn-township').first()
@@ -85,7 +98,9 @@ describe('web shell', { timeout: 240_000 }, () => {
 
   test('desktop: unknown area shows the server error in Chinese', async () => {
     await withPage(browser, { viewport: { width: 1280, height: 800 } }, 'shell-error', async (page) => {
-      await page.goto(`${server.baseUrl}/#/?area=999999999999`)
+      // Login first sends the browser to the login page, then back to this address.
+      await loginAsAdmin(page, server.baseUrl, { target: '/?area=999999999999' })
+      assert.match(page.url(), /area=999999999999/)
       const alert = page.locator('[data-testid="summary-error"]')
       await alert.waitFor()
       assert.match(await alert.innerText(), /区划/)
@@ -94,8 +109,8 @@ describe('web shell', { timeout: 240_000 }, () => {
 
   test('desktop: pages under construction say so', async () => {
     await withPage(browser, { viewport: { width: 1280, height: 800 } }, 'shell-planned', async (page) => {
-      await page.goto(`${server.baseUrl}/`)
-      await page.locator('[data-testid="app-menu"]').getByText('农户档案').click()
+      await loginAsAdmin(page, server.baseUrl)
+      await page.locator('[data-testid="app-menu"]').getByText('监测对象').click()
       const planned = page.locator('[data-testid="planned-page"]')
       await planned.waitFor()
       assert.match(await planned.innerText(), /功能建设中/)
@@ -109,7 +124,7 @@ describe('web shell', { timeout: 240_000 }, () => {
       { viewport, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
       'shell-mobile',
       async (page, { pageErrors }) => {
-        await page.goto(`${server.baseUrl}/`)
+        await loginAsAdmin(page, server.baseUrl)
         await page.locator('[data-testid="app-header"]').waitFor()
         await waitForSummary(page)
 

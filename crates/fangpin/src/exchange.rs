@@ -1,17 +1,11 @@
 //! `fangpin import` and `fangpin export`: files in the national 全字段 layout.
 
-use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use fangpin_domain::{AreaCode, AreaLevel};
-use fangpin_exchange::{
-    CsvExporter, ExportOptions, ExportRow, ImportedHousehold, PlaceNames, XlsxExporter,
-};
-use fangpin_store::{
-    Access, AreaRecord, AuditEntry, HouseholdBundle, HouseholdFilter, Store, settings,
-};
+use fangpin_store::{Access, AreaRecord, HouseholdFilter, Store, settings};
 use indicatif::{ProgressBar, ProgressStyle};
 
 /// The scope of command-line work: the instance's county, or the whole
@@ -24,35 +18,6 @@ async fn cli_access(store: &Store) -> Result<Access> {
     let mut a = Access::system(county);
     a.username = "命令行".into();
     Ok(a)
-}
-
-/// Area nodes a file needs (village, township, county), named from the file
-/// where it has names and from the code otherwise.
-pub fn areas_of(households: &[ImportedHousehold]) -> Vec<AreaRecord> {
-    let mut out: BTreeMap<AreaCode, AreaRecord> = BTreeMap::new();
-    let mut add = |code: AreaCode, name: Option<&String>, parent: Option<AreaCode>| {
-        let name = name.cloned().unwrap_or_else(|| code.as_string());
-        out.entry(code).or_insert(AreaRecord {
-            code,
-            name,
-            level: code.level(),
-            parent,
-        });
-    };
-    for h in households {
-        let village = h.household.area;
-        let township = village.parent();
-        let county = township.and_then(|t| t.parent());
-        let p: &PlaceNames = &h.places;
-        add(village, p.village.as_ref(), township);
-        if let Some(t) = township {
-            add(t, p.township.as_ref(), county);
-        }
-        if let Some(c) = county.filter(|c| c.level() == AreaLevel::County) {
-            add(c, p.county.as_ref(), c.parent());
-        }
-    }
-    out.into_values().collect()
 }
 
 pub async fn import(store: &Store, path: &Path, dry_run: bool) -> Result<()> {
@@ -109,7 +74,9 @@ pub async fn import(store: &Store, path: &Path, dry_run: bool) -> Result<()> {
     for w in &parsed.warnings {
         eprintln!("提示：第{}行 {}：{}", w.row, w.column, w.reason);
     }
-    let areas = areas_of(&parsed.households);
+    let rows = parsed.rows;
+    let encoding = parsed.encoding;
+    let (areas, bundles) = fangpin_server::exchange::prepare(parsed);
     if store.setting(settings::COUNTY_CODE).await?.is_none() {
         // A fresh instance belongs to the county of its first file.
         let counties: Vec<&AreaRecord> = areas
@@ -145,15 +112,6 @@ pub async fn import(store: &Store, path: &Path, dry_run: bool) -> Result<()> {
         ),
         Err(e) => return Err(e),
     };
-    let bundles: Vec<HouseholdBundle> = parsed
-        .households
-        .into_iter()
-        .map(|h| HouseholdBundle {
-            household: h.household,
-            members: h.members,
-            incomes: h.income.into_iter().collect(),
-        })
-        .collect();
     bar.set_message(format!("正在写入 {} 户", bundles.len()));
     let note = format!("导入文件 {name}");
     let summary = store
@@ -167,9 +125,8 @@ pub async fn import(store: &Store, path: &Path, dry_run: bool) -> Result<()> {
     };
     println!(
         "{verb}：{name}，{} 行{}，新增 {} 户，变更 {} 户，未变 {} 户，新增区划 {} 个，用时 {:.1} 秒",
-        parsed.rows,
-        parsed
-            .encoding
+        rows,
+        encoding
             .map(|e| format!("（编码 {e}）"))
             .unwrap_or_default(),
         summary.created.len(),
@@ -178,6 +135,12 @@ pub async fn import(store: &Store, path: &Path, dry_run: bool) -> Result<()> {
         summary.areas_added,
         started.elapsed().as_secs_f64()
     );
+    if !dry_run {
+        let found = store.scan_duplicates(&access).await?;
+        if found > 0 {
+            println!("发现 {found} 组疑似重复人员，已加入待审核队列（系统 → 重复待审）");
+        }
+    }
     for c in summary.changed.iter().take(20) {
         println!("  变更 {}：{}", c.household_no, c.changes.join("、"));
     }
@@ -211,91 +174,22 @@ pub async fn export(
             .context("--area 无效")?,
         ..Default::default()
     };
-    let names: HashMap<AreaCode, String> = store
-        .all_areas()
-        .await?
-        .into_iter()
-        .map(|a| (a.code, a.name))
-        .collect();
-    let places_of = |village: AreaCode| {
-        let name = |c: Option<AreaCode>| c.and_then(|c| names.get(&c).cloned());
-        PlaceNames {
-            province: name(Some(village.province())),
-            city: name(village.city()),
-            county: name(village.county()),
-            township: name(village.township()),
-            village: name(Some(village)),
-        }
-    };
-    let options = ExportOptions {
-        mask_ids: !unmasked,
-        income_year: year,
-        ..Default::default()
-    };
     let csv = out
         .extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
     let file = std::fs::File::create(out).with_context(|| format!("无法创建 {}", out.display()))?;
-    let writer = std::io::BufWriter::new(file);
-    enum Sink<W: std::io::Write + std::io::Seek + Send> {
-        Xlsx(Box<XlsxExporter<W>>),
-        Csv(Box<CsvExporter<W>>),
-    }
-    let mut sink = if csv {
-        Sink::Csv(Box::new(CsvExporter::new(writer, options)?))
-    } else {
-        Sink::Xlsx(Box::new(XlsxExporter::new(writer, options)?))
-    };
-    let bar = ProgressBar::new_spinner();
-    let mut after = 0;
-    let mut households = 0u64;
-    loop {
-        let page = store
-            .household_bundles_after(&access, &filter, after, 2_000)
-            .await?;
-        let Some((last, _)) = page.last() else { break };
-        after = *last;
-        for (_, b) in &page {
-            let places = places_of(b.household.area);
-            let income = match year {
-                Some(y) => b.incomes.iter().find(|i| i.year == y),
-                None => b.incomes.iter().max_by_key(|i| i.year),
-            };
-            let row = ExportRow {
-                places: Some(&places),
-                ..ExportRow::new(&b.household, &b.members, income)
-            };
-            match &mut sink {
-                Sink::Xlsx(x) => x.write_household(row)?,
-                Sink::Csv(c) => c.write_household(row)?,
-            }
-        }
-        households += page.len() as u64;
-        bar.set_message(format!("已导出 {households} 户"));
-        bar.tick();
-    }
-    match sink {
-        Sink::Xlsx(x) => {
-            x.finish()?;
-        }
-        Sink::Csv(c) => {
-            c.finish()?;
-        }
-    }
-    bar.finish_and_clear();
-    store
-        .audit(
-            &access.actor(),
-            AuditEntry {
-                action: if unmasked { "export_unmasked" } else { "export" },
-                entity: "household",
-                area: filter.area,
-                after: Some(serde_json::json!({"households": households, "file": out.display().to_string()})),
-                ..Default::default()
-            },
-        )
-        .await?;
+    let households = fangpin_server::exchange::write_export(
+        store,
+        &access,
+        &filter,
+        year,
+        unmasked,
+        csv,
+        std::io::BufWriter::new(file),
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!(e.message))?;
     println!(
         "已导出 {households} 户到 {}（{}），用时 {:.1} 秒",
         out.display(),

@@ -27,6 +27,142 @@ pub fn routes() -> Router<AppState> {
         .route("/api/households/{id}/reveal", post(reveal_ids))
         .route("/api/params/{key}", get(param_defs))
         .route("/api/codes/{list}", get(code_list))
+        .route("/api/audit", get(audit_search))
+        .route("/api/users", get(user_list))
+        .route("/api/roles", get(role_list))
+        .route("/api/duplicates", get(duplicate_queue))
+        .route("/api/duplicates/scan", post(duplicate_scan))
+        .route("/api/duplicates/{id}/decision", post(duplicate_decide))
+}
+
+#[derive(Deserialize)]
+struct AuditQuery {
+    actor: Option<String>,
+    action: Option<String>,
+    entity: Option<String>,
+    entity_key: Option<String>,
+    area: Option<String>,
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+    page: Option<u64>,
+    page_size: Option<u64>,
+}
+
+fn day_start(d: chrono::NaiveDate) -> chrono::DateTime<chrono::FixedOffset> {
+    // Dates in the UI are China Standard Time (UTC+8).
+    let cst = chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset");
+    d.and_hms_opt(0, 0, 0)
+        .expect("midnight exists")
+        .and_local_timezone(cst)
+        .single()
+        .expect("fixed offsets are unambiguous")
+}
+
+/// Audit log search for inspectors and administrators; entries about
+/// households are limited to the caller's area.
+async fn audit_search(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiQuery(q): ApiQuery<AuditQuery>,
+) -> ApiResult<Page<fangpin_store::AuditRecord>> {
+    c.access.require(fangpin_store::users::perm::AUDIT_READ)?;
+    let (page, page_size, offset) = PageQuery {
+        page: q.page,
+        page_size: q.page_size,
+    }
+    .resolve()?;
+    let area = match non_empty(q.area) {
+        Some(a) => {
+            let a = AreaCode::parse(&a)
+                .map_err(|e| ApiError::bad_request(format!("参数 area：{e}")))?;
+            if !c.access.covers(&a) {
+                return Err(ApiError::not_found("区划不存在或不在您的管辖范围内"));
+            }
+            Some(a)
+        }
+        // County-wide roles see everything; others only their area's entries.
+        None if c.access.area.level() <= fangpin_domain::AreaLevel::County => None,
+        None => Some(c.access.area),
+    };
+    let filter = fangpin_store::AuditFilter {
+        actor: non_empty(q.actor),
+        action: non_empty(q.action),
+        entity: non_empty(q.entity),
+        entity_key: non_empty(q.entity_key),
+        area,
+        from: q.from.map(day_start),
+        to: q.to.map(|d| day_start(d + chrono::Days::new(1))),
+    };
+    let (total, items) = s.store.audit_search(&filter, offset, page_size).await?;
+    Ok(Json(Page {
+        items,
+        total,
+        page,
+        page_size,
+    }))
+}
+
+#[derive(Deserialize)]
+struct DuplicateQuery {
+    status: Option<String>,
+    page: Option<u64>,
+    page_size: Option<u64>,
+}
+
+async fn duplicate_queue(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiQuery(q): ApiQuery<DuplicateQuery>,
+) -> ApiResult<Page<fangpin_store::dedup::DuplicateItem>> {
+    let (page, page_size, offset) = PageQuery {
+        page: q.page,
+        page_size: q.page_size,
+    }
+    .resolve()?;
+    let status = non_empty(q.status);
+    let (total, items) = s
+        .store
+        .duplicate_queue(&c.access, status.as_deref(), offset, page_size)
+        .await?;
+    Ok(Json(Page {
+        items,
+        total,
+        page,
+        page_size,
+    }))
+}
+
+async fn duplicate_scan(State(s): State<AppState>, c: Caller) -> ApiResult<Value> {
+    c.access
+        .require(fangpin_store::users::perm::HOUSEHOLD_WRITE)?;
+    let added = s.store.scan_duplicates(&c.access).await?;
+    Ok(Json(json!({"added": added})))
+}
+
+#[derive(Deserialize)]
+struct DecisionBody {
+    /// `same` or `different`.
+    decision: String,
+    note: Option<String>,
+}
+
+async fn duplicate_decide(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(id): ApiPath<i64>,
+    body: Result<Json<DecisionBody>, axum::extract::rejection::JsonRejection>,
+) -> Result<axum::http::StatusCode, ApiError> {
+    let Json(body) = body
+        .map_err(|_| ApiError::bad_request("请求格式错误：需要 decision（same 或 different）"))?;
+    s.store
+        .decide_duplicate(
+            &c.access,
+            id,
+            &body.decision,
+            non_empty(body.note).as_deref(),
+        )
+        .await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
 async fn healthz(State(s): State<AppState>) -> ApiResult<Value> {
@@ -192,15 +328,27 @@ async fn household_list(
         page_size: q.page_size,
     }
     .resolve()?;
-    let area = match non_empty(q.area) {
-        Some(a) => Some(
-            AreaCode::parse(&a).map_err(|e| ApiError::bad_request(format!("参数 area：{e}")))?,
-        ),
-        None => None,
+    // `area` may also be a 村民小组 key (`村代码-NN`), as the tree uses.
+    let (area, group_no) = match non_empty(q.area) {
+        Some(a) => {
+            let (code, group) = match a.split_once('-') {
+                Some((c, g)) => (
+                    c.to_owned(),
+                    Some(g.parse::<u16>().map_err(|_| {
+                        ApiError::bad_request(format!("参数 area：村民小组编号无效（{a}）"))
+                    })?),
+                ),
+                None => (a.clone(), None),
+            };
+            let code = AreaCode::parse(&code)
+                .map_err(|e| ApiError::bad_request(format!("参数 area：{e}")))?;
+            (Some(code), group.or(q.group_no))
+        }
+        None => (None, q.group_no),
     };
     let filter = HouseholdFilter {
         area,
-        group_no: q.group_no,
+        group_no,
         household_type: non_empty(q.household_type),
         monitor_category: non_empty(q.monitor_category),
         q: non_empty(q.q),
@@ -316,8 +464,15 @@ async fn household_detail(
         .map(mask_phone)
         .into();
     household["bank_account"] = Value::Null;
+    let area_name = s.store.area(&area).await?.map(|a| a.name);
+    let township_name = match area.parent() {
+        Some(t) => s.store.area(&t).await?.map(|a| a.name),
+        None => None,
+    };
     Ok(Json(json!({
         "id": detail.id,
+        "area_name": area_name,
+        "township_name": township_name,
         "household": household,
         "members": members,
         "incomes": incomes,
@@ -348,4 +503,32 @@ pub fn mask_phone(phone: &str) -> String {
     out.push_str(&"*".repeat(chars.len() - keep_head - keep_tail));
     out.extend(&chars[chars.len() - keep_tail..]);
     out
+}
+
+async fn user_list(State(s): State<AppState>, c: Caller) -> ApiResult<Value> {
+    let users = s.store.users_in_scope(&c.access).await?;
+    Ok(Json(json!({ "items": users })))
+}
+
+async fn role_list(State(s): State<AppState>, _c: Caller) -> ApiResult<Value> {
+    let items: Vec<Value> = s
+        .store
+        .roles()
+        .await?
+        .into_iter()
+        .map(|(code, name, description, permissions)| {
+            let labels: Vec<&str> = permissions
+                .iter()
+                .map(|p| fangpin_store::users::permission_label(p))
+                .collect();
+            json!({
+                "code": code,
+                "name": name,
+                "description": description,
+                "permissions": permissions,
+                "permission_labels": labels,
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "items": items })))
 }

@@ -8,6 +8,7 @@
 mod api;
 pub mod auth;
 mod error;
+pub mod exchange;
 mod extract;
 mod web;
 
@@ -29,6 +30,7 @@ pub struct AppState {
     /// The demo users' password, shown on the login page in demo mode.
     pub demo_password: Option<String>,
     pub throttle: auth::LoginThrottle,
+    pub jobs: exchange::Jobs,
 }
 
 impl AppState {
@@ -38,6 +40,7 @@ impl AppState {
             demo_mode: false,
             demo_password: None,
             throttle: auth::LoginThrottle::default(),
+            jobs: exchange::Jobs::default(),
         }
     }
 
@@ -56,6 +59,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(api::routes())
         .merge(auth::routes())
+        .merge(exchange::routes())
         .fallback(web::static_or_index)
         .layer(TraceLayer::new_for_http())
         .with_state(state)

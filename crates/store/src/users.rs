@@ -400,6 +400,44 @@ impl Store {
         Ok(self.user_where("u.id", id.into()).await?.map(|u| u.info))
     }
 
+    /// Users whose area lies in the caller's scope (for user administration).
+    pub async fn users_in_scope(&self, access: &Access) -> Result<Vec<UserInfo>> {
+        access.require(USER_MANAGE)?;
+        let sql = format!(
+            "SELECT {USER_COLUMNS} FROM app_user u JOIN role r ON r.code = u.role_code \
+             LEFT JOIN area a ON a.code = u.area_code WHERE u.area_code LIKE '{}%' ORDER BY u.id",
+            access.area.prefix()
+        );
+        let rows = self
+            .db
+            .query_all_raw(sea_orm::Statement::from_string(self.backend(), sql))
+            .await?;
+        rows.iter().map(|r| Ok(user_row(r)?.info)).collect()
+    }
+
+    /// The roles with their permissions: (code, name, description, permissions).
+    pub async fn roles(&self) -> Result<Vec<(String, String, String, Vec<String>)>> {
+        let rows = self
+            .db
+            .query_all_raw(sea_orm::Statement::from_string(
+                self.backend(),
+                "SELECT code, name, description, permissions FROM role ORDER BY code",
+            ))
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let perms: String = r.try_get("", "permissions")?;
+                Ok((
+                    r.try_get("", "code")?,
+                    r.try_get("", "name")?,
+                    r.try_get("", "description")?,
+                    serde_json::from_str(&perms)
+                        .map_err(|e| StoreError::Corrupt(format!("角色权限无法解析：{e}")))?,
+                ))
+            })
+            .collect()
+    }
+
     /// Users still on the demo password: (username, role name, area name).
     pub async fn demo_logins(&self) -> Result<Vec<(String, String, String)>> {
         let rows = self

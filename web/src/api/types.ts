@@ -83,8 +83,10 @@ export interface User {
   role: string
   role_name: string
   area: UserArea
+  department?: string | null
   permissions: string[]
   must_change_password: boolean
+  active?: boolean
 }
 
 /** Answer of POST /api/auth/login and GET /api/auth/me. */
@@ -101,6 +103,7 @@ export interface CodeLabel {
 }
 
 export interface CodeListResponse {
+  list?: string
   items: CodeLabel[]
 }
 
@@ -115,6 +118,8 @@ export interface HouseholdRow {
   head_name: string
   /** Masked: 500230********0337. */
   head_id: string
+  /** Masked: 157****9607. */
+  phone?: string | null
   household_type: string
   monitor_category: string | null
   risk_eliminated: boolean | null
@@ -129,7 +134,10 @@ export interface Page<T> {
 }
 
 export interface HouseholdQuery {
+  /** County, township or village code (the server's scope applies on top). */
   area?: string
+  /** 村民小组 number within the village given as `area`. */
+  group_no?: number
   q?: string
   household_type?: string
   monitor_category?: string
@@ -309,5 +317,5 @@ export interface HouseholdDetail {
 /** Answer of POST /api/households/{id}/reveal. */
 export interface RevealedIds {
   head_id: string
-  members: { person_no: string; id_number: string }[]
+  members: { person_no: string; name?: string; id_number: string }[]
 }

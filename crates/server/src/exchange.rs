@@ -1,0 +1,512 @@
+//! Data exchange over HTTP: file uploads run as import jobs (parse, then one
+//! store transaction, then a duplicate scan) whose progress the page polls;
+//! exports stream a national-layout file built on disk.
+//!
+//! `prepare` and `areas_of` are shared with the command line.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+
+use axum::body::{Body, Bytes};
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::{DateTime, Utc};
+use fangpin_domain::{AreaCode, AreaLevel};
+use fangpin_exchange::{
+    CsvExporter, ExportOptions, ExportRow, ImportedHousehold, Issue, ParsedFile, PlaceNames,
+    XlsxExporter,
+};
+use fangpin_store::users::perm;
+use fangpin_store::{
+    Access, AreaRecord, AuditEntry, HouseholdBundle, HouseholdFilter, ImportSummary, Store,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::auth::Caller;
+use crate::extract::{ApiPath, ApiQuery};
+use crate::{ApiError, AppState};
+
+/// Largest accepted upload (a county's full export is ~130 MB as xlsx).
+pub const MAX_UPLOAD: usize = 512 * 1024 * 1024;
+/// Issues kept on a job for the page; the report file has all of them.
+const ISSUES_SHOWN: usize = 500;
+
+/// Area nodes a file needs (village, township, county), named from the file
+/// where it has names and from the code otherwise.
+pub fn areas_of(households: &[ImportedHousehold]) -> Vec<AreaRecord> {
+    let mut out: BTreeMap<AreaCode, AreaRecord> = BTreeMap::new();
+    let mut add = |code: AreaCode, name: Option<&String>, parent: Option<AreaCode>| {
+        let name = name.cloned().unwrap_or_else(|| code.as_string());
+        out.entry(code).or_insert(AreaRecord {
+            code,
+            name,
+            level: code.level(),
+            parent,
+        });
+    };
+    for h in households {
+        let village = h.household.area;
+        let township = village.parent();
+        let county = township.and_then(|t| t.parent());
+        let p: &PlaceNames = &h.places;
+        add(village, p.village.as_ref(), township);
+        if let Some(t) = township {
+            add(t, p.township.as_ref(), county);
+        }
+        if let Some(c) = county.filter(|c| c.level() == AreaLevel::County) {
+            add(c, p.county.as_ref(), c.parent());
+        }
+    }
+    out.into_values().collect()
+}
+
+/// Splits a parsed file into the area nodes and household bundles to store.
+pub fn prepare(parsed: ParsedFile) -> (Vec<AreaRecord>, Vec<HouseholdBundle>) {
+    let areas = areas_of(&parsed.households);
+    let bundles = parsed
+        .households
+        .into_iter()
+        .map(|h| HouseholdBundle {
+            household: h.household,
+            members: h.members,
+            incomes: h.income.into_iter().collect(),
+        })
+        .collect();
+    (areas, bundles)
+}
+
+/// One upload and what became of it.
+#[derive(Clone, Debug, Serialize)]
+pub struct ImportJob {
+    pub id: String,
+    pub file_name: String,
+    pub user_id: Option<i64>,
+    pub dry_run: bool,
+    /// parsing / writing / done / failed
+    pub status: &'static str,
+    pub status_label: &'static str,
+    pub rows: Option<usize>,
+    pub encoding: Option<&'static str>,
+    pub summary: Option<ImportSummary>,
+    pub issue_count: usize,
+    pub issues: Vec<Issue>,
+    pub warnings: Vec<Issue>,
+    pub error: Option<String>,
+    pub has_report: bool,
+    pub duplicates_found: Option<u64>,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+/// A job and its error report (an xlsx), if the file had problems.
+type JobEntry = (ImportJob, Option<Vec<u8>>);
+
+/// Import jobs of this server process, with their error reports.
+#[derive(Clone, Default)]
+pub struct Jobs {
+    inner: Arc<Mutex<HashMap<String, JobEntry>>>,
+}
+
+impl Jobs {
+    fn update(&self, id: &str, f: impl FnOnce(&mut ImportJob, &mut Option<Vec<u8>>)) {
+        let mut map = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((job, report)) = map.get_mut(id) {
+            f(job, report);
+        }
+    }
+
+    fn get(&self, id: &str) -> Option<JobEntry> {
+        let map = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(id).cloned()
+    }
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/api/imports",
+            post(start_import).layer(DefaultBodyLimit::max(MAX_UPLOAD)),
+        )
+        .route("/api/imports/{id}", get(import_status))
+        .route("/api/imports/{id}/report", get(import_report))
+        .route("/api/exports", get(export))
+}
+
+#[derive(Deserialize)]
+struct ImportQuery {
+    name: String,
+    #[serde(default)]
+    dry_run: bool,
+}
+
+fn finish(job: &mut ImportJob, status: &'static str, label: &'static str) {
+    job.status = status;
+    job.status_label = label;
+    job.finished_at = Some(Utc::now());
+}
+
+async fn start_import(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiQuery(q): ApiQuery<ImportQuery>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    c.access.require(perm::IMPORT)?;
+    c.access.require(perm::HOUSEHOLD_WRITE)?;
+    if body.is_empty() {
+        return Err(ApiError::bad_request("上传的文件为空"));
+    }
+    let id = fangpin_store::users::random_token()?[..16].to_owned();
+    let job = ImportJob {
+        id: id.clone(),
+        file_name: q.name.clone(),
+        user_id: c.user.id.into(),
+        dry_run: q.dry_run,
+        status: "parsing",
+        status_label: "正在读取和校验",
+        rows: None,
+        encoding: None,
+        summary: None,
+        issue_count: 0,
+        issues: vec![],
+        warnings: vec![],
+        error: None,
+        has_report: false,
+        duplicates_found: None,
+        started_at: Utc::now(),
+        finished_at: None,
+    };
+    s.jobs
+        .inner
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(id.clone(), (job, None));
+    let jobs = s.jobs.clone();
+    let store = s.store.clone();
+    let access = c.access.clone();
+    let job_id = id.clone();
+    tokio::spawn(async move {
+        run_import(jobs, store, access, job_id, q.name, q.dry_run, body).await;
+    });
+    Ok((StatusCode::ACCEPTED, Json(json!({"job_id": id}))))
+}
+
+async fn run_import(
+    jobs: Jobs,
+    store: Store,
+    access: Access,
+    id: String,
+    name: String,
+    dry_run: bool,
+    body: Bytes,
+) {
+    let parse_name = name.clone();
+    let parse_body = body.clone();
+    let parsed =
+        tokio::task::spawn_blocking(move || fangpin_exchange::parse(&parse_name, &parse_body))
+            .await;
+    let parsed = match parsed {
+        Ok(Ok(p)) => p,
+        Ok(Err(failure)) => {
+            let report = fangpin_exchange::error_report_xlsx(&name, &body, &failure.issues).ok();
+            jobs.update(&id, |job, r| {
+                job.rows = Some(failure.rows);
+                job.encoding = failure.encoding;
+                job.issue_count = failure.issues.len();
+                job.issues = failure.issues.into_iter().take(ISSUES_SHOWN).collect();
+                job.warnings = failure.warnings;
+                job.has_report = report.is_some();
+                job.error = Some(format!("文件有 {} 处问题，未导入任何数据", job.issue_count));
+                *r = report;
+                finish(job, "failed", "校验未通过");
+            });
+            return;
+        }
+        Err(e) => {
+            jobs.update(&id, |job, _| {
+                job.error = Some(format!("读取文件时出错：{e}"));
+                finish(job, "failed", "失败");
+            });
+            return;
+        }
+    };
+    jobs.update(&id, |job, _| {
+        job.rows = Some(parsed.rows);
+        job.encoding = parsed.encoding;
+        job.warnings = parsed.warnings.clone();
+        job.status = "writing";
+        job.status_label = "正在写入";
+    });
+    let (areas, bundles) = prepare(parsed);
+    let note = format!("网页上传 {name}");
+    match store
+        .import_households(&access, &note, &areas, &bundles, dry_run)
+        .await
+    {
+        Ok(summary) => {
+            let dups = if dry_run {
+                None
+            } else {
+                store.scan_duplicates(&access).await.ok()
+            };
+            jobs.update(&id, |job, _| {
+                job.summary = Some(summary);
+                job.duplicates_found = dups;
+                finish(
+                    job,
+                    "done",
+                    if dry_run {
+                        "预演完成（未写入）"
+                    } else {
+                        "导入完成"
+                    },
+                );
+            });
+        }
+        Err(e) => {
+            jobs.update(&id, |job, _| {
+                job.error = Some(e.to_string());
+                finish(job, "failed", "导入失败，未写入任何数据");
+            });
+        }
+    }
+}
+
+/// A job is visible to the user who started it only.
+fn own_job(s: &AppState, c: &Caller, id: &str) -> Result<JobEntry, ApiError> {
+    match s.jobs.get(id) {
+        Some((job, report)) if job.user_id == Some(c.user.id) => Ok((job, report)),
+        _ => Err(ApiError::not_found(format!("导入任务不存在：{id}"))),
+    }
+}
+
+async fn import_status(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<ImportJob>, ApiError> {
+    Ok(Json(own_job(&s, &c, &id)?.0))
+}
+
+fn attachment(name: &str) -> String {
+    // RFC 5987 encoding keeps Chinese file names intact.
+    let mut enc = String::new();
+    for b in name.as_bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(b) {
+            enc.push(*b as char);
+        } else {
+            enc.push_str(&format!("%{b:02X}"));
+        }
+    }
+    format!("attachment; filename=\"export\"; filename*=UTF-8''{enc}")
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+async fn import_report(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Response, ApiError> {
+    let (job, report) = own_job(&s, &c, &id)?;
+    let bytes = report.ok_or_else(|| ApiError::not_found("该导入任务没有错误报告"))?;
+    let stem = job
+        .file_name
+        .rsplit_once('.')
+        .map(|(a, _)| a)
+        .unwrap_or(&job.file_name);
+    Ok((
+        [
+            (header::CONTENT_TYPE, XLSX.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                attachment(&format!("{stem}.错误报告.xlsx")),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+struct ExportQuery {
+    format: Option<String>,
+    area: Option<String>,
+    year: Option<i32>,
+    #[serde(default)]
+    unmasked: bool,
+}
+
+/// Writes the caller's households (filtered) in the national layout to `w`.
+pub async fn write_export<W: std::io::Write + std::io::Seek + Send>(
+    store: &Store,
+    access: &Access,
+    filter: &HouseholdFilter,
+    year: Option<i32>,
+    unmasked: bool,
+    csv: bool,
+    w: W,
+) -> Result<u64, ApiError> {
+    let names: HashMap<AreaCode, String> = store
+        .all_areas()
+        .await?
+        .into_iter()
+        .map(|a| (a.code, a.name))
+        .collect();
+    let name = |c: Option<AreaCode>| c.and_then(|c| names.get(&c).cloned());
+    let options = ExportOptions {
+        mask_ids: !unmasked,
+        income_year: year,
+        ..Default::default()
+    };
+    let export_err = |e: fangpin_exchange::ExportError| ApiError {
+        status: StatusCode::INTERNAL_SERVER_ERROR,
+        code: "export_failed",
+        message: format!("导出失败：{e}"),
+    };
+    enum Sink<W: std::io::Write + std::io::Seek + Send> {
+        Xlsx(Box<XlsxExporter<W>>),
+        Csv(Box<CsvExporter<W>>),
+    }
+    let mut sink = if csv {
+        Sink::Csv(Box::new(CsvExporter::new(w, options).map_err(export_err)?))
+    } else {
+        Sink::Xlsx(Box::new(XlsxExporter::new(w, options).map_err(export_err)?))
+    };
+    let mut after = 0;
+    let mut households = 0u64;
+    loop {
+        let page = store
+            .household_bundles_after(access, filter, after, 2_000)
+            .await?;
+        let Some((last, _)) = page.last() else { break };
+        after = *last;
+        for (_, b) in &page {
+            let v = b.household.area;
+            let places = PlaceNames {
+                province: name(Some(v.province())),
+                city: name(v.city()),
+                county: name(v.county()),
+                township: name(v.township()),
+                village: name(Some(v)),
+            };
+            let income = match year {
+                Some(y) => b.incomes.iter().find(|i| i.year == y),
+                None => b.incomes.iter().max_by_key(|i| i.year),
+            };
+            let row = ExportRow {
+                places: Some(&places),
+                ..ExportRow::new(&b.household, &b.members, income)
+            };
+            match &mut sink {
+                Sink::Xlsx(x) => x.write_household(row).map_err(export_err)?,
+                Sink::Csv(c) => c.write_household(row).map_err(export_err)?,
+            }
+        }
+        households += page.len() as u64;
+    }
+    match sink {
+        Sink::Xlsx(x) => {
+            x.finish().map_err(export_err)?;
+        }
+        Sink::Csv(c) => {
+            c.finish().map_err(export_err)?;
+        }
+    }
+    store
+        .audit(
+            &access.actor(),
+            AuditEntry {
+                action: if unmasked {
+                    "export_unmasked"
+                } else {
+                    "export"
+                },
+                entity: "household",
+                area: filter.area,
+                after: Some(
+                    json!({"households": households, "format": if csv { "csv" } else { "xlsx" }}),
+                ),
+                ..Default::default()
+            },
+        )
+        .await?;
+    Ok(households)
+}
+
+async fn export(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiQuery(q): ApiQuery<ExportQuery>,
+) -> Result<Response, ApiError> {
+    c.access.require(perm::EXPORT)?;
+    if q.unmasked {
+        c.access.require(perm::ID_UNMASK)?;
+    }
+    let csv = match q.format.as_deref().unwrap_or("xlsx") {
+        "xlsx" => false,
+        "csv" => true,
+        other => {
+            return Err(ApiError::bad_request(format!(
+                "参数 format 无效：{other}（应为 xlsx 或 csv）"
+            )));
+        }
+    };
+    let area = match q.area.as_deref().filter(|a| !a.is_empty()) {
+        Some(a) => {
+            Some(AreaCode::parse(a).map_err(|e| ApiError::bad_request(format!("参数 area：{e}")))?)
+        }
+        None => None,
+    };
+    let filter = HouseholdFilter {
+        area,
+        ..Default::default()
+    };
+    // Built in a temporary file (constant memory), then streamed.
+    let tmp = std::env::temp_dir().join(format!(
+        "fangpin-export-{}",
+        fangpin_store::users::random_token()?
+    ));
+    let file = std::fs::File::create(&tmp)
+        .map_err(|e| ApiError::bad_request(format!("无法创建导出文件：{e}")))?;
+    let written = write_export(
+        &s.store,
+        &c.access,
+        &filter,
+        q.year,
+        q.unmasked,
+        csv,
+        std::io::BufWriter::new(file),
+    )
+    .await;
+    let result = match written {
+        Ok(_) => tokio::fs::File::open(&tmp)
+            .await
+            .map_err(|e| ApiError::bad_request(format!("导出文件读取失败：{e}"))),
+        Err(e) => Err(e),
+    };
+    // The open handle keeps the data readable after the name is removed.
+    std::fs::remove_file(&tmp).ok();
+    let file = result?;
+    let stream = tokio_util::io::ReaderStream::new(file);
+    let name = format!(
+        "农户全字段导出_{}.{}",
+        Utc::now().format("%Y%m%d"),
+        if csv { "csv" } else { "xlsx" }
+    );
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                if csv { "text/csv; charset=utf-8" } else { XLSX }.to_owned(),
+            ),
+            (header::CONTENT_DISPOSITION, attachment(&name)),
+        ],
+        Body::from_stream(stream),
+    )
+        .into_response())
+}
