@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 
 use crate::auth::Caller;
 use crate::extract::{ApiPath, ApiQuery};
+use crate::openapi::ErrorBody;
 use crate::{ApiError, AppState};
 
 type ApiResult<T> = Result<Json<T>, ApiError>;
@@ -35,7 +36,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/duplicates/{id}/decision", post(duplicate_decide))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct AuditQuery {
     actor: Option<String>,
     action: Option<String>,
@@ -60,6 +62,7 @@ fn day_start(d: chrono::NaiveDate) -> chrono::DateTime<chrono::FixedOffset> {
 
 /// Audit log search for inspectors and administrators; entries about
 /// households are limited to the caller's area.
+#[utoipa::path(get, path = "/api/audit", tag = "审计", params(AuditQuery), responses((status = 200, description = "审计记录分页（需要“查询审计日志”权限）", body = serde_json::Value), (status = 403, description = "无此权限", body = ErrorBody)))]
 async fn audit_search(
     State(s): State<AppState>,
     c: Caller,
@@ -102,13 +105,15 @@ async fn audit_search(
     }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct DuplicateQuery {
     status: Option<String>,
     page: Option<u64>,
     page_size: Option<u64>,
 }
 
+#[utoipa::path(get, path = "/api/duplicates", tag = "农户档案", params(DuplicateQuery), responses((status = 200, description = "疑似重复人员待审队列（两人都在本人辖区内才显示）", body = serde_json::Value)))]
 async fn duplicate_queue(
     State(s): State<AppState>,
     c: Caller,
@@ -132,6 +137,7 @@ async fn duplicate_queue(
     }))
 }
 
+#[utoipa::path(post, path = "/api/duplicates/scan", tag = "农户档案", responses((status = 200, description = "扫描辖区内疑似重复人员，返回新增组数 {added}", body = serde_json::Value), (status = 403, description = "无维护权限", body = ErrorBody)))]
 async fn duplicate_scan(State(s): State<AppState>, c: Caller) -> ApiResult<Value> {
     c.access
         .require(fangpin_store::users::perm::HOUSEHOLD_WRITE)?;
@@ -139,13 +145,14 @@ async fn duplicate_scan(State(s): State<AppState>, c: Caller) -> ApiResult<Value
     Ok(Json(json!({"added": added})))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct DecisionBody {
     /// `same` or `different`.
     decision: String,
     note: Option<String>,
 }
 
+#[utoipa::path(post, path = "/api/duplicates/{id}/decision", tag = "农户档案", params(("id" = i64, Path, description = "待审记录编号")), request_body = DecisionBody, responses((status = 204, description = "已记录审核结论（审计）"), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
 async fn duplicate_decide(
     State(s): State<AppState>,
     c: Caller,
@@ -165,6 +172,7 @@ async fn duplicate_decide(
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(get, path = "/healthz", tag = "系统", responses((status = 200, description = "服务和数据库正常：{status, database}", body = serde_json::Value)))]
 async fn healthz(State(s): State<AppState>) -> ApiResult<Value> {
     s.store.ping().await?;
     Ok(Json(
@@ -172,6 +180,7 @@ async fn healthz(State(s): State<AppState>) -> ApiResult<Value> {
     ))
 }
 
+#[utoipa::path(get, path = "/api/meta", tag = "系统", responses((status = 200, description = "系统名称、版本、所属县、演示模式与演示账号（无需登录）", body = serde_json::Value)))]
 async fn meta(State(s): State<AppState>) -> ApiResult<Value> {
     let code = s.store.setting(settings::COUNTY_CODE).await?;
     let name = s.store.setting(settings::COUNTY_NAME).await?;
@@ -217,6 +226,7 @@ struct TreeResponse {
     root: AreaTreeNode,
 }
 
+#[utoipa::path(get, path = "/api/areas/tree", tag = "区划", responses((status = 200, description = "以本人区划为根的区划树，含户数、人数、脱贫户、监测户", body = serde_json::Value), (status = 401, description = "未登录", body = ErrorBody)))]
 async fn area_tree(State(s): State<AppState>, c: Caller) -> ApiResult<TreeResponse> {
     let root = s
         .store
@@ -226,6 +236,7 @@ async fn area_tree(State(s): State<AppState>, c: Caller) -> ApiResult<TreeRespon
     Ok(Json(TreeResponse { root }))
 }
 
+#[utoipa::path(get, path = "/api/areas/{code}/summary", tag = "区划", params(("code" = String, Path, description = "12位区划代码，或村民小组键 村代码-NN")), responses((status = 200, description = "区划概况：计数、按监测类别和户类型分组、下级区划", body = serde_json::Value), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
 async fn area_summary(
     State(s): State<AppState>,
     c: Caller,
@@ -268,7 +279,8 @@ pub struct Page<T> {
     pub page_size: u64,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct HouseholdQuery {
     area: Option<String>,
     group_no: Option<u16>,
@@ -318,6 +330,7 @@ fn non_empty(v: Option<String>) -> Option<String> {
     v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
 }
 
+#[utoipa::path(get, path = "/api/households", tag = "农户档案", params(HouseholdQuery), responses((status = 200, description = "农户分页列表 {items,total,page,page_size}，证件号码和电话均脱敏", body = serde_json::Value), (status = 400, description = "参数错误", body = ErrorBody), (status = 403, description = "无查看农户档案权限", body = ErrorBody)))]
 async fn household_list(
     State(s): State<AppState>,
     c: Caller,
@@ -365,6 +378,7 @@ async fn household_list(
     }))
 }
 
+#[utoipa::path(post, path = "/api/households/{id}/reveal", tag = "农户档案", params(("id" = i64, Path, description = "农户编号")), responses((status = 200, description = "完整证件号码（需要“查看完整证件号”权限；每次查看记入审计日志）", body = serde_json::Value), (status = 403, description = "无此权限或缺少 CSRF 令牌", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
 async fn reveal_ids(
     State(s): State<AppState>,
     c: Caller,
@@ -373,6 +387,7 @@ async fn reveal_ids(
     Ok(Json(s.store.reveal_ids(&c.access, id).await?))
 }
 
+#[utoipa::path(get, path = "/api/codes/{list}", tag = "系统", params(("list" = String, Path, description = "代码表键，如 relation、health、risk_type")), responses((status = 200, description = "代码表条目 {items:[{code,label}]}", body = serde_json::Value), (status = 404, description = "代码表不存在", body = ErrorBody)))]
 async fn code_list(
     State(s): State<AppState>,
     _c: Caller,
@@ -403,6 +418,7 @@ struct IncomeView {
     problem: Option<String>,
 }
 
+#[utoipa::path(get, path = "/api/households/{id}", tag = "农户档案", params(("id" = i64, Path, description = "农户编号")), responses((status = 200, description = "农户全字段、家庭成员（脱敏）、各年度收入及人均纯收入与监测范围比对（含参数来源）", body = serde_json::Value), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
 async fn household_detail(
     State(s): State<AppState>,
     c: Caller,
@@ -479,6 +495,7 @@ async fn household_detail(
     })))
 }
 
+#[utoipa::path(get, path = "/api/params/{key}", tag = "系统", params(("key" = String, Path, description = "参数键，如 monitoring_line（监测范围）")), responses((status = 200, description = "各地区各年度的参数定义及可信度、说明", body = serde_json::Value), (status = 404, description = "参数不存在", body = ErrorBody)))]
 async fn param_defs(
     State(s): State<AppState>,
     _c: Caller,
@@ -505,11 +522,13 @@ pub fn mask_phone(phone: &str) -> String {
     out
 }
 
+#[utoipa::path(get, path = "/api/users", tag = "系统", responses((status = 200, description = "辖区内用户（需要“管理用户”权限）", body = serde_json::Value), (status = 403, description = "无此权限", body = ErrorBody)))]
 async fn user_list(State(s): State<AppState>, c: Caller) -> ApiResult<Value> {
     let users = s.store.users_in_scope(&c.access).await?;
     Ok(Json(json!({ "items": users })))
 }
 
+#[utoipa::path(get, path = "/api/roles", tag = "系统", responses((status = 200, description = "角色及其权限", body = serde_json::Value)))]
 async fn role_list(State(s): State<AppState>, _c: Caller) -> ApiResult<Value> {
     let items: Vec<Value> = s
         .store

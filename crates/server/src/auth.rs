@@ -19,6 +19,7 @@ use fangpin_store::{Access, LoginOutcome, UserInfo};
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::openapi::ErrorBody;
 use crate::{ApiError, AppState};
 
 pub const SESSION_COOKIE: &str = "fp_session";
@@ -187,12 +188,13 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct LoginBody {
     username: String,
     password: String,
 }
 
+#[utoipa::path(post, path = "/api/auth/login", tag = "登录", request_body = LoginBody, responses((status = 200, description = "登录成功：{user, csrf_token}，并设置 HttpOnly SameSite=Strict 会话 Cookie", body = serde_json::Value), (status = 401, description = "用户名或密码错误", body = ErrorBody), (status = 429, description = "失败次数过多，暂时锁定", body = ErrorBody)))]
 async fn login(
     State(s): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -255,6 +257,7 @@ async fn login(
     }
 }
 
+#[utoipa::path(post, path = "/api/auth/logout", tag = "登录", responses((status = 204, description = "已退出，会话失效")))]
 async fn logout(
     State(s): State<AppState>,
     PendingCaller(c): PendingCaller,
@@ -268,17 +271,19 @@ async fn logout(
     Ok(resp)
 }
 
+#[utoipa::path(get, path = "/api/auth/me", tag = "登录", responses((status = 200, description = "当前用户与 CSRF 令牌", body = serde_json::Value), (status = 401, description = "未登录", body = ErrorBody)))]
 async fn me(PendingCaller(c): PendingCaller) -> Json<serde_json::Value> {
     let csrf = c.session.map(|(_, csrf)| csrf);
     Json(json!({"user": c.user, "csrf_token": csrf}))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct PasswordBody {
     old_password: String,
     new_password: String,
 }
 
+#[utoipa::path(post, path = "/api/auth/password", tag = "登录", request_body = PasswordBody, responses((status = 204, description = "已修改；本人其他会话失效"), (status = 400, description = "原密码不正确或新密码不符合规则", body = ErrorBody)))]
 async fn change_password(
     State(s): State<AppState>,
     PendingCaller(c): PendingCaller,

@@ -28,6 +28,7 @@ use serde_json::json;
 
 use crate::auth::Caller;
 use crate::extract::{ApiPath, ApiQuery};
+use crate::openapi::ErrorBody;
 use crate::{ApiError, AppState};
 
 /// Largest accepted upload (a county's full export is ~130 MB as xlsx).
@@ -80,7 +81,7 @@ pub fn prepare(parsed: ParsedFile) -> (Vec<AreaRecord>, Vec<HouseholdBundle>) {
 }
 
 /// One upload and what became of it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ImportJob {
     pub id: String,
     pub file_name: String,
@@ -91,9 +92,12 @@ pub struct ImportJob {
     pub status_label: &'static str,
     pub rows: Option<usize>,
     pub encoding: Option<&'static str>,
+    #[schema(value_type = Option<Object>)]
     pub summary: Option<ImportSummary>,
     pub issue_count: usize,
+    #[schema(value_type = Vec<Object>)]
     pub issues: Vec<Issue>,
+    #[schema(value_type = Vec<Object>)]
     pub warnings: Vec<Issue>,
     pub error: Option<String>,
     pub has_report: bool,
@@ -136,7 +140,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/exports", get(export))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ImportQuery {
     name: String,
     #[serde(default)]
@@ -149,6 +154,7 @@ fn finish(job: &mut ImportJob, status: &'static str, label: &'static str) {
     job.finished_at = Some(Utc::now());
 }
 
+#[utoipa::path(post, path = "/api/imports", tag = "数据交换", params(ImportQuery), request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "xlsx 或 CSV（UTF-8 或 GBK）文件内容，全县全字段格式"), responses((status = 202, description = "已受理，返回 {job_id}；用 GET /api/imports/{id} 查询进度", body = serde_json::Value), (status = 403, description = "无导入权限", body = ErrorBody)))]
 async fn start_import(
     State(s): State<AppState>,
     c: Caller,
@@ -284,6 +290,7 @@ fn own_job(s: &AppState, c: &Caller, id: &str) -> Result<JobEntry, ApiError> {
     }
 }
 
+#[utoipa::path(get, path = "/api/imports/{id}", tag = "数据交换", params(("id" = String, Path, description = "导入任务编号")), responses((status = 200, description = "导入任务状态、结果或错误清单", body = ImportJob), (status = 404, description = "任务不存在（仅创建者可见）", body = ErrorBody)))]
 async fn import_status(
     State(s): State<AppState>,
     c: Caller,
@@ -307,6 +314,7 @@ fn attachment(name: &str) -> String {
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
+#[utoipa::path(get, path = "/api/imports/{id}/report", tag = "数据交换", params(("id" = String, Path, description = "导入任务编号")), responses((status = 200, description = "错误报告 xlsx（问题单元格标红，另附错误清单）", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 404, description = "没有错误报告", body = ErrorBody)))]
 async fn import_report(
     State(s): State<AppState>,
     c: Caller,
@@ -332,7 +340,8 @@ async fn import_report(
         .into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ExportQuery {
     format: Option<String>,
     area: Option<String>,
@@ -438,6 +447,7 @@ pub async fn write_export<W: std::io::Write + std::io::Seek + Send>(
     Ok(households)
 }
 
+#[utoipa::path(get, path = "/api/exports", tag = "数据交换", params(ExportQuery), responses((status = 200, description = "全县全字段格式的 xlsx 或 CSV（带 BOM）文件，证件号默认脱敏；完整证件号需要权限并记入审计"), (status = 403, description = "无导出权限", body = ErrorBody)))]
 async fn export(
     State(s): State<AppState>,
     c: Caller,

@@ -10,6 +10,7 @@ pub mod auth;
 mod error;
 pub mod exchange;
 mod extract;
+pub mod openapi;
 mod web;
 
 use std::net::SocketAddr;
@@ -60,6 +61,7 @@ pub fn app(state: AppState) -> Router {
         .merge(api::routes())
         .merge(auth::routes())
         .merge(exchange::routes())
+        .merge(openapi::routes())
         .fallback(web::static_or_index)
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -27,6 +27,7 @@ fangpin_store::dual_backend_tests!(
     exports_download_masked_unless_allowed,
     audit_search_is_for_inspectors,
     duplicate_queue_routes,
+    openapi_describes_the_api,
 );
 
 /// A logged-in browser: session cookie and CSRF token.
@@ -930,4 +931,42 @@ async fn duplicate_queue_routes(store: Store) {
     let ducha = login(&store, "ducha").await;
     let (status, _, _, _) = send(&store, &ducha, "POST", "/api/duplicates/scan", None, true).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "inspectors are read-only");
+}
+
+async fn openapi_describes_the_api(store: Store) {
+    let (status, spec, ctype) = get_public(&store, "/api/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(ctype.starts_with("application/json"));
+    let paths = spec["paths"].as_object().unwrap();
+    for p in [
+        "/api/auth/login",
+        "/api/households",
+        "/api/households/{id}",
+        "/api/households/{id}/reveal",
+        "/api/areas/{code}/summary",
+        "/api/imports",
+        "/api/exports",
+        "/api/audit",
+        "/api/duplicates/{id}/decision",
+    ] {
+        assert!(paths.contains_key(p), "{p} is documented");
+    }
+    let list = &paths["/api/households"]["get"];
+    let params: Vec<&str> = list["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        params.contains(&"area") && params.contains(&"page_size"),
+        "{params:?}"
+    );
+    assert!(spec["components"]["securitySchemes"]["session"].is_object());
+    let (status, html, _) = get_public(&store, "/api/docs/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.as_str().unwrap().contains("swagger"),
+        "the interactive docs are served"
+    );
 }
