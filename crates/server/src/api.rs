@@ -26,6 +26,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/households", get(household_list))
         .route("/api/households/{id}", get(household_detail))
         .route("/api/households/{id}/reveal", post(reveal_ids))
+        .route("/api/households/{id}/history", get(household_history))
+        .route("/api/households/{id}/diff", get(household_diff))
         .route("/api/params/{key}", get(param_defs))
         .route("/api/codes/{list}", get(code_list))
         .route("/api/audit", get(audit_search))
@@ -418,13 +420,36 @@ struct IncomeView {
     problem: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/households/{id}", tag = "农户档案", params(("id" = i64, Path, description = "农户编号")), responses((status = 200, description = "农户全字段、家庭成员（脱敏）、各年度收入及人均纯收入与监测范围比对（含参数来源）", body = serde_json::Value), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct AsOfQuery {
+    /// 查看某日（含当日）结束时的档案版本，YYYY-MM-DD。
+    as_of: Option<chrono::NaiveDate>,
+}
+
+#[utoipa::path(get, path = "/api/households/{id}", tag = "农户档案", params(("id" = i64, Path, description = "农户编号"), AsOfQuery), responses((status = 200, description = "农户全字段、家庭成员（脱敏）、各年度收入及人均纯收入与监测范围比对（含参数来源）", body = serde_json::Value), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
 async fn household_detail(
     State(s): State<AppState>,
     c: Caller,
     ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<AsOfQuery>,
 ) -> ApiResult<Value> {
-    let detail = s.store.household(&c.access, id).await?;
+    let (version, detail) = match q.as_of {
+        None => (None, s.store.household(&c.access, id).await?),
+        Some(day) => {
+            let end = day_start(day + chrono::Days::new(1)) - chrono::Duration::milliseconds(1);
+            let (v, b) = s.store.household_as_of(&c.access, id, end).await?;
+            (
+                Some(v),
+                fangpin_store::HouseholdDetail {
+                    id,
+                    household: b.household,
+                    members: b.members,
+                    incomes: b.incomes,
+                },
+            )
+        }
+    };
     let policy = s.store.policy_set().await?;
     let area = detail.household.area;
     let mut incomes = Vec::new();
@@ -487,6 +512,8 @@ async fn household_detail(
     };
     Ok(Json(json!({
         "id": detail.id,
+        "version": version,
+        "as_of": q.as_of,
         "area_name": area_name,
         "township_name": township_name,
         "household": household,
@@ -550,4 +577,32 @@ async fn role_list(State(s): State<AppState>, _c: Caller) -> ApiResult<Value> {
         })
         .collect();
     Ok(Json(json!({ "items": items })))
+}
+
+#[utoipa::path(get, path = "/api/households/{id}/history", tag = "农户档案", params(("id" = i64, Path, description = "农户编号")), responses((status = 200, description = "历次版本：时间、操作人、原因和逐字段变化（证件号、电话脱敏）", body = serde_json::Value), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+async fn household_history(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Value> {
+    let items = s.store.household_history(&c.access, id).await?;
+    Ok(Json(json!({ "items": items })))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct DiffQuery {
+    from: i32,
+    to: i32,
+}
+
+#[utoipa::path(get, path = "/api/households/{id}/diff", tag = "农户档案", params(("id" = i64, Path, description = "农户编号"), DiffQuery), responses((status = 200, description = "两个版本之间的逐字段差异", body = serde_json::Value), (status = 404, description = "版本不存在", body = ErrorBody)))]
+async fn household_diff(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<DiffQuery>,
+) -> ApiResult<Value> {
+    let items = s.store.household_diff(&c.access, id, q.from, q.to).await?;
+    Ok(Json(json!({ "from": q.from, "to": q.to, "items": items })))
 }

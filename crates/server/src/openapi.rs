@@ -63,6 +63,8 @@ impl Modify for Security {
         crate::api::household_list,
         crate::api::household_detail,
         crate::api::reveal_ids,
+        crate::api::household_history,
+        crate::api::household_diff,
         crate::api::code_list,
         crate::api::param_defs,
         crate::api::audit_search,

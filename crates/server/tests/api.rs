@@ -28,6 +28,7 @@ fangpin_store::dual_backend_tests!(
     audit_search_is_for_inspectors,
     duplicate_queue_routes,
     openapi_describes_the_api,
+    history_as_of_and_diff_routes,
 );
 
 /// A logged-in browser: session cookie and CSRF token.
@@ -969,4 +970,93 @@ async fn openapi_describes_the_api(store: Store) {
         html.as_str().unwrap().contains("swagger"),
         "the interactive docs are served"
     );
+}
+
+async fn history_as_of_and_diff_routes(store: Store) {
+    let mut bundles = demo(&store, 5).await;
+    let admin = login(&store, "admin").await;
+    let (_, page, _, _) = send(
+        &store,
+        &admin,
+        "GET",
+        "/api/households?page_size=1",
+        None,
+        false,
+    )
+    .await;
+    let id = page["items"][0]["id"].as_i64().unwrap();
+    let no = page["items"][0]["household_no"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let b = bundles
+        .iter_mut()
+        .find(|b| b.household.household_no == no)
+        .unwrap();
+    b.household.phone = Some("13911112222".into());
+    store
+        .import_households(
+            &Access::system(AreaCode::parse("500230").unwrap()),
+            "更正电话",
+            &[],
+            std::slice::from_ref(b),
+            false,
+        )
+        .await
+        .unwrap();
+    let (status, h, _, _) = send(
+        &store,
+        &admin,
+        "GET",
+        &format!("/api/households/{id}/history"),
+        None,
+        false,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{h}");
+    let items = h["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[1]["reason"], "更正电话");
+    assert!(
+        items[1]["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["path"] == "户.phone")
+    );
+    let (status, d, _, _) = send(
+        &store,
+        &admin,
+        "GET",
+        &format!("/api/households/{id}/diff?from=1&to=2"),
+        None,
+        false,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(d["items"], items[1]["changes"]);
+    // Dates are China Standard Time days.
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let (status, now, _, _) = send(
+        &store,
+        &admin,
+        "GET",
+        &format!("/api/households/{id}?as_of={today}"),
+        None,
+        false,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(now["version"], 2);
+    assert_eq!(now["household"]["phone"], "139****2222");
+    let (status, _, _, _) = send(
+        &store,
+        &admin,
+        "GET",
+        &format!("/api/households/{id}?as_of=2001-01-01"),
+        None,
+        false,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "not yet registered then");
 }

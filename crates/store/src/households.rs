@@ -19,7 +19,7 @@ use crate::users::{Access, perm};
 use crate::{Engine, Result, Store, StoreError};
 
 /// A household with everything stored alongside it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct HouseholdBundle {
     pub household: Household,
     pub members: Vec<Person>,

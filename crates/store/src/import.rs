@@ -181,6 +181,11 @@ impl Store {
         }
         let replaced: Vec<(i64, &HouseholdBundle)> =
             replaced_owned.iter().map(|(id, b)| (*id, b)).collect();
+        for (id, b) in &replaced {
+            if let Some(old) = stored.get(id) {
+                self.record_change(&tx, *id, old, b, access, note).await?;
+            }
+        }
         self.check_id_conflicts(&tx, &new, &replaced).await?;
         self.write_tx(&tx, &new, &replaced).await?;
 

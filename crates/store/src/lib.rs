@@ -11,6 +11,7 @@ pub mod audit;
 pub mod crypto;
 pub mod dedup;
 pub mod entity;
+pub mod history;
 pub mod households;
 pub mod import;
 pub mod migration;

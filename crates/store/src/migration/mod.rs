@@ -8,6 +8,7 @@ mod m20261123_000001_foundation;
 mod m20261123_000002_audit_log;
 mod m20261123_000003_users;
 mod m20261123_000004_duplicates;
+mod m20261123_000005_history;
 
 pub use m20261123_000001_foundation::INCOME_MONEY_COLUMNS;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_audit_log::Migration),
             Box::new(m20261123_000003_users::Migration),
             Box::new(m20261123_000004_duplicates::Migration),
+            Box::new(m20261123_000005_history::Migration),
         ]
     }
 }
