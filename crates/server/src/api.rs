@@ -23,10 +23,20 @@ pub fn routes() -> Router<AppState> {
         .route("/api/meta", get(meta))
         .route("/api/areas/tree", get(area_tree))
         .route("/api/areas/{code}/summary", get(area_summary))
-        .route("/api/households", get(household_list))
-        .route("/api/households/{id}", get(household_detail))
+        .route(
+            "/api/households",
+            get(household_list).post(household_create),
+        )
+        .route(
+            "/api/households/{id}",
+            get(household_detail).put(household_update),
+        )
         .route("/api/households/{id}/reveal", post(reveal_ids))
         .route("/api/households/{id}/history", get(household_history))
+        .route(
+            "/api/households/{id}/members/{person_no}/remove",
+            post(member_remove),
+        )
         .route("/api/households/{id}/diff", get(household_diff))
         .route("/api/params/{key}", get(param_defs))
         .route("/api/codes/{list}", get(code_list))
@@ -605,4 +615,77 @@ async fn household_diff(
 ) -> ApiResult<Value> {
     let items = s.store.household_diff(&c.access, id, q.from, q.to).await?;
     Ok(Json(json!({ "from": q.from, "to": q.to, "items": items })))
+}
+
+/// A household with its members and income records, as written by clients
+/// (full ID numbers; amounts in 分), with the reason for the change.
+#[derive(Deserialize, utoipa::ToSchema)]
+struct HouseholdWrite {
+    #[schema(value_type = Object)]
+    household: fangpin_domain::household::Household,
+    #[schema(value_type = Vec<Object>)]
+    members: Vec<fangpin_domain::household::Person>,
+    #[serde(default)]
+    #[schema(value_type = Vec<Object>)]
+    incomes: Vec<fangpin_domain::income::IncomeRecord>,
+    /// 变更原因（必填），记入历史版本和审计日志。
+    reason: String,
+}
+
+type JsonBody<T> = Result<Json<T>, axum::extract::rejection::JsonRejection>;
+
+fn body<T>(b: JsonBody<T>) -> Result<T, ApiError> {
+    b.map(|Json(v)| v)
+        .map_err(|e| ApiError::bad_request(format!("请求内容无效：{}", e.body_text())))
+}
+
+#[utoipa::path(post, path = "/api/households", tag = "农户档案", request_body = HouseholdWrite, responses((status = 201, description = "已建档，返回 {id}", body = serde_json::Value), (status = 400, description = "字段错误（中文说明）或户编号已存在", body = ErrorBody), (status = 403, description = "无维护权限或不在辖区内", body = ErrorBody)))]
+async fn household_create(
+    State(s): State<AppState>,
+    c: Caller,
+    b: JsonBody<HouseholdWrite>,
+) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
+    let w = body(b)?;
+    let id = s
+        .store
+        .create_household(&c.access, w.household, w.members, w.incomes, &w.reason)
+        .await?;
+    Ok((axum::http::StatusCode::CREATED, Json(json!({ "id": id }))))
+}
+
+#[utoipa::path(put, path = "/api/households/{id}", tag = "农户档案", params(("id" = i64, Path, description = "农户编号")), request_body = HouseholdWrite, responses((status = 200, description = "已保存，返回变化部分 {changes}；每次变化形成一个历史版本", body = serde_json::Value), (status = 400, description = "字段错误（中文说明）", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+async fn household_update(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(id): ApiPath<i64>,
+    b: JsonBody<HouseholdWrite>,
+) -> ApiResult<Value> {
+    let w = body(b)?;
+    let changes = s
+        .store
+        .update_household(&c.access, id, w.household, w.members, w.incomes, &w.reason)
+        .await?;
+    Ok(Json(json!({ "changes": changes })))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+struct RemoveBody {
+    /// 死亡、迁出、婚嫁迁出、分户、服刑、其他
+    reason: String,
+    #[serde(default)]
+    note: String,
+}
+
+#[utoipa::path(post, path = "/api/households/{id}/members/{person_no}/remove", tag = "农户档案", params(("id" = i64, Path, description = "农户编号"), ("person_no" = String, Path, description = "人口编号")), request_body = RemoveBody, responses((status = 204, description = "已办理自然减少（形成历史版本）"), (status = 400, description = "原因无效或不能减少户主", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+async fn member_remove(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath((id, person_no)): ApiPath<(i64, String)>,
+    b: JsonBody<RemoveBody>,
+) -> Result<axum::http::StatusCode, ApiError> {
+    let r = body(b)?;
+    s.store
+        .remove_member(&c.access, id, &person_no, &r.reason, &r.note)
+        .await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
 }

@@ -29,6 +29,7 @@ fangpin_store::dual_backend_tests!(
     duplicate_queue_routes,
     openapi_describes_the_api,
     history_as_of_and_diff_routes,
+    households_are_written_through_the_api_with_reasons,
 );
 
 /// A logged-in browser: session cookie and CSRF token.
@@ -1059,4 +1060,107 @@ async fn history_as_of_and_diff_routes(store: Store) {
     )
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND, "not yet registered then");
+}
+
+async fn households_are_written_through_the_api_with_reasons(store: Store) {
+    let bundles = demo(&store, 30).await;
+    let admin = login(&store, "admin").await;
+    let b = bundles.iter().find(|b| b.members.len() >= 2).unwrap();
+    let (_, page, _, _) = send(
+        &store,
+        &admin,
+        "GET",
+        &format!("/api/households?q={}", b.household.household_no),
+        None,
+        false,
+    )
+    .await;
+    let id = page["items"][0]["id"].as_i64().unwrap();
+    let mut h = serde_json::to_value(&b.household).unwrap();
+    h["phone"] = json!("13700001234");
+    let body = json!({
+        "household": h,
+        "members": b.members,
+        "incomes": b.incomes,
+        "reason": "电话变更",
+    });
+    let (status, r, _, _) = send(
+        &store,
+        &admin,
+        "PUT",
+        &format!("/api/households/{id}"),
+        Some(body.clone()),
+        true,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{r}");
+    assert_eq!(r["changes"], json!(["phone"]));
+
+    // Out of scope for the village operator: not found.
+    let cun = login(&store, "cunji").await;
+    if b.household.area.as_string()
+        != store
+            .user_by_username("cunji")
+            .await
+            .unwrap()
+            .unwrap()
+            .area
+            .code
+    {
+        let (status, _, _, _) = send(
+            &store,
+            &cun,
+            "PUT",
+            &format!("/api/households/{id}"),
+            Some(body.clone()),
+            true,
+        )
+        .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+
+    let leaver = b.members.last().unwrap();
+    let (status, r, _, _) = send(
+        &store,
+        &admin,
+        "POST",
+        &format!("/api/households/{id}/members/{}/remove", leaver.person_no),
+        Some(json!({"reason": "迁出", "note": "外嫁"})),
+        true,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{r}");
+    let (_, h, _, _) = send(
+        &store,
+        &admin,
+        "GET",
+        &format!("/api/households/{id}/history"),
+        None,
+        false,
+    )
+    .await;
+    let reasons: Vec<&str> = h["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["reason"].as_str().unwrap())
+        .collect();
+    assert_eq!(reasons.len(), 3, "{reasons:?}");
+    assert_eq!(reasons[1], "电话变更");
+    assert!(reasons[2].contains("（迁出）"));
+
+    let (status, r, _, _) = send(
+        &store,
+        &admin,
+        "POST",
+        "/api/households",
+        Some(json!({"household": {"household_no": "1"}, "members": [], "reason": "x"})),
+        true,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        r["message"].as_str().unwrap().starts_with("请求内容无效"),
+        "{r}"
+    );
 }

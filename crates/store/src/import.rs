@@ -85,6 +85,20 @@ impl Store {
         dry_run: bool,
     ) -> Result<ImportSummary> {
         access.require(perm::IMPORT)?;
+        self.upsert_households(access, note, areas, bundles, dry_run)
+            .await
+    }
+
+    /// Creates or updates households (matched by 户编号) in one transaction,
+    /// recording a version and an audit entry for each change.
+    pub(crate) async fn upsert_households(
+        &self,
+        access: &Access,
+        note: &str,
+        areas: &[AreaRecord],
+        bundles: &[HouseholdBundle],
+        dry_run: bool,
+    ) -> Result<ImportSummary> {
         access.require(perm::HOUSEHOLD_WRITE)?;
         if let Some(b) = bundles.iter().find(|b| !access.covers(&b.household.area)) {
             return Err(StoreError::Forbidden(format!(

@@ -10,6 +10,7 @@ pub mod areas;
 pub mod audit;
 pub mod crypto;
 pub mod dedup;
+pub mod edit;
 pub mod entity;
 pub mod history;
 pub mod households;
