@@ -69,14 +69,7 @@ impl DemoConfig {
     }
 }
 
-/// One area of the layout.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AreaNode {
-    pub code: AreaCode,
-    pub name: String,
-    pub level: AreaLevel,
-    pub parent: Option<AreaCode>,
-}
+pub use fangpin_domain::AreaNode;
 
 /// The county's administrative layout and the household allocation.
 #[derive(Debug, Clone)]
@@ -130,6 +123,17 @@ pub struct GeneratedHousehold {
     /// Members; the 户主 comes first.
     pub members: Vec<Person>,
     pub income: IncomeRecord,
+}
+
+impl GeneratedHousehold {
+    /// The household as stored: members and its one income record.
+    pub fn into_bundle(self) -> fangpin_domain::HouseholdBundle {
+        fangpin_domain::HouseholdBundle {
+            household: self.household,
+            members: self.members,
+            incomes: vec![self.income],
+        }
+    }
 }
 
 /// Build the county layout (deterministic in `cfg.seed` and `cfg.households`).

@@ -649,3 +649,12 @@ mod tests {
         }
     }
 }
+
+/// A named node of the area hierarchy, as stored and as generated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AreaNode {
+    pub code: AreaCode,
+    pub name: String,
+    pub level: AreaLevel,
+    pub parent: Option<AreaCode>,
+}

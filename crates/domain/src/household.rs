@@ -982,3 +982,12 @@ mod tests {
         assert_eq!(back, head);
     }
 }
+
+/// A household with its members and annual income records: the unit that is
+/// stored, imported, exported and versioned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HouseholdBundle {
+    pub household: Household,
+    pub members: Vec<Person>,
+    pub incomes: Vec<crate::income::IncomeRecord>,
+}

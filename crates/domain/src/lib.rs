@@ -16,11 +16,11 @@ pub mod income;
 pub mod money;
 pub mod policy;
 
-pub use area::{AreaCode, AreaCodeError, AreaLevel, VillageGroup};
+pub use area::{AreaCode, AreaCodeError, AreaLevel, AreaNode, VillageGroup};
 pub use codes::{CodeItem, CodeList, find_list, seed_code_lists};
 pub use household::{
-    Household, HouseholdError, Hundredths, LivingConditions, Person, PersonError, PersonInsurance,
-    YearMonth, YearMonthError,
+    Household, HouseholdBundle, HouseholdError, Hundredths, LivingConditions, Person, PersonError,
+    PersonInsurance, YearMonth, YearMonthError,
 };
 pub use id_number::{IdNumber, IdNumberError, Sex, check_digit};
 pub use income::{

@@ -3,9 +3,9 @@
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
-use fangpin_demo::{DemoConfig, GeneratedHousehold};
+use fangpin_demo::DemoConfig;
 use fangpin_domain::AreaLevel;
-use fangpin_store::{Access, Actor, AreaRecord, HouseholdBundle, NewUser, Store, settings};
+use fangpin_store::{Access, Actor, HouseholdBundle, NewUser, Store, settings};
 use indicatif::{ProgressBar, ProgressStyle};
 
 /// Households per insert transaction.
@@ -168,17 +168,7 @@ pub async fn ensure_demo(store: &Store, seed: u64, households: u32, reset: bool)
     let started = Instant::now();
     store.set_setting(&actor, STATUS, "generating").await?;
     let layout = fangpin_demo::layout(&cfg);
-    let areas: Vec<AreaRecord> = layout
-        .areas
-        .iter()
-        .map(|a| AreaRecord {
-            code: a.code,
-            name: a.name.clone(),
-            level: a.level,
-            parent: a.parent,
-        })
-        .collect();
-    store.insert_areas(&actor, &areas).await?;
+    store.insert_areas(&actor, &layout.areas).await?;
     store.insert_village_groups(&actor, &layout.groups).await?;
 
     let bar = ProgressBar::new(households as u64);
@@ -199,7 +189,7 @@ pub async fn ensure_demo(store: &Store, seed: u64, households: u32, reset: bool)
         while start < gen_cfg.households {
             let end = (start + BATCH).min(gen_cfg.households);
             let batch: Vec<HouseholdBundle> = (start..end)
-                .map(|i| bundle(fangpin_demo::household(&gen_cfg, &layout, i)))
+                .map(|i| fangpin_demo::household(&gen_cfg, &layout, i).into_bundle())
                 .collect();
             if tx.blocking_send(batch).is_err() {
                 return;
@@ -240,12 +230,4 @@ pub async fn ensure_demo(store: &Store, seed: u64, households: u32, reset: bool)
         seed
     );
     Ok(())
-}
-
-fn bundle(g: GeneratedHousehold) -> HouseholdBundle {
-    HouseholdBundle {
-        household: g.household,
-        members: g.members,
-        incomes: vec![g.income],
-    }
 }

@@ -5,7 +5,7 @@ use axum::http::{Request, StatusCode};
 use fangpin_demo::{DemoConfig, layout};
 use fangpin_domain::AreaCode;
 use fangpin_server::{AppState, app};
-use fangpin_store::{Access, Actor, AreaRecord, HouseholdBundle, NewUser, Store, settings};
+use fangpin_store::{Access, Actor, HouseholdBundle, NewUser, Store, settings};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
@@ -127,16 +127,7 @@ async fn demo(store: &Store, n: u32) -> Vec<HouseholdBundle> {
     store.seed_reference().await.unwrap();
     let cfg = DemoConfig::fengdu(5, n);
     let lay = layout(&cfg);
-    let areas: Vec<AreaRecord> = lay
-        .areas
-        .iter()
-        .map(|a| AreaRecord {
-            code: a.code,
-            name: a.name.clone(),
-            level: a.level,
-            parent: a.parent,
-        })
-        .collect();
+    let areas = lay.areas.clone();
     let actor = Actor::system("测试");
     store.insert_areas(&actor, &areas).await.unwrap();
     store
@@ -144,11 +135,7 @@ async fn demo(store: &Store, n: u32) -> Vec<HouseholdBundle> {
         .await
         .unwrap();
     let bundles: Vec<_> = fangpin_demo::households(&cfg, &lay)
-        .map(|g| HouseholdBundle {
-            household: g.household,
-            members: g.members,
-            incomes: vec![g.income],
-        })
+        .map(fangpin_demo::GeneratedHousehold::into_bundle)
         .collect();
     store
         .insert_households(&Access::system(cfg.county), "测试", &bundles)

@@ -12,14 +12,8 @@ use crate::entity::{area, village_group};
 use crate::users::Access;
 use crate::{Result, Store, StoreError};
 
-/// An area node to be stored.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AreaRecord {
-    pub code: AreaCode,
-    pub name: String,
-    pub level: AreaLevel,
-    pub parent: Option<AreaCode>,
-}
+/// An area node to be stored (the domain's [`fangpin_domain::AreaNode`]).
+pub type AreaRecord = fangpin_domain::AreaNode;
 
 /// One node of the area tree with its household and person counts.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]

@@ -18,13 +18,7 @@ use crate::migration::INCOME_MONEY_COLUMNS;
 use crate::users::{Access, perm};
 use crate::{Engine, Result, Store, StoreError};
 
-/// A household with everything stored alongside it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct HouseholdBundle {
-    pub household: Household,
-    pub members: Vec<Person>,
-    pub incomes: Vec<IncomeRecord>,
-}
+pub use fangpin_domain::HouseholdBundle;
 
 /// A stored household as read back.
 #[derive(Clone, Debug, Serialize)]

@@ -2,7 +2,7 @@
 
 use fangpin_demo::{DemoConfig, layout};
 use fangpin_domain::{AreaCode, IdNumber};
-use fangpin_store::{Access, AreaRecord, AuditFilter, HouseholdBundle, Store, StoreError};
+use fangpin_store::{Access, AuditFilter, HouseholdBundle, Store, StoreError};
 
 fangpin_store::dual_backend_tests!(near_duplicates_go_to_the_review_queue);
 
@@ -14,22 +14,9 @@ async fn near_duplicates_go_to_the_review_queue(store: Store) {
     store.seed_reference().await.unwrap();
     let cfg = DemoConfig::fengdu(5, 60);
     let lay = layout(&cfg);
-    let areas: Vec<AreaRecord> = lay
-        .areas
-        .iter()
-        .map(|a| AreaRecord {
-            code: a.code,
-            name: a.name.clone(),
-            level: a.level,
-            parent: a.parent,
-        })
-        .collect();
+    let areas = lay.areas.clone();
     let mut bundles: Vec<HouseholdBundle> = fangpin_demo::households(&cfg, &lay)
-        .map(|g| HouseholdBundle {
-            household: g.household,
-            members: g.members,
-            incomes: vec![g.income],
-        })
+        .map(fangpin_demo::GeneratedHousehold::into_bundle)
         .collect();
     store
         .import_households(&county(), "基础", &areas, &bundles, false)

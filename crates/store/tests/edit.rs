@@ -2,7 +2,7 @@
 
 use fangpin_demo::{DemoConfig, layout};
 use fangpin_domain::AreaCode;
-use fangpin_store::{Access, AreaRecord, HouseholdBundle, Store, StoreError};
+use fangpin_store::{Access, HouseholdBundle, Store, StoreError};
 
 fangpin_store::dual_backend_tests!(create_update_and_remove_members_with_reasons);
 
@@ -10,22 +10,9 @@ async fn create_update_and_remove_members_with_reasons(store: Store) {
     store.seed_reference().await.unwrap();
     let cfg = DemoConfig::fengdu(4, 30);
     let lay = layout(&cfg);
-    let areas: Vec<AreaRecord> = lay
-        .areas
-        .iter()
-        .map(|a| AreaRecord {
-            code: a.code,
-            name: a.name.clone(),
-            level: a.level,
-            parent: a.parent,
-        })
-        .collect();
+    let areas = lay.areas.clone();
     let bundles: Vec<HouseholdBundle> = fangpin_demo::households(&cfg, &lay)
-        .map(|g| HouseholdBundle {
-            household: g.household,
-            members: g.members,
-            incomes: vec![g.income],
-        })
+        .map(fangpin_demo::GeneratedHousehold::into_bundle)
         .collect();
     let county = Access::system(AreaCode::parse("500230").unwrap());
     store

@@ -3,7 +3,7 @@
 use chrono::{Duration, Utc};
 use fangpin_demo::{DemoConfig, layout};
 use fangpin_domain::AreaCode;
-use fangpin_store::{Access, AreaRecord, HouseholdBundle, Store, StoreError};
+use fangpin_store::{Access, HouseholdBundle, Store, StoreError};
 
 fangpin_store::dual_backend_tests!(changes_become_versions_readable_as_of_a_date);
 
@@ -17,22 +17,9 @@ async fn changes_become_versions_readable_as_of_a_date(store: Store) {
     store.seed_reference().await.unwrap();
     let cfg = DemoConfig::fengdu(8, 10);
     let lay = layout(&cfg);
-    let areas: Vec<AreaRecord> = lay
-        .areas
-        .iter()
-        .map(|a| AreaRecord {
-            code: a.code,
-            name: a.name.clone(),
-            level: a.level,
-            parent: a.parent,
-        })
-        .collect();
+    let areas = lay.areas.clone();
     let mut bundles: Vec<HouseholdBundle> = fangpin_demo::households(&cfg, &lay)
-        .map(|g| HouseholdBundle {
-            household: g.household,
-            members: g.members,
-            incomes: vec![g.income],
-        })
+        .map(fangpin_demo::GeneratedHousehold::into_bundle)
         .collect();
     store
         .import_households(&county(), "建档", &areas, &bundles, false)

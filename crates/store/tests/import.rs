@@ -20,22 +20,9 @@ fn county_access() -> Access {
 fn file(n: u32) -> (Vec<AreaRecord>, Vec<HouseholdBundle>) {
     let cfg = DemoConfig::fengdu(21, n);
     let lay = layout(&cfg);
-    let areas = lay
-        .areas
-        .iter()
-        .map(|a| AreaRecord {
-            code: a.code,
-            name: a.name.clone(),
-            level: a.level,
-            parent: a.parent,
-        })
-        .collect();
+    let areas = lay.areas.clone();
     let bundles = fangpin_demo::households(&cfg, &lay)
-        .map(|g| HouseholdBundle {
-            household: g.household,
-            members: g.members,
-            incomes: vec![g.income],
-        })
+        .map(fangpin_demo::GeneratedHousehold::into_bundle)
         .collect();
     (areas, bundles)
 }

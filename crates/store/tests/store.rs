@@ -5,8 +5,8 @@ use fangpin_demo::{DemoConfig, layout};
 use fangpin_domain::policy::{Confidence, ParamDef, ParamValue, keys};
 use fangpin_domain::{AreaCode, Money};
 use fangpin_store::{
-    Access, Actor, AreaRecord, AreaTreeNode, AuditFilter, HouseholdBundle, HouseholdFilter,
-    MasterKey, Store, StoreError,
+    Access, Actor, AreaTreeNode, AuditFilter, HouseholdBundle, HouseholdFilter, MasterKey, Store,
+    StoreError,
 };
 use sea_orm::ConnectionTrait;
 
@@ -46,27 +46,14 @@ async fn load_demo(store: &Store, n: u32) -> (DemoConfig, Vec<HouseholdBundle>) 
     seeded(store).await;
     let cfg = DemoConfig::fengdu(11, n);
     let lay = layout(&cfg);
-    let areas: Vec<AreaRecord> = lay
-        .areas
-        .iter()
-        .map(|a| AreaRecord {
-            code: a.code,
-            name: a.name.clone(),
-            level: a.level,
-            parent: a.parent,
-        })
-        .collect();
+    let areas = lay.areas.clone();
     store.insert_areas(&actor(), &areas).await.unwrap();
     store
         .insert_village_groups(&actor(), &lay.groups)
         .await
         .unwrap();
     let bundles: Vec<HouseholdBundle> = fangpin_demo::households(&cfg, &lay)
-        .map(|g| HouseholdBundle {
-            household: g.household,
-            members: g.members,
-            incomes: vec![g.income],
-        })
+        .map(fangpin_demo::GeneratedHousehold::into_bundle)
         .collect();
     store
         .insert_households(&sys(), "测试", &bundles)

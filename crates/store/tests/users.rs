@@ -4,8 +4,8 @@ use chrono::{Duration, Utc};
 use fangpin_demo::{DemoConfig, layout};
 use fangpin_domain::AreaCode;
 use fangpin_store::{
-    Access, Actor, AreaRecord, AuditFilter, HouseholdBundle, HouseholdFilter, LoginOutcome,
-    NewUser, Store, StoreError,
+    Access, Actor, AuditFilter, HouseholdBundle, HouseholdFilter, LoginOutcome, NewUser, Store,
+    StoreError,
 };
 
 fangpin_store::dual_backend_tests!(
@@ -31,16 +31,7 @@ async fn fixture(store: &Store) -> Fixture {
     store.seed_reference().await.unwrap();
     let cfg = DemoConfig::fengdu(3, 300);
     let lay = layout(&cfg);
-    let areas: Vec<AreaRecord> = lay
-        .areas
-        .iter()
-        .map(|a| AreaRecord {
-            code: a.code,
-            name: a.name.clone(),
-            level: a.level,
-            parent: a.parent,
-        })
-        .collect();
+    let areas = lay.areas.clone();
     let actor = Actor::system("测试");
     store.insert_areas(&actor, &areas).await.unwrap();
     store
@@ -48,11 +39,7 @@ async fn fixture(store: &Store) -> Fixture {
         .await
         .unwrap();
     let bundles: Vec<HouseholdBundle> = fangpin_demo::households(&cfg, &lay)
-        .map(|g| HouseholdBundle {
-            household: g.household,
-            members: g.members,
-            incomes: vec![g.income],
-        })
+        .map(fangpin_demo::GeneratedHousehold::into_bundle)
         .collect();
     store
         .insert_households(&Access::system(cfg.county), "测试", &bundles)
