@@ -113,10 +113,11 @@ describe('authentication', { timeout: 240_000 }, () => {
         await page.locator('[data-testid="user-role-area"]').innerText(),
         new RegExp(`村级/驻村工作队 · ${account.area_name}`),
       )
-      // No user or audit permissions: no 系统 entry in the menu.
+      // Import but no export, no user or audit permissions: 数据交换 (import only) and
+      // 系统 (only for the duplicate queue, see exchange.test.mjs).
       const menuText = await page.locator('.app-aside [data-testid="app-menu"]').innerText()
       assert.match(menuText, /农户档案/)
-      assert.doesNotMatch(menuText, /系统/)
+      assert.match(menuText, /数据交换/)
 
       const me = await page.evaluate(async () => (await fetch('api/auth/me')).json())
       const village = me.user.area

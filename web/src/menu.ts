@@ -16,6 +16,10 @@ export interface MenuEntry {
 }
 
 const READ = ['household.read']
+/** 数据交换: importing or exporting the national-layout household file. */
+export const EXCHANGE = ['data.import', 'data.export']
+/** 系统: users and roles, the audit log, or deciding on the duplicate queue. */
+export const SYSTEM = ['user.manage', 'audit.read', 'household.write']
 
 export const MENU: MenuEntry[] = [
   { path: '/', name: 'overview', title: '首页概览', icon: DataBoard, permissions: READ },
@@ -76,26 +80,14 @@ export const MENU: MenuEntry[] = [
     name: 'exchange',
     title: '数据交换',
     icon: Switch,
-    permissions: ['data.import', 'data.export', 'dept.upload', 'dept.warnings'],
-    plan: {
-      summary: '与行业部门数据比对和与上级系统的数据交换。',
-      items: [
-        '导入医保、教育、民政、残联、人社等部门数据并比对预警',
-        '按上级系统要求的格式导入、导出农户和监测对象数据',
-        '导入记录和差异核查清单',
-      ],
-    },
+    permissions: EXCHANGE,
   },
   {
     path: '/system',
     name: 'system',
     title: '系统',
     icon: Setting,
-    permissions: ['user.manage', 'audit.read', 'param.manage'],
-    plan: {
-      summary: '系统管理。',
-      items: ['用户、角色与数据权限（县、乡镇、村三级）', '行政区划和字典维护', '操作日志查询'],
-    },
+    permissions: SYSTEM,
   },
 ]
 

@@ -3,7 +3,7 @@ import PlannedView from './views/PlannedView.vue'
 import LoginView from './views/LoginView.vue'
 import { setAuthHooks } from './api/client'
 import { currentUser, dropSession, ensureSession, hasAnyPermission, refreshSession } from './composables/auth'
-import { MENU, homeLocation, safeRedirect } from './menu'
+import { EXCHANGE, MENU, SYSTEM, homeLocation, safeRedirect } from './menu'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -50,6 +50,18 @@ const routes: RouteRecordRaw[] = [
     component: () => import('./views/HouseholdView.vue'),
     props: (r) => ({ id: Number(r.params.id) }),
     meta: { title: '农户详情', permissions: READ, menu: '/households' },
+  },
+  {
+    path: '/exchange',
+    name: 'exchange',
+    component: () => import('./views/ExchangeView.vue'),
+    meta: { title: '数据交换', permissions: EXCHANGE },
+  },
+  {
+    path: '/system',
+    name: 'system',
+    component: () => import('./views/SystemView.vue'),
+    meta: { title: '系统', permissions: SYSTEM },
   },
   ...MENU.filter((m) => m.plan).map(
     (m): RouteRecordRaw => ({

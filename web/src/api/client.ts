@@ -2,7 +2,16 @@ import type {
   ApiErrorBody,
   AreaSummary,
   AreaTree,
+  AuditQuery,
+  AuditRecord,
   CodeListResponse,
+  Download,
+  DuplicateItem,
+  DuplicateStatus,
+  ExportQuery,
+  ImportJob,
+  RoleInfo,
+  User,
   HouseholdDetail,
   HouseholdQuery,
   HouseholdRow,
@@ -67,6 +76,8 @@ interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   query?: Record<string, string | number | null | undefined>
   body?: unknown
+  /** A body sent as is (file uploads) instead of JSON. */
+  raw?: { data: ArrayBuffer; type: string }
   signal?: AbortSignal
   /**
    * Whether 401/403 answers trigger the app-wide hooks (redirect to the login
@@ -75,6 +86,8 @@ interface RequestOptions {
   hooks?: boolean
   /** Whether an empty answer (e.g. 204) is expected. */
   empty?: boolean
+  /** Whether the answer is a file to download rather than JSON. */
+  file?: boolean
 }
 
 function withQuery(path: string, query: RequestOptions['query']): string {
@@ -93,15 +106,22 @@ function withQuery(path: string, query: RequestOptions['query']): string {
 // sub-path by a reverse proxy.
 async function request<T>(path: string, opts: RequestOptions = {}, retried = false): Promise<T> {
   const method = opts.method ?? 'GET'
-  const headers: Record<string, string> = { Accept: 'application/json' }
-  if (opts.body !== undefined) headers['Content-Type'] = 'application/json'
+  const headers: Record<string, string> = { Accept: opts.file ? '*/*' : 'application/json' }
+  let body: BodyInit | undefined
+  if (opts.raw) {
+    headers['Content-Type'] = opts.raw.type
+    body = opts.raw.data
+  } else if (opts.body !== undefined) {
+    headers['Content-Type'] = 'application/json'
+    body = JSON.stringify(opts.body)
+  }
   if (UNSAFE_METHODS.has(method) && csrfToken) headers['X-CSRF-Token'] = csrfToken
   let resp: Response
   try {
     resp = await fetch(withQuery(path, opts.query), {
       method,
       headers,
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      body,
       credentials: 'same-origin',
       cache: 'no-store',
       signal: opts.signal,
@@ -110,16 +130,26 @@ async function request<T>(path: string, opts: RequestOptions = {}, retried = fal
     if ((e as Error).name === 'AbortError') throw e
     throw new ApiError('network', '无法连接服务器，请检查网络连接或确认服务已启动。', 0)
   }
+  if (resp.ok && opts.file) {
+    try {
+      const blob = await resp.blob()
+      const file: Download = { name: fileNameOf(resp.headers.get('Content-Disposition')) ?? 'download', blob }
+      return file as T
+    } catch (e) {
+      if ((e as Error).name === 'AbortError') throw e
+      throw new ApiError('network', '文件下载中断，请重试。', 0)
+    }
+  }
   const text = await resp.text()
-  let body: unknown = undefined
+  let answer: unknown = undefined
   try {
-    body = text ? JSON.parse(text) : undefined
+    answer = text ? JSON.parse(text) : undefined
   } catch {
-    body = undefined
+    answer = undefined
   }
   if (!resp.ok) {
-    const err = isErrorBody(body)
-      ? new ApiError(body.code, body.message, resp.status)
+    const err = isErrorBody(answer)
+      ? new ApiError(answer.code, answer.message, resp.status)
       : new ApiError('http_' + resp.status, `服务器返回错误（HTTP ${resp.status}）。`, resp.status)
     if (opts.hooks !== false && hooks) {
       if (resp.status === 401) {
@@ -133,10 +163,40 @@ async function request<T>(path: string, opts: RequestOptions = {}, retried = fal
     throw err
   }
   if (opts.empty) return undefined as T
-  if (body === undefined) {
+  if (answer === undefined) {
     throw new ApiError('bad_response', '服务器返回了无法识别的数据。', resp.status)
   }
-  return body as T
+  return answer as T
+}
+
+/** The file name of a Content-Disposition header (RFC 5987 `filename*` first). */
+export function fileNameOf(header: string | null): string | null {
+  if (!header) return null
+  const star = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(header)
+  if (star) {
+    try {
+      return decodeURIComponent(star[1].trim())
+    } catch {
+      // fall through to the plain name
+    }
+  }
+  const plain = /filename\s*=\s*"([^"]*)"/i.exec(header) ?? /filename\s*=\s*([^;]+)/i.exec(header)
+  return plain ? plain[1].trim() : null
+}
+
+/** Hands a downloaded file to the browser (saved under its own name). */
+export function saveDownload(file: Download): void {
+  const url = URL.createObjectURL(file.blob)
+  const a = document.createElement('a')
+  a.href = url
+  a.download = file.name
+  a.rel = 'noopener'
+  a.style.display = 'none'
+  document.body.appendChild(a)
+  a.click()
+  a.remove()
+  // Give the browser time to start the download before the URL goes away.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000)
 }
 
 export const api = {
@@ -170,6 +230,39 @@ export const api = {
   household: (id: number, signal?: AbortSignal) =>
     request<HouseholdDetail>(`api/households/${id}`, { signal }),
   revealIds: (id: number) => request<RevealedIds>(`api/households/${id}/reveal`, { method: 'POST' }),
+
+  // ---- data exchange ----
+  startImport: (fileName: string, dryRun: boolean, data: ArrayBuffer) =>
+    request<{ job_id: string }>('api/imports', {
+      method: 'POST',
+      query: { name: fileName, dry_run: dryRun ? 'true' : 'false' },
+      raw: { data, type: 'application/octet-stream' },
+    }),
+  importJob: (id: string, signal?: AbortSignal) =>
+    request<ImportJob>(`api/imports/${encodeURIComponent(id)}`, { signal }),
+  importReport: (id: string) =>
+    request<Download>(`api/imports/${encodeURIComponent(id)}/report`, { file: true }),
+  exportFile: (q: ExportQuery, signal?: AbortSignal) =>
+    request<Download>('api/exports', {
+      query: { format: q.format, area: q.area, year: q.year, unmasked: q.unmasked ? 'true' : undefined },
+      file: true,
+      signal,
+    }),
+
+  // ---- system ----
+  audit: (q: AuditQuery, signal?: AbortSignal) =>
+    request<Page<AuditRecord>>('api/audit', { query: { ...q }, signal }),
+  users: (signal?: AbortSignal) => request<{ items: User[] }>('api/users', { signal }),
+  roles: (signal?: AbortSignal) => request<{ items: RoleInfo[] }>('api/roles', { signal }),
+  duplicates: (q: { status?: DuplicateStatus; page?: number; page_size?: number }, signal?: AbortSignal) =>
+    request<Page<DuplicateItem>>('api/duplicates', { query: { ...q }, signal }),
+  scanDuplicates: () => request<{ added: number }>('api/duplicates/scan', { method: 'POST' }),
+  decideDuplicate: (id: number, decision: 'same' | 'different', note?: string) =>
+    request<void>(`api/duplicates/${id}/decision`, {
+      method: 'POST',
+      body: { decision, note: note || null },
+      empty: true,
+    }),
 }
 
 /** Chinese text for any error thrown by `api`. */

@@ -319,3 +319,135 @@ export interface RevealedIds {
   head_id: string
   members: { person_no: string; name?: string; id_number: string }[]
 }
+
+// ---- data exchange --------------------------------------------------------
+
+/** One problem found in an uploaded file. */
+export interface ImportIssue {
+  /** Sheet name (`CSV` for CSV files). */
+  sheet: string
+  /** 1-based row as the spreadsheet shows it (header = row 1); 0 for the whole file. */
+  row: number
+  /** Column header; empty for the whole file. */
+  column: string
+  value: string
+  reason: string
+}
+
+export interface ChangedHousehold {
+  household_no: string
+  /** Names of the changed parts (fields, 家庭成员, 收入2024 …). */
+  changes: string[]
+}
+
+export interface ImportSummary {
+  dry_run: boolean
+  /** 户编号 of new households. */
+  created: string[]
+  changed: ChangedHousehold[]
+  unchanged: number
+  areas_added: number
+}
+
+export type ImportStatus = 'parsing' | 'writing' | 'done' | 'failed'
+
+/** GET /api/imports/{id}: one upload and what became of it. */
+export interface ImportJob {
+  id: string
+  file_name: string
+  dry_run: boolean
+  status: ImportStatus
+  status_label: string
+  rows: number | null
+  encoding: string | null
+  summary: ImportSummary | null
+  issue_count: number
+  /** The first 500 issues; the error report has all of them. */
+  issues: ImportIssue[]
+  warnings: ImportIssue[]
+  error: string | null
+  has_report: boolean
+  duplicates_found: number | null
+  started_at: string
+  finished_at: string | null
+}
+
+export interface ExportQuery {
+  format: 'xlsx' | 'csv'
+  area?: string
+  year?: number
+  unmasked?: boolean
+}
+
+/** A downloaded file. */
+export interface Download {
+  name: string
+  blob: Blob
+}
+
+// ---- system -----------------------------------------------------------------
+
+export interface AuditRecord {
+  id: number
+  /** RFC 3339 timestamp. */
+  at: string
+  user_id: number | null
+  actor: string
+  /** Role code of the actor (county_admin …). */
+  role: string
+  actor_area: string | null
+  address: string | null
+  action: string
+  entity: string
+  entity_key: string | null
+  area_code: string | null
+  before: unknown
+  after: unknown
+  note: string | null
+}
+
+export interface AuditQuery {
+  actor?: string
+  action?: string
+  entity?: string
+  entity_key?: string
+  area?: string
+  /** YYYY-MM-DD, China Standard Time. */
+  from?: string
+  to?: string
+  page?: number
+  page_size?: number
+}
+
+export interface RoleInfo {
+  code: string
+  name: string
+  description: string
+  permissions: string[]
+  permission_labels: string[]
+}
+
+export type DuplicateStatus = 'pending' | 'same' | 'different'
+
+export interface DuplicateSide {
+  person_id: number
+  household_id: number
+  household_no: string
+  name: string
+  birth_date: string
+  /** Masked. */
+  id_number: string
+  area_code: string
+  area_name: string
+}
+
+export interface DuplicateItem {
+  id: number
+  rule: string
+  rule_label: string
+  status: DuplicateStatus
+  a: DuplicateSide
+  b: DuplicateSide
+  decided_by: string | null
+  note: string | null
+}
