@@ -100,6 +100,9 @@ pub struct ImportJob {
     #[schema(value_type = Vec<Object>)]
     pub warnings: Vec<Issue>,
     pub error: Option<String>,
+    /// Where a failed job stopped: `parsing` (nothing was written) or
+    /// `writing` (the transaction was rolled back).
+    pub failed_stage: Option<&'static str>,
     pub has_report: bool,
     pub duplicates_found: Option<u64>,
     pub started_at: DateTime<Utc>,
@@ -181,6 +184,7 @@ async fn start_import(
         issues: vec![],
         warnings: vec![],
         error: None,
+        failed_stage: None,
         has_report: false,
         duplicates_found: None,
         started_at: Utc::now(),
@@ -227,6 +231,7 @@ async fn run_import(
                 job.warnings = failure.warnings;
                 job.has_report = report.is_some();
                 job.error = Some(format!("文件有 {} 处问题，未导入任何数据", job.issue_count));
+                job.failed_stage = Some("parsing");
                 *r = report;
                 finish(job, "failed", "校验未通过");
             });
@@ -235,6 +240,7 @@ async fn run_import(
         Err(e) => {
             jobs.update(&id, |job, _| {
                 job.error = Some(format!("读取文件时出错：{e}"));
+                job.failed_stage = Some("parsing");
                 finish(job, "failed", "失败");
             });
             return;
@@ -276,6 +282,7 @@ async fn run_import(
         Err(e) => {
             jobs.update(&id, |job, _| {
                 job.error = Some(e.to_string());
+                job.failed_stage = Some("writing");
                 finish(job, "failed", "导入失败，未写入任何数据");
             });
         }

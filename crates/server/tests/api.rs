@@ -791,6 +791,7 @@ async fn uploads_run_as_import_jobs_with_progress_and_error_reports(store: Store
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     assert_eq!(job["status"], "failed", "{job}");
+    assert_eq!(job["failed_stage"], "parsing");
     assert!(job["issue_count"].as_u64().unwrap() >= 1);
     assert!(
         job["issues"][0]["reason"]

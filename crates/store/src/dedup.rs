@@ -37,6 +37,7 @@ pub struct DuplicateItem {
     pub a: DuplicateSide,
     pub b: DuplicateSide,
     pub decided_by: Option<String>,
+    pub decided_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     pub note: Option<String>,
 }
 
@@ -176,6 +177,7 @@ impl Store {
             ("d", "rule"),
             ("d", "status"),
             ("d", "decided_by"),
+            ("d", "decided_at"),
             ("d", "note"),
         ])
         .from_as("duplicate_candidate", "d")
@@ -198,6 +200,7 @@ impl Store {
                 a: self.duplicate_side(r.try_get("", "person_a")?).await?,
                 b: self.duplicate_side(r.try_get("", "person_b")?).await?,
                 decided_by: r.try_get("", "decided_by")?,
+                decided_at: r.try_get("", "decided_at")?,
                 note: r.try_get("", "note")?,
             });
         }

@@ -73,7 +73,10 @@ async fn near_duplicates_go_to_the_review_queue(store: Store) {
                 && [&i.a.household_no, &i.b.household_no].contains(&&copy.household.household_no)
         })
         .expect("the mistyped ID is queued");
-    assert_eq!(item.rule_label, "姓名同音且证件号码仅一位不同或相邻两位颠倒");
+    assert_eq!(
+        item.rule_label,
+        "姓名同音且证件号码仅一位不同或相邻两位颠倒"
+    );
     assert!(
         item.a.id_number.contains("********"),
         "IDs are masked in the queue"
