@@ -166,6 +166,21 @@ describe('households', { timeout: 300_000 }, () => {
     })
   })
 
+  test('household page: 历史版本 shows the first registration', async () => {
+    await withPage(browser, DESKTOP, 'household-history', async (page, { pageErrors }) => {
+      await loginAsAdmin(page, server.baseUrl, { target: '/households' })
+      await waitForRows(page)
+      await page.locator(`${table} .el-table__body-wrapper tbody tr`).first().click()
+      const history = page.locator('[data-testid="section-history"]')
+      await history.locator('[data-testid="history-item"]').first().waitFor()
+      const text = await history.innerText()
+      assert.match(text, /历史版本/)
+      assert.match(text, /第1版/)
+      assert.match(text, /初始登记/)
+      assert.deepEqual(pageErrors, [], 'no uncaught errors in the page')
+    })
+  })
+
   test('household outside the scope or unknown: a clear message', async () => {
     await withPage(browser, DESKTOP, 'household-missing', async (page) => {
       await loginAsAdmin(page, server.baseUrl, { target: '/households/999999999' })

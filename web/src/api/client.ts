@@ -15,6 +15,7 @@ import type {
   HouseholdDetail,
   HouseholdQuery,
   HouseholdRow,
+  HouseholdVersion,
   Meta,
   Page,
   RevealedIds,
@@ -229,6 +230,11 @@ export const api = {
     request<Page<HouseholdRow>>('api/households', { query: { ...q }, signal }),
   household: (id: number, signal?: AbortSignal) =>
     request<HouseholdDetail>(`api/households/${id}`, { signal }),
+  /** The household as it stood at the end of `day` (YYYY-MM-DD); 404 before it was registered. */
+  householdAsOf: (id: number, day: string, signal?: AbortSignal) =>
+    request<HouseholdDetail>(`api/households/${id}`, { query: { as_of: day }, signal }),
+  householdHistory: (id: number, signal?: AbortSignal) =>
+    request<{ items: HouseholdVersion[] }>(`api/households/${id}/history`, { signal }),
   revealIds: (id: number) => request<RevealedIds>(`api/households/${id}/reveal`, { method: 'POST' }),
 
   // ---- data exchange ----

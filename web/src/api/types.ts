@@ -312,6 +312,28 @@ export interface HouseholdDetail {
   household: HouseholdRecord
   members: Member[]
   incomes: IncomeView[]
+  /** Version number; only in answers to `?as_of=YYYY-MM-DD`. */
+  version?: number | null
+}
+
+/** One changed field between two versions (IDs and phones masked by the server). */
+export interface FieldChange {
+  /** e.g. `户.phone`, `成员 张三（…-01）.health`, `收入2024.wage`. */
+  path: string
+  before: unknown
+  after: unknown
+}
+
+/** One version of a household, from GET /api/households/{id}/history. */
+export interface HouseholdVersion {
+  version: number
+  /** RFC 3339. */
+  valid_from: string
+  actor: string
+  role: string
+  reason: string
+  /** Compared with the previous version; empty for the first. */
+  changes: FieldChange[]
 }
 
 /** Answer of POST /api/households/{id}/reveal. */
