@@ -8,6 +8,7 @@
 //! User-facing error messages are in Chinese and name the problem precisely.
 
 pub mod area;
+pub mod assess;
 pub mod codes;
 pub mod dedup;
 pub mod household;
@@ -15,6 +16,7 @@ pub mod id_number;
 pub mod income;
 pub mod money;
 pub mod policy;
+pub mod workflow;
 
 pub use area::{AreaCode, AreaCodeError, AreaLevel, AreaNode, VillageGroup};
 pub use codes::{CodeItem, CodeList, find_list, seed_code_lists};

@@ -103,6 +103,40 @@ pub mod keys {
     pub const INCOME_COUNT_AWARDS: &str = "income_count_awards";
     /// Whether 大额刚性支出 is deducted before the threshold test, a bool.
     pub const INCOME_DEDUCT_RIGID: &str = "income_deduct_rigid_expense";
+    /// 突发严重困难: 大额刚性支出超过家庭年纯收入的百分比 (整数, 如 100).
+    pub const SUDDEN_RIGID_PCT: &str = "sudden_rigid_expense_pct";
+    /// 突发严重困难: 人均纯收入比上年下降达到的百分比 (整数, 如 30).
+    pub const SUDDEN_DROP_PCT: &str = "sudden_income_drop_pct";
+    /// 义务教育阶段适龄: 起始年龄 (周岁, 含).
+    pub const SCHOOL_AGE_FROM: &str = "compulsory_school_age_from";
+    /// 义务教育阶段适龄: 截止年龄 (周岁, 含).
+    pub const SCHOOL_AGE_TO: &str = "compulsory_school_age_to";
+    /// 风险消除: 自识别监测起至少经过的月数.
+    pub const ELIMINATION_MIN_MONTHS: &str = "elimination_min_months";
+    /// 村内公示最短期限 (期限文本, 如 `5自然日`).
+    pub const NOTICE_MIN: &str = "notice_min_period";
+    /// 识别纳入全流程时限 (期限文本, 如 `15自然日`).
+    pub const SLA_IDENTIFICATION: &str = "sla_identification_total";
+    /// 明确帮扶责任人时限 (期限文本, 自县级审定起).
+    pub const SLA_ASSIGN_CADRE: &str = "sla_assign_cadre";
+    /// 逾期多少个工作日后上报上一级 (整数).
+    pub const ESCALATE_AFTER: &str = "sla_escalate_after_working_days";
+    /// 步骤时限 (期限文本): 受理线索.
+    pub const SLA_LEAD: &str = "sla_step_lead";
+    /// 步骤时限: 入户核实.
+    pub const SLA_VERIFY: &str = "sla_step_verify";
+    /// 步骤时限: 信息比对.
+    pub const SLA_COMPARE: &str = "sla_step_compare";
+    /// 步骤时限: 民主评议.
+    pub const SLA_REVIEW: &str = "sla_step_review";
+    /// 步骤时限: 公示期满后办结公示.
+    pub const SLA_NOTICE_CLOSE: &str = "sla_step_notice_close";
+    /// 步骤时限: 乡镇审核.
+    pub const SLA_TOWNSHIP: &str = "sla_step_township";
+    /// 步骤时限: 县级审定.
+    pub const SLA_COUNTY: &str = "sla_step_county";
+    /// 步骤时限: 公告.
+    pub const SLA_ANNOUNCE: &str = "sla_step_announce";
 }
 
 /// Chinese name of a parameter key; unknown keys are returned unchanged.
@@ -111,6 +145,23 @@ pub fn key_label(key: &str) -> &str {
         keys::MONITORING_LINE => "监测范围",
         keys::INCOME_COUNT_AWARDS => "产业奖励和就业奖励计入收入",
         keys::INCOME_DEDUCT_RIGID => "扣减大额刚性支出",
+        keys::SUDDEN_RIGID_PCT => "刚性支出超过家庭年纯收入比例（%）",
+        keys::SUDDEN_DROP_PCT => "人均纯收入同比下降比例（%）",
+        keys::SCHOOL_AGE_FROM => "义务教育适龄起始年龄",
+        keys::SCHOOL_AGE_TO => "义务教育适龄截止年龄",
+        keys::ELIMINATION_MIN_MONTHS => "风险消除最短监测月数",
+        keys::NOTICE_MIN => "村内公示最短期限",
+        keys::SLA_IDENTIFICATION => "识别纳入全流程时限",
+        keys::SLA_ASSIGN_CADRE => "明确帮扶责任人时限",
+        keys::ESCALATE_AFTER => "逾期上报上级（工作日）",
+        keys::SLA_LEAD => "受理线索时限",
+        keys::SLA_VERIFY => "入户核实时限",
+        keys::SLA_COMPARE => "信息比对时限",
+        keys::SLA_REVIEW => "民主评议时限",
+        keys::SLA_NOTICE_CLOSE => "公示期满办结时限",
+        keys::SLA_TOWNSHIP => "乡镇审核时限",
+        keys::SLA_COUNTY => "县级审定时限",
+        keys::SLA_ANNOUNCE => "公告时限",
         other => other,
     }
 }
@@ -245,6 +296,24 @@ impl PolicySet {
         }
     }
 
+    /// An integer parameter.
+    pub fn int_param(&self, key: &str, area: &AreaCode, year: i32) -> Result<i64, PolicyError> {
+        let r = self.resolve(key, area, year)?;
+        match &r.def.value {
+            ParamValue::Int(i) => Ok(*i),
+            other => Err(wrong_type(key, "整数", other)),
+        }
+    }
+
+    /// A text parameter.
+    pub fn text_param(&self, key: &str, area: &AreaCode, year: i32) -> Result<&str, PolicyError> {
+        let r = self.resolve(key, area, year)?;
+        match &r.def.value {
+            ParamValue::Text(t) => Ok(t),
+            other => Err(wrong_type(key, "文本", other)),
+        }
+    }
+
     /// The income-formula switches for an area and year.
     pub fn income_rules(&self, area: &AreaCode, year: i32) -> Result<IncomeRules, PolicyError> {
         Ok(IncomeRules {
@@ -345,8 +414,100 @@ pub fn seed_params() -> Vec<ParamDef> {
             Unconfirmed,
             "标准算法不扣减大额刚性支出；部分省份（如贵州示例）扣减后再比对，应按省配置",
         ));
+        out.extend(monitoring_defaults(year));
     }
     out
+}
+
+/// National defaults for the monitoring rules and the workflow clock of one year
+/// (policy.md §2.2, §4.2, §7.1; sources/003 for 丰都).
+fn monitoring_defaults(year: i32) -> Vec<ParamDef> {
+    use Confidence::*;
+    let int = |key: &str, v: i64, c: Confidence, note: &str| {
+        def(key, None, year, ParamValue::Int(v), c, note)
+    };
+    let span = |key: &str, v: &str, c: Confidence, note: &str| {
+        def(key, None, year, ParamValue::Text(v.to_string()), c, note)
+    };
+    vec![
+        int(
+            keys::SUDDEN_RIGID_PCT,
+            100,
+            Local,
+            "刚性支出“明显超过上年度收入”（安徽2020年及国家2020年指导意见的表述）；超过即触发，等于不触发",
+        ),
+        int(
+            keys::SUDDEN_DROP_PCT,
+            30,
+            Unconfirmed,
+            "收入“大幅缩减”无全国数值，30%为本系统默认，应按省配置",
+        ),
+        int(keys::SCHOOL_AGE_FROM, 6, Local, "义务教育入学年龄（周岁）"),
+        int(
+            keys::SCHOOL_AGE_TO,
+            15,
+            Local,
+            "义务教育阶段适龄上限（周岁）",
+        ),
+        int(
+            keys::ELIMINATION_MIN_MONTHS,
+            6,
+            Confirmed,
+            "原则上自识别起至少半年（policy.md §7.1）",
+        ),
+        span(
+            keys::NOTICE_MIN,
+            "5自然日",
+            Confirmed,
+            "公示不少于5天；部分地方为5个工作日",
+        ),
+        span(
+            keys::SLA_IDENTIFICATION,
+            "15自然日",
+            Confirmed,
+            "识别时间缩短至15天内（全国2022年；丰都县2024年工作要点）",
+        ),
+        span(
+            keys::SLA_ASSIGN_CADRE,
+            "10工作日",
+            Local,
+            "纳入监测对象10个工作日内明确帮扶责任人（丰都县2024年工作要点）",
+        ),
+        int(
+            keys::ESCALATE_AFTER,
+            2,
+            Unconfirmed,
+            "逾期2个工作日后提示上一级，本系统默认",
+        ),
+        span(
+            keys::SLA_LEAD,
+            "2自然日",
+            Local,
+            "乡镇2日内受理APP/热线申报并转村（安徽枞阳）",
+        ),
+        span(
+            keys::SLA_VERIFY,
+            "3自然日",
+            Local,
+            "确定对象后3日内入户核查",
+        ),
+        span(
+            keys::SLA_COMPARE,
+            "5自然日",
+            Local,
+            "村级提交后5日内完成信息比对",
+        ),
+        span(keys::SLA_REVIEW, "3自然日", Unconfirmed, "本系统默认"),
+        span(
+            keys::SLA_NOTICE_CLOSE,
+            "1工作日",
+            Unconfirmed,
+            "公示期满后1个工作日内办结，本系统默认",
+        ),
+        span(keys::SLA_TOWNSHIP, "3自然日", Unconfirmed, "本系统默认"),
+        span(keys::SLA_COUNTY, "3自然日", Unconfirmed, "本系统默认"),
+        span(keys::SLA_ANNOUNCE, "2自然日", Unconfirmed, "本系统默认"),
+    ]
 }
 
 #[cfg(test)]

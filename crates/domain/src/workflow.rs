@@ -1,0 +1,764 @@
+//! The case lifecycle of a monitored household (policy.md §4.2, §7.2–7.3):
+//! identification (识别纳入) from a lead to 监测中, and elimination (风险消除)
+//! from 监测中 to 风险已消除, with 回退.
+//!
+//! [`decide`] is the only place that knows which action is allowed in which
+//! state, by which level, under which guard. It is pure: it takes the case as
+//! it stands, the actor, the action and the day, and returns the new state
+//! with what the store must record — or a Chinese refusal. The store applies
+//! the outcome (ledger row, deadlines, audit) in one transaction.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::codes::well_known;
+
+/// Where a lead came from (监测方式, policy.md §4.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// 农户自主申报 (paper form, app, mini-program, public form).
+    SelfReport,
+    /// 干部排查 (a visit by a cadre).
+    CadreVisit,
+    /// 部门筛查预警 (department data screening).
+    DeptWarning,
+    /// 热线 (12317 / 12345 transcription).
+    Hotline,
+}
+
+impl Channel {
+    /// All channels, in display order.
+    pub const ALL: [Channel; 4] = [
+        Channel::SelfReport,
+        Channel::CadreVisit,
+        Channel::DeptWarning,
+        Channel::Hotline,
+    ];
+
+    /// Stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Channel::SelfReport => "self_report",
+            Channel::CadreVisit => "cadre_visit",
+            Channel::DeptWarning => "dept_warning",
+            Channel::Hotline => "hotline",
+        }
+    }
+
+    /// Chinese name.
+    pub fn label(self) -> &'static str {
+        match self {
+            Channel::SelfReport => "农户自主申报",
+            Channel::CadreVisit => "干部排查",
+            Channel::DeptWarning => "部门筛查预警",
+            Channel::Hotline => "热线",
+        }
+    }
+
+    /// Parse a stored code.
+    pub fn parse(code: &str) -> Result<Channel, WorkflowError> {
+        Channel::ALL
+            .into_iter()
+            .find(|c| c.code() == code)
+            .ok_or_else(|| WorkflowError::Invalid(format!("线索来源无效：{code}")))
+    }
+}
+
+/// States of a case (policy.md §7.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseState {
+    /// 线索待受理.
+    Lead,
+    /// 入户核实.
+    Verifying,
+    /// 信息比对.
+    Comparing,
+    /// 村级民主评议.
+    Reviewing,
+    /// 村内公示.
+    Notice,
+    /// 乡镇审核.
+    TownshipReview,
+    /// 县级审定.
+    CountyApproval,
+    /// 已审定，待公告.
+    Approved,
+    /// 监测中（风险未消除）.
+    Monitoring,
+    /// 风险消除：入户核实.
+    ElimVerifying,
+    /// 风险消除：民主评议.
+    ElimReviewing,
+    /// 风险消除：公示.
+    ElimNotice,
+    /// 风险消除：乡镇审核.
+    ElimTownship,
+    /// 风险消除：县级审定.
+    ElimCounty,
+    /// 风险已消除.
+    Eliminated,
+    /// 不予纳入.
+    Rejected,
+}
+
+impl CaseState {
+    /// All states in lifecycle order.
+    pub const ALL: [CaseState; 16] = [
+        CaseState::Lead,
+        CaseState::Verifying,
+        CaseState::Comparing,
+        CaseState::Reviewing,
+        CaseState::Notice,
+        CaseState::TownshipReview,
+        CaseState::CountyApproval,
+        CaseState::Approved,
+        CaseState::Monitoring,
+        CaseState::ElimVerifying,
+        CaseState::ElimReviewing,
+        CaseState::ElimNotice,
+        CaseState::ElimTownship,
+        CaseState::ElimCounty,
+        CaseState::Eliminated,
+        CaseState::Rejected,
+    ];
+
+    /// Stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            CaseState::Lead => "lead",
+            CaseState::Verifying => "verifying",
+            CaseState::Comparing => "comparing",
+            CaseState::Reviewing => "reviewing",
+            CaseState::Notice => "notice",
+            CaseState::TownshipReview => "township_review",
+            CaseState::CountyApproval => "county_approval",
+            CaseState::Approved => "approved",
+            CaseState::Monitoring => "monitoring",
+            CaseState::ElimVerifying => "elim_verifying",
+            CaseState::ElimReviewing => "elim_reviewing",
+            CaseState::ElimNotice => "elim_notice",
+            CaseState::ElimTownship => "elim_township",
+            CaseState::ElimCounty => "elim_county",
+            CaseState::Eliminated => "eliminated",
+            CaseState::Rejected => "rejected",
+        }
+    }
+
+    /// Chinese name.
+    pub fn label(self) -> &'static str {
+        match self {
+            CaseState::Lead => "线索待受理",
+            CaseState::Verifying => "入户核实",
+            CaseState::Comparing => "信息比对",
+            CaseState::Reviewing => "民主评议",
+            CaseState::Notice => "村内公示",
+            CaseState::TownshipReview => "乡镇审核",
+            CaseState::CountyApproval => "县级审定",
+            CaseState::Approved => "待公告",
+            CaseState::Monitoring => "监测中（风险未消除）",
+            CaseState::ElimVerifying => "消除核实",
+            CaseState::ElimReviewing => "消除评议",
+            CaseState::ElimNotice => "消除公示",
+            CaseState::ElimTownship => "消除乡镇审核",
+            CaseState::ElimCounty => "消除县级审定",
+            CaseState::Eliminated => "风险已消除",
+            CaseState::Rejected => "不予纳入",
+        }
+    }
+
+    /// Parse a stored code.
+    pub fn parse(code: &str) -> Result<CaseState, WorkflowError> {
+        CaseState::ALL
+            .into_iter()
+            .find(|s| s.code() == code)
+            .ok_or_else(|| WorkflowError::Invalid(format!("案件状态无效：{code}")))
+    }
+
+    /// Whether the case is in the identification procedure (before 监测中).
+    pub fn identifying(self) -> bool {
+        matches!(
+            self,
+            CaseState::Lead
+                | CaseState::Verifying
+                | CaseState::Comparing
+                | CaseState::Reviewing
+                | CaseState::Notice
+                | CaseState::TownshipReview
+                | CaseState::CountyApproval
+                | CaseState::Approved
+        )
+    }
+
+    /// Whether the case is in the elimination procedure.
+    pub fn eliminating(self) -> bool {
+        matches!(
+            self,
+            CaseState::ElimVerifying
+                | CaseState::ElimReviewing
+                | CaseState::ElimNotice
+                | CaseState::ElimTownship
+                | CaseState::ElimCounty
+        )
+    }
+
+    /// Whether no further step is due (terminal or steady states).
+    pub fn at_rest(self) -> bool {
+        matches!(
+            self,
+            CaseState::Monitoring | CaseState::Eliminated | CaseState::Rejected
+        )
+    }
+
+    /// The levels that may do the next step in this state (the first one owns
+    /// it for due lists; a 乡镇 may also take in a lead for the village).
+    pub fn owners(self) -> &'static [Level] {
+        use CaseState::*;
+        match self {
+            Lead => &[Level::Village, Level::Township],
+            Verifying | Reviewing | Notice | ElimVerifying | ElimReviewing | ElimNotice => {
+                &[Level::Village]
+            }
+            Comparing | CountyApproval | ElimCounty => &[Level::County],
+            TownshipReview | Approved | ElimTownship => &[Level::Township],
+            Monitoring | Eliminated | Rejected => &[],
+        }
+    }
+
+    /// The parameter key of this state's time limit, see `policy::keys`.
+    pub fn sla_key(self) -> Option<&'static str> {
+        use crate::policy::keys;
+        use CaseState::*;
+        Some(match self {
+            Lead => keys::SLA_LEAD,
+            Verifying | ElimVerifying => keys::SLA_VERIFY,
+            Comparing => keys::SLA_COMPARE,
+            Reviewing | ElimReviewing => keys::SLA_REVIEW,
+            Notice | ElimNotice => keys::SLA_NOTICE_CLOSE,
+            TownshipReview | ElimTownship => keys::SLA_TOWNSHIP,
+            CountyApproval | ElimCounty => keys::SLA_COUNTY,
+            Approved => keys::SLA_ANNOUNCE,
+            Monitoring | Eliminated | Rejected => return None,
+        })
+    }
+}
+
+/// Administrative level of a workflow actor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    /// 村级 / 驻村工作队.
+    Village,
+    /// 乡镇.
+    Township,
+    /// 县级.
+    County,
+}
+
+impl Level {
+    /// Chinese name.
+    pub fn label(self) -> &'static str {
+        match self {
+            Level::Village => "村级",
+            Level::Township => "乡镇",
+            Level::County => "县级",
+        }
+    }
+
+    /// The level above (where overdue steps escalate to).
+    pub fn above(self) -> Option<Level> {
+        match self {
+            Level::Village => Some(Level::Township),
+            Level::Township => Some(Level::County),
+            Level::County => None,
+        }
+    }
+}
+
+/// Who acts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Actor {
+    /// User id.
+    pub user: i64,
+    /// The workflow levels the user's role may act at.
+    pub levels: &'static [Level],
+}
+
+impl Actor {
+    fn may(&self, level: Level) -> bool {
+        self.levels.contains(&level)
+    }
+}
+
+/// 民主评议 record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewRecord {
+    /// Day the meeting was held.
+    pub held_on: NaiveDate,
+    /// Attendees (names and roles as written in the minutes).
+    pub attendees: Vec<String>,
+    /// Votes in favour.
+    pub votes_for: u16,
+    /// Votes against.
+    pub votes_against: u16,
+    /// Whether the meeting agreed.
+    pub passed: bool,
+    /// Minutes (会议记录摘要).
+    pub minutes: String,
+}
+
+/// What an actor does to a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Action {
+    /// 受理线索，转入户核实.
+    Accept {
+        /// Remarks.
+        #[serde(default)]
+        note: String,
+    },
+    /// 入户核实 done.
+    Verify {
+        /// Day of the visit.
+        visited_on: NaiveDate,
+        /// The household signed the 承诺授权书.
+        consent_signed: bool,
+        /// What the visit found.
+        findings: String,
+    },
+    /// 信息比对 done (flags reviewed by a person, never automatic rejections).
+    Compare {
+        /// Flags raised by the asset / data check.
+        #[serde(default)]
+        flags: Vec<String>,
+        /// The conclusion.
+        conclusion: String,
+    },
+    /// 民主评议 held.
+    Review(ReviewRecord),
+    /// Close the 公示.
+    CloseNotice {
+        /// An objection raised during the notice (sends the case back to 核实).
+        #[serde(default)]
+        objection: Option<String>,
+    },
+    /// 审核 / 审定 agreed at the actor's level.
+    Approve {
+        /// Opinion.
+        #[serde(default)]
+        opinion: String,
+    },
+    /// 公告 posted: the household is now 监测中.
+    Announce {
+        /// Day the notice was posted.
+        posted_on: NaiveDate,
+    },
+    /// Refuse at the current step.
+    Reject {
+        /// Reason (required).
+        reason: String,
+    },
+    /// Propose elimination (风险消除).
+    ProposeElimination {
+        /// 风险消除方式 code (帮扶消除 / 自然消除).
+        method: String,
+        /// Why the risk is gone.
+        reason: String,
+    },
+    /// 回退: re-open an eliminated case.
+    Reopen {
+        /// Reason (required).
+        reason: String,
+    },
+}
+
+impl Action {
+    /// Stored code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Action::Accept { .. } => "accept",
+            Action::Verify { .. } => "verify",
+            Action::Compare { .. } => "compare",
+            Action::Review(_) => "review",
+            Action::CloseNotice { .. } => "close_notice",
+            Action::Approve { .. } => "approve",
+            Action::Announce { .. } => "announce",
+            Action::Reject { .. } => "reject",
+            Action::ProposeElimination { .. } => "propose_elimination",
+            Action::Reopen { .. } => "reopen",
+        }
+    }
+
+    /// Chinese name.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Action::Accept { .. } => "受理",
+            Action::Verify { .. } => "入户核实",
+            Action::Compare { .. } => "信息比对",
+            Action::Review(_) => "民主评议",
+            Action::CloseNotice { .. } => "公示结束",
+            Action::Approve { .. } => "审核同意",
+            Action::Announce { .. } => "公告",
+            Action::Reject { .. } => "不予通过",
+            Action::ProposeElimination { .. } => "提出风险消除",
+            Action::Reopen { .. } => "风险消除回退",
+        }
+    }
+}
+
+/// The facts about a case that guards need.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseView {
+    /// Current state.
+    pub state: CaseState,
+    /// Who created the lead.
+    pub opened_by: i64,
+    /// Who proposed the current elimination, if one is under way.
+    pub proposed_by: Option<i64>,
+    /// 风险消除方式 of the elimination under way.
+    pub method: Option<String>,
+    /// Who approved at township level in the current procedure.
+    pub township_by: Option<i64>,
+    /// First day of the current 公示, while in a notice state.
+    pub notice_from: Option<NaiveDate>,
+    /// Day the 公示 may close at the earliest (first day + minimum period).
+    pub notice_until: Option<NaiveDate>,
+}
+
+/// Elimination criteria as measured for one household (policy.md §7.1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EliminationCheck {
+    /// Full months since identification.
+    pub months_monitored: i64,
+    /// The area's minimum.
+    pub min_months: i64,
+    /// Assistance measures recorded that target the household's risks.
+    pub targeted_measures: u32,
+    /// 人均纯收入 of the latest year at or above that year's line.
+    pub income_above_line: bool,
+    /// No rigid-expense or income-drop trigger in the latest year.
+    pub rigid_resolved: bool,
+    /// 三保障 and 饮水安全 secure.
+    pub basics_secure: bool,
+    /// At least one member has labour capacity.
+    pub has_labour: bool,
+}
+
+impl EliminationCheck {
+    /// Unmet criteria, in Chinese; empty when elimination may be proposed.
+    pub fn unmet(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if !self.has_labour {
+            out.push("整户无劳动能力：继续兜底保障和监测，不标注风险消除".to_string());
+        }
+        if self.months_monitored < self.min_months {
+            out.push(format!(
+                "识别监测未满{}个月（已{}个月）",
+                self.min_months, self.months_monitored
+            ));
+        }
+        if self.targeted_measures == 0 {
+            out.push("尚无针对风险的帮扶措施".to_string());
+        }
+        if !self.income_above_line {
+            out.push("人均纯收入未稳定高于监测范围".to_string());
+        }
+        if !self.rigid_resolved {
+            out.push("大额刚性支出或收入骤减问题尚未解决".to_string());
+        }
+        if !self.basics_secure {
+            out.push("“三保障”或饮水安全尚未保障".to_string());
+        }
+        out
+    }
+}
+
+/// What the store must record after an allowed action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// The new state.
+    pub to: CaseState,
+    /// The case facts after the action.
+    pub view: CaseView,
+    /// The household becomes a monitoring object with this identification day.
+    pub identified_on: Option<NaiveDate>,
+    /// The household's risk is eliminated on this day with this method.
+    pub eliminated: Option<(NaiveDate, String)>,
+    /// The elimination was rolled back (回退).
+    pub reopened: bool,
+}
+
+/// Refusals.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum WorkflowError {
+    /// The action does not apply in the current state.
+    #[error("当前状态为“{state}”，不能办理“{action}”")]
+    WrongState {
+        /// Current state label.
+        state: &'static str,
+        /// Action label.
+        action: &'static str,
+    },
+    /// The actor's level does not own the step.
+    #[error("“{step}”由{owner}办理")]
+    WrongLevel {
+        /// Step label.
+        step: &'static str,
+        /// Owning level label.
+        owner: &'static str,
+    },
+    /// Nobody approves what they proposed.
+    #[error("不能审核自己提出或已审核过的事项")]
+    OwnProposal,
+    /// The notice period is not over.
+    #[error("公示期未满：{until}起方可结束公示")]
+    NoticeNotOver {
+        /// First day the notice may close.
+        until: NaiveDate,
+    },
+    /// Elimination criteria do not hold.
+    #[error("不符合风险消除条件：{}", .0.join("；"))]
+    CriteriaNotMet(Vec<String>),
+    /// Bad input.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+fn need(text: &str, what: &str) -> Result<(), WorkflowError> {
+    if text.trim().is_empty() {
+        Err(WorkflowError::Invalid(format!("请填写{what}")))
+    } else {
+        Ok(())
+    }
+}
+
+/// Decide `action` by `actor` on `case` on `today`.
+///
+/// `notice_min_until` gives, for a notice starting on a day, the first day it
+/// may close (the store computes it from the area's 公示 parameter and the
+/// working-day calendar). `elimination` is the measured criteria, needed only
+/// for [`Action::ProposeElimination`].
+pub fn decide(
+    case: &CaseView,
+    actor: &Actor,
+    action: &Action,
+    today: NaiveDate,
+    notice_min_until: &dyn Fn(NaiveDate) -> Result<NaiveDate, WorkflowError>,
+    elimination: Option<&EliminationCheck>,
+) -> Result<Outcome, WorkflowError> {
+    use CaseState::*;
+    let state = case.state;
+    let wrong = || WorkflowError::WrongState {
+        state: state.label(),
+        action: action.label(),
+    };
+    // Level check: the owner of the current step acts; 回退 is the county's,
+    // an elimination proposal the village's.
+    let owners: &[Level] = match action {
+        Action::Reopen { .. } => &[Level::County],
+        Action::ProposeElimination { .. } => &[Level::Village],
+        _ => state.owners(),
+    };
+    let Some(first) = owners.first() else {
+        return Err(wrong());
+    };
+    if !owners.iter().any(|l| actor.may(*l)) {
+        return Err(WorkflowError::WrongLevel {
+            step: action.label(),
+            owner: first.label(),
+        });
+    }
+    let mut view = case.clone();
+    let out = |to: CaseState, view: CaseView| Outcome {
+        to,
+        view: CaseView { state: to, ..view },
+        identified_on: None,
+        eliminated: None,
+        reopened: false,
+    };
+    let proposer = case.proposed_by.unwrap_or(case.opened_by);
+    let result = match (state, action) {
+        (Lead, Action::Accept { .. }) => out(Verifying, view),
+        (
+            Verifying,
+            Action::Verify {
+                consent_signed,
+                findings,
+                visited_on,
+            },
+        ) => {
+            if !consent_signed {
+                return Err(WorkflowError::Invalid(
+                    "未签署承诺授权书：农户拒绝授权的，请办理“不予通过”并写明原因".into(),
+                ));
+            }
+            need(findings, "核实情况")?;
+            if *visited_on > today {
+                return Err(WorkflowError::Invalid("入户日期不能晚于今天".into()));
+            }
+            out(Comparing, view)
+        }
+        (
+            ElimVerifying,
+            Action::Verify {
+                findings,
+                visited_on,
+                ..
+            },
+        ) => {
+            need(findings, "核实情况")?;
+            if *visited_on > today {
+                return Err(WorkflowError::Invalid("入户日期不能晚于今天".into()));
+            }
+            out(ElimReviewing, view)
+        }
+        (Comparing, Action::Compare { conclusion, .. }) => {
+            need(conclusion, "比对结论")?;
+            out(Reviewing, view)
+        }
+        (Reviewing | ElimReviewing, Action::Review(r)) => {
+            if r.attendees.is_empty() {
+                return Err(WorkflowError::Invalid("请填写参加评议人员".into()));
+            }
+            need(&r.minutes, "评议记录")?;
+            if r.held_on > today {
+                return Err(WorkflowError::Invalid("评议日期不能晚于今天".into()));
+            }
+            if r.passed != (r.votes_for > r.votes_against) {
+                return Err(WorkflowError::Invalid(format!(
+                    "评议结果与票数不符（赞成{}票，反对{}票）",
+                    r.votes_for, r.votes_against
+                )));
+            }
+            if r.passed {
+                let from = today;
+                view.notice_from = Some(from);
+                view.notice_until = Some(notice_min_until(from)?);
+                out(
+                    if state == Reviewing {
+                        Notice
+                    } else {
+                        ElimNotice
+                    },
+                    view,
+                )
+            } else if state == Reviewing {
+                out(Rejected, view)
+            } else {
+                view.proposed_by = None;
+                view.method = None;
+                out(Monitoring, view)
+            }
+        }
+        (Notice | ElimNotice, Action::CloseNotice { objection }) => {
+            let until = case
+                .notice_until
+                .ok_or_else(|| WorkflowError::Invalid("缺少公示起始日期".into()))?;
+            let back = if state == Notice {
+                Verifying
+            } else {
+                ElimVerifying
+            };
+            match objection.as_deref().map(str::trim) {
+                Some(o) if !o.is_empty() => {
+                    view.notice_from = None;
+                    view.notice_until = None;
+                    out(back, view)
+                }
+                _ => {
+                    if today < until {
+                        return Err(WorkflowError::NoticeNotOver { until });
+                    }
+                    out(
+                        if state == Notice {
+                            TownshipReview
+                        } else {
+                            ElimTownship
+                        },
+                        view,
+                    )
+                }
+            }
+        }
+        (TownshipReview | ElimTownship, Action::Approve { .. }) => {
+            if actor.user == proposer {
+                return Err(WorkflowError::OwnProposal);
+            }
+            view.township_by = Some(actor.user);
+            out(
+                if state == TownshipReview {
+                    CountyApproval
+                } else {
+                    ElimCounty
+                },
+                view,
+            )
+        }
+        (CountyApproval | ElimCounty, Action::Approve { .. }) => {
+            if actor.user == proposer || Some(actor.user) == case.township_by {
+                return Err(WorkflowError::OwnProposal);
+            }
+            if state == CountyApproval {
+                out(Approved, view)
+            } else {
+                let method = view.method.take().unwrap_or_default();
+                view.proposed_by = None;
+                view.township_by = None;
+                let mut o = out(Eliminated, view);
+                o.eliminated = Some((today, method));
+                o
+            }
+        }
+        (Approved, Action::Announce { posted_on }) => {
+            if *posted_on > today {
+                return Err(WorkflowError::Invalid("公告日期不能晚于今天".into()));
+            }
+            view.township_by = None;
+            let mut o = out(Monitoring, view);
+            o.identified_on = Some(*posted_on);
+            o
+        }
+        (s, Action::Reject { reason }) if !s.at_rest() => {
+            need(reason, "不予通过的原因")?;
+            view.notice_from = None;
+            view.notice_until = None;
+            view.township_by = None;
+            if s.eliminating() {
+                view.proposed_by = None;
+                view.method = None;
+                out(Monitoring, view)
+            } else {
+                out(Rejected, view)
+            }
+        }
+        (Monitoring, Action::ProposeElimination { method, reason }) => {
+            if method != well_known::ELIMINATED_BY_ASSISTANCE
+                && method != well_known::ELIMINATED_NATURALLY
+            {
+                return Err(WorkflowError::Invalid(format!(
+                    "风险消除方式无效：{method}"
+                )));
+            }
+            need(reason, "消除理由")?;
+            let check = elimination
+                .ok_or_else(|| WorkflowError::Invalid("缺少风险消除条件核查结果".into()))?;
+            let unmet = check.unmet();
+            if !unmet.is_empty() {
+                return Err(WorkflowError::CriteriaNotMet(unmet));
+            }
+            view.proposed_by = Some(actor.user);
+            view.method = Some(method.clone());
+            out(ElimVerifying, view)
+        }
+        (Eliminated, Action::Reopen { reason }) => {
+            need(reason, "回退原因")?;
+            let mut o = out(Monitoring, view);
+            o.reopened = true;
+            o
+        }
+        _ => return Err(wrong()),
+    };
+    Ok(result)
+}

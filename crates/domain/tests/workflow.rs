@@ -1,0 +1,374 @@
+//! The case lifecycle: who may do what, when, and what it leads to.
+
+mod common;
+
+use chrono::{Days, NaiveDate};
+use common::date;
+use fangpin_domain::codes::well_known;
+use fangpin_domain::workflow::*;
+
+const VILLAGE: Actor = Actor {
+    user: 1,
+    levels: &[Level::Village],
+};
+const VILLAGE2: Actor = Actor {
+    user: 5,
+    levels: &[Level::Village],
+};
+const TOWNSHIP: Actor = Actor {
+    user: 2,
+    levels: &[Level::Township],
+};
+const COUNTY: Actor = Actor {
+    user: 3,
+    levels: &[Level::County],
+};
+const COUNTY2: Actor = Actor {
+    user: 4,
+    levels: &[Level::County],
+};
+
+fn five_days(from: NaiveDate) -> Result<NaiveDate, WorkflowError> {
+    Ok(from + Days::new(5))
+}
+
+fn lead(by: i64) -> CaseView {
+    CaseView {
+        state: CaseState::Lead,
+        opened_by: by,
+        proposed_by: None,
+        method: None,
+        township_by: None,
+        notice_from: None,
+        notice_until: None,
+    }
+}
+
+fn step(
+    case: &CaseView,
+    who: &Actor,
+    a: Action,
+    today: NaiveDate,
+) -> Result<Outcome, WorkflowError> {
+    decide(case, who, &a, today, &five_days, None)
+}
+
+fn go(case: &mut CaseView, who: &Actor, a: Action, today: NaiveDate) -> Outcome {
+    let o = step(case, who, a, today).unwrap();
+    *case = o.view.clone();
+    o
+}
+
+fn accept() -> Action {
+    Action::Accept {
+        note: String::new(),
+    }
+}
+
+fn verify(day: NaiveDate) -> Action {
+    Action::Verify {
+        visited_on: day,
+        consent_signed: true,
+        findings: "户主住院，自付费用高".into(),
+    }
+}
+
+fn compare(conclusion: &str) -> Action {
+    Action::Compare {
+        flags: vec![],
+        conclusion: conclusion.into(),
+    }
+}
+
+/// Accept (by `acceptor`), verify and compare on day `d`: the case is then in 民主评议.
+fn up_to_review(c: &mut CaseView, acceptor: &Actor, d: NaiveDate) {
+    go(c, acceptor, accept(), d);
+    go(c, &VILLAGE, verify(d), d);
+    go(c, &COUNTY, compare("无异常"), d);
+    assert_eq!(c.state, CaseState::Reviewing);
+}
+
+fn review(day: NaiveDate, passed: bool) -> Action {
+    Action::Review(ReviewRecord {
+        held_on: day,
+        attendees: vec![
+            "村支书 王建国".into(),
+            "村民代表 李秀英".into(),
+            "驻村第一书记 陈明".into(),
+        ],
+        votes_for: if passed { 9 } else { 2 },
+        votes_against: if passed { 1 } else { 8 },
+        passed,
+        minutes: "经评议，该户因病支出大，同意纳入监测".into(),
+    })
+}
+
+fn to_monitoring(case: &mut CaseView, start: NaiveDate) -> NaiveDate {
+    go(case, &VILLAGE, accept(), start);
+    go(case, &VILLAGE, verify(start), start);
+    go(
+        case,
+        &COUNTY,
+        compare("无财政供养人员、无车辆"),
+        start + Days::new(1),
+    );
+    let d = start + Days::new(2);
+    go(case, &VILLAGE, review(d, true), d);
+    assert_eq!(case.state, CaseState::Notice);
+    let close = d + Days::new(5);
+    go(
+        case,
+        &VILLAGE,
+        Action::CloseNotice { objection: None },
+        close,
+    );
+    go(case, &TOWNSHIP, approve("同意"), close);
+    go(case, &COUNTY2, approve("同意纳入"), close + Days::new(1));
+    assert_eq!(case.state, CaseState::Approved);
+    let posted = close + Days::new(1);
+    let o = go(
+        case,
+        &TOWNSHIP,
+        Action::Announce { posted_on: posted },
+        posted,
+    );
+    assert_eq!(case.state, CaseState::Monitoring);
+    o.identified_on.unwrap()
+}
+
+fn approve(opinion: &str) -> Action {
+    Action::Approve {
+        opinion: opinion.into(),
+    }
+}
+
+#[test]
+fn identification_walk() {
+    let mut c = lead(1);
+    let identified = to_monitoring(&mut c, date(2024, 9, 20));
+    assert_eq!(identified, date(2024, 9, 28));
+}
+
+#[test]
+fn steps_belong_to_their_level() {
+    let d = date(2024, 9, 20);
+    let mut c = lead(1);
+    go(&mut c, &TOWNSHIP, accept(), d);
+    let e = step(&c, &TOWNSHIP, verify(d), d).unwrap_err();
+    assert_eq!(e.to_string(), "“入户核实”由村级办理");
+    let e = step(&c, &VILLAGE, approve(""), d).unwrap_err();
+    assert!(matches!(e, WorkflowError::WrongState { .. }), "{e}");
+}
+
+#[test]
+fn consent_is_required() {
+    let d = date(2024, 9, 20);
+    let mut c = lead(1);
+    go(&mut c, &VILLAGE, accept(), d);
+    let refused = Action::Verify {
+        visited_on: d,
+        consent_signed: false,
+        findings: "农户不愿授权".into(),
+    };
+    let e = step(&c, &VILLAGE, refused, d).unwrap_err();
+    assert!(e.to_string().contains("承诺授权书"));
+    let future = Action::Verify {
+        visited_on: date(2024, 9, 21),
+        consent_signed: true,
+        findings: "x".into(),
+    };
+    assert!(step(&c, &VILLAGE, future, d).is_err());
+}
+
+#[test]
+fn notice_lasts_and_objection_goes_back() {
+    let d = date(2024, 9, 20);
+    let mut c = lead(1);
+    up_to_review(&mut c, &VILLAGE, d);
+    go(&mut c, &VILLAGE, review(d, true), d);
+    assert_eq!(c.notice_until, Some(date(2024, 9, 25)));
+    let close = Action::CloseNotice { objection: None };
+    let e = step(&c, &VILLAGE, close, date(2024, 9, 24)).unwrap_err();
+    assert_eq!(
+        e,
+        WorkflowError::NoticeNotOver {
+            until: date(2024, 9, 25)
+        }
+    );
+    // An objection may come at any time and sends the case back to 核实.
+    let objection = Action::CloseNotice {
+        objection: Some("有群众反映该户在城区有商品房".into()),
+    };
+    go(&mut c, &VILLAGE, objection, date(2024, 9, 22));
+    assert_eq!(c.state, CaseState::Verifying);
+    assert_eq!(c.notice_until, None);
+}
+
+#[test]
+fn nobody_approves_their_own_proposal() {
+    // A township user who opened the lead cannot approve it at township level.
+    let d = date(2024, 9, 20);
+    let mut c = lead(2);
+    up_to_review(&mut c, &TOWNSHIP, d);
+    go(&mut c, &VILLAGE, review(d, true), d);
+    let closed = date(2024, 9, 25);
+    go(
+        &mut c,
+        &VILLAGE,
+        Action::CloseNotice { objection: None },
+        closed,
+    );
+    let e = step(&c, &TOWNSHIP, approve(""), closed).unwrap_err();
+    assert_eq!(e, WorkflowError::OwnProposal);
+    // A user who is both township and county cannot approve twice.
+    let both = Actor {
+        user: 9,
+        levels: &[Level::Township, Level::County],
+    };
+    go(&mut c, &both, approve(""), closed);
+    let e = step(&c, &both, approve(""), closed).unwrap_err();
+    assert_eq!(e, WorkflowError::OwnProposal);
+    go(&mut c, &COUNTY, approve(""), date(2024, 9, 26));
+    assert_eq!(c.state, CaseState::Approved);
+}
+
+#[test]
+fn rejection_needs_a_reason() {
+    let d = date(2024, 9, 20);
+    let mut c = lead(1);
+    let blank = Action::Reject { reason: " ".into() };
+    let e = step(&c, &VILLAGE, blank, d).unwrap_err();
+    assert_eq!(e.to_string(), "请填写不予通过的原因");
+    let reject = Action::Reject {
+        reason: "家庭成员为财政供养人员".into(),
+    };
+    go(&mut c, &VILLAGE, reject, d);
+    assert_eq!(c.state, CaseState::Rejected);
+    let e = step(&c, &VILLAGE, accept(), d).unwrap_err();
+    assert!(matches!(e, WorkflowError::WrongState { .. }));
+}
+
+#[test]
+fn failed_review_rejects() {
+    let d = date(2024, 9, 20);
+    let mut c = lead(1);
+    up_to_review(&mut c, &VILLAGE, d);
+    let mut bad = review(d, true);
+    if let Action::Review(r) = &mut bad {
+        r.votes_for = 1;
+    }
+    let e = step(&c, &VILLAGE, bad, d).unwrap_err();
+    assert!(e.to_string().contains("票数不符"));
+    go(&mut c, &VILLAGE, review(d, false), d);
+    assert_eq!(c.state, CaseState::Rejected);
+}
+
+fn criteria() -> EliminationCheck {
+    EliminationCheck {
+        months_monitored: 6,
+        min_months: 6,
+        targeted_measures: 1,
+        income_above_line: true,
+        rigid_resolved: true,
+        basics_secure: true,
+        has_labour: true,
+    }
+}
+
+fn propose(method: &str) -> Action {
+    Action::ProposeElimination {
+        method: method.into(),
+        reason: "务工收入稳定".into(),
+    }
+}
+
+/// Propose (by `who`), verify, review and close the notice: the case is then in 消除乡镇审核.
+fn elimination_to_township(c: &mut CaseView, who: &Actor, method: &str, d: NaiveDate) {
+    *c = decide(c, who, &propose(method), d, &five_days, Some(&criteria()))
+        .unwrap()
+        .view;
+    assert_eq!(c.state, CaseState::ElimVerifying);
+    // Consent was given at identification; the elimination visit does not need it again.
+    let visit = Action::Verify {
+        visited_on: d,
+        consent_signed: false,
+        findings: "收入稳定".into(),
+    };
+    go(c, &VILLAGE, visit, d);
+    go(c, &VILLAGE, review(d, true), d);
+    assert_eq!(c.state, CaseState::ElimNotice);
+    let closed = d + Days::new(5);
+    go(c, &VILLAGE, Action::CloseNotice { objection: None }, closed);
+    assert_eq!(c.state, CaseState::ElimTownship);
+}
+
+#[test]
+fn elimination_walk_and_reopen() {
+    let mut c = lead(1);
+    to_monitoring(&mut c, date(2024, 3, 1));
+    let d = date(2024, 10, 8);
+    let by_assistance = propose(well_known::ELIMINATED_BY_ASSISTANCE);
+    // Criteria are checked, each unmet one named.
+    let mut weak = criteria();
+    weak.months_monitored = 5;
+    weak.targeted_measures = 0;
+    let e = decide(&c, &VILLAGE, &by_assistance, d, &five_days, Some(&weak)).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "不符合风险消除条件：识别监测未满6个月（已5个月）；尚无针对风险的帮扶措施"
+    );
+    let mut none = criteria();
+    none.has_labour = false;
+    let e = decide(&c, &VILLAGE, &by_assistance, d, &five_days, Some(&none)).unwrap_err();
+    assert!(e.to_string().contains("整户无劳动能力"));
+
+    elimination_to_township(&mut c, &VILLAGE2, well_known::ELIMINATED_BY_ASSISTANCE, d);
+    go(&mut c, &TOWNSHIP, approve(""), date(2024, 10, 14));
+    let o = go(&mut c, &COUNTY, approve(""), date(2024, 10, 15));
+    assert_eq!(c.state, CaseState::Eliminated);
+    let method = well_known::ELIMINATED_BY_ASSISTANCE.to_string();
+    assert_eq!(o.eliminated, Some((date(2024, 10, 15), method)));
+
+    let reopen = |reason: &str| Action::Reopen {
+        reason: reason.into(),
+    };
+    let e = step(&c, &TOWNSHIP, reopen("再次住院"), date(2025, 1, 5)).unwrap_err();
+    assert_eq!(e.to_string(), "“风险消除回退”由县级办理");
+    let o = go(
+        &mut c,
+        &COUNTY,
+        reopen("户主再次住院，自付超过3万元"),
+        date(2025, 1, 5),
+    );
+    assert!(o.reopened);
+    assert_eq!(c.state, CaseState::Monitoring);
+}
+
+#[test]
+fn rejected_elimination_returns_to_monitoring() {
+    let mut c = lead(1);
+    to_monitoring(&mut c, date(2024, 3, 1));
+    elimination_to_township(
+        &mut c,
+        &VILLAGE,
+        well_known::ELIMINATED_NATURALLY,
+        date(2024, 10, 8),
+    );
+    let reject = Action::Reject {
+        reason: "抽查发现收入不稳定".into(),
+    };
+    go(&mut c, &TOWNSHIP, reject, date(2024, 10, 15));
+    assert_eq!(c.state, CaseState::Monitoring);
+    assert_eq!((c.proposed_by, c.method.clone()), (None, None));
+}
+
+#[test]
+fn codes_round_trip() {
+    for s in CaseState::ALL {
+        assert_eq!(CaseState::parse(s.code()).unwrap(), s);
+    }
+    for ch in Channel::ALL {
+        assert_eq!(Channel::parse(ch.code()).unwrap(), ch);
+    }
+    assert!(CaseState::parse("x").is_err());
+}
