@@ -9,6 +9,7 @@
 
 pub mod area;
 pub mod assess;
+pub mod calendar;
 pub mod codes;
 pub mod dedup;
 pub mod household;
