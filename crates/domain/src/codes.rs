@@ -95,6 +95,22 @@ pub mod well_known {
     pub const CATEGORY_SUDDEN: &str = "2";
     /// 与户主关系: 户主.
     pub const RELATION_HEAD: &str = "01";
+    /// 与户主关系: 配偶.
+    pub const RELATION_SPOUSE: &str = "10";
+    /// 与户主关系: 子/婿.
+    pub const RELATION_SON: &str = "20";
+    /// 与户主关系: 女/媳.
+    pub const RELATION_DAUGHTER: &str = "30";
+    /// 与户主关系: 孙子女/外孙子女.
+    pub const RELATION_GRANDCHILD: &str = "40";
+    /// 与户主关系: 父母.
+    pub const RELATION_PARENT: &str = "50";
+    /// 与户主关系: 祖父母/外祖父母.
+    pub const RELATION_GRANDPARENT: &str = "60";
+    /// 与户主关系: 兄弟姐妹.
+    pub const RELATION_SIBLING: &str = "70";
+    /// 与户主关系: 其他.
+    pub const RELATION_OTHER: &str = "99";
     /// 劳动技能: 普通劳动力.
     pub const LABOR_ORDINARY: &str = "1";
     /// 劳动技能: 技能劳动力.

@@ -155,7 +155,7 @@ impl Store {
              COALESCE(SUM(CASE WHEN household_type = '1' THEN 1 ELSE 0 END), 0) AS poverty, \
              COALESCE(SUM(CASE WHEN monitor_category IS NOT NULL THEN 1 ELSE 0 END), 0) AS monitored, \
              COALESCE(SUM(CASE WHEN monitor_category IS NOT NULL AND (risk_eliminated IS NULL OR risk_eliminated = FALSE) THEN 1 ELSE 0 END), 0) AS unresolved \
-             FROM household GROUP BY area_code, group_no";
+             FROM household WHERE current_size > 0 GROUP BY area_code, group_no";
         let rows = self
             .db
             .query_all_raw(Statement::from_string(self.backend(), sql))
@@ -297,6 +297,7 @@ impl Store {
             .column(crate::entity::household::Column::HouseholdType)
             .expr_as(Expr::cust("COUNT(*)"), "households")
             .from(crate::entity::household::Entity)
+            .and_where(crate::households::in_registry())
             .group_by_col(crate::entity::household::Column::MonitorCategory)
             .group_by_col(crate::entity::household::Column::HouseholdType);
         match group_no {

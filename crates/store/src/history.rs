@@ -210,6 +210,29 @@ impl Store {
         .await
     }
 
+    /// Records the first version of a household created by an operation on
+    /// others (分户), with who created it and why.
+    pub(crate) async fn record_creation<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        id: i64,
+        bundle: &HouseholdBundle,
+        access: &Access,
+        reason: &str,
+    ) -> Result<()> {
+        self.insert_version(
+            conn,
+            id,
+            bundle,
+            1,
+            Utc::now().fixed_offset(),
+            &access.username,
+            &access.role,
+            reason,
+        )
+        .await
+    }
+
     #[allow(clippy::too_many_arguments)]
     async fn insert_version<C: ConnectionTrait>(
         &self,

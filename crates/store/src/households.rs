@@ -481,7 +481,9 @@ impl Store {
     ) -> Result<(u64, Vec<HouseholdListItem>)> {
         use sea_orm::{PaginatorTrait, QuerySelect};
         access.require(perm::HOUSEHOLD_READ)?;
-        let mut q = household::Entity::find().filter(in_scope(access));
+        let mut q = household::Entity::find()
+            .filter(in_scope(access))
+            .filter(in_registry());
         if let Some(a) = &filter.area {
             q = q.filter(Expr::col(household::Column::AreaCode).like(format!("{}%", a.prefix())));
         }
@@ -587,6 +589,12 @@ pub struct RevealedId {
 /// Households whose village lies under the caller's area.
 fn in_scope(access: &Access) -> sea_orm::sea_query::SimpleExpr {
     Expr::col(household::Column::AreaCode).like(format!("{}%", access.area.prefix()))
+}
+
+/// Households of the current registry: a household merged into another
+/// (合户) stays as an empty shell for its history, with 当前家庭人口数 0.
+pub(crate) fn in_registry() -> sea_orm::sea_query::SimpleExpr {
+    Expr::col((household::Entity, household::Column::CurrentSize)).gt(0)
 }
 
 /// The audit entry of a bulk insert: counts and the first and last 户编号.

@@ -99,6 +99,71 @@ impl Store {
         bundles: &[HouseholdBundle],
         dry_run: bool,
     ) -> Result<ImportSummary> {
+        let tx = self.db.begin().await?;
+        let mut summary = self.upsert_tx(&tx, access, note, areas, bundles).await?;
+        summary.dry_run = dry_run;
+        let actor = access.actor();
+        let created: Vec<&HouseholdBundle> = bundles
+            .iter()
+            .filter(|b| summary.created.contains(&b.household.household_no))
+            .collect();
+        if let Some(first) = created.first() {
+            let persons: usize = created.iter().map(|b| b.members.len()).sum();
+            record(
+                &tx,
+                &actor,
+                AuditEntry {
+                    action: "import_create",
+                    entity: "household",
+                    entity_key: Some(first.household.household_no.clone()),
+                    after: Some(json!({"households": created.len(), "persons": persons})),
+                    note: Some(note.to_owned()),
+                    ..Default::default()
+                },
+            )
+            .await?;
+        }
+        for c in &summary.changed {
+            let area = bundles
+                .iter()
+                .find(|b| b.household.household_no == c.household_no)
+                .map(|b| b.household.area);
+            record(
+                &tx,
+                &actor,
+                AuditEntry {
+                    action: "import_update",
+                    entity: "household",
+                    entity_key: Some(c.household_no.clone()),
+                    area,
+                    after: Some(json!({"changes": c.changes})),
+                    note: Some(note.to_owned()),
+                    ..Default::default()
+                },
+            )
+            .await?;
+        }
+        if dry_run {
+            tx.rollback().await?;
+        } else {
+            tx.commit().await?;
+        }
+        Ok(summary)
+    }
+
+    /// The work of [`Store::upsert_households`] inside the caller's
+    /// transaction, without audit entries (the caller records what the
+    /// change was): scope and 户编号 checks, area and 村民小组 nodes,
+    /// comparison with the stored households, a version for each changed
+    /// one, ID number conflicts, and the writes.
+    pub(crate) async fn upsert_tx(
+        &self,
+        tx: &DatabaseTransaction,
+        access: &Access,
+        note: &str,
+        areas: &[AreaRecord],
+        bundles: &[HouseholdBundle],
+    ) -> Result<ImportSummary> {
         access.require(perm::HOUSEHOLD_WRITE)?;
         if let Some(b) = bundles.iter().find(|b| !access.covers(&b.household.area)) {
             return Err(StoreError::Forbidden(format!(
@@ -126,8 +191,7 @@ impl Store {
             }
         }
 
-        let tx = self.db.begin().await?;
-        let areas_added = insert_areas_tx(&tx, areas).await?;
+        let areas_added = insert_areas_tx(tx, areas).await?;
         // 村民小组 the file refers to get a node with the default name.
         let groups: std::collections::BTreeSet<(fangpin_domain::AreaCode, u16)> = bundles
             .iter()
@@ -141,14 +205,13 @@ impl Store {
                 name: fangpin_domain::VillageGroup::default_name(no),
             })
             .collect();
-        crate::areas::insert_groups_tx(&tx, &groups).await?;
-        let existing = self.existing_ids(&tx, bundles).await?;
+        crate::areas::insert_groups_tx(tx, &groups).await?;
+        let existing = self.existing_ids(tx, bundles).await?;
         let stored = self
-            .load_bundles(&tx, existing.values().copied().collect())
+            .load_bundles(tx, existing.values().copied().collect())
             .await?;
 
         let mut summary = ImportSummary {
-            dry_run,
             areas_added,
             ..Default::default()
         };
@@ -197,50 +260,11 @@ impl Store {
             replaced_owned.iter().map(|(id, b)| (*id, b)).collect();
         for (id, b) in &replaced {
             if let Some(old) = stored.get(id) {
-                self.record_change(&tx, *id, old, b, access, note).await?;
+                self.record_change(tx, *id, old, b, access, note).await?;
             }
         }
-        self.check_id_conflicts(&tx, &new, &replaced).await?;
-        self.write_tx(&tx, &new, &replaced).await?;
-
-        let actor = access.actor();
-        if !new.is_empty() {
-            let persons: usize = new.iter().map(|b| b.members.len()).sum();
-            record(
-                &tx,
-                &actor,
-                AuditEntry {
-                    action: "import_create",
-                    entity: "household",
-                    entity_key: new.first().map(|b| b.household.household_no.clone()),
-                    after: Some(json!({"households": new.len(), "persons": persons})),
-                    note: Some(note.to_owned()),
-                    ..Default::default()
-                },
-            )
-            .await?;
-        }
-        for (c, (_, b)) in summary.changed.iter().zip(&replaced) {
-            record(
-                &tx,
-                &actor,
-                AuditEntry {
-                    action: "import_update",
-                    entity: "household",
-                    entity_key: Some(c.household_no.clone()),
-                    area: Some(b.household.area),
-                    after: Some(json!({"changes": c.changes})),
-                    note: Some(note.to_owned()),
-                    ..Default::default()
-                },
-            )
-            .await?;
-        }
-        if dry_run {
-            tx.rollback().await?;
-        } else {
-            tx.commit().await?;
-        }
+        self.check_id_conflicts(tx, &new, &replaced).await?;
+        self.write_tx(tx, &new, &replaced).await?;
         Ok(summary)
     }
 
@@ -268,7 +292,7 @@ impl Store {
     }
 
     /// Stored households with members and incomes, by id.
-    async fn load_bundles<C: ConnectionTrait>(
+    pub(crate) async fn load_bundles<C: ConnectionTrait>(
         &self,
         tx: &C,
         ids: Vec<i64>,
@@ -317,7 +341,11 @@ impl Store {
         Ok(out)
     }
 
-    /// Refuses ID numbers that are registered in another household.
+    /// Refuses ID numbers that are registered in another household, or that
+    /// two households of the batch both claim. A person may move between
+    /// two households that the batch rewrites together (分户, 合户): the
+    /// stored members of a rewritten household are replaced, so only the
+    /// batch itself decides where they end up.
     async fn check_id_conflicts(
         &self,
         tx: &DatabaseTransaction,
@@ -325,20 +353,28 @@ impl Store {
         replaced: &[(i64, &HouseholdBundle)],
     ) -> Result<()> {
         let mut wanted: HashMap<String, (String, Option<i64>, String)> = HashMap::new();
+        let mut problems = Vec::new();
         let all = new
             .iter()
             .map(|b| (None, *b))
             .chain(replaced.iter().map(|(id, b)| (Some(*id), *b)));
         for (id, b) in all {
+            let no = &b.household.household_no;
             for m in &b.members {
-                wanted.insert(
-                    self.cipher.lookup_hash(m.id_number.as_str()),
-                    (m.id_number.masked(), id, b.household.household_no.clone()),
-                );
+                let masked = m.id_number.masked();
+                let hash = self.cipher.lookup_hash(m.id_number.as_str());
+                if let Some((_, _, other)) = wanted.get(&hash)
+                    && other != no
+                {
+                    problems.push(format!(
+                        "户编号 {other} 和户编号 {no} 都有成员证件号码 {masked}"
+                    ));
+                }
+                wanted.insert(hash, (masked, id, no.clone()));
             }
         }
+        let rewritten: HashSet<i64> = replaced.iter().map(|(id, _)| *id).collect();
         let hashes: Vec<String> = wanted.keys().cloned().collect();
-        let mut problems = Vec::new();
         for chunk in hashes.chunks(CHUNK) {
             let mut q2 = Query::select();
             q2.expr_as(Expr::col(("p", "id_hash")), "id_hash")
@@ -358,6 +394,7 @@ impl Store {
                 let stored_no: String = r.try_get("", "household_no")?;
                 if let Some((masked, target, no)) = wanted.get(&hash)
                     && *target != Some(hid)
+                    && !rewritten.contains(&hid)
                 {
                     problems.push(format!(
                         "户编号 {no} 的成员证件号码 {masked} 已登记在户编号 {stored_no}"
@@ -375,7 +412,7 @@ impl Store {
                 msg.push_str(&format!("；另有 {more} 处"));
             }
             Err(StoreError::Invalid(format!(
-                "导入被拒绝，证件号码重复（如为分户、迁移，请先在原户办理减员）：{msg}"
+                "证件号码重复，未保存（如为分户、迁移，请先在原户办理减员）：{msg}"
             )))
         }
     }
@@ -399,7 +436,8 @@ impl Store {
             .filter(
                 Expr::col(household::Column::AreaCode).like(format!("{}%", access.area.prefix())),
             )
-            .filter(household::Column::Id.gt(after_id));
+            .filter(household::Column::Id.gt(after_id))
+            .filter(crate::households::in_registry());
         if let Some(a) = &filter.area {
             q = q.filter(Expr::col(household::Column::AreaCode).like(format!("{}%", a.prefix())));
         }
