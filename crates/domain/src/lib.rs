@@ -17,6 +17,7 @@ pub mod id_number;
 pub mod income;
 pub mod money;
 pub mod policy;
+pub mod sla;
 pub mod workflow;
 
 pub use area::{AreaCode, AreaCodeError, AreaLevel, AreaNode, VillageGroup};

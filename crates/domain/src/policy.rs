@@ -119,6 +119,8 @@ pub mod keys {
     pub const SLA_IDENTIFICATION: &str = "sla_identification_total";
     /// 明确帮扶责任人时限 (期限文本, 自县级审定起).
     pub const SLA_ASSIGN_CADRE: &str = "sla_assign_cadre";
+    /// 到期前多少个自然日提示临期 (整数).
+    pub const SLA_WARN_DAYS: &str = "sla_warn_days";
     /// 逾期多少个工作日后上报上一级 (整数).
     pub const ESCALATE_AFTER: &str = "sla_escalate_after_working_days";
     /// 步骤时限 (期限文本): 受理线索.
@@ -154,6 +156,7 @@ pub fn key_label(key: &str) -> &str {
         keys::SLA_IDENTIFICATION => "识别纳入全流程时限",
         keys::SLA_ASSIGN_CADRE => "明确帮扶责任人时限",
         keys::ESCALATE_AFTER => "逾期上报上级（工作日）",
+        keys::SLA_WARN_DAYS => "临期提示（自然日）",
         keys::SLA_LEAD => "受理线索时限",
         keys::SLA_VERIFY => "入户核实时限",
         keys::SLA_COMPARE => "信息比对时限",

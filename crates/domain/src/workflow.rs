@@ -349,6 +349,12 @@ pub enum Action {
         /// Opinion.
         #[serde(default)]
         opinion: String,
+        /// 监测对象类别 as decided at 县级审定 (replaces the suggestion).
+        #[serde(default)]
+        category: Option<String>,
+        /// 致贫返贫风险 as decided at 县级审定 (replaces the suggestion).
+        #[serde(default)]
+        risks: Option<Vec<String>>,
     },
     /// 公告 posted: the household is now 监测中.
     Announce {
@@ -413,6 +419,10 @@ impl Action {
 pub struct CaseView {
     /// Current state.
     pub state: CaseState,
+    /// 监测对象类别 (suggested by the rules, decided at 县级审定).
+    pub category: Option<String>,
+    /// 致贫返贫风险 codes (suggested by the rules, decided at 县级审定).
+    pub risks: Vec<String>,
     /// Who created the lead.
     pub opened_by: i64,
     /// Who proposed the current elimination, if one is under way.
@@ -696,11 +706,34 @@ pub fn decide(
                 view,
             )
         }
-        (CountyApproval | ElimCounty, Action::Approve { .. }) => {
+        (
+            CountyApproval | ElimCounty,
+            Action::Approve {
+                category, risks, ..
+            },
+        ) => {
             if actor.user == proposer || Some(actor.user) == case.township_by {
                 return Err(WorkflowError::OwnProposal);
             }
             if state == CountyApproval {
+                if let Some(c) = category {
+                    view.category = Some(c.clone());
+                }
+                if let Some(r) = risks {
+                    view.risks = r.clone();
+                }
+                if view.category.is_none() {
+                    return Err(WorkflowError::Invalid("请确定监测对象类别".into()));
+                }
+                if view.risks.is_empty() {
+                    return Err(WorkflowError::Invalid("请至少确定一项致贫返贫风险".into()));
+                }
+                if view.risks.len() > crate::assess::MAX_RISKS {
+                    return Err(WorkflowError::Invalid(format!(
+                        "致贫返贫风险最多{}项",
+                        crate::assess::MAX_RISKS
+                    )));
+                }
                 out(Approved, view)
             } else {
                 let method = view.method.take().unwrap_or_default();

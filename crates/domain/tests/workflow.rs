@@ -35,6 +35,8 @@ fn five_days(from: NaiveDate) -> Result<NaiveDate, WorkflowError> {
 fn lead(by: i64) -> CaseView {
     CaseView {
         state: CaseState::Lead,
+        category: Some(well_known::CATEGORY_MARGINAL.into()),
+        risks: vec!["01".into()],
         opened_by: by,
         proposed_by: None,
         method: None,
@@ -139,6 +141,8 @@ fn to_monitoring(case: &mut CaseView, start: NaiveDate) -> NaiveDate {
 fn approve(opinion: &str) -> Action {
     Action::Approve {
         opinion: opinion.into(),
+        category: None,
+        risks: None,
     }
 }
 
@@ -360,6 +364,33 @@ fn rejected_elimination_returns_to_monitoring() {
     go(&mut c, &TOWNSHIP, reject, date(2024, 10, 15));
     assert_eq!(c.state, CaseState::Monitoring);
     assert_eq!((c.proposed_by, c.method.clone()), (None, None));
+}
+
+#[test]
+fn county_decides_category_and_risks() {
+    let d = date(2024, 9, 20);
+    let mut c = lead(1);
+    c.category = None;
+    c.risks.clear();
+    up_to_review(&mut c, &VILLAGE, d);
+    go(&mut c, &VILLAGE, review(d, true), d);
+    go(
+        &mut c,
+        &VILLAGE,
+        Action::CloseNotice { objection: None },
+        date(2024, 9, 25),
+    );
+    go(&mut c, &TOWNSHIP, approve(""), date(2024, 9, 25));
+    let e = step(&c, &COUNTY, approve(""), date(2024, 9, 26)).unwrap_err();
+    assert_eq!(e.to_string(), "请确定监测对象类别");
+    let decided = Action::Approve {
+        opinion: "同意".into(),
+        category: Some(well_known::CATEGORY_SUDDEN.into()),
+        risks: Some(vec!["05".into()]),
+    };
+    go(&mut c, &COUNTY, decided, date(2024, 9, 26));
+    assert_eq!(c.category.as_deref(), Some(well_known::CATEGORY_SUDDEN));
+    assert_eq!(c.risks, vec!["05".to_string()]);
 }
 
 #[test]

@@ -8,6 +8,7 @@
 
 pub mod areas;
 pub mod audit;
+pub mod cases;
 pub mod crypto;
 pub mod dedup;
 pub mod edit;

@@ -56,7 +56,8 @@ impl Store {
                 .rows_affected();
         }
         let roles_added = self.seed_roles(&tx).await?;
-        if items_added + params_added + roles_added > 0 {
+        let calendar_days_added = self.seed_calendar(&tx).await?;
+        if items_added + params_added + roles_added + calendar_days_added > 0 {
             record(
                 &tx,
                 &Actor::system("初始化"),
@@ -67,6 +68,7 @@ impl Store {
                         "code_items_added": items_added,
                         "params_added": params_added,
                         "roles_added": roles_added,
+                        "calendar_days_added": calendar_days_added,
                     })),
                     ..Default::default()
                 },

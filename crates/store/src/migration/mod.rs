@@ -9,6 +9,7 @@ mod m20261123_000002_audit_log;
 mod m20261123_000003_users;
 mod m20261123_000004_duplicates;
 mod m20261123_000005_history;
+mod m20261123_000006_monitoring;
 
 pub use m20261123_000001_foundation::INCOME_MONEY_COLUMNS;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_users::Migration),
             Box::new(m20261123_000004_duplicates::Migration),
             Box::new(m20261123_000005_history::Migration),
+            Box::new(m20261123_000006_monitoring::Migration),
         ]
     }
 }
