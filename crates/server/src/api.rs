@@ -37,6 +37,10 @@ pub fn routes() -> Router<AppState> {
             "/api/households/{id}/members/{person_no}/remove",
             post(member_remove),
         )
+        .route("/api/households/{id}/members", post(member_add))
+        .route("/api/households/{id}/head", post(head_change))
+        .route("/api/households/{id}/split", post(household_split))
+        .route("/api/households/{id}/merge", post(household_merge))
         .route("/api/households/{id}/diff", get(household_diff))
         .route("/api/params/{key}", get(param_defs))
         .route("/api/codes/{list}", get(code_list))
@@ -688,4 +692,138 @@ async fn member_remove(
         .remove_member(&c.access, id, &person_no, &r.reason, &r.note)
         .await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+struct AddMemberBody {
+    /// 新成员全字段（完整证件号码）；人口编号可留空，由系统按户编号续编。
+    #[schema(value_type = Object)]
+    person: fangpin_domain::household::Person,
+    /// 新生儿、婚嫁迁入、收养、回迁、其他迁入
+    reason: String,
+    #[serde(default)]
+    note: String,
+}
+
+#[utoipa::path(post, path = "/api/households/{id}/members", tag = "农户档案", params(("id" = i64, Path, description = "农户编号")), request_body = AddMemberBody, responses((status = 201, description = "已新增成员（形成历史版本），返回 {person_no}", body = serde_json::Value), (status = 400, description = "原因无效、字段错误或证件号码已登记（中文说明）", body = ErrorBody), (status = 403, description = "无维护权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+async fn member_add(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(id): ApiPath<i64>,
+    b: JsonBody<AddMemberBody>,
+) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
+    let r = body(b)?;
+    let person_no = s
+        .store
+        .add_member(&c.access, id, r.person, &r.reason, &r.note)
+        .await?;
+    Ok((
+        axum::http::StatusCode::CREATED,
+        Json(json!({ "person_no": person_no })),
+    ))
+}
+
+/// 与户主关系 codes after a change, as `{relations: [{person_no, relation}]}`.
+fn relations_json(codes: Vec<(String, String)>) -> Json<Value> {
+    let items: Vec<Value> = codes
+        .into_iter()
+        .map(|(p, r)| json!({"person_no": p, "relation": r}))
+        .collect();
+    Json(json!({ "relations": items }))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+struct HeadBody {
+    /// 新户主的人口编号（须为本户现有成员）。
+    person_no: String,
+    /// 需要改定的与户主关系（人口编号 → 代码）；未列出的成员由系统按原关系推算。
+    #[serde(default)]
+    relations: std::collections::BTreeMap<String, String>,
+    /// 变更原因（必填）。
+    reason: String,
+}
+
+#[utoipa::path(post, path = "/api/households/{id}/head", tag = "农户档案", params(("id" = i64, Path, description = "农户编号")), request_body = HeadBody, responses((status = 200, description = "已变更户主（形成历史版本），返回各成员新的与户主关系 {relations}", body = serde_json::Value), (status = 400, description = "新户主不是本户成员、原因为空或关系代码无效", body = ErrorBody), (status = 403, description = "无维护权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+async fn head_change(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(id): ApiPath<i64>,
+    b: JsonBody<HeadBody>,
+) -> ApiResult<Value> {
+    let r = body(b)?;
+    let codes = s
+        .store
+        .change_head(&c.access, id, &r.person_no, &r.relations, &r.reason)
+        .await?;
+    Ok(relations_json(codes))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+struct SplitBody {
+    /// 分出成员的人口编号（不含原户主；原户至少保留户主）。
+    members: Vec<String>,
+    /// 新户户主的人口编号（须为分出成员之一）。
+    head: String,
+    /// 新户编号；留空则按本村已有户编号续编。
+    #[serde(default)]
+    household_no: Option<String>,
+    /// 需要改定的与新户主关系（人口编号 → 代码）。
+    #[serde(default)]
+    relations: std::collections::BTreeMap<String, String>,
+    /// 变更原因（必填）。
+    reason: String,
+}
+
+#[utoipa::path(post, path = "/api/households/{id}/split", tag = "农户档案", params(("id" = i64, Path, description = "农户编号")), request_body = SplitBody, responses((status = 201, description = "已分户：新户建档于同村同组，返回 {id, household_no}；两户各形成历史版本", body = serde_json::Value), (status = 400, description = "成员选择、户主或户编号无效（中文说明）", body = ErrorBody), (status = 403, description = "无维护权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+async fn household_split(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(id): ApiPath<i64>,
+    b: JsonBody<SplitBody>,
+) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
+    let r = body(b)?;
+    let plan = fangpin_store::edit::SplitPlan {
+        members: r.members,
+        head: r.head,
+        household_no: r.household_no,
+        relations: r.relations,
+        reason: r.reason,
+    };
+    let (new_id, no) = s.store.split_household(&c.access, id, &plan).await?;
+    Ok((
+        axum::http::StatusCode::CREATED,
+        Json(json!({ "id": new_id, "household_no": no })),
+    ))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+struct MergeBody {
+    /// 并入本户的另一户的农户编号；该户全部成员并入本户，该户不再列入当前档案（保留历史版本）。
+    other_id: i64,
+    /// 对方户主与本户户主的关系代码；留空为“99 其他”。
+    #[serde(default)]
+    head_relation: Option<String>,
+    /// 需要改定的与户主关系（人口编号 → 代码）。
+    #[serde(default)]
+    relations: std::collections::BTreeMap<String, String>,
+    /// 变更原因（必填）。
+    reason: String,
+}
+
+#[utoipa::path(post, path = "/api/households/{id}/merge", tag = "农户档案", params(("id" = i64, Path, description = "农户编号（合并后保留的户）")), request_body = MergeBody, responses((status = 200, description = "已合户，返回并入成员的与户主关系 {relations}；两户各形成历史版本", body = serde_json::Value), (status = 400, description = "原因为空、关系代码无效或该户已合户", body = ErrorBody), (status = 403, description = "无维护权限", body = ErrorBody), (status = 404, description = "任一户不存在或不在辖区内", body = ErrorBody)))]
+async fn household_merge(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(id): ApiPath<i64>,
+    b: JsonBody<MergeBody>,
+) -> ApiResult<Value> {
+    let r = body(b)?;
+    let plan = fangpin_store::edit::MergePlan {
+        other: r.other_id,
+        head_relation: r.head_relation,
+        relations: r.relations,
+        reason: r.reason,
+    };
+    let codes = s.store.merge_households(&c.access, id, &plan).await?;
+    Ok(relations_json(codes))
 }

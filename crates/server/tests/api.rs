@@ -30,6 +30,7 @@ fangpin_store::dual_backend_tests!(
     openapi_describes_the_api,
     history_as_of_and_diff_routes,
     households_are_written_through_the_api_with_reasons,
+    member_changes_through_the_api,
 );
 
 /// A logged-in browser: session cookie and CSRF token.
@@ -577,6 +578,28 @@ async fn route_role_scope_matrix(store: Store) {
                 };
                 assert_eq!(status, expected, "{user} {method} {uri}: {body}");
             }
+            // Member changes: the store checks permission, then scope, then
+            // the input, so an empty reason answers 400 only where allowed.
+            let write = matches!(user, "admin" | "xiangzhen" | "cunji");
+            let writes = [
+                (
+                    "members",
+                    json!({"person": bundles[0].members[0], "reason": ""}),
+                ),
+                ("head", json!({"person_no": "x", "reason": ""})),
+                ("split", json!({"members": [], "head": "x", "reason": ""})),
+                ("merge", json!({"other_id": id, "reason": ""})),
+            ];
+            for (op, body) in writes {
+                let uri = format!("/api/households/{id}/{op}");
+                let (status, r, _, _) = send(&store, &c, "POST", &uri, Some(body), true).await;
+                let expected = match (write, inside) {
+                    (false, _) => StatusCode::FORBIDDEN,
+                    (true, true) => StatusCode::BAD_REQUEST,
+                    (true, false) => StatusCode::NOT_FOUND,
+                };
+                assert_eq!(status, expected, "{user} POST {uri}: {r}");
+            }
             // Area summaries are aggregates: any role may see its own subtree.
             let (status, _, _, _) = send(
                 &store,
@@ -938,6 +961,10 @@ async fn openapi_describes_the_api(store: Store) {
         "/api/exports",
         "/api/audit",
         "/api/duplicates/{id}/decision",
+        "/api/households/{id}/members",
+        "/api/households/{id}/head",
+        "/api/households/{id}/split",
+        "/api/households/{id}/merge",
     ] {
         assert!(paths.contains_key(p), "{p} is documented");
     }
@@ -1054,16 +1081,7 @@ async fn households_are_written_through_the_api_with_reasons(store: Store) {
     let bundles = demo(&store, 30).await;
     let admin = login(&store, "admin").await;
     let b = bundles.iter().find(|b| b.members.len() >= 2).unwrap();
-    let (_, page, _, _) = send(
-        &store,
-        &admin,
-        "GET",
-        &format!("/api/households?q={}", b.household.household_no),
-        None,
-        false,
-    )
-    .await;
-    let id = page["items"][0]["id"].as_i64().unwrap();
+    let id = household_id(&store, &admin, &b.household.household_no).await;
     let mut h = serde_json::to_value(&b.household).unwrap();
     h["phone"] = json!("13700001234");
     let body = json!({
@@ -1118,21 +1136,7 @@ async fn households_are_written_through_the_api_with_reasons(store: Store) {
     )
     .await;
     assert_eq!(status, StatusCode::NO_CONTENT, "{r}");
-    let (_, h, _, _) = send(
-        &store,
-        &admin,
-        "GET",
-        &format!("/api/households/{id}/history"),
-        None,
-        false,
-    )
-    .await;
-    let reasons: Vec<&str> = h["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v["reason"].as_str().unwrap())
-        .collect();
+    let reasons = history_reasons(&store, &admin, id).await;
     assert_eq!(reasons.len(), 3, "{reasons:?}");
     assert_eq!(reasons[1], "电话变更");
     assert!(reasons[2].contains("（迁出）"));
@@ -1150,5 +1154,162 @@ async fn households_are_written_through_the_api_with_reasons(store: Store) {
     assert!(
         r["message"].as_str().unwrap().starts_with("请求内容无效"),
         "{r}"
+    );
+}
+
+/// The id of the household with 户编号 `no`, found through the list.
+async fn household_id(store: &Store, client: &Client, no: &str) -> i64 {
+    let (_, page, _, _) = send(
+        store,
+        client,
+        "GET",
+        &format!("/api/households?q={no}"),
+        None,
+        false,
+    )
+    .await;
+    page["items"][0]["id"].as_i64().unwrap()
+}
+
+/// The reasons of a household's versions, oldest first.
+async fn history_reasons(store: &Store, client: &Client, id: i64) -> Vec<String> {
+    let (status, h, _, _) = send(
+        store,
+        client,
+        "GET",
+        &format!("/api/households/{id}/history"),
+        None,
+        false,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{h}");
+    h["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["reason"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// 新增成员, 户主变更, 分户 and 合户 through the API, each with its reason.
+async fn member_changes_through_the_api(store: Store) {
+    let bundles = demo(&store, 40).await;
+    let admin = login(&store, "admin").await;
+    let b = bundles.iter().find(|b| b.members.len() >= 3).unwrap();
+    let id = household_id(&store, &admin, &b.household.household_no).await;
+    let post = |uri: String, body: Value| {
+        let store = store.clone();
+        let admin = admin.clone();
+        async move {
+            let (status, r, _, _) = send(&store, &admin, "POST", &uri, Some(body), true).await;
+            (status, r)
+        }
+    };
+
+    // 新增成员: a newborn; the reason must be one of the list.
+    let first17 = format!("{}20240601{:03}", &b.household.area.as_string()[..6], 338);
+    let check = fangpin_domain::id_number::check_digit(first17.as_bytes()) as char;
+    let id_number = fangpin_domain::IdNumber::parse(&format!("{first17}{check}")).unwrap();
+    let mut baby =
+        fangpin_domain::household::Person::from_id("", "新生儿乙", id_number, "40", "01");
+    baby.health = "1".into();
+    baby.labor_skill = "5".into();
+    let (status, r) = post(
+        format!("/api/households/{id}/members"),
+        json!({"person": baby, "reason": "出生"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{r}");
+    assert!(r["message"].as_str().unwrap().contains("新增原因"), "{r}");
+    let (status, r) = post(
+        format!("/api/households/{id}/members"),
+        json!({"person": baby, "reason": "新生儿"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{r}");
+    assert!(
+        r["person_no"]
+            .as_str()
+            .unwrap()
+            .starts_with(&b.household.household_no)
+    );
+
+    // 户主变更 to a non-member is refused; to a member it works.
+    let (status, r) = post(
+        format!("/api/households/{id}/head"),
+        json!({"person_no": "nobody", "reason": "户主去世"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{r}");
+    assert!(r["message"].as_str().unwrap().contains("新户主"), "{r}");
+    let heir = b.members.iter().find(|m| m.relation != "01").unwrap();
+    let (status, r) = post(
+        format!("/api/households/{id}/head"),
+        json!({"person_no": heir.person_no, "reason": "户主去世"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{r}");
+    assert!(
+        r["relations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["person_no"] == heir.person_no.as_str() && x["relation"] == "01")
+    );
+    let (_, d, _, _) = send(
+        &store,
+        &admin,
+        "GET",
+        &format!("/api/households/{id}"),
+        None,
+        false,
+    )
+    .await;
+    assert_eq!(d["household"]["head_name"], heir.name.as_str());
+
+    // 分户: the new member leaves with one other (not the head).
+    let leaving: Vec<String> = d["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["relation"] != "01")
+        .take(2)
+        .map(|m| m["person_no"].as_str().unwrap().to_owned())
+        .collect();
+    let (status, r) = post(
+        format!("/api/households/{id}/split"),
+        json!({"members": leaving, "head": leaving[0], "reason": "成家分户"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{r}");
+    let new_id = r["id"].as_i64().unwrap();
+    let new_no = r["household_no"].as_str().unwrap().to_owned();
+
+    // 合户: the new household joins back; it leaves the list, keeps history.
+    let (status, r) = post(
+        format!("/api/households/{id}/merge"),
+        json!({"other_id": new_id, "head_relation": "20", "reason": "重新合户"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{r}");
+    assert_eq!(r["relations"].as_array().unwrap().len(), 2);
+    let (_, list, _, _) = send(
+        &store,
+        &admin,
+        "GET",
+        &format!("/api/households?q={new_no}"),
+        None,
+        false,
+    )
+    .await;
+    assert_eq!(list["total"], 0, "{list}");
+    let reasons = history_reasons(&store, &admin, new_id).await;
+    assert_eq!(reasons.len(), 2, "{reasons:?}");
+    assert!(reasons[0].starts_with("分户：") && reasons[1].starts_with("合户："));
+    let reasons = history_reasons(&store, &admin, id).await;
+    assert_eq!(
+        reasons.len(),
+        5,
+        "建档, 新增, 户主, 分户, 合户: {reasons:?}"
     );
 }
