@@ -602,12 +602,7 @@ pub fn assess(facts: &HouseholdFacts, t: &Thresholds, src: Option<&FactSources>)
     ));
 
     let sudden_hardship = rigid || drop;
-    let category = match income_test {
-        IncomeTest::Below if facts.lifted_out => Some(well_known::CATEGORY_UNSTABLE),
-        IncomeTest::Below => Some(well_known::CATEGORY_MARGINAL),
-        _ if sudden_hardship => Some(well_known::CATEGORY_SUDDEN),
-        _ => None,
-    };
+    let category = category_only(facts, t);
     let mut risks: Vec<&'static str> = Vec::new();
     for f in &trace {
         if let Some(r) = f.risk
@@ -626,6 +621,25 @@ pub fn assess(facts: &HouseholdFacts, t: &Thresholds, src: Option<&FactSources>)
         risks,
         trace,
     }
+}
+
+/// The category alone, without the trace: the what-if view evaluates a
+/// whole county with this. Below the line: 脱贫不稳定户 or 边缘易致贫户 by
+/// household type; else a sudden-hardship trigger: 突发严重困难户.
+pub fn category_only(facts: &HouseholdFacts, t: &Thresholds) -> Option<&'static str> {
+    let y = facts.income?;
+    if y.per_capita < t.line {
+        return Some(if facts.lifted_out {
+            well_known::CATEGORY_UNSTABLE
+        } else {
+            well_known::CATEGORY_MARGINAL
+        });
+    }
+    let rigid = rigid_exceeds(y.rigid_expense, y.net, t.rigid_pct);
+    let drop = facts
+        .prev_per_capita
+        .is_some_and(|p| dropped_by(p, y.per_capita, t.drop_pct));
+    (rigid || drop).then_some(well_known::CATEGORY_SUDDEN)
 }
 
 /// The assessment date for `year` seen on `today`: today within the year,

@@ -199,3 +199,33 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// The what-if fast path agrees with the full assessment.
+    #[test]
+    fn category_only_matches_assess(
+        pc in 0i64..3_000_000,
+        prev in proptest::option::of(0i64..3_000_000),
+        rigid in 0i64..5_000_000,
+        lifted in any::<bool>(),
+        line in 0i64..3_000_000,
+        rigid_pct in 0i64..300,
+        drop_pct in 0i64..100,
+        has_income in any::<bool>(),
+    ) {
+        let b = family(lifted, vec![]);
+        let p = policy();
+        let (mut facts, _) = facts_of(&b, 2024, date(2024, 12, 31), &p).unwrap();
+        facts.income = has_income.then(|| assess::YearIncome {
+            per_capita: Money::from_fen(pc),
+            net: Money::from_fen(pc * 3),
+            rigid_expense: Money::from_fen(rigid),
+        });
+        facts.prev_per_capita = prev.map(Money::from_fen);
+        let mut t = Thresholds::resolve(&p, &b.household.area, 2024).unwrap()
+            .with_line(Money::from_fen(line), "测试");
+        t.rigid_pct = rigid_pct;
+        t.drop_pct = drop_pct;
+        prop_assert_eq!(assess::category_only(&facts, &t), assess::assess(&facts, &t, None).category);
+    }
+}

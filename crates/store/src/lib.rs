@@ -17,6 +17,7 @@ pub mod history;
 pub mod households;
 pub mod import;
 pub mod migration;
+pub mod monitor;
 mod pg_copy;
 pub mod reference;
 pub mod settings;
@@ -84,6 +85,8 @@ pub struct Store {
     db: DatabaseConnection,
     engine: Engine,
     cipher: Arc<FieldCipher>,
+    /// Households' rule facts by area and year, for what-if (see `monitor`).
+    facts_cache: monitor::FactsCache,
 }
 
 /// Options for opening a store.
@@ -142,6 +145,7 @@ impl Store {
             db,
             engine,
             cipher: Arc::new(FieldCipher::new(key)),
+            facts_cache: Default::default(),
         })
     }
 

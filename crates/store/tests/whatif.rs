@@ -1,0 +1,113 @@
+//! What-if on the demo county: raising or lowering the line moves the right
+//! households, changes nothing, and reuses the loaded facts until a household
+//! changes.
+
+use chrono::{TimeZone, Utc};
+use fangpin_demo::{DemoConfig, layout};
+use fangpin_domain::{AreaCode, HouseholdBundle, Money};
+use fangpin_store::monitor::WhatIf;
+use fangpin_store::{Access, Store, StoreError};
+
+fangpin_store::dual_backend_tests!(what_if_moves_households_without_writing);
+
+async fn what_if_moves_households_without_writing(store: Store) {
+    store.seed_reference().await.unwrap();
+    let cfg = DemoConfig::fengdu(5, 300);
+    let lay = layout(&cfg);
+    let bundles: Vec<HouseholdBundle> = fangpin_demo::households(&cfg, &lay)
+        .map(fangpin_demo::GeneratedHousehold::into_bundle)
+        .collect();
+    let county = Access::system(AreaCode::parse("500230").unwrap());
+    store
+        .import_households(&county, "建档", &lay.areas, &bundles, false)
+        .await
+        .unwrap();
+    let now = Utc.with_ymd_and_hms(2026, 11, 23, 2, 0, 0).unwrap();
+    let base = WhatIf {
+        area: AreaCode::parse("500230").unwrap(),
+        year: 2024,
+        line: None,
+        rigid_pct: None,
+        drop_pct: None,
+    };
+    let same = store.what_if(&county, &base, now).await.unwrap();
+    assert_eq!(same.households, 300);
+    assert_eq!(same.line_now, Money::from_yuan(8_300));
+    assert_eq!((same.entering, same.leaving), (0, 0));
+    assert_eq!(same.at_risk_now, same.at_risk_then);
+    assert!(!same.cached);
+
+    // Raise the line by 1,000 元: only entries, each now below the new line.
+    let up = WhatIf {
+        line: Some(Money::from_yuan(9_300)),
+        ..base.clone()
+    };
+    let r = store.what_if(&county, &up, now).await.unwrap();
+    assert!(r.cached, "facts reused");
+    assert!(r.entering > 0, "{r:?}");
+    assert_eq!(r.leaving, 0);
+    assert_eq!(r.at_risk_then, r.at_risk_now + r.entering);
+    for h in &r.entering_households {
+        let pc = h.per_capita.unwrap();
+        assert!(
+            pc >= Money::from_yuan(8_300) && pc < Money::from_yuan(9_300),
+            "{h:?}"
+        );
+    }
+    let by_village: u64 = r.by_village.iter().map(|v| v.entering).sum();
+    let by_town: u64 = r.by_township.iter().map(|v| v.entering).sum();
+    assert_eq!((by_village, by_town), (r.entering, r.entering));
+
+    // Lowering the line: only households leaving the set.
+    let down = WhatIf {
+        line: Some(Money::from_yuan(5_000)),
+        ..base.clone()
+    };
+    let r = store.what_if(&county, &down, now).await.unwrap();
+    assert!(r.leaving > 0 && r.entering == 0, "{r:?}");
+
+    // Nothing was written: the stored line and the households are unchanged.
+    let again = store.what_if(&county, &base, now).await.unwrap();
+    assert_eq!(again.at_risk_now, same.at_risk_now);
+    let policy = store.policy_set().await.unwrap();
+    let (line, _) = policy
+        .monitoring_line(&AreaCode::parse("500230").unwrap(), 2024)
+        .unwrap();
+    assert_eq!(line, Money::from_yuan(8_300));
+
+    // A household edit invalidates the loaded facts.
+    let (id, b) = store
+        .household_bundles_after(&county, &Default::default(), 0, 1)
+        .await
+        .unwrap()
+        .remove(0);
+    let mut h = b.household.clone();
+    h.phone = Some("13900000000".into());
+    store
+        .update_household(&county, id, h, b.members, b.incomes, "更新电话")
+        .await
+        .unwrap();
+    let fresh = store.what_if(&county, &base, now).await.unwrap();
+    assert!(!fresh.cached);
+
+    // Another village's operator cannot measure this village.
+    let village = bundles[0].household.area;
+    let other = bundles
+        .iter()
+        .map(|b| b.household.area)
+        .find(|a| *a != village)
+        .unwrap();
+    let outsider = Access::system(other);
+    let e = store
+        .what_if(
+            &outsider,
+            &WhatIf {
+                area: village,
+                ..base
+            },
+            now,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::NotFound(_)), "{e}");
+}
