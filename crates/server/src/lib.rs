@@ -10,6 +10,7 @@ pub mod auth;
 mod error;
 pub mod exchange;
 mod extract;
+mod monitor;
 pub mod openapi;
 mod web;
 
@@ -32,6 +33,28 @@ pub struct AppState {
     pub demo_password: Option<String>,
     pub throttle: auth::LoginThrottle,
     pub jobs: exchange::Jobs,
+    /// The clock of every dated decision; tests may set it to travel in time.
+    pub clock: Clock,
+}
+
+/// A source of the current time.
+#[derive(Clone)]
+pub struct Clock(std::sync::Arc<dyn Fn() -> chrono::DateTime<chrono::Utc> + Send + Sync>);
+
+impl Clock {
+    /// The system clock.
+    pub fn system() -> Clock {
+        Clock(std::sync::Arc::new(chrono::Utc::now))
+    }
+
+    /// A clock that always answers `at`.
+    pub fn fixed(at: chrono::DateTime<chrono::Utc>) -> Clock {
+        Clock(std::sync::Arc::new(move || at))
+    }
+
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        (self.0)()
+    }
 }
 
 impl AppState {
@@ -42,6 +65,7 @@ impl AppState {
             demo_password: None,
             throttle: auth::LoginThrottle::default(),
             jobs: exchange::Jobs::default(),
+            clock: Clock::system(),
         }
     }
 
@@ -61,6 +85,7 @@ pub fn app(state: AppState) -> Router {
         .merge(api::routes())
         .merge(auth::routes())
         .merge(exchange::routes())
+        .merge(monitor::routes())
         .merge(openapi::routes())
         .fallback(web::static_or_index)
         .layer(TraceLayer::new_for_http())

@@ -568,6 +568,8 @@ async fn route_role_scope_matrix(store: Store) {
             let cases = [
                 ("GET", format!("/api/households/{id}"), read),
                 ("POST", format!("/api/households/{id}/reveal"), reveal),
+                ("GET", format!("/api/households/{id}/assessment"), read),
+                ("GET", format!("/api/households/{id}/cases"), read),
             ];
             for (method, uri, allowed) in cases {
                 let (status, body, _, _) = send(&store, &c, method, &uri, None, true).await;
@@ -594,6 +596,31 @@ async fn route_role_scope_matrix(store: Store) {
                 let uri = format!("/api/households/{id}/{op}");
                 let (status, r, _, _) = send(&store, &c, "POST", &uri, Some(body), true).await;
                 let expected = match (write, inside) {
+                    (false, _) => StatusCode::FORBIDDEN,
+                    (true, true) => StatusCode::BAD_REQUEST,
+                    (true, false) => StatusCode::NOT_FOUND,
+                };
+                assert_eq!(status, expected, "{user} POST {uri}: {r}");
+            }
+            // Monitoring: opening a case needs a workflow role, a measure a
+            // household write role; an empty summary or name answers 400
+            // only inside the scope.
+            let case_role = matches!(user, "shending" | "xiangzhen" | "cunji");
+            let monitoring = [
+                (
+                    "/api/cases".to_string(),
+                    json!({"household_id": id, "channel": "cadre_visit", "summary": " "}),
+                    case_role,
+                ),
+                (
+                    format!("/api/households/{id}/measures"),
+                    json!({"category": "产业", "kind": "开发式", "name": "", "target_risk": "01", "started_on": "2026-01-05"}),
+                    write,
+                ),
+            ];
+            for (uri, body, allowed) in monitoring {
+                let (status, r, _, _) = send(&store, &c, "POST", &uri, Some(body), true).await;
+                let expected = match (allowed, inside) {
                     (false, _) => StatusCode::FORBIDDEN,
                     (true, true) => StatusCode::BAD_REQUEST,
                     (true, false) => StatusCode::NOT_FOUND,

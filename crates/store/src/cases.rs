@@ -137,6 +137,7 @@ pub struct CaseDetail {
 #[derive(Clone, Debug, Default)]
 pub struct CaseFilter {
     pub area: Option<AreaCode>,
+    pub household_id: Option<i64>,
     pub state: Option<CaseState>,
     pub open_only: bool,
     pub offset: u64,
@@ -468,11 +469,12 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<i64> {
         require_case_role(access)?;
+        // Scope first: a household outside it does not exist, whatever the input.
+        let detail = self.household(access, lead.household_id).await?;
         let summary = lead.summary.trim();
         if summary.is_empty() {
             return Err(StoreError::Invalid("请填写线索内容".into()));
         }
-        let detail = self.household(access, lead.household_id).await?;
         if let Some((id, state)) = self.open_case_of(lead.household_id).await? {
             return Err(StoreError::Invalid(format!(
                 "该户已有办理中的案件（编号{id}，{}）",
@@ -925,6 +927,9 @@ impl Store {
             }
             if let Some(s) = f.state {
                 q.and_where(Expr::col(("c", "state")).eq(s.code()));
+            }
+            if let Some(h) = f.household_id {
+                q.and_where(Expr::col(("c", "household_id")).eq(h));
             }
             if f.open_only {
                 q.and_where(Expr::col(("c", "is_open")).eq(true));

@@ -1,0 +1,346 @@
+//! 监测 routes: the rules assessment of a household, what-if, cases and
+//! their workflow actions, the 工作台 of due steps, and the working-day
+//! calendar. Handlers are thin: every rule lives in the domain crate and
+//! every write in `fangpin_store::cases`.
+
+use axum::extract::State;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::Datelike;
+use fangpin_domain::workflow::{Action, CaseState, Channel};
+use fangpin_domain::{AreaCode, Money};
+use fangpin_store::cases::{CaseDetail, CaseFilter, CaseRow, NewLead};
+use fangpin_store::monitor::{WhatIf, WhatIfResult};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::api::{Page, PageQuery};
+use crate::auth::Caller;
+use crate::extract::{ApiPath, ApiQuery};
+use crate::openapi::ErrorBody;
+use crate::{ApiError, AppState};
+
+type ApiResult<T> = Result<Json<T>, ApiError>;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/households/{id}/assessment", get(assessment))
+        .route("/api/households/{id}/cases", get(household_cases))
+        .route("/api/households/{id}/measures", post(add_measure))
+        .route("/api/cases", get(case_list).post(open_case))
+        .route("/api/cases/{id}", get(case_detail))
+        .route("/api/cases/{id}/actions", post(case_action))
+        .route("/api/workbench", get(workbench))
+        .route("/api/whatif", post(what_if))
+        .route("/api/calendar", get(calendar))
+}
+
+fn json_body<T>(
+    body: Result<Json<T>, axum::extract::rejection::JsonRejection>,
+    hint: &str,
+) -> Result<T, ApiError> {
+    body.map(|Json(b)| b)
+        .map_err(|e| ApiError::bad_request(format!("请求格式错误：{hint}（{}）", e.body_text())))
+}
+
+fn area_param(v: Option<String>, name: &str) -> Result<Option<AreaCode>, ApiError> {
+    match v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => AreaCode::parse(&s)
+            .map(Some)
+            .map_err(|e| ApiError::bad_request(format!("参数 {name}：{e}"))),
+    }
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct YearQuery {
+    /// 年度；缺省为最近有收入数据的年度。
+    year: Option<i32>,
+}
+
+/// The rules assessment with its explanation trace: each rule, the value,
+/// the threshold and the parameter definition it came from.
+#[utoipa::path(get, path = "/api/households/{id}/assessment", tag = "监测", params(("id" = i64, Path, description = "农户编号"), YearQuery), responses((status = 200, description = "{assessment}：类别、风险、逐条规则的取值、阈值和参数来源；无收入数据时 assessment 为 null", body = serde_json::Value), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+async fn assessment(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<YearQuery>,
+) -> ApiResult<Value> {
+    let a = s
+        .store
+        .household_assessment(&c.access, id, q.year, s.clock.now())
+        .await?;
+    Ok(Json(json!({ "assessment": a })))
+}
+
+#[utoipa::path(get, path = "/api/households/{id}/cases", tag = "监测", params(("id" = i64, Path, description = "农户编号")), responses((status = 200, description = "该户的全部案件（含已消除、不予纳入）", body = serde_json::Value), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+async fn household_cases(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Value> {
+    s.store.household(&c.access, id).await?;
+    let f = CaseFilter {
+        household_id: Some(id),
+        limit: 100,
+        ..Default::default()
+    };
+    let (_, items) = s.store.cases(&c.access, &f, s.clock.now()).await?;
+    Ok(Json(json!({ "items": items })))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+struct LeadBody {
+    household_id: i64,
+    /// self_report（农户自主申报）/ cadre_visit（干部排查）/ dept_warning（部门筛查预警）/ hotline（热线）
+    channel: String,
+    #[serde(default)]
+    green_channel: bool,
+    summary: String,
+    reporter: Option<String>,
+    evidence: Option<String>,
+}
+
+/// Opens a case from a lead; the rules assessment at that moment is kept
+/// with the opening entry.
+#[utoipa::path(post, path = "/api/cases", tag = "监测", request_body = LeadBody, responses((status = 201, description = "{id}：新案件编号", body = serde_json::Value), (status = 400, description = "已有办理中的案件、已是监测对象或字段错误", body = ErrorBody), (status = 404, description = "农户不存在或不在辖区内", body = ErrorBody)))]
+async fn open_case(
+    State(s): State<AppState>,
+    c: Caller,
+    body: Result<Json<LeadBody>, axum::extract::rejection::JsonRejection>,
+) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
+    let b = json_body(body, "需要 household_id、channel、summary")?;
+    let channel = Channel::parse(&b.channel).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let id = s
+        .store
+        .open_lead(
+            &c.access,
+            NewLead {
+                household_id: b.household_id,
+                channel,
+                green_channel: b.green_channel,
+                summary: b.summary,
+                reporter: b.reporter.filter(|r| !r.trim().is_empty()),
+                evidence: b.evidence.filter(|r| !r.trim().is_empty()),
+            },
+            s.clock.now(),
+        )
+        .await?;
+    Ok((axum::http::StatusCode::CREATED, Json(json!({ "id": id }))))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct CaseQuery {
+    /// 区划代码（本级及下级）。
+    area: Option<String>,
+    /// 状态代码，如 lead、notice、monitoring、eliminated。
+    state: Option<String>,
+    /// 只看办理中的案件。
+    open: Option<bool>,
+    page: Option<u64>,
+    page_size: Option<u64>,
+}
+
+#[utoipa::path(get, path = "/api/cases", tag = "监测", params(CaseQuery), responses((status = 200, description = "案件分页列表，含当前步骤时限和临期/逾期状态", body = serde_json::Value), (status = 400, description = "参数错误", body = ErrorBody)))]
+async fn case_list(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiQuery(q): ApiQuery<CaseQuery>,
+) -> ApiResult<Page<CaseRow>> {
+    let (page, page_size, offset) = PageQuery {
+        page: q.page,
+        page_size: q.page_size,
+    }
+    .resolve()?;
+    let state = match q.state.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+        None => None,
+        Some(v) => Some(CaseState::parse(v).map_err(|e| ApiError::bad_request(e.to_string()))?),
+    };
+    let f = CaseFilter {
+        area: area_param(q.area, "area")?,
+        household_id: None,
+        state,
+        open_only: q.open.unwrap_or(false),
+        offset,
+        limit: page_size,
+    };
+    let (total, items) = s.store.cases(&c.access, &f, s.clock.now()).await?;
+    Ok(Json(Page {
+        items,
+        total,
+        page,
+        page_size,
+    }))
+}
+
+#[utoipa::path(get, path = "/api/cases/{id}", tag = "监测", params(("id" = i64, Path, description = "案件编号")), responses((status = 200, description = "案件及全部办理记录（只增不改）", body = serde_json::Value), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+async fn case_detail(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<CaseDetail> {
+    Ok(Json(
+        s.store.case_detail(&c.access, id, s.clock.now()).await?,
+    ))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+struct ActionBody {
+    /// 页面打开时案件的 revision；已被他人办理时拒绝。
+    revision: Option<i32>,
+    /// 办理动作：{"action": "accept" | "verify" | "compare" | "review" | "close_notice" | "approve" | "announce" | "reject" | "propose_elimination" | "reopen", …各动作字段}
+    #[schema(value_type = Object)]
+    step: Action,
+}
+
+/// One workflow step by the level that owns it.
+#[utoipa::path(post, path = "/api/cases/{id}/actions", tag = "监测", params(("id" = i64, Path, description = "案件编号")), request_body = ActionBody, responses((status = 200, description = "办理后的案件", body = serde_json::Value), (status = 400, description = "当前状态不能办理、非本级办理、公示期未满、不符合消除条件等（中文说明）", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+async fn case_action(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(id): ApiPath<i64>,
+    body: Result<Json<ActionBody>, axum::extract::rejection::JsonRejection>,
+) -> ApiResult<CaseDetail> {
+    let b = json_body(body, "需要 step（含 action 及其字段）")?;
+    Ok(Json(
+        s.store
+            .case_act(&c.access, id, b.step, b.revision, s.clock.now())
+            .await?,
+    ))
+}
+
+/// My due-soon and overdue steps, and those escalated to me.
+#[utoipa::path(get, path = "/api/workbench", tag = "监测", responses((status = 200, description = "{items}：本人所在层级待办步骤（按到期日），以及下级逾期上报的步骤（escalated_to_me）", body = serde_json::Value)))]
+async fn workbench(State(s): State<AppState>, c: Caller) -> ApiResult<Value> {
+    let items = s.store.due_steps(&c.access, s.clock.now()).await?;
+    let count = |u: fangpin_domain::sla::Urgency| {
+        items.iter().filter(|i| i.case.urgency == Some(u)).count()
+    };
+    use fangpin_domain::sla::Urgency::*;
+    Ok(Json(json!({
+        "today": fangpin_store::cases::china_day(s.clock.now()),
+        "counts": {
+            "on_track": count(OnTrack),
+            "due_soon": count(DueSoon),
+            "overdue": count(Overdue),
+            "escalated": count(Escalated),
+        },
+        "items": items,
+    })))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+struct WhatIfBody {
+    area: String,
+    year: i32,
+    /// 拟调整的监测范围（分）。
+    line_fen: Option<i64>,
+    rigid_pct: Option<i64>,
+    drop_pct: Option<i64>,
+}
+
+/// Who would enter or leave the at-risk set; nothing is changed.
+#[utoipa::path(post, path = "/api/whatif", tag = "监测", request_body = WhatIfBody, responses((status = 200, description = "进入/退出人数（按乡镇、村）及名单样例、耗时", body = serde_json::Value), (status = 400, description = "参数错误或该年度缺少参数", body = ErrorBody), (status = 404, description = "区划不在辖区内", body = ErrorBody)))]
+async fn what_if(
+    State(s): State<AppState>,
+    c: Caller,
+    body: Result<Json<WhatIfBody>, axum::extract::rejection::JsonRejection>,
+) -> ApiResult<WhatIfResult> {
+    let b = json_body(body, "需要 area、year")?;
+    let area =
+        area_param(Some(b.area), "area")?.ok_or_else(|| ApiError::bad_request("请选择区划"))?;
+    let w = WhatIf {
+        area,
+        year: b.year,
+        line: b.line_fen.map(Money::from_fen),
+        rigid_pct: b.rigid_pct,
+        drop_pct: b.drop_pct,
+    };
+    Ok(Json(s.store.what_if(&c.access, &w, s.clock.now()).await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+struct MeasureBody {
+    /// 产业、就业、金融、教育、健康、住房、饮水、综合保障、搬迁、社会帮扶
+    category: String,
+    /// 开发式 / 保障 / 兜底
+    kind: String,
+    name: String,
+    /// 针对的风险代码
+    target_risk: String,
+    started_on: chrono::NaiveDate,
+    #[serde(default)]
+    amount_fen: i64,
+    #[serde(default)]
+    note: String,
+}
+
+#[utoipa::path(post, path = "/api/households/{id}/measures", tag = "监测", params(("id" = i64, Path, description = "农户编号")), request_body = MeasureBody, responses((status = 201, description = "{id}：措施编号", body = serde_json::Value), (status = 400, description = "字段错误", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+async fn add_measure(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(id): ApiPath<i64>,
+    body: Result<Json<MeasureBody>, axum::extract::rejection::JsonRejection>,
+) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
+    let b = json_body(body, "需要 category、kind、name、target_risk、started_on")?;
+    let mid = s
+        .store
+        .add_measure(
+            &c.access,
+            id,
+            &b.category,
+            &b.kind,
+            &b.name,
+            &b.target_risk,
+            b.started_on,
+            Money::from_fen(b.amount_fen),
+            &b.note,
+            s.clock.now(),
+        )
+        .await?;
+    Ok((axum::http::StatusCode::CREATED, Json(json!({ "id": mid }))))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct CalendarQuery {
+    /// 年度；缺省为今年。
+    year: Option<i32>,
+}
+
+/// The official days off and make-up working days of a year.
+#[utoipa::path(get, path = "/api/calendar", tag = "监测", params(CalendarQuery), responses((status = 200, description = "{year, covered, working_days, entries}：法定节假日和调休上班日", body = serde_json::Value)))]
+async fn calendar(
+    State(s): State<AppState>,
+    _c: Caller,
+    ApiQuery(q): ApiQuery<CalendarQuery>,
+) -> ApiResult<Value> {
+    let cal = s.store.work_calendar().await?;
+    let year = q
+        .year
+        .unwrap_or_else(|| fangpin_store::cases::china_day(s.clock.now()).year());
+    let years: Vec<i32> = cal.years().collect();
+    if !cal.covers(year) {
+        return Ok(Json(json!({
+            "year": year, "covered": false, "years": years, "working_days": null, "entries": [],
+            "message": format!("工作日历未载入{year}年的数据"),
+        })));
+    }
+    let first = chrono::NaiveDate::from_ymd_opt(year, 1, 1).expect("valid");
+    let last = chrono::NaiveDate::from_ymd_opt(year, 12, 31).expect("valid");
+    let working = cal
+        .working_days_between(first, last)
+        .map_err(|e| ApiError::bad_request(e.to_string()))?
+        + i64::from(cal.is_working_day(first).unwrap_or(false));
+    let entries: Vec<Value> = cal
+        .entries_in_year(year)
+        .iter()
+        .map(|e| json!({"date": e.date, "kind": e.kind.symbol(), "name": e.name}))
+        .collect();
+    Ok(Json(json!({
+        "year": year, "covered": true, "years": years, "working_days": working, "entries": entries,
+    })))
+}
