@@ -181,6 +181,53 @@ describe('households', { timeout: 300_000 }, () => {
     })
   })
 
+  test('household page: 变更户主 needs a reason and makes a new version', async () => {
+    await withPage(browser, DESKTOP, 'household-head-change', async (page, { pageErrors }) => {
+      await loginAsAdmin(page, server.baseUrl, { target: '/households' })
+      await waitForRows(page)
+      // Not the first household: other tests look at that one's first version.
+      const rows = page.locator(`${table} .el-table__body-wrapper tbody tr`)
+      let picked = false
+      for (let i = 2; i < (await rows.count()) && !picked; i++) {
+        await rows.nth(i).click()
+        await page.locator('[data-testid="household-title"]').waitFor()
+        picked = (await page.locator('[data-testid="members-table"] .el-table__body-wrapper tbody tr.el-table__row').count()) >= 2
+        if (!picked) {
+          await page.locator('[data-testid="household-back"]').click()
+          await waitForRows(page)
+        }
+      }
+      assert.ok(picked, 'a household with at least two members')
+      const oldTitle = (await page.locator('[data-testid="household-title"]').innerText()).trim()
+
+      await page.locator('[data-testid="op-head"]').click()
+      const dialog = page.locator('[data-testid="member-op-dialog"]')
+      await dialog.waitFor()
+      await page.locator('[data-testid="head-new"]').click()
+      const option = page.locator('.el-select-dropdown__item:visible').first()
+      const newHead = (await option.innerText()).split('（')[0].trim()
+      await option.click()
+
+      // Without a reason nothing is sent.
+      await page.locator('[data-testid="member-op-submit"]').click()
+      const problem = page.locator('[data-testid="member-op-error"]')
+      await problem.waitFor()
+      assert.match(await problem.innerText(), /变更原因/)
+
+      await page.locator('[data-testid="head-reason"]').fill('原户主外出务工，由家人任户主')
+      await page.locator('[data-testid="member-op-submit"]').click()
+      await eventually(
+        async () => (await page.locator('[data-testid="household-title"]').innerText()).trim() === `${newHead} 户`,
+        { what: `the title names ${newHead} (was ${oldTitle})` },
+      )
+      const history = page.locator('[data-testid="section-history"]')
+      await eventually(async () => /户主变更：.+ → /.test(await history.innerText()), { what: 'the new version' })
+      assert.match(await history.innerText(), /原户主外出务工/)
+      await page.screenshot({ path: artifactPath('household-head-change.png'), fullPage: true })
+      assert.deepEqual(pageErrors, [], 'no uncaught errors in the page')
+    })
+  })
+
   test('household outside the scope or unknown: a clear message', async () => {
     await withPage(browser, DESKTOP, 'household-missing', async (page) => {
       await loginAsAdmin(page, server.baseUrl, { target: '/households/999999999' })

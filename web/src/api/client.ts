@@ -16,8 +16,10 @@ import type {
   HouseholdQuery,
   HouseholdRow,
   HouseholdVersion,
+  Member,
   Meta,
   Page,
+  RelationCode,
   RevealedIds,
   Session,
 } from './types'
@@ -236,6 +238,30 @@ export const api = {
   householdHistory: (id: number, signal?: AbortSignal) =>
     request<{ items: HouseholdVersion[] }>(`api/households/${id}/history`, { signal }),
   revealIds: (id: number) => request<RevealedIds>(`api/households/${id}/reveal`, { method: 'POST' }),
+  /** 新增成员: a full member record (full ID number); an empty person_no is numbered by the server. */
+  addMember: (id: number, person: Member, reason: string, note: string) =>
+    request<{ person_no: string }>(`api/households/${id}/members`, {
+      method: 'POST',
+      body: { person, reason, note },
+    }),
+  /** 户主变更; `relations` replaces derived 与户主关系 codes (人口编号 → code). */
+  changeHead: (id: number, personNo: string, relations: Record<string, string>, reason: string) =>
+    request<{ relations: RelationCode[] }>(`api/households/${id}/head`, {
+      method: 'POST',
+      body: { person_no: personNo, relations, reason },
+    }),
+  /** 分户: the members leave and form a new household in the same village and group. */
+  splitHousehold: (id: number, members: string[], head: string, householdNo: string, reason: string) =>
+    request<{ id: number; household_no: string }>(`api/households/${id}/split`, {
+      method: 'POST',
+      body: { members, head, household_no: householdNo || null, reason },
+    }),
+  /** 合户: every member of household `otherId` joins household `id`. */
+  mergeHousehold: (id: number, otherId: number, headRelation: string, reason: string) =>
+    request<{ relations: RelationCode[] }>(`api/households/${id}/merge`, {
+      method: 'POST',
+      body: { other_id: otherId, head_relation: headRelation || null, reason },
+    }),
 
   // ---- data exchange ----
   startImport: (fileName: string, dryRun: boolean, data: ArrayBuffer) =>

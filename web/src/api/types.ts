@@ -247,6 +247,12 @@ export interface Member {
   dropout_after_elimination: boolean
 }
 
+/** A member's 与户主关系 after a member change. */
+export interface RelationCode {
+  person_no: string
+  relation: string
+}
+
 /** One household's income for one year; amounts in 分. */
 export interface IncomeRecord {
   year: number
