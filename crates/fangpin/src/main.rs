@@ -102,6 +102,30 @@ enum Command {
         #[arg(long)]
         unmasked: bool,
     },
+    /// What-if: who would enter or leave the at-risk set under a proposed
+    /// threshold (nothing is changed). Repeats reuse the facts in memory.
+    Whatif {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Area code (default: the whole county).
+        #[arg(long)]
+        area: Option<String>,
+        /// Year of the incomes and thresholds.
+        #[arg(long)]
+        year: i32,
+        /// Proposed 监测范围 in 元, e.g. 9300 or 9300.50.
+        #[arg(long)]
+        line: Option<String>,
+        /// Proposed rigid-expense percentage.
+        #[arg(long)]
+        rigid_pct: Option<i64>,
+        /// Proposed income-drop percentage.
+        #[arg(long)]
+        drop_pct: Option<i64>,
+        /// Run this many times (the first reads the registry, the rest reuse it).
+        #[arg(long, default_value_t = 1)]
+        repeat: u32,
+    },
     /// Create a user (a random initial password is printed; it must be changed at first login).
     UserAdd {
         #[command(flatten)]
@@ -228,6 +252,31 @@ async fn run() -> Result<()> {
         } => {
             let store = open_for(&db).await?;
             exchange::export(&store, &out, area.as_deref(), year, unmasked).await
+        }
+        Command::Whatif {
+            db,
+            area,
+            year,
+            line,
+            rigid_pct,
+            drop_pct,
+            repeat,
+        } => {
+            let store = open_for(&db).await?;
+            let line = line
+                .map(|l| fangpin_domain::Money::parse(&l))
+                .transpose()
+                .context("--line 无效")?;
+            exchange::what_if(
+                &store,
+                area.as_deref(),
+                year,
+                line,
+                rigid_pct,
+                drop_pct,
+                repeat,
+            )
+            .await
         }
         Command::UserAdd {
             db,
