@@ -17,6 +17,7 @@ pub mod id_number;
 pub mod income;
 pub mod money;
 pub mod policy;
+pub mod quality;
 pub mod sla;
 pub mod workflow;
 

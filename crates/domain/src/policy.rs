@@ -123,6 +123,16 @@ pub mod keys {
     pub const SLA_WARN_DAYS: &str = "sla_warn_days";
     /// 逾期多少个工作日后上报上一级 (整数).
     pub const ESCALATE_AFTER: &str = "sla_escalate_after_working_days";
+    /// 疑点: 识别后多少个月内须落实开发式帮扶 (整数).
+    pub const QUALITY_DEV_MEASURE_MONTHS: &str = "quality_dev_measure_months";
+    /// 疑点: 工资性收入低于此金额视为异常 (金额).
+    pub const QUALITY_MIN_WAGE: &str = "quality_min_wage";
+    /// 疑点: 2023年后识别的监测对象人均纯收入高于此金额 (金额).
+    pub const QUALITY_HIGH_INCOME: &str = "quality_high_income";
+    /// 疑点: 识别后多少个月内帮扶消除视为过快 (整数).
+    pub const QUALITY_QUICK_ELIMINATION_MONTHS: &str = "quality_quick_elimination_months";
+    /// 疑点整改期限 (期限文本, 自发现之日起).
+    pub const QUALITY_FIX_PERIOD: &str = "quality_fix_period";
     /// 步骤时限 (期限文本): 受理线索.
     pub const SLA_LEAD: &str = "sla_step_lead";
     /// 步骤时限: 入户核实.
@@ -157,6 +167,11 @@ pub fn key_label(key: &str) -> &str {
         keys::SLA_ASSIGN_CADRE => "明确帮扶责任人时限",
         keys::ESCALATE_AFTER => "逾期上报上级（工作日）",
         keys::SLA_WARN_DAYS => "临期提示（自然日）",
+        keys::QUALITY_DEV_MEASURE_MONTHS => "开发式帮扶落实期限（月）",
+        keys::QUALITY_MIN_WAGE => "工资性收入异常下限",
+        keys::QUALITY_HIGH_INCOME => "新识别对象收入异常上限",
+        keys::QUALITY_QUICK_ELIMINATION_MONTHS => "过快帮扶消除（月）",
+        keys::QUALITY_FIX_PERIOD => "疑点整改期限",
         keys::SLA_LEAD => "受理线索时限",
         keys::SLA_VERIFY => "入户核实时限",
         keys::SLA_COMPARE => "信息比对时限",

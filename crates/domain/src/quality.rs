@@ -1,0 +1,531 @@
+//! Data-quality checks (疑点数据, policy.md §9 and §7.4) as a declarative
+//! table: each rule has the national check id, what it looks at, a severity,
+//! the month it applies from, a Chinese title, and a predicate that returns
+//! one message per problem found (naming the member or field). The store runs
+//! the table on save, on import and nightly, and keeps what it finds with a
+//! fix-by date.
+//!
+//! Catching these locally, before the national check does, spares villages the
+//! round trip of a rejected upload.
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+
+use crate::codes::well_known;
+use crate::household::{HouseholdBundle, YearMonth};
+use crate::income::{self, IncomeRecord};
+use crate::money::Money;
+use crate::policy::{PolicySet, keys};
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// The national check rejects it (错误).
+    Error,
+    /// Likely wrong; to be verified (疑点).
+    Warning,
+}
+
+impl Severity {
+    /// Stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+
+    /// Chinese name.
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "错误",
+            Severity::Warning => "疑点",
+        }
+    }
+}
+
+/// What a rule looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// The household record and its incomes.
+    Household,
+    /// Each member.
+    Member,
+}
+
+/// The facts a rule may need beyond the household.
+pub struct Context<'a> {
+    /// The day of the check.
+    pub today: NaiveDate,
+    /// Parameters (thresholds per area and year).
+    pub policy: &'a PolicySet,
+}
+
+type Predicate = fn(&HouseholdBundle, &Context<'_>) -> Vec<String>;
+
+/// One check.
+pub struct Rule {
+    /// National check id (e.g. `1_11_010`) or a local one.
+    pub id: &'static str,
+    /// What the rule looks at.
+    pub scope: Scope,
+    /// How serious a hit is.
+    pub severity: Severity,
+    /// Chinese title.
+    pub title: &'static str,
+    /// Month from which the rule applies to the record's decisive month
+    /// (e.g. eliminations after 2022-04), when it has one.
+    pub effective_from: Option<(i32, u32)>,
+    /// Returns one message per problem.
+    pub check: Predicate,
+}
+
+/// A problem found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Rule id.
+    pub rule: &'static str,
+    /// Severity.
+    pub severity: Severity,
+    /// Rule title.
+    pub title: &'static str,
+    /// What exactly is wrong.
+    pub message: String,
+}
+
+fn active(b: &HouseholdBundle) -> bool {
+    b.household.monitor_category.is_some() && b.household.risk_eliminated != Some(true)
+}
+
+fn eliminated(b: &HouseholdBundle) -> bool {
+    b.household.monitor_category.is_some() && b.household.risk_eliminated == Some(true)
+}
+
+fn unstable_or_marginal(b: &HouseholdBundle) -> bool {
+    matches!(
+        b.household.monitor_category.as_deref(),
+        Some(well_known::CATEGORY_UNSTABLE | well_known::CATEGORY_MARGINAL)
+    )
+}
+
+fn latest_income(b: &HouseholdBundle) -> Option<&IncomeRecord> {
+    b.incomes.iter().max_by_key(|i| i.year)
+}
+
+fn per_capita(b: &HouseholdBundle, rec: &IncomeRecord, ctx: &Context<'_>) -> Option<Money> {
+    let rules = ctx.policy.income_rules(&b.household.area, rec.year).ok()?;
+    income::compute(rec, &rules).ok().map(|x| x.per_capita)
+}
+
+fn no_labour(labor: &str) -> bool {
+    labor == well_known::LABOR_LOST || labor == well_known::LABOR_NONE
+}
+
+fn month_param(ctx: &Context<'_>, b: &HouseholdBundle, key: &str, default: i64) -> i64 {
+    ctx.policy
+        .int_param(key, &b.household.area, ctx.today.year())
+        .unwrap_or(default)
+}
+
+fn money_param(ctx: &Context<'_>, b: &HouseholdBundle, key: &str, default: Money) -> Money {
+    use crate::policy::ParamValue;
+    match ctx.policy.resolve(key, &b.household.area, ctx.today.year()) {
+        Ok(r) => match &r.def.value {
+            ParamValue::Money(m) => *m,
+            _ => default,
+        },
+        Err(_) => default,
+    }
+}
+
+fn since(from: Option<YearMonth>, to: Option<YearMonth>) -> Option<i32> {
+    Some(from?.months_until(to?))
+}
+
+fn r_1_11_002(b: &HouseholdBundle, _: &Context<'_>) -> Vec<String> {
+    if !active(b) {
+        return vec![];
+    }
+    let h = &b.household;
+    let c = &h.conditions;
+    let mut missing = Vec::new();
+    if h.identified_month.is_none() {
+        missing.push("识别监测时间");
+    }
+    if b.incomes.is_empty() {
+        missing.push("工资性收入");
+    }
+    if h.risks.is_empty() {
+        missing.push("致贫/返贫风险1");
+    }
+    if c.safe_drinking_water.is_none() {
+        missing.push("是否解决安全饮用水");
+    }
+    if c.drinking_water_secured.is_none() {
+        missing.push("饮水安全有保障");
+    }
+    if c.housing_secured.is_none() {
+        missing.push("住房安全有保障");
+    }
+    if c.compulsory_education_secured.is_none() {
+        missing.push("义务教育有保障");
+    }
+    if missing.is_empty() {
+        vec![]
+    } else {
+        vec![format!("监测对象缺少：{}", missing.join("、"))]
+    }
+}
+
+fn r_1_11_005(b: &HouseholdBundle, _: &Context<'_>) -> Vec<String> {
+    if !eliminated(b) {
+        return vec![];
+    }
+    b.members
+        .iter()
+        .filter(|m| m.dropout_after_elimination)
+        .map(|m| format!("{}：风险消除后仍有义务教育阶段失学辍学", m.name))
+        .collect()
+}
+
+fn r_1_11_010(b: &HouseholdBundle, ctx: &Context<'_>) -> Vec<String> {
+    if !active(b) || !unstable_or_marginal(b) {
+        return vec![];
+    }
+    let grace = month_param(ctx, b, keys::QUALITY_DEV_MEASURE_MONTHS, 1);
+    let months = since(
+        b.household.identified_month,
+        Some(YearMonth::from_date(ctx.today)),
+    );
+    let not_started = b.household.dev_measure_status.as_deref() == Some("尚未实施");
+    match months {
+        Some(m) if i64::from(m) > grace && not_started => vec![format!(
+            "识别已{m}个月，开发式帮扶措施仍为“尚未实施”（应在{grace}个月内落实）"
+        )],
+        _ => vec![],
+    }
+}
+
+fn r_1_11_011(b: &HouseholdBundle, _: &Context<'_>) -> Vec<String> {
+    let h = &b.household;
+    let blank = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
+    if eliminated(b) && blank(&h.collector_name) && blank(&h.collector_phone) {
+        vec!["已消除风险的监测户缺少信息采集人和联系电话".into()]
+    } else {
+        vec![]
+    }
+}
+
+fn r_2_11_002(b: &HouseholdBundle, ctx: &Context<'_>) -> Vec<String> {
+    let h = &b.household;
+    if !eliminated(b) {
+        return vec![];
+    }
+    let min = month_param(ctx, b, keys::ELIMINATION_MIN_MONTHS, 6);
+    match since(h.identified_month, h.eliminated_month) {
+        Some(m) if i64::from(m) < min => vec![format!(
+            "识别（{}）后{m}个月即消除风险（{}），不足{min}个月",
+            h.identified_month
+                .map(|x| x.to_string())
+                .unwrap_or_default(),
+            h.eliminated_month
+                .map(|x| x.to_string())
+                .unwrap_or_default()
+        )],
+        _ => vec![],
+    }
+}
+
+const RISK_WORK_UNSTABLE: &str = "07";
+const RISK_NO_LABOUR: &str = "04";
+
+fn r_2_11_006(b: &HouseholdBundle, _: &Context<'_>) -> Vec<String> {
+    let has_risk = b.household.risks.iter().any(|r| r == RISK_WORK_UNSTABLE);
+    if has_risk && !b.members.is_empty() && b.members.iter().all(|m| no_labour(&m.labor_skill)) {
+        vec!["风险为“因务工就业不稳”，但家庭成员均无劳动力或丧失劳动力".into()]
+    } else {
+        vec![]
+    }
+}
+
+fn r_5_15_014(b: &HouseholdBundle, _: &Context<'_>) -> Vec<String> {
+    let has_risk = b.household.risks.iter().any(|r| r == RISK_WORK_UNSTABLE);
+    let works = b
+        .members
+        .iter()
+        .any(|m| m.work_months > 0 || m.work_place.is_some());
+    if has_risk && !works {
+        vec!["风险为“因务工就业不稳”，但没有成员的务工信息".into()]
+    } else {
+        vec![]
+    }
+}
+
+fn r_5_11_029(b: &HouseholdBundle, _: &Context<'_>) -> Vec<String> {
+    let n = b.members.len();
+    let able = b.members.iter().filter(|m| m.has_labor_capacity()).count();
+    if active(b) && n >= 4 && able * 2 >= n && b.household.risks.iter().any(|r| r == RISK_NO_LABOUR)
+    {
+        vec![format!(
+            "风险为“缺劳动力”，但{n}口之家有{able}名有劳动能力的成员"
+        )]
+    } else {
+        vec![]
+    }
+}
+
+fn r_5_11_033(b: &HouseholdBundle, _: &Context<'_>) -> Vec<String> {
+    if active(b)
+        && !b.members.is_empty()
+        && b.members.iter().all(|m| no_labour(&m.labor_skill))
+        && !b.household.no_labor_safety_net
+    {
+        vec!["全家无劳动能力，未标注“整户无劳动能力兜底保障户”".into()]
+    } else {
+        vec![]
+    }
+}
+
+fn r_5_15_023(b: &HouseholdBundle, ctx: &Context<'_>) -> Vec<String> {
+    if !active(b) {
+        return vec![];
+    }
+    let floor = money_param(ctx, b, keys::QUALITY_MIN_WAGE, Money::from_yuan(100));
+    match latest_income(b) {
+        Some(i) if i.wage > Money::ZERO && i.wage < floor => vec![format!(
+            "{}年工资性收入仅{}元（低于{}元）",
+            i.year, i.wage, floor
+        )],
+        _ => vec![],
+    }
+}
+
+fn r_1111_18(b: &HouseholdBundle, ctx: &Context<'_>) -> Vec<String> {
+    let Some(identified) = b.household.identified_month else {
+        return vec![];
+    };
+    if identified.year() < 2023 {
+        return vec![];
+    }
+    let high = money_param(ctx, b, keys::QUALITY_HIGH_INCOME, Money::from_yuan(20_000));
+    match latest_income(b).and_then(|i| per_capita(b, i, ctx).map(|p| (i.year, p))) {
+        Some((year, pc)) if pc > high => vec![format!(
+            "{identified}识别的监测对象，{year}年人均纯收入{pc}元，高于{high}元"
+        )],
+        _ => vec![],
+    }
+}
+
+fn r_4_11_010(b: &HouseholdBundle, ctx: &Context<'_>) -> Vec<String> {
+    let h = &b.household;
+    if !(eliminated(b)
+        && h.is_lifted_out()
+        && h.elimination_method.as_deref() == Some(well_known::ELIMINATED_BY_ASSISTANCE))
+    {
+        return vec![];
+    }
+    let Some(rec) = latest_income(b) else {
+        return vec![];
+    };
+    let (Some(pc), Ok((line, _))) = (
+        per_capita(b, rec, ctx),
+        ctx.policy.monitoring_line(&h.area, rec.year),
+    ) else {
+        return vec![];
+    };
+    if pc < line {
+        vec![format!(
+            "帮扶消除的脱贫户{}年人均纯收入{pc}元，低于监测范围{line}元",
+            rec.year
+        )]
+    } else {
+        vec![]
+    }
+}
+
+fn r_4_11_013(b: &HouseholdBundle, _: &Context<'_>) -> Vec<String> {
+    if !(eliminated(b) && b.household.is_lifted_out()) {
+        return vec![];
+    }
+    let receives = b
+        .members
+        .iter()
+        .any(|m| m.insurance.dibao || m.insurance.tekun || m.disability_cert_year.is_some());
+    match latest_income(b) {
+        Some(i) if receives && i.transfer == Money::ZERO => vec![format!(
+            "享受低保、特困或残疾人补贴，但{}年转移性收入为0",
+            i.year
+        )],
+        _ => vec![],
+    }
+}
+
+fn r_local_quick_elimination(b: &HouseholdBundle, ctx: &Context<'_>) -> Vec<String> {
+    let h = &b.household;
+    if !(eliminated(b)
+        && h.elimination_method.as_deref() == Some(well_known::ELIMINATED_BY_ASSISTANCE))
+    {
+        return vec![];
+    }
+    let quick = month_param(ctx, b, keys::QUALITY_QUICK_ELIMINATION_MONTHS, 2);
+    match since(h.identified_month, h.eliminated_month) {
+        Some(m) if i64::from(m) <= quick => {
+            vec![format!("识别后{m}个月内即以“帮扶消除”方式消除风险")]
+        }
+        _ => vec![],
+    }
+}
+
+static RULES: &[Rule] = &[
+    Rule {
+        id: "1_11_002",
+        scope: Scope::Household,
+        severity: Severity::Error,
+        title: "监测对象关键字段缺失",
+        effective_from: None,
+        check: r_1_11_002,
+    },
+    Rule {
+        id: "1_11_005",
+        scope: Scope::Member,
+        severity: Severity::Error,
+        title: "风险消除户仍有失学辍学",
+        effective_from: None,
+        check: r_1_11_005,
+    },
+    Rule {
+        id: "1_11_010",
+        scope: Scope::Household,
+        severity: Severity::Error,
+        title: "识别超过1个月尚未落实开发式帮扶",
+        effective_from: None,
+        check: r_1_11_010,
+    },
+    Rule {
+        id: "1_11_011",
+        scope: Scope::Household,
+        severity: Severity::Warning,
+        title: "风险消除户缺少信息采集人和联系电话",
+        effective_from: None,
+        check: r_1_11_011,
+    },
+    Rule {
+        id: "2_11_002",
+        scope: Scope::Household,
+        severity: Severity::Error,
+        title: "识别不足6个月即消除风险",
+        effective_from: Some((2022, 4)),
+        check: r_2_11_002,
+    },
+    Rule {
+        id: "2_11_006",
+        scope: Scope::Member,
+        severity: Severity::Error,
+        title: "务工就业不稳但全家无劳动力",
+        effective_from: None,
+        check: r_2_11_006,
+    },
+    Rule {
+        id: "5_15_014",
+        scope: Scope::Member,
+        severity: Severity::Warning,
+        title: "务工就业不稳但无务工信息",
+        effective_from: None,
+        check: r_5_15_014,
+    },
+    Rule {
+        id: "5_11_029",
+        scope: Scope::Member,
+        severity: Severity::Warning,
+        title: "缺劳动力与家庭劳动力情况不符",
+        effective_from: None,
+        check: r_5_11_029,
+    },
+    Rule {
+        id: "5_11_033",
+        scope: Scope::Member,
+        severity: Severity::Error,
+        title: "整户无劳动能力未标注兜底保障",
+        effective_from: None,
+        check: r_5_11_033,
+    },
+    Rule {
+        id: "5_15_023",
+        scope: Scope::Household,
+        severity: Severity::Warning,
+        title: "工资性收入异常偏低",
+        effective_from: None,
+        check: r_5_15_023,
+    },
+    Rule {
+        id: "1111_18",
+        scope: Scope::Household,
+        severity: Severity::Warning,
+        title: "2023年后识别的监测对象收入偏高",
+        effective_from: None,
+        check: r_1111_18,
+    },
+    Rule {
+        id: "4_11_010",
+        scope: Scope::Household,
+        severity: Severity::Error,
+        title: "帮扶消除脱贫户收入低于监测范围",
+        effective_from: None,
+        check: r_4_11_010,
+    },
+    Rule {
+        id: "4_11_013",
+        scope: Scope::Household,
+        severity: Severity::Warning,
+        title: "享受兜底政策但转移性收入为0",
+        effective_from: None,
+        check: r_4_11_013,
+    },
+    Rule {
+        id: "L_quick_elimination",
+        scope: Scope::Household,
+        severity: Severity::Warning,
+        title: "识别后2个月内帮扶消除（贵州口径）",
+        effective_from: None,
+        check: r_local_quick_elimination,
+    },
+];
+
+/// Every rule, in display order.
+pub fn rules() -> &'static [Rule] {
+    RULES
+}
+
+/// The rule with `id`.
+pub fn rule(id: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.id == id)
+}
+
+/// Runs every rule on one household.
+pub fn check(b: &HouseholdBundle, ctx: &Context<'_>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for r in RULES {
+        if let Some((y, m)) = r.effective_from {
+            // Rules with a start month apply to records decided from then on:
+            // the elimination month when there is one, else the identification month.
+            let decisive = b
+                .household
+                .eliminated_month
+                .or(b.household.identified_month);
+            if decisive.is_some_and(|d| (d.year(), d.month()) < (y, m)) {
+                continue;
+            }
+        }
+        for message in (r.check)(b, ctx) {
+            out.push(Finding {
+                rule: r.id,
+                severity: r.severity,
+                title: r.title,
+                message,
+            });
+        }
+    }
+    out
+}
