@@ -226,7 +226,10 @@ async fn run() -> Result<()> {
                 return Ok(());
             }
             let banner = demo::banner(&store).await?;
-            let state = AppState::demo(store, demo::DEMO_PASSWORD);
+            let mut state = AppState::demo(store, demo::DEMO_PASSWORD);
+            if let Some(now) = fixed_now()? {
+                state.clock = fangpin_server::Clock::fixed(now);
+            }
             run_server(state, serve.bind, Some(banner)).await
         }
         Command::Migrate { db } => {
@@ -363,6 +366,21 @@ fn redact(url: &str) -> String {
         }
         _ => url.to_owned(),
     }
+}
+
+/// `FANGPIN_DEMO_NOW` (RFC 3339, e.g. `2026-06-01T10:00:00+08:00`): the demo
+/// server dates every decision at this moment instead of the system clock,
+/// so browser tests can walk a case through periods that last days by
+/// restarting the demo at a later moment.
+fn fixed_now() -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+    let Some(v) = std::env::var_os("FANGPIN_DEMO_NOW") else {
+        return Ok(None);
+    };
+    let v = v.to_string_lossy();
+    let at = chrono::DateTime::parse_from_rfc3339(v.trim())
+        .with_context(|| format!("FANGPIN_DEMO_NOW 不是 RFC 3339 时间：{v}"))?;
+    tracing::warn!(%at, "演示服务使用固定时钟（FANGPIN_DEMO_NOW）");
+    Ok(Some(at.to_utc()))
 }
 
 async fn run_server(state: AppState, bind: SocketAddr, banner: Option<String>) -> Result<()> {
