@@ -51,16 +51,24 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
 /**
  * Starts `fangpin demo` on a fresh SQLite database and a free port, and waits
- * until GET /healthz answers 200. Returns { baseUrl, stop, logs }.
+ * until GET /healthz answers 200. Returns { baseUrl, stop, logs, dir }.
+ *
+ * `dir` reuses the database of an earlier server (stopped with `stop({ keep: true })`);
+ * `env` adds environment variables, e.g. `FANGPIN_DEMO_NOW` for a fixed clock.
  */
-export async function startServer({ households = Number(process.env.E2E_HOUSEHOLDS ?? 400), seed = 7 } = {}) {
+export async function startServer({
+  households = Number(process.env.E2E_HOUSEHOLDS ?? 400),
+  seed = 7,
+  dir = null,
+  env = {},
+} = {}) {
   const bin = fangpinBin()
   if (!fs.existsSync(bin)) {
     throw new Error(
       `fangpin binary not found at ${bin}. Build it first (cargo build -p fangpin) or set FANGPIN_BIN.`,
     )
   }
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fangpin-e2e-'))
+  const tmp = dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'fangpin-e2e-'))
   const port = await freePort()
   const args = [
     'demo',
@@ -72,7 +80,7 @@ export async function startServer({ households = Number(process.env.E2E_HOUSEHOL
   const child = spawn(bin, args, {
     cwd: tmp,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', ...env },
   })
   const stderr = tail(child.stderr)
   const stdout = tail(child.stdout)
@@ -93,7 +101,8 @@ export async function startServer({ households = Number(process.env.E2E_HOUSEHOL
     `--- command ---\n${bin} ${args.join(' ')}\n--- stderr (last ${LOG_LIMIT} chars) ---\n${stderr.text}` +
     `\n--- stdout (last ${LOG_LIMIT} chars) ---\n${stdout.text}`
 
-  async function stop() {
+  /** Stops the server; `keep` leaves its database for a later `startServer({ dir })`. */
+  async function stop({ keep = false } = {}) {
     if (exited === null) {
       child.kill('SIGTERM')
       const done = await Promise.race([exitPromise, sleep(10_000).then(() => null)])
@@ -102,7 +111,7 @@ export async function startServer({ households = Number(process.env.E2E_HOUSEHOL
         await exitPromise
       }
     }
-    if (process.env.E2E_KEEP_DB !== '1') fs.rmSync(tmp, { recursive: true, force: true })
+    if (!keep && process.env.E2E_KEEP_DB !== '1') fs.rmSync(tmp, { recursive: true, force: true })
   }
 
   const deadline = Date.now() + STARTUP_TIMEOUT_MS
@@ -156,7 +165,7 @@ export async function startServer({ households = Number(process.env.E2E_HOUSEHOL
     return m[1]
   }
 
-  return { baseUrl, stop, logs, addUser }
+  return { baseUrl, stop, logs, addUser, dir: tmp }
 }
 
 export const CHROMIUM_ARGS = [

@@ -110,7 +110,7 @@ describe('web shell', { timeout: 240_000 }, () => {
   test('desktop: pages under construction say so', async () => {
     await withPage(browser, { viewport: { width: 1280, height: 800 } }, 'shell-planned', async (page) => {
       await loginAsAdmin(page, server.baseUrl)
-      await page.locator('[data-testid="app-menu"]').getByText('监测对象').click()
+      await page.locator('[data-testid="app-menu"]').getByText('帮扶').click()
       const planned = page.locator('[data-testid="planned-page"]')
       await planned.waitFor()
       assert.match(await planned.innerText(), /功能建设中/)

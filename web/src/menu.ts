@@ -1,6 +1,6 @@
 import type { Component } from 'vue'
 import type { RouteLocationRaw } from 'vue-router'
-import { DataBoard, Files, Warning, Help, Location, Switch, Setting } from '@element-plus/icons-vue'
+import { DataBoard, Files, Warning, Help, Location, Switch, Setting, Odometer, Operation } from '@element-plus/icons-vue'
 import { hasAnyPermission } from './composables/auth'
 
 /** One entry of the left menu; pages not built yet carry a plan text. */
@@ -16,12 +16,15 @@ export interface MenuEntry {
 }
 
 const READ = ['household.read']
+/** Any level of the identification and elimination workflow. */
+export const WORKFLOW = ['case.village', 'case.township_review', 'case.county_approve']
 /** 数据交换: importing or exporting the national-layout household file. */
 export const EXCHANGE = ['data.import', 'data.export']
 /** 系统: users and roles, the audit log, or deciding on the duplicate queue. */
 export const SYSTEM = ['user.manage', 'audit.read', 'household.write']
 
 export const MENU: MenuEntry[] = [
+  { path: '/workbench', name: 'workbench', title: '工作台', icon: Odometer, permissions: WORKFLOW },
   { path: '/', name: 'overview', title: '首页概览', icon: DataBoard, permissions: READ },
   {
     path: '/households',
@@ -31,19 +34,18 @@ export const MENU: MenuEntry[] = [
     permissions: READ,
   },
   {
-    path: '/monitoring',
-    name: 'monitoring',
+    path: '/cases',
+    name: 'cases',
     title: '监测对象',
     icon: Warning,
-    permissions: ['household.read', 'case.village', 'case.township_review', 'case.county_approve'],
-    plan: {
-      summary: '防止返贫监测对象的识别、纳入、帮扶与风险消除全过程管理。',
-      items: [
-        '脱贫不稳定户、边缘易致贫户、突发严重困难户三类监测对象的纳入与标注',
-        '返贫致贫风险类型登记，风险消除的审核流程（村初选、乡镇审核、县审定）',
-        '监测对象台账与各级统计',
-      ],
-    },
+    permissions: READ,
+  },
+  {
+    path: '/rules',
+    name: 'rules',
+    title: '规则与参数',
+    icon: Operation,
+    permissions: READ,
   },
   {
     path: '/assistance',

@@ -3,7 +3,7 @@ import PlannedView from './views/PlannedView.vue'
 import LoginView from './views/LoginView.vue'
 import { setAuthHooks } from './api/client'
 import { currentUser, dropSession, ensureSession, hasAnyPermission, refreshSession } from './composables/auth'
-import { EXCHANGE, MENU, SYSTEM, homeLocation, safeRedirect } from './menu'
+import { EXCHANGE, MENU, SYSTEM, WORKFLOW, homeLocation, safeRedirect } from './menu'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -50,6 +50,31 @@ const routes: RouteRecordRaw[] = [
     component: () => import('./views/HouseholdView.vue'),
     props: (r) => ({ id: Number(r.params.id) }),
     meta: { title: '农户详情', permissions: READ, menu: '/households' },
+  },
+  {
+    path: '/workbench',
+    name: 'workbench',
+    component: () => import('./views/WorkbenchView.vue'),
+    meta: { title: '工作台', permissions: WORKFLOW },
+  },
+  {
+    path: '/cases',
+    name: 'cases',
+    component: () => import('./views/CasesView.vue'),
+    meta: { title: '监测对象', permissions: READ },
+  },
+  {
+    path: '/cases/:id(\\d+)',
+    name: 'case',
+    component: () => import('./views/CaseView.vue'),
+    props: (r) => ({ id: Number(r.params.id) }),
+    meta: { title: '案件办理', permissions: READ, menu: '/cases' },
+  },
+  {
+    path: '/rules',
+    name: 'rules',
+    component: () => import('./views/RulesView.vue'),
+    meta: { title: '规则与参数', permissions: READ },
   },
   {
     path: '/exchange',

@@ -2,6 +2,16 @@ import type {
   ApiErrorBody,
   AreaSummary,
   AreaTree,
+  Assessment,
+  CalendarYear,
+  CaseDetail,
+  CaseQuery,
+  CaseRow,
+  CaseStep,
+  NewLead,
+  WhatIfQuery,
+  WhatIfResult,
+  Workbench,
   AuditQuery,
   AuditRecord,
   CodeListResponse,
@@ -262,6 +272,28 @@ export const api = {
       method: 'POST',
       body: { other_id: otherId, head_relation: headRelation || null, reason },
     }),
+
+  // ---- monitoring ----
+  /** The rules assessment with its trace; null when the household has no income data. */
+  assessment: (id: number, year?: number, signal?: AbortSignal) =>
+    request<{ assessment: Assessment | null }>(`api/households/${id}/assessment`, { query: { year }, signal }),
+  householdCases: (id: number, signal?: AbortSignal) =>
+    request<{ items: CaseRow[] }>(`api/households/${id}/cases`, { signal }),
+  cases: (q: CaseQuery, signal?: AbortSignal) =>
+    request<Page<CaseRow>>('api/cases', {
+      query: { ...q, open: q.open ? 'true' : undefined },
+      signal,
+    }),
+  caseDetail: (id: number, signal?: AbortSignal) => request<CaseDetail>(`api/cases/${id}`, { signal }),
+  openCase: (lead: NewLead) => request<{ id: number }>('api/cases', { method: 'POST', body: lead }),
+  /** One workflow step; `revision` is the case's revision as shown (a stale page is refused). */
+  caseAction: (id: number, revision: number, step: CaseStep) =>
+    request<CaseDetail>(`api/cases/${id}/actions`, { method: 'POST', body: { revision, step } }),
+  workbench: (signal?: AbortSignal) => request<Workbench>('api/workbench', { signal }),
+  whatIf: (q: WhatIfQuery, signal?: AbortSignal) =>
+    request<WhatIfResult>('api/whatif', { method: 'POST', body: q, signal }),
+  calendar: (year: number | undefined, signal?: AbortSignal) =>
+    request<CalendarYear>('api/calendar', { query: { year }, signal }),
 
   // ---- data exchange ----
   startImport: (fileName: string, dryRun: boolean, data: ArrayBuffer) =>

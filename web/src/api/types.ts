@@ -479,3 +479,222 @@ export interface DuplicateItem {
   decided_by: string | null
   note: string | null
 }
+
+// ---- monitoring: assessment, cases, 工作台, what-if, calendar ---------------
+
+/** Where a threshold came from (a policy parameter definition). */
+export interface ParamRef {
+  key: string
+  /** Area code of the definition; null = 全国. */
+  scope: string | null
+  year: number
+  note: string
+}
+
+/** One rule of the assessment, fired or not. */
+export interface Finding {
+  rule: string
+  label: string
+  fired: boolean
+  value: string
+  threshold: string | null
+  param: ParamRef | null
+  source: string[]
+  risk: string | null
+}
+
+export type IncomeTest = 'below' | 'at_or_above' | 'unknown'
+
+export interface Assessment {
+  year: number
+  /** 监测范围 in 分. */
+  line: number
+  income_test: IncomeTest
+  sudden_hardship: boolean
+  /** Suggested 监测对象类别 code; null when not at risk. */
+  category: string | null
+  risks: string[]
+  trace: Finding[]
+}
+
+export type Channel = 'self_report' | 'cadre_visit' | 'dept_warning' | 'hotline'
+
+export type CaseState =
+  | 'lead'
+  | 'verifying'
+  | 'comparing'
+  | 'reviewing'
+  | 'notice'
+  | 'township_review'
+  | 'county_approval'
+  | 'approved'
+  | 'monitoring'
+  | 'elim_verifying'
+  | 'elim_reviewing'
+  | 'elim_notice'
+  | 'elim_township'
+  | 'elim_county'
+  | 'eliminated'
+  | 'rejected'
+
+export type WorkflowLevel = 'village' | 'township' | 'county'
+
+export type Urgency = 'on_track' | 'due_soon' | 'overdue' | 'escalated'
+
+export interface CaseRow {
+  id: number
+  household_id: number
+  household_no: string
+  head_name: string
+  area_code: string
+  channel: Channel
+  channel_label: string
+  green_channel: boolean
+  state: CaseState
+  state_label: string
+  owner: WorkflowLevel | null
+  category: string | null
+  risks: string[]
+  opened_on: string
+  step_since: string
+  step_due: string | null
+  overall_due: string | null
+  urgency: Urgency | null
+  urgency_label: string | null
+  identified_on: string | null
+  eliminated_on: string | null
+  revision: number
+}
+
+export interface CaseEvent {
+  seq: number
+  at: string
+  on_day: string
+  /** User name of whoever acted. */
+  actor: string
+  /** Role code. */
+  role: string
+  action: string
+  from_state: CaseState | null
+  to_state: CaseState
+  payload: Record<string, unknown>
+}
+
+export interface CaseDetail extends CaseRow {
+  summary: string
+  reporter: string | null
+  notice_from: string | null
+  notice_until: string | null
+  method: string | null
+  events: CaseEvent[]
+}
+
+export interface CaseQuery {
+  area?: string
+  state?: CaseState
+  open?: boolean
+  page?: number
+  page_size?: number
+}
+
+export interface NewLead {
+  household_id: number
+  channel: Channel
+  green_channel: boolean
+  summary: string
+  reporter?: string | null
+  evidence?: string | null
+}
+
+/** One workflow step as POST /api/cases/{id}/actions takes it. */
+export type CaseStep =
+  | { action: 'accept'; note: string }
+  | { action: 'verify'; visited_on: string; consent_signed: boolean; findings: string }
+  | { action: 'compare'; flags: string[]; conclusion: string }
+  | {
+      action: 'review'
+      held_on: string
+      attendees: string[]
+      votes_for: number
+      votes_against: number
+      passed: boolean
+      minutes: string
+    }
+  | { action: 'close_notice'; objection?: string | null }
+  | { action: 'approve'; opinion: string; category?: string | null; risks?: string[] | null }
+  | { action: 'announce'; posted_on: string }
+  | { action: 'reject'; reason: string }
+  | { action: 'propose_elimination'; method: string; reason: string }
+  | { action: 'reopen'; reason: string }
+
+export interface DueItem extends CaseRow {
+  escalated_to_me: boolean
+}
+
+export interface Workbench {
+  today: string
+  counts: Record<Urgency, number>
+  items: DueItem[]
+}
+
+export interface WhatIfQuery {
+  area: string
+  year: number
+  /** Proposed 监测范围 in 分. */
+  line_fen?: number | null
+  rigid_pct?: number | null
+  drop_pct?: number | null
+}
+
+export interface WhatIfArea {
+  code: string
+  households: number
+  at_risk_now: number
+  at_risk_then: number
+  entering: number
+  leaving: number
+}
+
+export interface WhatIfHousehold {
+  id: number
+  village: string
+  /** 分. */
+  per_capita: number | null
+  category_now: string | null
+  category_then: string | null
+}
+
+export interface WhatIfResult {
+  area: string
+  year: number
+  line_now: number
+  line_then: number
+  households: number
+  skipped: number
+  at_risk_now: number
+  at_risk_then: number
+  entering: number
+  leaving: number
+  by_township: WhatIfArea[]
+  by_village: WhatIfArea[]
+  entering_households: WhatIfHousehold[]
+  leaving_households: WhatIfHousehold[]
+  cached: boolean
+  load_ms: number
+  eval_ms: number
+}
+
+export interface CalendarEntry {
+  date: string
+  kind: '休' | '班'
+  name: string
+}
+
+export interface CalendarYear {
+  year: number
+  covered: boolean
+  years: number[]
+  working_days: number | null
+  entries: CalendarEntry[]
+  message?: string
+}

@@ -1,0 +1,1 @@
+function e(e,t){let n=e[t];return typeof n==`string`?n:``}function t(t,n,r){let i=Number(e(t,n));return Number.isInteger(i)&&i>0?i:r}export{e as n,t};
