@@ -392,7 +392,7 @@ pub(crate) fn generate(cfg: &DemoConfig, layout: &DemoLayout, index: u32) -> Gen
     let no_labor_safety_net = members
         .iter()
         .all(|p| matches!(p.labor_skill.as_str(), LABOR_LOST | LABOR_NONE));
-    let household = Household {
+    let mut household = Household {
         household_no,
         area: village.code,
         group_no: Some(group_no),
@@ -435,10 +435,33 @@ pub(crate) fn generate(cfg: &DemoConfig, layout: &DemoLayout, index: u32) -> Gen
         bank_account: Some(account),
         conditions,
     };
+    entry_slips(&mut household, as_of_month, &mut rng);
     GeneratedHousehold {
         household,
         members,
         income,
+    }
+}
+
+/// The slips real ledgers have, in small shares, so the data-quality list of
+/// the demo county is not empty: a measure still marked 尚未实施 months
+/// after identification, an eliminated household whose collector was never
+/// filled in, a household where nobody can work left without the 兜底 flag.
+/// Drawn last, so the rest of the household does not depend on them.
+fn entry_slips(h: &mut Household, as_of: YearMonth, rng: &mut ChaCha8Rng) {
+    let active = h.monitor_category.is_some() && h.risk_eliminated == Some(false);
+    let long_ago = h
+        .identified_month
+        .is_some_and(|m| m.months_until(as_of) >= 2);
+    if active && long_ago && rng.random_bool(0.05) {
+        h.dev_measure_status = Some("尚未实施".to_string());
+    }
+    if h.risk_eliminated == Some(true) && rng.random_bool(0.03) {
+        h.collector_name = None;
+        h.collector_phone = None;
+    }
+    if active && h.no_labor_safety_net && rng.random_bool(0.15) {
+        h.no_labor_safety_net = false;
     }
 }
 

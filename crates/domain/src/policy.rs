@@ -525,6 +525,46 @@ fn monitoring_defaults(year: i32) -> Vec<ParamDef> {
         span(keys::SLA_TOWNSHIP, "3自然日", Unconfirmed, "本系统默认"),
         span(keys::SLA_COUNTY, "3自然日", Unconfirmed, "本系统默认"),
         span(keys::SLA_ANNOUNCE, "2自然日", Unconfirmed, "本系统默认"),
+        int(
+            keys::SLA_WARN_DAYS,
+            1,
+            Unconfirmed,
+            "到期前1天起提示临期，本系统默认",
+        ),
+        int(
+            keys::QUALITY_DEV_MEASURE_MONTHS,
+            1,
+            Confirmed,
+            "国家疑点校验1_11_010：识别1个月以上仍未实施开发式帮扶",
+        ),
+        def(
+            keys::QUALITY_MIN_WAGE,
+            None,
+            year,
+            ParamValue::Money(Money::from_yuan(100)),
+            Confirmed,
+            "国家疑点校验5_15_023：0<工资性收入<100",
+        ),
+        def(
+            keys::QUALITY_HIGH_INCOME,
+            None,
+            year,
+            ParamValue::Money(Money::from_yuan(20_000)),
+            Confirmed,
+            "国家疑点校验1111_18：2023年后识别且人均纯收入>20000",
+        ),
+        int(
+            keys::QUALITY_QUICK_ELIMINATION_MONTHS,
+            2,
+            Local,
+            "贵州校验口径：识别当月或次月即帮扶消除",
+        ),
+        span(
+            keys::QUALITY_FIX_PERIOD,
+            "10工作日",
+            Unconfirmed,
+            "疑点发现后10个工作日内整改，本系统默认",
+        ),
     ]
 }
 
@@ -538,6 +578,27 @@ mod tests {
 
     fn seeded() -> PolicySet {
         PolicySet::new(seed_params())
+    }
+
+    #[test]
+    fn every_seeded_key_has_a_label_and_resolves_each_year() {
+        let set = seeded();
+        for d in seed_params() {
+            assert_ne!(key_label(&d.key), d.key, "label for {}", d.key);
+        }
+        let village = code("500230101201");
+        for year in 2020..=2026 {
+            for key in [
+                keys::SLA_WARN_DAYS,
+                keys::QUALITY_DEV_MEASURE_MONTHS,
+                keys::ESCALATE_AFTER,
+            ] {
+                assert!(set.int_param(key, &village, year).is_ok(), "{key} {year}");
+            }
+            for key in [keys::QUALITY_FIX_PERIOD, keys::NOTICE_MIN, keys::SLA_LEAD] {
+                assert!(set.text_param(key, &village, year).is_ok(), "{key} {year}");
+            }
+        }
     }
 
     #[test]

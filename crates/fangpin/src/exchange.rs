@@ -203,6 +203,55 @@ pub async fn export(
     Ok(())
 }
 
+/// `fangpin whatif`: prints the counts per township and the timing of each run.
+pub async fn what_if(
+    store: &Store,
+    area: Option<&str>,
+    year: i32,
+    line: Option<fangpin_domain::Money>,
+    rigid_pct: Option<i64>,
+    drop_pct: Option<i64>,
+    repeat: u32,
+) -> Result<()> {
+    let access = cli_access(store).await?;
+    let area = match area {
+        Some(a) => AreaCode::parse(a).context("--area 无效")?,
+        None => access.area,
+    };
+    let w = fangpin_store::monitor::WhatIf {
+        area,
+        year,
+        line,
+        rigid_pct,
+        drop_pct,
+    };
+    for run in 1..=repeat.max(1) {
+        let started = Instant::now();
+        let r = store.what_if(&access, &w, chrono::Utc::now()).await?;
+        if run == 1 {
+            println!(
+                "{}年 {}：{} 户（{} 户数据不全未计入）；监测范围 {} → {} 元",
+                r.year, r.area, r.households, r.skipped, r.line_now, r.line_then
+            );
+            println!(
+                "风险户 {} → {}：新进入 {} 户，退出 {} 户",
+                r.at_risk_now, r.at_risk_then, r.entering, r.leaving
+            );
+            for t in r.by_township.iter().filter(|t| t.entering + t.leaving > 0) {
+                println!("  乡镇 {}：进入 {}，退出 {}", t.code, t.entering, t.leaving);
+            }
+        }
+        println!(
+            "第{run}次：读取 {} ms（{}），测算 {} ms，合计 {} ms",
+            r.load_ms,
+            if r.cached { "内存" } else { "数据库" },
+            r.eval_ms,
+            started.elapsed().as_millis()
+        );
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use fangpin_store::{AuditFilter, Store};
@@ -307,53 +356,4 @@ mod tests {
         std::fs::remove_file(file).ok();
         std::fs::remove_file(report).ok();
     }
-}
-
-/// `fangpin whatif`: prints the counts per township and the timing of each run.
-pub async fn what_if(
-    store: &Store,
-    area: Option<&str>,
-    year: i32,
-    line: Option<fangpin_domain::Money>,
-    rigid_pct: Option<i64>,
-    drop_pct: Option<i64>,
-    repeat: u32,
-) -> Result<()> {
-    let access = cli_access(store).await?;
-    let area = match area {
-        Some(a) => AreaCode::parse(a).context("--area 无效")?,
-        None => access.area,
-    };
-    let w = fangpin_store::monitor::WhatIf {
-        area,
-        year,
-        line,
-        rigid_pct,
-        drop_pct,
-    };
-    for run in 1..=repeat.max(1) {
-        let started = Instant::now();
-        let r = store.what_if(&access, &w, chrono::Utc::now()).await?;
-        if run == 1 {
-            println!(
-                "{}年 {}：{} 户（{} 户数据不全未计入）；监测范围 {} → {} 元",
-                r.year, r.area, r.households, r.skipped, r.line_now, r.line_then
-            );
-            println!(
-                "风险户 {} → {}：新进入 {} 户，退出 {} 户",
-                r.at_risk_now, r.at_risk_then, r.entering, r.leaving
-            );
-            for t in r.by_township.iter().filter(|t| t.entering + t.leaving > 0) {
-                println!("  乡镇 {}：进入 {}，退出 {}", t.code, t.entering, t.leaving);
-            }
-        }
-        println!(
-            "第{run}次：读取 {} ms（{}），测算 {} ms，合计 {} ms",
-            r.load_ms,
-            if r.cached { "内存" } else { "数据库" },
-            r.eval_ms,
-            started.elapsed().as_millis()
-        );
-    }
-    Ok(())
 }

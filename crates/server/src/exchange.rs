@@ -265,6 +265,15 @@ async fn run_import(
             } else {
                 store.scan_duplicates(&access).await.ok()
             };
+            if !dry_run && bundles.len() > 200 {
+                // Large imports are checked for data quality after the import.
+                let (store, access) = (store.clone(), access.clone());
+                tokio::spawn(async move {
+                    if let Err(e) = store.run_quality(&access, None, chrono::Utc::now()).await {
+                        tracing::warn!(error = %e, "导入后的数据质量检查失败");
+                    }
+                });
+            }
             jobs.update(&id, |job, _| {
                 job.summary = Some(summary);
                 job.duplicates_found = dups;

@@ -99,6 +99,7 @@ pub async fn serve(
     on_ready: impl FnOnce(SocketAddr),
 ) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(bind).await?;
+    tokio::spawn(nightly_quality(state.store.clone()));
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "fangpin 服务已启动");
     on_ready(addr);
@@ -108,6 +109,39 @@ pub async fn serve(
     )
     .with_graceful_shutdown(shutdown_signal())
     .await
+}
+
+/// Runs the data-quality rules over the whole county every night at 02:00
+/// (China time), so findings and fix-by dates stay current without anyone
+/// pressing a button.
+async fn nightly_quality(store: fangpin_store::Store) {
+    loop {
+        let now = chrono::Utc::now();
+        let cst = now + chrono::Duration::hours(8);
+        let next = (cst.date_naive() + chrono::Days::new(1))
+            .and_hms_opt(2, 0, 0)
+            .expect("valid time");
+        let wait = (next - cst.naive_utc()).to_std().unwrap_or_default();
+        tokio::time::sleep(wait).await;
+        let county = match store.setting(fangpin_store::settings::COUNTY_CODE).await {
+            Ok(Some(c)) => c,
+            _ => continue,
+        };
+        let Ok(area) = fangpin_domain::AreaCode::parse(&county) else {
+            continue;
+        };
+        let mut access = fangpin_store::Access::system(area);
+        access.username = "夜间数据质量检查".into();
+        match store.run_quality(&access, None, chrono::Utc::now()).await {
+            Ok(r) => tracing::info!(
+                checked = r.checked,
+                new = r.new,
+                resolved = r.resolved,
+                "夜间数据质量检查完成"
+            ),
+            Err(e) => tracing::warn!(error = %e, "夜间数据质量检查失败"),
+        }
+    }
 }
 
 async fn shutdown_signal() {

@@ -33,6 +33,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/workbench", get(workbench))
         .route("/api/whatif", post(what_if))
         .route("/api/calendar", get(calendar))
+        .route("/api/quality", get(quality_list))
+        .route("/api/quality/rules", get(quality_rules))
+        .route("/api/quality/scores", get(quality_scores))
+        .route("/api/quality/run", post(quality_run))
 }
 
 fn json_body<T>(
@@ -343,4 +347,105 @@ async fn calendar(
     Ok(Json(json!({
         "year": year, "covered": true, "years": years, "working_days": working, "entries": entries,
     })))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct QualityQuery {
+    area: Option<String>,
+    /// 规则编号，如 1_11_010。
+    rule: Option<String>,
+    household_id: Option<i64>,
+    /// 含已整改的记录。
+    all: Option<bool>,
+    page: Option<u64>,
+    page_size: Option<u64>,
+}
+
+/// Data-quality findings (疑点), open ones first by fix-by date.
+#[utoipa::path(get, path = "/api/quality", tag = "数据质量", params(QualityQuery), responses((status = 200, description = "疑点分页列表：规则、说明、发现日期、整改期限、是否逾期", body = serde_json::Value), (status = 400, description = "参数错误", body = ErrorBody)))]
+async fn quality_list(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiQuery(q): ApiQuery<QualityQuery>,
+) -> ApiResult<Page<fangpin_store::quality::QualityIssue>> {
+    let (page, page_size, offset) = PageQuery {
+        page: q.page,
+        page_size: q.page_size,
+    }
+    .resolve()?;
+    let f = fangpin_store::quality::QualityFilter {
+        area: area_param(q.area, "area")?,
+        rule: q.rule.filter(|r| !r.trim().is_empty()),
+        household_id: q.household_id,
+        include_resolved: q.all.unwrap_or(false),
+    };
+    let (total, items) = s
+        .store
+        .quality_issues(&c.access, &f, offset, page_size, s.clock.now())
+        .await?;
+    Ok(Json(Page {
+        items,
+        total,
+        page,
+        page_size,
+    }))
+}
+
+/// The rule table.
+#[utoipa::path(get, path = "/api/quality/rules", tag = "数据质量", responses((status = 200, description = "{items}：规则编号、名称、严重程度、检查对象", body = serde_json::Value)))]
+async fn quality_rules(_c: Caller) -> ApiResult<Value> {
+    let items: Vec<Value> = fangpin_domain::quality::rules()
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.id,
+                "title": r.title,
+                "severity": r.severity.code(),
+                "severity_label": r.severity.label(),
+                "scope": r.scope,
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "items": items })))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct AreaQuery {
+    area: Option<String>,
+}
+
+/// Per-village scores.
+#[utoipa::path(get, path = "/api/quality/scores", tag = "数据质量", params(AreaQuery), responses((status = 200, description = "{items}：各村户数、有疑点户数、疑点数、逾期数和得分（无疑点户占比×100）", body = serde_json::Value), (status = 404, description = "区划不在辖区内", body = ErrorBody)))]
+async fn quality_scores(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiQuery(q): ApiQuery<AreaQuery>,
+) -> ApiResult<Value> {
+    let area = area_param(q.area, "area")?;
+    let items = s
+        .store
+        .quality_scores(&c.access, area, s.clock.now())
+        .await?;
+    Ok(Json(json!({ "items": items })))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+struct RunBody {
+    area: Option<String>,
+}
+
+/// Runs the checks now over an area.
+#[utoipa::path(post, path = "/api/quality/run", tag = "数据质量", request_body = RunBody, responses((status = 200, description = "{checked, open, new, resolved}", body = serde_json::Value), (status = 404, description = "区划不在辖区内", body = ErrorBody)))]
+async fn quality_run(
+    State(s): State<AppState>,
+    c: Caller,
+    body: Result<Json<RunBody>, axum::extract::rejection::JsonRejection>,
+) -> ApiResult<fangpin_store::quality::QualityRun> {
+    let b = json_body(body, "需要 area（可为空）")?;
+    let area = area_param(b.area, "area")?;
+    Ok(Json(
+        s.store.run_quality(&c.access, area, s.clock.now()).await?,
+    ))
 }

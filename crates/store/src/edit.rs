@@ -416,6 +416,10 @@ impl Store {
         touched: Vec<Touched<'_>>,
     ) -> Result<()> {
         let actor = access.actor();
+        let nos: Vec<String> = touched
+            .iter()
+            .map(|t| t.bundle.household.household_no.clone())
+            .collect();
         for t in touched {
             record(
                 &tx,
@@ -433,6 +437,7 @@ impl Store {
             .await?;
         }
         tx.commit().await?;
+        self.quality_after_save(access, &nos).await;
         Ok(())
     }
 

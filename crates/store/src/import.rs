@@ -74,6 +74,9 @@ fn diff(old: &HouseholdBundle, new: &HouseholdBundle) -> Vec<String> {
     out
 }
 
+/// Saves of at most this many households are checked for data quality at once.
+const QUALITY_ON_SAVE_MAX: usize = 200;
+
 impl Store {
     /// Imports `bundles` (and the area nodes they need) for `access`.
     pub async fn import_households(
@@ -147,6 +150,17 @@ impl Store {
             tx.rollback().await?;
         } else {
             tx.commit().await?;
+            // Form saves are checked at once; large imports are checked by
+            // the caller's area run afterwards (see `Store::run_quality`).
+            if bundles.len() <= QUALITY_ON_SAVE_MAX {
+                let nos: Vec<String> = summary
+                    .created
+                    .iter()
+                    .cloned()
+                    .chain(summary.changed.iter().map(|c| c.household_no.clone()))
+                    .collect();
+                self.quality_after_save(access, &nos).await;
+            }
         }
         Ok(summary)
     }

@@ -19,6 +19,7 @@ pub mod import;
 pub mod migration;
 pub mod monitor;
 mod pg_copy;
+pub mod quality;
 pub mod reference;
 pub mod settings;
 pub mod testing;
@@ -87,6 +88,19 @@ pub struct Store {
     cipher: Arc<FieldCipher>,
     /// Households' rule facts by area and year, for what-if (see `monitor`).
     facts_cache: monitor::FactsCache,
+    /// The time of side effects that are not dated by the caller (the
+    /// data-quality check after a save); tests set it to travel in time.
+    clock: StoreClock,
+}
+
+/// A source of the current time for the store.
+#[derive(Clone)]
+pub struct StoreClock(Arc<dyn Fn() -> chrono::DateTime<chrono::Utc> + Send + Sync>);
+
+impl std::fmt::Debug for StoreClock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StoreClock")
+    }
 }
 
 /// Options for opening a store.
@@ -146,7 +160,20 @@ impl Store {
             engine,
             cipher: Arc::new(FieldCipher::new(key)),
             facts_cache: Default::default(),
+            clock: StoreClock(Arc::new(chrono::Utc::now)),
         })
+    }
+
+    /// This store with its clock fixed at `at` (tests).
+    pub fn with_clock_at(&self, at: chrono::DateTime<chrono::Utc>) -> Store {
+        let mut s = self.clone();
+        s.clock = StoreClock(Arc::new(move || at));
+        s
+    }
+
+    /// The store's current time.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        (self.clock.0)()
     }
 
     /// Applies every migration not yet applied, then checks the encryption

@@ -3,25 +3,16 @@
 //! changes.
 
 use chrono::{TimeZone, Utc};
-use fangpin_demo::{DemoConfig, layout};
-use fangpin_domain::{AreaCode, HouseholdBundle, Money};
+use fangpin_domain::{AreaCode, Money};
 use fangpin_store::monitor::WhatIf;
 use fangpin_store::{Access, Store, StoreError};
+
+mod common;
 
 fangpin_store::dual_backend_tests!(what_if_moves_households_without_writing);
 
 async fn what_if_moves_households_without_writing(store: Store) {
-    store.seed_reference().await.unwrap();
-    let cfg = DemoConfig::fengdu(5, 300);
-    let lay = layout(&cfg);
-    let bundles: Vec<HouseholdBundle> = fangpin_demo::households(&cfg, &lay)
-        .map(fangpin_demo::GeneratedHousehold::into_bundle)
-        .collect();
-    let county = Access::system(AreaCode::parse("500230").unwrap());
-    store
-        .import_households(&county, "建档", &lay.areas, &bundles, false)
-        .await
-        .unwrap();
+    let (bundles, county) = common::demo_county(&store, 5, 300).await;
     let now = Utc.with_ymd_and_hms(2026, 11, 23, 2, 0, 0).unwrap();
     let base = WhatIf {
         area: AreaCode::parse("500230").unwrap(),

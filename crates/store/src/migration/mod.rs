@@ -10,6 +10,7 @@ mod m20261123_000003_users;
 mod m20261123_000004_duplicates;
 mod m20261123_000005_history;
 mod m20261123_000006_monitoring;
+mod m20261123_000007_quality;
 
 pub use m20261123_000001_foundation::INCOME_MONEY_COLUMNS;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_duplicates::Migration),
             Box::new(m20261123_000005_history::Migration),
             Box::new(m20261123_000006_monitoring::Migration),
+            Box::new(m20261123_000007_quality::Migration),
         ]
     }
 }
