@@ -17,7 +17,7 @@ use chrono::{DateTime, Utc};
 use fangpin_domain::assess::{self, Assessment, HouseholdFacts, Thresholds, facts_of};
 use fangpin_domain::{AreaCode, AreaLevel, Money};
 use sea_orm::ConnectionTrait;
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use serde::Serialize;
 
 use crate::cases::{assess_bundle, china_day};
@@ -157,13 +157,29 @@ impl Store {
     ) -> Result<(Arc<FactsSnapshot>, bool)> {
         let generation = self.newest_version().await?;
         let key = (area.prefix().to_owned(), year);
-        if let Some(s) = self.facts_cache.lock().expect("cache lock").get(&key)
-            && s.generation == generation
-        {
-            return Ok((s.clone(), true));
-        }
+        let held = self
+            .facts_cache
+            .lock()
+            .expect("cache lock")
+            .get(&key)
+            .cloned();
         let policy = self.policy_set().await?;
         let as_of = assess::as_of_for(year, china_day(now));
+        if let Some(s) = held {
+            if s.generation == generation {
+                return Ok((s, true));
+            }
+            // Only the households changed since are read again.
+            let snap = Arc::new(
+                self.refresh_facts(&s, area, year, as_of, &policy, generation)
+                    .await?,
+            );
+            self.facts_cache
+                .lock()
+                .expect("cache lock")
+                .insert(key, snap.clone());
+            return Ok((snap, true));
+        }
         let filter = HouseholdFilter {
             area: Some(*area),
             ..Default::default()
@@ -195,6 +211,57 @@ impl Store {
             .expect("cache lock")
             .insert(key, snap.clone());
         Ok((snap, false))
+    }
+
+    /// Reads the facts of `area` for `year` into memory ahead of the first
+    /// what-if (the server does this at startup).
+    pub async fn warm_what_if(&self, access: &Access, area: &AreaCode, year: i32) -> Result<usize> {
+        let (snap, _) = self.area_facts(access, area, year, self.now()).await?;
+        Ok(snap.rows.len())
+    }
+
+    /// `old` brought up to date: households with a version newer than
+    /// `old.generation` are re-read (or dropped when they left the registry
+    /// or the area).
+    async fn refresh_facts(
+        &self,
+        old: &FactsSnapshot,
+        area: &AreaCode,
+        year: i32,
+        as_of: chrono::NaiveDate,
+        policy: &fangpin_domain::PolicySet,
+        generation: i64,
+    ) -> Result<FactsSnapshot> {
+        let mut q = Query::select();
+        q.distinct()
+            .column("household_id")
+            .from("household_version")
+            .and_where(Expr::col("id").gt(old.generation));
+        let mut changed = Vec::new();
+        for r in self.db.query_all(&q).await? {
+            changed.push(r.try_get::<i64>("", "household_id")?);
+        }
+        let fresh = self.load_bundles(&self.db, changed.clone()).await?;
+        let mut rows: BTreeMap<i64, HouseholdFacts> = old.rows.iter().cloned().collect();
+        let mut skipped = old.skipped;
+        for id in changed {
+            rows.remove(&id);
+            let Some(b) = fresh.get(&id) else { continue };
+            if b.household.current_size == 0 || !area.contains(&b.household.area) {
+                continue;
+            }
+            match facts_of(b, year, as_of, policy) {
+                Ok((f, _)) => {
+                    rows.insert(id, f);
+                }
+                Err(_) => skipped += 1,
+            }
+        }
+        Ok(FactsSnapshot {
+            generation,
+            rows: rows.into_iter().collect(),
+            skipped,
+        })
     }
 
     /// Who would enter or leave the at-risk set of `w.area` in `w.year` under

@@ -66,20 +66,40 @@ async fn what_if_moves_households_without_writing(store: Store) {
         .unwrap();
     assert_eq!(line, Money::from_yuan(8_300));
 
-    // A household edit invalidates the loaded facts.
-    let (id, b) = store
-        .household_bundles_after(&county, &Default::default(), 0, 1)
+    // Edits are picked up from memory, re-reading only the changed
+    // household: a household whose 2024 income is corrected to nothing
+    // enters the set.
+    let mut page = store
+        .household_bundles_after(&county, &Default::default(), 0, 300)
         .await
-        .unwrap()
-        .remove(0);
-    let mut h = b.household.clone();
-    h.phone = Some("13900000000".into());
+        .unwrap();
+    let pos = page
+        .iter()
+        .position(|(_, b)| {
+            b.incomes.iter().any(|i| i.year == 2024)
+                && b.household.monitor_category.is_none()
+                && b.incomes[0].rigid_expense == Money::ZERO
+                && b.incomes[0].wage > Money::from_yuan(60_000)
+        })
+        .unwrap();
+    let (id, b) = page.swap_remove(pos);
+    let incomes: Vec<_> = b
+        .incomes
+        .iter()
+        .map(|i| fangpin_domain::income::IncomeRecord {
+            year: i.year,
+            annual_persons: i.annual_persons,
+            ..Default::default()
+        })
+        .collect();
     store
-        .update_household(&county, id, h, b.members, b.incomes, "更新电话")
+        .update_household(&county, id, b.household, b.members, incomes, "收入核减")
         .await
         .unwrap();
     let fresh = store.what_if(&county, &base, now).await.unwrap();
-    assert!(!fresh.cached);
+    assert!(fresh.cached);
+    assert_eq!(fresh.households, 300);
+    assert_eq!(fresh.at_risk_now, same.at_risk_now + 1);
 
     // Another village's operator cannot measure this village.
     let village = bundles[0].household.area;
