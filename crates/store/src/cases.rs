@@ -482,6 +482,11 @@ impl Store {
             )));
         }
         let h = &detail.household;
+        if h.current_size == 0 {
+            return Err(StoreError::Invalid(
+                "该户已合并到其他户（当前家庭人口为0），请对合并后的农户登记线索".into(),
+            ));
+        }
         if h.monitor_category.is_some() && h.risk_eliminated == Some(false) {
             return Err(StoreError::Invalid(
                 "该户已是监测对象（风险未消除），请在其监测案件中办理".into(),
