@@ -470,7 +470,10 @@ impl Store {
     ) -> Result<i64> {
         require_case_role(access)?;
         // Scope first: a household outside it does not exist, whatever the input.
-        let detail = self.household(access, lead.household_id).await?;
+        let detail = self
+            .household(access, lead.household_id)
+            .await?
+            .into_bundle();
         let summary = lead.summary.trim();
         if summary.is_empty() {
             return Err(StoreError::Invalid("请填写线索内容".into()));
@@ -495,12 +498,7 @@ impl Store {
         let today = china_day(now);
         let policy = self.policy_set().await?;
         let cal = self.work_calendar().await?;
-        let bundle = HouseholdBundle {
-            household: detail.household.clone(),
-            members: detail.members.clone(),
-            incomes: detail.incomes.clone(),
-        };
-        let assessment = assess_bundle(&bundle, &policy, today)?;
+        let assessment = assess_bundle(&detail, &policy, today)?;
         let area = h.area;
         let year = today.year();
         let step_due = span(&policy, keys::SLA_LEAD, &area, year)?
@@ -615,7 +613,7 @@ impl Store {
         identified_on: Option<NaiveDate>,
         today: NaiveDate,
     ) -> Result<EliminationCheck> {
-        let detail = self.household(access, household_id).await?;
+        let detail = self.household(access, household_id).await?.into_bundle();
         let policy = self.policy_set().await?;
         let h = &detail.household;
         let year = today.year();
@@ -637,12 +635,7 @@ impl Store {
             Some(r) => r.try_get("", "n")?,
             None => 0,
         };
-        let bundle = HouseholdBundle {
-            household: detail.household.clone(),
-            members: detail.members.clone(),
-            incomes: detail.incomes.clone(),
-        };
-        let a = assess_bundle(&bundle, &policy, today)?;
+        let a = assess_bundle(&detail, &policy, today)?;
         Ok(EliminationCheck {
             months_monitored,
             min_months,
@@ -820,8 +813,11 @@ impl Store {
         if outcome.identified_on.is_none() && outcome.eliminated.is_none() && !outcome.reopened {
             return Ok(());
         }
-        let detail = self.household(access, stored.row.household_id).await?;
-        let mut h = detail.household.clone();
+        let mut bundle = self
+            .household(access, stored.row.household_id)
+            .await?
+            .into_bundle();
+        let h = &mut bundle.household;
         let note;
         if let Some(day) = outcome.identified_on {
             h.monitor_category = outcome.view.category.clone();
@@ -846,11 +842,6 @@ impl Store {
         // approver may not edit households but 审定 sets 风险已消除.
         let mut writer = access.clone();
         writer.permissions.insert(perm::HOUSEHOLD_WRITE.to_owned());
-        let bundle = HouseholdBundle {
-            household: h,
-            members: detail.members,
-            incomes: detail.incomes,
-        };
         self.upsert_tx(tx, &writer, &note, &[], std::slice::from_ref(&bundle))
             .await?;
         Ok(())

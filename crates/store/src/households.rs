@@ -29,6 +29,17 @@ pub struct HouseholdDetail {
     pub incomes: Vec<IncomeRecord>,
 }
 
+impl HouseholdDetail {
+    /// The household, members and incomes without the row id.
+    pub fn into_bundle(self) -> HouseholdBundle {
+        HouseholdBundle {
+            household: self.household,
+            members: self.members,
+            incomes: self.incomes,
+        }
+    }
+}
+
 pub(crate) const HOUSEHOLD_COLUMNS: [&str; 27] = [
     "id",
     "area_code",

@@ -114,14 +114,9 @@ impl Store {
         year: Option<i32>,
         now: DateTime<Utc>,
     ) -> Result<Option<Assessment>> {
-        let d = self.household(access, id).await?;
+        let bundle = self.household(access, id).await?.into_bundle();
         let policy = self.policy_set().await?;
         let today = china_day(now);
-        let bundle = fangpin_domain::HouseholdBundle {
-            household: d.household,
-            members: d.members,
-            incomes: d.incomes,
-        };
         match year {
             None => assess_bundle(&bundle, &policy, today),
             Some(y) => {

@@ -197,14 +197,7 @@ impl Store {
                 Err(StoreError::NotFound(_)) => continue,
                 Err(e) => return Err(e),
             };
-            list.push((
-                d.id,
-                HouseholdBundle {
-                    household: d.household,
-                    members: d.members,
-                    incomes: d.incomes,
-                },
-            ));
+            list.push((d.id, d.into_bundle()));
         }
         self.reconcile_quality(&list, now).await
     }
