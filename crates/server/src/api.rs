@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::auth::Caller;
-use crate::extract::{ApiPath, ApiQuery};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::openapi::ErrorBody;
 use crate::{ApiError, AppState};
 
@@ -173,10 +173,8 @@ async fn duplicate_decide(
     State(s): State<AppState>,
     c: Caller,
     ApiPath(id): ApiPath<i64>,
-    body: Result<Json<DecisionBody>, axum::extract::rejection::JsonRejection>,
+    ApiJson(body): ApiJson<DecisionBody>,
 ) -> Result<axum::http::StatusCode, ApiError> {
-    let Json(body) = body
-        .map_err(|_| ApiError::bad_request("请求格式错误：需要 decision（same 或 different）"))?;
     s.store
         .decide_duplicate(
             &c.access,
@@ -636,20 +634,12 @@ struct HouseholdWrite {
     reason: String,
 }
 
-type JsonBody<T> = Result<Json<T>, axum::extract::rejection::JsonRejection>;
-
-fn body<T>(b: JsonBody<T>) -> Result<T, ApiError> {
-    b.map(|Json(v)| v)
-        .map_err(|e| ApiError::bad_request(format!("请求内容无效：{}", e.body_text())))
-}
-
 #[utoipa::path(post, path = "/api/households", tag = "农户档案", request_body = HouseholdWrite, responses((status = 201, description = "已建档，返回 {id}", body = serde_json::Value), (status = 400, description = "字段错误（中文说明）或户编号已存在", body = ErrorBody), (status = 403, description = "无维护权限或不在辖区内", body = ErrorBody)))]
 async fn household_create(
     State(s): State<AppState>,
     c: Caller,
-    b: JsonBody<HouseholdWrite>,
+    ApiJson(w): ApiJson<HouseholdWrite>,
 ) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
-    let w = body(b)?;
     let id = s
         .store
         .create_household(&c.access, w.household, w.members, w.incomes, &w.reason)
@@ -662,9 +652,8 @@ async fn household_update(
     State(s): State<AppState>,
     c: Caller,
     ApiPath(id): ApiPath<i64>,
-    b: JsonBody<HouseholdWrite>,
+    ApiJson(w): ApiJson<HouseholdWrite>,
 ) -> ApiResult<Value> {
-    let w = body(b)?;
     let changes = s
         .store
         .update_household(&c.access, id, w.household, w.members, w.incomes, &w.reason)
@@ -685,9 +674,8 @@ async fn member_remove(
     State(s): State<AppState>,
     c: Caller,
     ApiPath((id, person_no)): ApiPath<(i64, String)>,
-    b: JsonBody<RemoveBody>,
+    ApiJson(r): ApiJson<RemoveBody>,
 ) -> Result<axum::http::StatusCode, ApiError> {
-    let r = body(b)?;
     s.store
         .remove_member(&c.access, id, &person_no, &r.reason, &r.note)
         .await?;
@@ -710,9 +698,8 @@ async fn member_add(
     State(s): State<AppState>,
     c: Caller,
     ApiPath(id): ApiPath<i64>,
-    b: JsonBody<AddMemberBody>,
+    ApiJson(r): ApiJson<AddMemberBody>,
 ) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
-    let r = body(b)?;
     let person_no = s
         .store
         .add_member(&c.access, id, r.person, &r.reason, &r.note)
@@ -748,9 +735,8 @@ async fn head_change(
     State(s): State<AppState>,
     c: Caller,
     ApiPath(id): ApiPath<i64>,
-    b: JsonBody<HeadBody>,
+    ApiJson(r): ApiJson<HeadBody>,
 ) -> ApiResult<Value> {
-    let r = body(b)?;
     let codes = s
         .store
         .change_head(&c.access, id, &r.person_no, &r.relations, &r.reason)
@@ -779,9 +765,8 @@ async fn household_split(
     State(s): State<AppState>,
     c: Caller,
     ApiPath(id): ApiPath<i64>,
-    b: JsonBody<SplitBody>,
+    ApiJson(r): ApiJson<SplitBody>,
 ) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
-    let r = body(b)?;
     let plan = fangpin_store::edit::SplitPlan {
         members: r.members,
         head: r.head,
@@ -815,9 +800,8 @@ async fn household_merge(
     State(s): State<AppState>,
     c: Caller,
     ApiPath(id): ApiPath<i64>,
-    b: JsonBody<MergeBody>,
+    ApiJson(r): ApiJson<MergeBody>,
 ) -> ApiResult<Value> {
-    let r = body(b)?;
     let plan = fangpin_store::edit::MergePlan {
         other: r.other_id,
         head_relation: r.head_relation,

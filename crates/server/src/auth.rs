@@ -19,6 +19,7 @@ use fangpin_store::{Access, LoginOutcome, UserInfo};
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::extract::ApiJson;
 use crate::openapi::ErrorBody;
 use crate::{ApiError, AppState};
 
@@ -198,10 +199,8 @@ struct LoginBody {
 async fn login(
     State(s): State<AppState>,
     ClientIp(ip): ClientIp,
-    body: Result<Json<LoginBody>, axum::extract::rejection::JsonRejection>,
+    ApiJson(body): ApiJson<LoginBody>,
 ) -> Result<Response, ApiError> {
-    let Json(body) =
-        body.map_err(|_| ApiError::bad_request("请求格式错误：需要 username 和 password"))?;
     let throttled = || ApiError {
         status: StatusCode::TOO_MANY_REQUESTS,
         code: "throttled",
@@ -287,10 +286,8 @@ struct PasswordBody {
 async fn change_password(
     State(s): State<AppState>,
     PendingCaller(c): PendingCaller,
-    body: Result<Json<PasswordBody>, axum::extract::rejection::JsonRejection>,
+    ApiJson(body): ApiJson<PasswordBody>,
 ) -> Result<StatusCode, ApiError> {
-    let Json(body) =
-        body.map_err(|_| ApiError::bad_request("请求格式错误：需要 old_password 和 new_password"))?;
     let keep = c.session.as_ref().map(|(t, _)| t.as_str());
     s.store
         .change_password(&c.access, &body.old_password, &body.new_password, keep)

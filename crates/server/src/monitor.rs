@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 
 use crate::api::{Page, PageQuery};
 use crate::auth::Caller;
-use crate::extract::{ApiPath, ApiQuery};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::openapi::ErrorBody;
 use crate::{ApiError, AppState};
 
@@ -33,18 +33,11 @@ pub fn routes() -> Router<AppState> {
         .route("/api/workbench", get(workbench))
         .route("/api/whatif", post(what_if))
         .route("/api/calendar", get(calendar))
+        .route("/api/calendar/{year}", axum::routing::put(calendar_save))
         .route("/api/quality", get(quality_list))
         .route("/api/quality/rules", get(quality_rules))
         .route("/api/quality/scores", get(quality_scores))
         .route("/api/quality/run", post(quality_run))
-}
-
-fn json_body<T>(
-    body: Result<Json<T>, axum::extract::rejection::JsonRejection>,
-    hint: &str,
-) -> Result<T, ApiError> {
-    body.map(|Json(b)| b)
-        .map_err(|e| ApiError::bad_request(format!("请求格式错误：{hint}（{}）", e.body_text())))
 }
 
 fn area_param(v: Option<String>, name: &str) -> Result<Option<AreaCode>, ApiError> {
@@ -113,9 +106,8 @@ struct LeadBody {
 async fn open_case(
     State(s): State<AppState>,
     c: Caller,
-    body: Result<Json<LeadBody>, axum::extract::rejection::JsonRejection>,
+    ApiJson(b): ApiJson<LeadBody>,
 ) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
-    let b = json_body(body, "需要 household_id、channel、summary")?;
     let channel = Channel::parse(&b.channel).map_err(|e| ApiError::bad_request(e.to_string()))?;
     let id = s
         .store
@@ -140,7 +132,7 @@ async fn open_case(
 struct CaseQuery {
     /// 区划代码（本级及下级）。
     area: Option<String>,
-    /// 状态代码，如 lead、notice、monitoring、eliminated。
+    /// 状态代码，如 lead、notice、monitoring、eliminated；多个状态以逗号分隔。
     state: Option<String>,
     /// 只看办理中的案件。
     open: Option<bool>,
@@ -159,14 +151,19 @@ async fn case_list(
         page_size: q.page_size,
     }
     .resolve()?;
-    let state = match q.state.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-        None => None,
-        Some(v) => Some(CaseState::parse(v).map_err(|e| ApiError::bad_request(e.to_string()))?),
-    };
+    let states = q
+        .state
+        .as_deref()
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(|v| CaseState::parse(v).map_err(|e| ApiError::bad_request(format!("参数 state：{e}"))))
+        .collect::<Result<Vec<_>, _>>()?;
     let f = CaseFilter {
         area: area_param(q.area, "area")?,
         household_id: None,
-        state,
+        states,
         open_only: q.open.unwrap_or(false),
         offset,
         limit: page_size,
@@ -206,9 +203,8 @@ async fn case_action(
     State(s): State<AppState>,
     c: Caller,
     ApiPath(id): ApiPath<i64>,
-    body: Result<Json<ActionBody>, axum::extract::rejection::JsonRejection>,
+    ApiJson(b): ApiJson<ActionBody>,
 ) -> ApiResult<CaseDetail> {
-    let b = json_body(body, "需要 step（含 action 及其字段）")?;
     Ok(Json(
         s.store
             .case_act(&c.access, id, b.step, b.revision, s.clock.now())
@@ -251,9 +247,8 @@ struct WhatIfBody {
 async fn what_if(
     State(s): State<AppState>,
     c: Caller,
-    body: Result<Json<WhatIfBody>, axum::extract::rejection::JsonRejection>,
+    ApiJson(b): ApiJson<WhatIfBody>,
 ) -> ApiResult<WhatIfResult> {
-    let b = json_body(body, "需要 area、year")?;
     let area =
         area_param(Some(b.area), "area")?.ok_or_else(|| ApiError::bad_request("请选择区划"))?;
     let w = WhatIf {
@@ -287,9 +282,8 @@ async fn add_measure(
     State(s): State<AppState>,
     c: Caller,
     ApiPath(id): ApiPath<i64>,
-    body: Result<Json<MeasureBody>, axum::extract::rejection::JsonRejection>,
+    ApiJson(b): ApiJson<MeasureBody>,
 ) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
-    let b = json_body(body, "需要 category、kind、name、target_risk、started_on")?;
     let mid = s
         .store
         .add_measure(
@@ -344,9 +338,80 @@ async fn calendar(
         .iter()
         .map(|e| json!({"date": e.date, "kind": e.kind.symbol(), "name": e.name}))
         .collect();
+    let source = s.store.calendar_source(year).await?;
     Ok(Json(json!({
-        "year": year, "covered": true, "years": years, "working_days": working, "entries": entries,
+        "year": year, "covered": true, "years": years, "working_days": working,
+        "source": source, "entries": entries,
     })))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+struct CalendarEntryBody {
+    /// 日期 YYYY-MM-DD。
+    #[schema(value_type = String)]
+    date: chrono::NaiveDate,
+    /// 休（法定节假日或调休放假）或 班（调休上班的周末）。
+    kind: String,
+    /// 名称，如 春节、春节调休上班。
+    name: String,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+struct CalendarSaveBody {
+    /// 来源：国务院办公厅通知的名称或文号。
+    source: String,
+    /// 该年度全部放假日和调休上班日；与 csv 二选一。
+    #[serde(default)]
+    entries: Option<Vec<CalendarEntryBody>>,
+    /// 或以 CSV 文本提交（表头 date,kind,name），错误提示行号。
+    #[serde(default)]
+    csv: Option<String>,
+}
+
+/// Replaces (or adds) one year of the working-day calendar: every deadline
+/// is computed from it. Needs 维护参数.
+#[utoipa::path(put, path = "/api/calendar/{year}", tag = "监测", params(("year" = i32, Path, description = "年度")), request_body = CalendarSaveBody, responses((status = 200, description = "保存后的该年度日历，格式同 GET /api/calendar", body = serde_json::Value), (status = 400, description = "数据有误（中文说明，指明日期或行号），未作任何修改", body = ErrorBody), (status = 403, description = "无维护参数权限", body = ErrorBody)))]
+async fn calendar_save(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(year): ApiPath<i32>,
+    ApiJson(b): ApiJson<CalendarSaveBody>,
+) -> ApiResult<Value> {
+    use fangpin_domain::calendar::{CalendarEntry, Official, parse_csv};
+    let entries = match (b.entries, b.csv) {
+        (Some(_), Some(_)) | (None, None) => {
+            return Err(ApiError::bad_request("entries 和 csv 须且只能提交其中一项"));
+        }
+        (None, Some(csv)) => {
+            parse_csv(&csv).map_err(|e| ApiError::bad_request(format!("CSV {e}")))?
+        }
+        (Some(list), None) => list
+            .into_iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let kind = Official::from_symbol(e.kind.trim()).ok_or_else(|| {
+                    ApiError::bad_request(format!(
+                        "第{}条（{}）：类型“{}”无法识别，应为“休”或“班”",
+                        i + 1,
+                        e.date,
+                        e.kind
+                    ))
+                })?;
+                Ok(CalendarEntry {
+                    date: e.date,
+                    kind,
+                    name: e.name.trim().to_owned(),
+                })
+            })
+            .collect::<Result<Vec<_>, ApiError>>()?,
+    };
+    let edit = fangpin_store::calendar::CalendarYearEdit {
+        year,
+        source: b.source,
+        entries,
+    };
+    s.store.replace_calendar_year(&c.access, edit).await?;
+    calendar(State(s), c, ApiQuery(CalendarQuery { year: Some(year) })).await
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -441,9 +506,8 @@ struct RunBody {
 async fn quality_run(
     State(s): State<AppState>,
     c: Caller,
-    body: Result<Json<RunBody>, axum::extract::rejection::JsonRejection>,
+    ApiJson(b): ApiJson<RunBody>,
 ) -> ApiResult<fangpin_store::quality::QualityRun> {
-    let b = json_body(body, "需要 area（可为空）")?;
     let area = area_param(b.area, "area")?;
     Ok(Json(
         s.store.run_quality(&c.access, area, s.clock.now()).await?,

@@ -94,6 +94,7 @@ impl Modify for Security {
         crate::monitor::workbench,
         crate::monitor::what_if,
         crate::monitor::calendar,
+        crate::monitor::calendar_save,
         crate::monitor::quality_list,
         crate::monitor::quality_rules,
         crate::monitor::quality_scores,

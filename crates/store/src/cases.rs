@@ -138,7 +138,8 @@ pub struct CaseDetail {
 pub struct CaseFilter {
     pub area: Option<AreaCode>,
     pub household_id: Option<i64>,
-    pub state: Option<CaseState>,
+    /// Any of these states (all states when empty).
+    pub states: Vec<CaseState>,
     pub open_only: bool,
     pub offset: u64,
     pub limit: u64,
@@ -921,8 +922,8 @@ impl Store {
             if let Some(a) = &f.area {
                 q.and_where(Expr::col(("c", "area_code")).like(format!("{}%", a.prefix())));
             }
-            if let Some(s) = f.state {
-                q.and_where(Expr::col(("c", "state")).eq(s.code()));
+            if !f.states.is_empty() {
+                q.and_where(Expr::col(("c", "state")).is_in(f.states.iter().map(|s| s.code())));
             }
             if let Some(h) = f.household_id {
                 q.and_where(Expr::col(("c", "household_id")).eq(h));

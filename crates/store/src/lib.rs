@@ -8,6 +8,7 @@
 
 pub mod areas;
 pub mod audit;
+pub mod calendar;
 pub mod cases;
 pub mod crypto;
 pub mod dedup;

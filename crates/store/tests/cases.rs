@@ -8,7 +8,7 @@ use fangpin_domain::policy::{Confidence, ParamDef, ParamValue};
 use fangpin_domain::sla::Urgency;
 use fangpin_domain::workflow::{Action, CaseState, Channel, ReviewRecord};
 use fangpin_domain::{AreaCode, HouseholdBundle, Money};
-use fangpin_store::cases::NewLead;
+use fangpin_store::cases::{CaseFilter, NewLead};
 use fangpin_store::users::ROLE_SEEDS;
 use fangpin_store::{Access, Actor, AuditFilter, Store, StoreError};
 use sea_orm::ConnectionTrait;
@@ -239,6 +239,36 @@ async fn every_channel_to_monitoring_and_back(store: Store) {
         assert_eq!(h.identified_month.unwrap().to_string(), "202409");
         case_ids.push(id);
     }
+
+    // The list filters by any of several states.
+    let listed = |states: Vec<CaseState>| {
+        let f = CaseFilter {
+            states,
+            limit: 50,
+            ..CaseFilter::default()
+        };
+        let store = &store;
+        let county = &p.county;
+        async move {
+            let (total, rows) = store.cases(county, &f, at(2024, 10, 8)).await.unwrap();
+            assert_eq!(total as usize, rows.len());
+            rows.iter()
+                .map(|r| r.id)
+                .collect::<std::collections::BTreeSet<_>>()
+        }
+    };
+    let all: std::collections::BTreeSet<_> = case_ids.iter().copied().collect();
+    assert_eq!(listed(vec![CaseState::Monitoring]).await, all);
+    assert_eq!(
+        listed(vec![CaseState::Lead, CaseState::Monitoring]).await,
+        all
+    );
+    assert!(
+        listed(vec![CaseState::Lead, CaseState::Notice])
+            .await
+            .is_empty()
+    );
+    assert_eq!(listed(vec![]).await, all);
 
     // A second lead for a household with an open case is refused.
     let village = village_of(&hh[0].1, 1);
