@@ -394,7 +394,10 @@ impl Store {
             .expr_as(Expr::cust("COUNT(DISTINCT household_id)"), "with_issues")
             .expr_as(Expr::cust("COUNT(*)"), "open_issues")
             .expr_as(
-                Expr::cust_with_values("SUM(CASE WHEN fix_by < $1 THEN 1 ELSE 0 END)", [today]),
+                sea_orm::sea_query::CaseStatement::new()
+                    .case(Expr::col("fix_by").lt(today), 1)
+                    .finally(0)
+                    .sum(),
                 "overdue",
             )
             .from("quality_issue")

@@ -71,6 +71,31 @@ async fn findings_are_found_kept_and_resolved(store: Store) {
     );
     assert_eq!(issue.title, "整户无劳动能力未标注兜底保障");
     assert!(!issue.overdue);
+    // Not overdue yet: the village's score counts it as open, not overdue.
+    let scores = store.quality_scores(&county, None, friday).await.unwrap();
+    let village = scores
+        .iter()
+        .find(|s| s.area_code == b.household.area.as_string())
+        .unwrap();
+    let open_here = store
+        .quality_issues(
+            &county,
+            &QualityFilter {
+                area: Some(b.household.area),
+                ..Default::default()
+            },
+            0,
+            500,
+            friday,
+        )
+        .await
+        .unwrap()
+        .1;
+    assert_eq!(
+        village.overdue,
+        open_here.iter().filter(|i| i.overdue).count() as u64,
+        "{open_here:?}"
+    );
 
     // Still there a month later: kept (same first day), now overdue.
     let store = store.with_clock_at(later);
