@@ -10,6 +10,7 @@ import fs from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
+import { after, before } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
 
@@ -166,6 +167,26 @@ export async function startServer({
   }
 
   return { baseUrl, stop, logs, addUser, dir: tmp }
+}
+
+/**
+ * Starts a demo server (`startServer(options)`) and a browser before the
+ * file's tests and stops both after them. Read `ctx.server` and
+ * `ctx.browser` inside tests, once `before` has run.
+ */
+export function useServerAndBrowser(options = {}) {
+  const ctx = { server: null, browser: null }
+  before(
+    async () => {
+      ;[ctx.server, ctx.browser] = await Promise.all([startServer(options), launchBrowser()])
+    },
+    { timeout: 180_000 },
+  )
+  after(async () => {
+    await ctx.browser?.close()
+    await ctx.server?.stop()
+  })
+  return ctx
 }
 
 export const CHROMIUM_ARGS = [

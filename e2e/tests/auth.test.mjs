@@ -1,34 +1,19 @@
-// Login, logout and the area scope of a village account, against a real `fangpin demo` server.
-import { after, before, describe, test } from 'node:test'
+// Login, logout and the area scope of a village account, against a real `fangpin demo` ctx.server.
+import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import {
   artifactPath,
   demoAccount,
   demoAccounts,
   eventually,
-  launchBrowser,
   login,
   loginAsAdmin,
-  startServer,
+  useServerAndBrowser,
   submitLogin,
   withPage,
 } from '../lib/harness.mjs'
 
-let server
-let browser
-
-before(
-  async () => {
-    server = await startServer()
-    browser = await launchBrowser()
-  },
-  { timeout: 180_000 },
-)
-
-after(async () => {
-  await browser?.close()
-  await server?.stop()
-})
+const ctx = useServerAndBrowser()
 
 const DESKTOP = { viewport: { width: 1280, height: 860 } }
 
@@ -41,11 +26,11 @@ function householdsOf(countText) {
 
 describe('authentication', { timeout: 240_000 }, () => {
   test('login page: form, demo accounts, click-to-fill, redirect back to the target', async () => {
-    await withPage(browser, DESKTOP, 'login', async (page, { pageErrors }) => {
-      const { logins, password } = await demoAccounts(server.baseUrl)
+    await withPage(ctx.browser, DESKTOP, 'login', async (page, { pageErrors }) => {
+      const { logins, password } = await demoAccounts(ctx.server.baseUrl)
 
       // Without a session every page leads to the login page, remembering the target.
-      await page.goto(`${server.baseUrl}/#/households`)
+      await page.goto(`${ctx.server.baseUrl}/#/households`)
       await page.locator('[data-testid="login-form"]').waitFor()
       assert.match(page.url(), /#\/login\?redirect=(%2F|\/)households/)
       assert.equal(await page.locator('[data-testid="user-menu"]').count(), 0, 'no user menu before login')
@@ -89,9 +74,9 @@ describe('authentication', { timeout: 240_000 }, () => {
   })
 
   test('wrong password shows 用户名或密码错误', async () => {
-    await withPage(browser, DESKTOP, 'login-wrong', async (page) => {
-      const account = await demoAccount(server.baseUrl, '督查')
-      await submitLogin(page, server.baseUrl, { ...account, password: 'not-the-password-1' })
+    await withPage(ctx.browser, DESKTOP, 'login-wrong', async (page) => {
+      const account = await demoAccount(ctx.server.baseUrl, '督查')
+      await submitLogin(page, ctx.server.baseUrl, { ...account, password: 'not-the-password-1' })
       const alert = page.locator('[data-testid="login-error"]')
       await alert.waitFor()
       assert.match(await alert.innerText(), /用户名或密码错误/)
@@ -104,9 +89,9 @@ describe('authentication', { timeout: 240_000 }, () => {
   })
 
   test('village operator sees only their village', async () => {
-    await withPage(browser, DESKTOP, 'village-scope', async (page, { pageErrors }) => {
-      const account = await demoAccount(server.baseUrl, '村级/驻村工作队')
-      await login(page, server.baseUrl, account, { target: '/households' })
+    await withPage(ctx.browser, DESKTOP, 'village-scope', async (page, { pageErrors }) => {
+      const account = await demoAccount(ctx.server.baseUrl, '村级/驻村工作队')
+      await login(page, ctx.server.baseUrl, account, { target: '/households' })
 
       // The top bar names the user, the role and the village.
       assert.match(
@@ -150,7 +135,7 @@ describe('authentication', { timeout: 240_000 }, () => {
       for (const t of await cells.allInnerTexts()) assert.ok(t.startsWith(village.name), t)
 
       // Asking for another area by URL is refused by the server, shown in Chinese.
-      await page.goto(`${server.baseUrl}/#/?area=${me.user.area.code.slice(0, 6)}000000`)
+      await page.goto(`${ctx.server.baseUrl}/#/?area=${me.user.area.code.slice(0, 6)}000000`)
       const err = page.locator('[data-testid="summary-error"]')
       await err.waitFor()
       assert.match(await err.innerText(), /区划/)
@@ -159,22 +144,22 @@ describe('authentication', { timeout: 240_000 }, () => {
   })
 
   test('logout ends the session', async () => {
-    await withPage(browser, DESKTOP, 'logout', async (page) => {
-      await loginAsAdmin(page, server.baseUrl)
+    await withPage(ctx.browser, DESKTOP, 'logout', async (page) => {
+      await loginAsAdmin(page, ctx.server.baseUrl)
       await page.locator('[data-testid="user-menu"]').click()
       await page.locator('[data-testid="menu-logout"]').click()
       await page.locator('[data-testid="login-form"]').waitFor()
       // The server forgot the session: the API answers 401 and the app stays on the login page.
       const status = await page.evaluate(async () => (await fetch('api/auth/me')).status)
       assert.equal(status, 401)
-      await page.goto(`${server.baseUrl}/#/households`)
+      await page.goto(`${ctx.server.baseUrl}/#/households`)
       await page.locator('[data-testid="login-form"]').waitFor()
     })
   })
 
   test('change password page checks the rule before asking the server', async () => {
-    await withPage(browser, DESKTOP, 'password', async (page) => {
-      await loginAsAdmin(page, server.baseUrl)
+    await withPage(ctx.browser, DESKTOP, 'password', async (page) => {
+      await loginAsAdmin(page, ctx.server.baseUrl)
       await page.locator('[data-testid="user-menu"]').click()
       await page.locator('[data-testid="menu-password"]').click()
       await page.locator('[data-testid="password-page"]').waitFor()
@@ -196,15 +181,15 @@ describe('authentication', { timeout: 240_000 }, () => {
   })
 
   test('a new user must change the initial password first, then reaches the page asked for', async () => {
-    await withPage(browser, DESKTOP, 'password-forced', async (page, { pageErrors }) => {
-      const { meta } = await demoAccounts(server.baseUrl)
-      const initial = await server.addUser({
+    await withPage(ctx.browser, DESKTOP, 'password-forced', async (page, { pageErrors }) => {
+      const { meta } = await demoAccounts(ctx.server.baseUrl)
+      const initial = await ctx.server.addUser({
         username: 'xinren',
         displayName: '新任督查员',
         role: 'inspector',
         area: meta.county.code,
       })
-      await submitLogin(page, server.baseUrl, { username: 'xinren', password: initial }, { target: '/households' })
+      await submitLogin(page, ctx.server.baseUrl, { username: 'xinren', password: initial }, { target: '/households' })
 
       // Only the password page: no menu, no top bar, the reason shown.
       await page.locator('[data-testid="password-forced"]').waitFor()
@@ -212,7 +197,7 @@ describe('authentication', { timeout: 240_000 }, () => {
       assert.equal(await page.locator('[data-testid="app-menu"]').count(), 0)
       assert.match(await page.locator('[data-testid="password-forced"]').innerText(), /首次登录请先修改密码/)
       // Other pages lead back here.
-      await page.goto(`${server.baseUrl}/#/`)
+      await page.goto(`${ctx.server.baseUrl}/#/`)
       await page.locator('[data-testid="password-forced"]').waitFor()
       assert.match(page.url(), /#\/password/)
 
@@ -234,11 +219,11 @@ describe('authentication', { timeout: 240_000 }, () => {
   test('mobile 360 px: the login page fits', async () => {
     const viewport = { width: 360, height: 780 }
     await withPage(
-      browser,
+      ctx.browser,
       { viewport, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
       'login-mobile',
       async (page) => {
-        await page.goto(`${server.baseUrl}/#/login`)
+        await page.goto(`${ctx.server.baseUrl}/#/login`)
         await page.locator('[data-testid="demo-logins"]').waitFor()
         const width = await page.evaluate(() => document.documentElement.scrollWidth)
         assert.ok(width <= viewport.width + 2, `documentElement.scrollWidth ${width} > ${viewport.width}`)

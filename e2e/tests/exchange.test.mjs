@@ -1,6 +1,6 @@
 // 数据交换 and 系统: file import (errors, preview), export, audit log, users and roles,
-// the duplicate queue — against a real `fangpin demo` server.
-import { after, before, describe, test } from 'node:test'
+// the duplicate queue — against a real `fangpin demo` ctx.server.
+import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import {
@@ -8,27 +8,12 @@ import {
   demoAccount,
   demoAccounts,
   eventually,
-  launchBrowser,
   login,
-  startServer,
+  useServerAndBrowser,
   withPage,
 } from '../lib/harness.mjs'
 
-let server
-let browser
-
-before(
-  async () => {
-    server = await startServer()
-    browser = await launchBrowser()
-  },
-  { timeout: 180_000 },
-)
-
-after(async () => {
-  await browser?.close()
-  await server?.stop()
-})
+const ctx = useServerAndBrowser()
 
 const DESKTOP = { viewport: { width: 1440, height: 900 }, acceptDownloads: true }
 
@@ -36,7 +21,7 @@ const DESKTOP = { viewport: { width: 1440, height: 900 }, acceptDownloads: true 
 
 /** Signs in over the API; returns the cookie header, CSRF token and user. */
 async function apiLogin(account) {
-  const resp = await fetch(`${server.baseUrl}/api/auth/login`, {
+  const resp = await fetch(`${ctx.server.baseUrl}/api/auth/login`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ username: account.username, password: account.password }),
@@ -51,7 +36,7 @@ async function apiLogin(account) {
 }
 
 async function apiGet(session, path) {
-  const resp = await fetch(`${server.baseUrl}${path}`, { headers: { Cookie: session.cookie } })
+  const resp = await fetch(`${ctx.server.baseUrl}${path}`, { headers: { Cookie: session.cookie } })
   assert.equal(resp.status, 200, `GET ${path}: ${resp.status}`)
   return resp
 }
@@ -126,8 +111,8 @@ async function uploadFile(page, name, content) {
 
 describe('data exchange and system pages', { timeout: 300_000 }, () => {
   test('village operator: a file with errors is refused with the error table and report', async () => {
-    const admin = await apiLogin(await demoAccount(server.baseUrl, '县级管理员'))
-    const operator = await demoAccount(server.baseUrl, '村级/驻村工作队')
+    const admin = await apiLogin(await demoAccount(ctx.server.baseUrl, '县级管理员'))
+    const operator = await demoAccount(ctx.server.baseUrl, '村级/驻村工作队')
     const village = (await apiLogin(operator)).user.area.code
 
     // The village's households in the real layout, then two corrupted cells.
@@ -153,8 +138,8 @@ describe('data exchange and system pages', { timeout: 300_000 }, () => {
     const idLine = String(idRow + 1)
     const relLine = String(relRow + 1)
 
-    await withPage(browser, DESKTOP, 'exchange-errors', async (page, { pageErrors }) => {
-      await login(page, server.baseUrl, operator, { target: '/exchange' })
+    await withPage(ctx.browser, DESKTOP, 'exchange-errors', async (page, { pageErrors }) => {
+      await login(page, ctx.server.baseUrl, operator, { target: '/exchange' })
       // Import only: the operator may not export.
       const tabs = await page.locator('[data-testid="exchange-tabs"] .el-tabs__item').allInnerTexts()
       assert.deepEqual(tabs.map((t) => t.trim()), ['导入'])
@@ -201,9 +186,9 @@ describe('data exchange and system pages', { timeout: 300_000 }, () => {
   })
 
   test('village operator: 系统 offers only the duplicate queue, read and decide', async () => {
-    const operator = await demoAccount(server.baseUrl, '村级/驻村工作队')
-    await withPage(browser, DESKTOP, 'system-village', async (page) => {
-      await login(page, server.baseUrl, operator, { target: '/system' })
+    const operator = await demoAccount(ctx.server.baseUrl, '村级/驻村工作队')
+    await withPage(ctx.browser, DESKTOP, 'system-village', async (page) => {
+      await login(page, ctx.server.baseUrl, operator, { target: '/system' })
       await page.locator('[data-testid="duplicates-panel"]').waitFor()
       const tabs = await page.locator('[data-testid="system-tabs"] .el-tabs__item').allInnerTexts()
       assert.deepEqual(tabs.map((t) => t.trim()), ['重复待审'])
@@ -212,14 +197,14 @@ describe('data exchange and system pages', { timeout: 300_000 }, () => {
   })
 
   test('county admin: export with full IDs, then a preview import finds every household unchanged', async () => {
-    const admin = await demoAccount(server.baseUrl, '县级管理员')
+    const admin = await demoAccount(ctx.server.baseUrl, '县级管理员')
     const session = await apiLogin(admin)
     const tree = await (await apiGet(session, '/api/areas/tree')).json()
     const countyHouseholds = tree.root.households
     assert.ok(countyHouseholds > 0)
 
-    await withPage(browser, DESKTOP, 'exchange-preview', async (page, { pageErrors }) => {
-      await login(page, server.baseUrl, admin, { target: '/exchange?tab=export' })
+    await withPage(ctx.browser, DESKTOP, 'exchange-preview', async (page, { pageErrors }) => {
+      await login(page, ctx.server.baseUrl, admin, { target: '/exchange?tab=export' })
       const panel = page.locator('[data-testid="export-panel"]')
       await panel.waitFor()
       // The area defaults to the county (the admin's own area).
@@ -262,9 +247,9 @@ describe('data exchange and system pages', { timeout: 300_000 }, () => {
   })
 
   test('county admin: the duplicate queue, rescan and a decision with a note', async () => {
-    const admin = await demoAccount(server.baseUrl, '县级管理员')
-    await withPage(browser, DESKTOP, 'duplicates', async (page, { pageErrors }) => {
-      await login(page, server.baseUrl, admin, { target: '/system?tab=duplicates' })
+    const admin = await demoAccount(ctx.server.baseUrl, '县级管理员')
+    await withPage(ctx.browser, DESKTOP, 'duplicates', async (page, { pageErrors }) => {
+      await login(page, ctx.server.baseUrl, admin, { target: '/system?tab=duplicates' })
       const list = page.locator('[data-testid="dup-list"]')
       await page.locator('[data-testid="dup-list"][data-loading="false"]').waitFor()
       await page.locator('[data-testid="dup-scan"]').click()
@@ -301,9 +286,9 @@ describe('data exchange and system pages', { timeout: 300_000 }, () => {
   })
 
   test('inspector: 系统 → 审计日志 lists the logins, filters and expands entries', async () => {
-    const inspector = await demoAccount(server.baseUrl, '督查')
-    await withPage(browser, DESKTOP, 'audit', async (page, { pageErrors }) => {
-      await login(page, server.baseUrl, inspector)
+    const inspector = await demoAccount(ctx.server.baseUrl, '督查')
+    await withPage(ctx.browser, DESKTOP, 'audit', async (page, { pageErrors }) => {
+      await login(page, ctx.server.baseUrl, inspector)
       await page.locator('[data-testid="app-menu"]').getByText('系统').click()
       const tabs = await page.locator('[data-testid="system-tabs"] .el-tabs__item').allInnerTexts()
       assert.deepEqual(tabs.map((t) => t.trim()), ['审计日志', '重复待审'], 'no 用户与角色 for the inspector')
@@ -363,11 +348,11 @@ describe('data exchange and system pages', { timeout: 300_000 }, () => {
   })
 
   test('system administrator: 用户与角色 lists the demo users and the roles', async () => {
-    const sysadmin = await demoAccount(server.baseUrl, '系统管理员')
-    const { logins } = await demoAccounts(server.baseUrl)
-    await withPage(browser, DESKTOP, 'users', async (page, { pageErrors }) => {
+    const sysadmin = await demoAccount(ctx.server.baseUrl, '系统管理员')
+    const { logins } = await demoAccounts(ctx.server.baseUrl)
+    await withPage(ctx.browser, DESKTOP, 'users', async (page, { pageErrors }) => {
       // No household permissions: the system administrator lands on 系统.
-      await login(page, server.baseUrl, sysadmin)
+      await login(page, ctx.server.baseUrl, sysadmin)
       await page.locator('[data-testid="users-panel"]').waitFor()
       const tabs = await page.locator('[data-testid="system-tabs"] .el-tabs__item').allInnerTexts()
       assert.deepEqual(tabs.map((t) => t.trim()), ['用户与角色', '审计日志'])

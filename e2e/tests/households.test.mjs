@@ -1,27 +1,13 @@
-// 农户档案: the household list and the household page, against a real `fangpin demo` server.
-import { after, before, describe, test } from 'node:test'
+// 农户档案: the household list and the household page, against a real `fangpin demo` ctx.server.
+import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { artifactPath, eventually, launchBrowser, loginAsAdmin, startServer, withPage } from '../lib/harness.mjs'
+import { artifactPath, eventually, loginAsAdmin, useServerAndBrowser, withPage } from '../lib/harness.mjs'
 
 const MASKED_ID = /^\d{6}\*{8}\d{3}[\dX]$/
 const FULL_ID = /^\d{17}[\dX]$/
 const YUAN = /^-?\d{1,3}(,\d{3})*\.\d{2}$/
 
-let server
-let browser
-
-before(
-  async () => {
-    server = await startServer()
-    browser = await launchBrowser()
-  },
-  { timeout: 180_000 },
-)
-
-after(async () => {
-  await browser?.close()
-  await server?.stop()
-})
+const ctx = useServerAndBrowser()
 
 const DESKTOP = { viewport: { width: 1440, height: 900 } }
 const table = '[data-testid="households-table"]'
@@ -52,8 +38,8 @@ async function column(page, label) {
 
 describe('households', { timeout: 300_000 }, () => {
   test('list: whole county, filters, pagination, masked IDs', async () => {
-    await withPage(browser, DESKTOP, 'households', async (page, { pageErrors }) => {
-      await loginAsAdmin(page, server.baseUrl, { target: '/households' })
+    await withPage(ctx.browser, DESKTOP, 'households', async (page, { pageErrors }) => {
+      await loginAsAdmin(page, ctx.server.baseUrl, { target: '/households' })
       assert.equal(await waitForRows(page), 20, 'a full first page')
       const all = await totalOf(page)
       assert.ok(all > 20, `county total ${all}`)
@@ -103,9 +89,9 @@ describe('households', { timeout: 300_000 }, () => {
   })
 
   test('household page: sections, income breakdown, verdict, masked IDs, audited reveal', async () => {
-    await withPage(browser, DESKTOP, 'household', async (page, { pageErrors }) => {
+    await withPage(ctx.browser, DESKTOP, 'household', async (page, { pageErrors }) => {
       // A monitored household shows the most: category, risks, risk status.
-      await loginAsAdmin(page, server.baseUrl, { target: '/households?monitor_category=0' })
+      await loginAsAdmin(page, ctx.server.baseUrl, { target: '/households?monitor_category=0' })
       await waitForRows(page)
       await page.locator(`${table} .el-table__body-wrapper tbody tr`).first().click()
       await page.locator('[data-testid="household-title"]').waitFor()
@@ -167,8 +153,8 @@ describe('households', { timeout: 300_000 }, () => {
   })
 
   test('household page: 历史版本 shows the first registration', async () => {
-    await withPage(browser, DESKTOP, 'household-history', async (page, { pageErrors }) => {
-      await loginAsAdmin(page, server.baseUrl, { target: '/households' })
+    await withPage(ctx.browser, DESKTOP, 'household-history', async (page, { pageErrors }) => {
+      await loginAsAdmin(page, ctx.server.baseUrl, { target: '/households' })
       await waitForRows(page)
       await page.locator(`${table} .el-table__body-wrapper tbody tr`).first().click()
       const history = page.locator('[data-testid="section-history"]')
@@ -182,8 +168,8 @@ describe('households', { timeout: 300_000 }, () => {
   })
 
   test('household page: 变更户主 needs a reason and makes a new version', async () => {
-    await withPage(browser, DESKTOP, 'household-head-change', async (page, { pageErrors }) => {
-      await loginAsAdmin(page, server.baseUrl, { target: '/households' })
+    await withPage(ctx.browser, DESKTOP, 'household-head-change', async (page, { pageErrors }) => {
+      await loginAsAdmin(page, ctx.server.baseUrl, { target: '/households' })
       await waitForRows(page)
       // Not the first household: other tests look at that one's first version.
       const rows = page.locator(`${table} .el-table__body-wrapper tbody tr`)
@@ -229,8 +215,8 @@ describe('households', { timeout: 300_000 }, () => {
   })
 
   test('household outside the scope or unknown: a clear message', async () => {
-    await withPage(browser, DESKTOP, 'household-missing', async (page) => {
-      await loginAsAdmin(page, server.baseUrl, { target: '/households/999999999' })
+    await withPage(ctx.browser, DESKTOP, 'household-missing', async (page) => {
+      await loginAsAdmin(page, ctx.server.baseUrl, { target: '/households/999999999' })
       const nf = page.locator('[data-testid="household-not-found"]')
       await nf.waitFor()
       assert.match(await nf.innerText(), /未找到该农户/)
@@ -240,7 +226,7 @@ describe('households', { timeout: 300_000 }, () => {
   test('mobile 360 px: list and household page fit the screen', async () => {
     const viewport = { width: 360, height: 780 }
     await withPage(
-      browser,
+      ctx.browser,
       { viewport, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
       'households-mobile',
       async (page) => {
@@ -248,7 +234,7 @@ describe('households', { timeout: 300_000 }, () => {
           const w = await page.evaluate(() => document.documentElement.scrollWidth)
           assert.ok(w <= viewport.width + 2, `${what}: documentElement.scrollWidth ${w} > ${viewport.width}`)
         }
-        await loginAsAdmin(page, server.baseUrl, { target: '/households' })
+        await loginAsAdmin(page, ctx.server.baseUrl, { target: '/households' })
         await waitForRows(page)
         await fits('household list')
         await page.locator(`${table} .el-table__body-wrapper tbody tr`).first().click()

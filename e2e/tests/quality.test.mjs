@@ -3,25 +3,11 @@
 // and rule, and loads the next year's holiday notice into the calendar (a CSV with a mistake is
 // refused with its line number, the corrected one is saved). A village operator sees the
 // calendar but cannot edit it.
-import { after, before, describe, test } from 'node:test'
+import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { artifactPath, demoAccount, eventually, launchBrowser, login, startServer, withPage } from '../lib/harness.mjs'
+import { artifactPath, demoAccount, eventually, login, useServerAndBrowser, withPage } from '../lib/harness.mjs'
 
-let server
-let browser
-
-before(
-  async () => {
-    server = await startServer()
-    browser = await launchBrowser()
-  },
-  { timeout: 180_000 },
-)
-
-after(async () => {
-  await browser?.close()
-  await server?.stop()
-})
+const ctx = useServerAndBrowser()
 
 const DESKTOP = { viewport: { width: 1440, height: 900 } }
 const total = async (page, testid) =>
@@ -29,9 +15,9 @@ const total = async (page, testid) =>
 
 describe('数据质量 and the calendar', () => {
   test('scores per village, findings narrowed by village and rule, a finding opens its household', async () => {
-    const admin = await demoAccount(server.baseUrl, '县级管理员')
-    await withPage(browser, DESKTOP, 'quality', async (page, { pageErrors }) => {
-      await login(page, server.baseUrl, admin, { target: '/quality' })
+    const admin = await demoAccount(ctx.server.baseUrl, '县级管理员')
+    await withPage(ctx.browser, DESKTOP, 'quality', async (page, { pageErrors }) => {
+      await login(page, ctx.server.baseUrl, admin, { target: '/quality' })
       await page.locator('[data-testid="quality-title"]').waitFor()
       const scores = page.locator('[data-testid="quality-score-table"] .el-table__body-wrapper tbody tr')
       await scores.first().waitFor()
@@ -73,9 +59,9 @@ describe('数据质量 and the calendar', () => {
   })
 
   test('the administrator loads the next year into the working-day calendar', async () => {
-    const admin = await demoAccount(server.baseUrl, '县级管理员')
-    await withPage(browser, DESKTOP, 'calendar-edit', async (page, { pageErrors }) => {
-      await login(page, server.baseUrl, admin, { target: '/rules' })
+    const admin = await demoAccount(ctx.server.baseUrl, '县级管理员')
+    await withPage(ctx.browser, DESKTOP, 'calendar-edit', async (page, { pageErrors }) => {
+      await login(page, ctx.server.baseUrl, admin, { target: '/rules' })
       await page.locator('[data-testid="calendar-table"]').waitFor()
       await page.locator('[data-testid="calendar-add-year"]').click()
       const dialog = page.locator('[data-testid="calendar-dialog"]')
@@ -113,9 +99,9 @@ describe('数据质量 and the calendar', () => {
   })
 
   test('a village operator sees the calendar but cannot edit it', async () => {
-    const village = await demoAccount(server.baseUrl, '村级/驻村工作队')
-    await withPage(browser, DESKTOP, 'calendar-readonly', async (page) => {
-      await login(page, server.baseUrl, village, { target: '/rules' })
+    const village = await demoAccount(ctx.server.baseUrl, '村级/驻村工作队')
+    await withPage(ctx.browser, DESKTOP, 'calendar-readonly', async (page) => {
+      await login(page, ctx.server.baseUrl, village, { target: '/rules' })
       await page.locator('[data-testid="calendar-table"]').waitFor()
       assert.equal(await page.locator('[data-testid="calendar-add-year"]').count(), 0)
       assert.equal(await page.locator('[data-testid="calendar-edit"]').count(), 0)

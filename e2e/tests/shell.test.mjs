@@ -1,12 +1,11 @@
-// Browser checks of the web shell against a real `fangpin demo` server.
-import { after, before, describe, test } from 'node:test'
+// Browser checks of the web shell against a real `fangpin demo` ctx.server.
+import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import {
   artifactPath,
   eventually,
-  launchBrowser,
   loginAsAdmin,
-  startServer,
+  useServerAndBrowser,
   withPage,
 } from '../lib/harness.mjs'
 
@@ -14,21 +13,7 @@ const SYSTEM_NAME = '防返贫动态监测和帮扶系统'
 const COUNT_RE = /\d[\d,]*户/
 const NUMBER_RE = /^\d[\d,]*$/
 
-let server
-let browser
-
-before(
-  async () => {
-    server = await startServer()
-    browser = await launchBrowser()
-  },
-  { timeout: 180_000 },
-)
-
-after(async () => {
-  await browser?.close()
-  await server?.stop()
-})
+const ctx = useServerAndBrowser()
 
 /** Waits until the title of the content area shows `name`. */
 async function waitForArea(page, name) {
@@ -54,8 +39,8 @@ async function waitForSummary(page) {
 
 describe('web shell', { timeout: 240_000 }, () => {
   test('desktop: header, menu, area tree, township summary', async () => {
-    await withPage(browser, { viewport: { width: 1440, height: 900 } }, 'shell', async (page, { pageErrors }) => {
-      await loginAsAdmin(page, server.baseUrl)
+    await withPage(ctx.browser, { viewport: { width: 1440, height: 900 } }, 'shell', async (page, { pageErrors }) => {
+      await loginAsAdmin(page, ctx.server.baseUrl)
 
       const header = page.locator('[data-testid="app-header"]')
       await header.waitFor()
@@ -97,9 +82,9 @@ describe('web shell', { timeout: 240_000 }, () => {
   })
 
   test('desktop: unknown area shows the server error in Chinese', async () => {
-    await withPage(browser, { viewport: { width: 1280, height: 800 } }, 'shell-error', async (page) => {
+    await withPage(ctx.browser, { viewport: { width: 1280, height: 800 } }, 'shell-error', async (page) => {
       // Login first sends the browser to the login page, then back to this address.
-      await loginAsAdmin(page, server.baseUrl, { target: '/?area=999999999999' })
+      await loginAsAdmin(page, ctx.server.baseUrl, { target: '/?area=999999999999' })
       assert.match(page.url(), /area=999999999999/)
       const alert = page.locator('[data-testid="summary-error"]')
       await alert.waitFor()
@@ -108,8 +93,8 @@ describe('web shell', { timeout: 240_000 }, () => {
   })
 
   test('desktop: pages under construction say so', async () => {
-    await withPage(browser, { viewport: { width: 1280, height: 800 } }, 'shell-planned', async (page) => {
-      await loginAsAdmin(page, server.baseUrl)
+    await withPage(ctx.browser, { viewport: { width: 1280, height: 800 } }, 'shell-planned', async (page) => {
+      await loginAsAdmin(page, ctx.server.baseUrl)
       await page.locator('[data-testid="app-menu"]').getByText('帮扶').click()
       const planned = page.locator('[data-testid="planned-page"]')
       await planned.waitFor()
@@ -120,11 +105,11 @@ describe('web shell', { timeout: 240_000 }, () => {
   test('mobile 360 px: no horizontal overflow, menu in a drawer', async () => {
     const viewport = { width: 360, height: 780 }
     await withPage(
-      browser,
+      ctx.browser,
       { viewport, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
       'shell-mobile',
       async (page, { pageErrors }) => {
-        await loginAsAdmin(page, server.baseUrl)
+        await loginAsAdmin(page, ctx.server.baseUrl)
         await page.locator('[data-testid="app-header"]').waitFor()
         await waitForSummary(page)
 
