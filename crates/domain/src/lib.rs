@@ -18,6 +18,7 @@ pub mod income;
 pub mod money;
 pub mod policy;
 pub mod quality;
+pub mod self_report;
 pub mod sla;
 pub mod workflow;
 

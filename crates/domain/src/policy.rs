@@ -149,6 +149,8 @@ pub mod keys {
     pub const SLA_COUNTY: &str = "sla_step_county";
     /// 步骤时限: 公告.
     pub const SLA_ANNOUNCE: &str = "sla_step_announce";
+    /// 乡镇受理农户自主申报的时限 (期限文本, 自提交之日起).
+    pub const SLA_SELF_REPORT_ACCEPT: &str = "sla_self_report_accept";
 }
 
 /// Chinese name of a parameter key; unknown keys are returned unchanged.
@@ -180,6 +182,7 @@ pub fn key_label(key: &str) -> &str {
         keys::SLA_TOWNSHIP => "乡镇审核时限",
         keys::SLA_COUNTY => "县级审定时限",
         keys::SLA_ANNOUNCE => "公告时限",
+        keys::SLA_SELF_REPORT_ACCEPT => "自主申报受理时限",
         other => other,
     }
 }
@@ -525,6 +528,12 @@ fn monitoring_defaults(year: i32) -> Vec<ParamDef> {
         span(keys::SLA_TOWNSHIP, "3自然日", Unconfirmed, "本系统默认"),
         span(keys::SLA_COUNTY, "3自然日", Unconfirmed, "本系统默认"),
         span(keys::SLA_ANNOUNCE, "2自然日", Unconfirmed, "本系统默认"),
+        span(
+            keys::SLA_SELF_REPORT_ACCEPT,
+            "2工作日",
+            Local,
+            "乡镇2日内受理APP/热线等自主申报（安徽枞阳），本系统按工作日计",
+        ),
         int(
             keys::SLA_WARN_DAYS,
             1,
@@ -595,7 +604,12 @@ mod tests {
             ] {
                 assert!(set.int_param(key, &village, year).is_ok(), "{key} {year}");
             }
-            for key in [keys::QUALITY_FIX_PERIOD, keys::NOTICE_MIN, keys::SLA_LEAD] {
+            for key in [
+                keys::QUALITY_FIX_PERIOD,
+                keys::NOTICE_MIN,
+                keys::SLA_LEAD,
+                keys::SLA_SELF_REPORT_ACCEPT,
+            ] {
                 assert!(set.text_param(key, &village, year).is_ok(), "{key} {year}");
             }
         }

@@ -12,6 +12,7 @@ pub mod exchange;
 mod extract;
 mod monitor;
 pub mod openapi;
+pub mod self_report;
 mod web;
 
 use std::net::SocketAddr;
@@ -35,6 +36,8 @@ pub struct AppState {
     pub jobs: exchange::Jobs,
     /// The clock of every dated decision; tests may set it to travel in time.
     pub clock: Clock,
+    /// Per-address limits of the public self-report routes.
+    pub public_limits: self_report::PublicLimits,
 }
 
 /// A source of the current time.
@@ -66,6 +69,7 @@ impl AppState {
             throttle: auth::LoginThrottle::default(),
             jobs: exchange::Jobs::default(),
             clock: Clock::system(),
+            public_limits: self_report::PublicLimits::default(),
         }
     }
 
@@ -86,6 +90,7 @@ pub fn app(state: AppState) -> Router {
         .merge(auth::routes())
         .merge(exchange::routes())
         .merge(monitor::routes())
+        .merge(self_report::routes())
         .merge(openapi::routes())
         .fallback(web::static_or_index)
         .layer(TraceLayer::new_for_http())

@@ -213,9 +213,11 @@ async fn case_action(
 }
 
 /// My due-soon and overdue steps, and those escalated to me.
-#[utoipa::path(get, path = "/api/workbench", tag = "监测", responses((status = 200, description = "{items}：本人所在层级待办步骤（按到期日），以及下级逾期上报的步骤（escalated_to_me）", body = serde_json::Value)))]
+#[utoipa::path(get, path = "/api/workbench", tag = "监测", responses((status = 200, description = "{items}：本人所在层级待办步骤（按到期日），以及下级逾期上报的步骤（escalated_to_me）；{self_reports}：临期或逾期待受理的农户自主申报（乡镇）", body = serde_json::Value)))]
 async fn workbench(State(s): State<AppState>, c: Caller) -> ApiResult<Value> {
     let items = s.store.due_steps(&c.access, s.clock.now()).await?;
+    // 农户自主申报 awaiting the township's acceptance, due soon or overdue.
+    let self_reports = s.store.due_self_reports(&c.access, s.clock.now()).await?;
     let count = |u: fangpin_domain::sla::Urgency| {
         items.iter().filter(|i| i.case.urgency == Some(u)).count()
     };
@@ -229,6 +231,7 @@ async fn workbench(State(s): State<AppState>, c: Caller) -> ApiResult<Value> {
             "escalated": count(Escalated),
         },
         "items": items,
+        "self_reports": self_reports,
     })))
 }
 

@@ -441,7 +441,7 @@ impl Store {
         stored_of(&r)
     }
 
-    async fn open_case_of(&self, household_id: i64) -> Result<Option<(i64, CaseState)>> {
+    pub(crate) async fn open_case_of(&self, household_id: i64) -> Result<Option<(i64, CaseState)>> {
         let mut q = Query::select();
         q.columns(["id", "state"])
             .from("case_file")
@@ -465,6 +465,21 @@ impl Store {
     /// confirms or replaces at 审定.
     pub async fn open_lead(
         &self,
+        access: &Access,
+        lead: NewLead,
+        now: DateTime<Utc>,
+    ) -> Result<i64> {
+        let tx = self.db.begin().await?;
+        let id = self.open_lead_in(&tx, access, lead, now).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// [`Store::open_lead`] within the caller's transaction, so that what
+    /// brought the lead in (an accepted self-report) is closed with it.
+    pub(crate) async fn open_lead_in(
+        &self,
+        tx: &DatabaseTransaction,
         access: &Access,
         lead: NewLead,
         now: DateTime<Utc>,
@@ -517,7 +532,6 @@ impl Store {
         };
         let user = access.user_id.unwrap_or(0);
         let now_fixed = now.fixed_offset();
-        let tx = self.db.begin().await?;
         let mut ins = Query::insert();
         ins.into_table("case_file")
             .columns([
@@ -575,7 +589,7 @@ impl Store {
             "assessment": assessment,
         });
         insert_event(
-            &tx,
+            tx,
             access,
             id,
             1,
@@ -587,7 +601,7 @@ impl Store {
         )
         .await?;
         record(
-            &tx,
+            tx,
             &access.actor(),
             AuditEntry {
                 action: "case_open",
@@ -600,7 +614,6 @@ impl Store {
             },
         )
         .await?;
-        tx.commit().await?;
         Ok(id)
     }
 

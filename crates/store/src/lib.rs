@@ -22,6 +22,7 @@ pub mod monitor;
 mod pg_copy;
 pub mod quality;
 pub mod reference;
+pub mod self_report;
 pub mod settings;
 pub mod testing;
 pub mod users;

@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use sea_orm::ConnectionTrait;
 
+use crate::users::{Access, ROLE_SEEDS};
 use crate::{MasterKey, OpenOptions, Store};
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -26,6 +27,36 @@ fn unique_suffix() -> String {
         .map(|d| d.subsec_nanos())
         .unwrap_or(0);
     format!("{}_{}_{}", std::process::id(), n, nanos)
+}
+
+/// 09:00 in China (01:00 UTC) on a day: when tests date their decisions.
+pub fn china_morning(y: i32, m: u32, d: u32) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    chrono::Utc
+        .with_ymd_and_hms(y, m, d, 1, 0, 0)
+        .single()
+        .expect("a valid day")
+}
+
+/// A calendar day.
+pub fn day(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(y, m, d).expect("a valid day")
+}
+
+/// A user `id` with a seeded role's permissions over `area`.
+pub fn role_user(id: i64, role: &str, area: fangpin_domain::AreaCode) -> Access {
+    let seed = ROLE_SEEDS
+        .iter()
+        .find(|r| r.code == role)
+        .unwrap_or_else(|| panic!("no seeded role {role}"));
+    Access {
+        user_id: Some(id),
+        username: format!("{role}{id}"),
+        role: role.into(),
+        area,
+        permissions: seed.permissions.iter().map(|p| p.to_string()).collect(),
+        address: None,
+    }
 }
 
 /// A migrated, empty store that cleans up after itself via [`TestDb::cleanup`].

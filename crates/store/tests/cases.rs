@@ -2,14 +2,14 @@
 //! channel to 监测中, on to 风险已消除 and back (回退), by the users whose
 //! steps they are, with the clock travelling across the 2024 国庆 holiday.
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use fangpin_demo::{DemoConfig, layout};
 use fangpin_domain::policy::{Confidence, ParamDef, ParamValue};
 use fangpin_domain::sla::Urgency;
 use fangpin_domain::workflow::{Action, CaseState, Channel, ReviewRecord};
 use fangpin_domain::{AreaCode, HouseholdBundle, Money};
 use fangpin_store::cases::{CaseFilter, NewLead};
-use fangpin_store::users::ROLE_SEEDS;
+use fangpin_store::testing::{china_morning as at, day, role_user as user};
 use fangpin_store::{Access, Actor, AuditFilter, Store, StoreError};
 use sea_orm::ConnectionTrait;
 
@@ -17,27 +17,6 @@ fangpin_store::dual_backend_tests!(
     every_channel_to_monitoring_and_back,
     deadlines_cross_national_day
 );
-
-/// 09:00 in China on a day.
-fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(y, m, d, 1, 0, 0).unwrap()
-}
-
-fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap()
-}
-
-fn user(id: i64, role: &str, area: AreaCode) -> Access {
-    let seed = ROLE_SEEDS.iter().find(|r| r.code == role).unwrap();
-    Access {
-        user_id: Some(id),
-        username: format!("{role}{id}"),
-        role: role.into(),
-        area,
-        permissions: seed.permissions.iter().map(|p| p.to_string()).collect(),
-        address: None,
-    }
-}
 
 struct People {
     township: Access,

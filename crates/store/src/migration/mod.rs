@@ -11,6 +11,7 @@ mod m20261123_000004_duplicates;
 mod m20261123_000005_history;
 mod m20261123_000006_monitoring;
 mod m20261123_000007_quality;
+mod m20261123_000008_self_report;
 
 pub use m20261123_000001_foundation::INCOME_MONEY_COLUMNS;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_history::Migration),
             Box::new(m20261123_000006_monitoring::Migration),
             Box::new(m20261123_000007_quality::Migration),
+            Box::new(m20261123_000008_self_report::Migration),
         ]
     }
 }
