@@ -25,6 +25,7 @@
 mod layout;
 mod names;
 mod synth;
+pub mod visits;
 
 use chrono::NaiveDate;
 use fangpin_domain::household::{Household, Person};

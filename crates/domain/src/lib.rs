@@ -20,6 +20,7 @@ pub mod policy;
 pub mod quality;
 pub mod self_report;
 pub mod sla;
+pub mod visits;
 pub mod workflow;
 
 pub use area::{AreaCode, AreaCodeError, AreaLevel, AreaNode, VillageGroup};

@@ -149,6 +149,16 @@ pub mod keys {
     pub const SLA_COUNTY: &str = "sla_step_county";
     /// 步骤时限: 公告.
     pub const SLA_ANNOUNCE: &str = "sla_step_announce";
+    /// 八必访“收入低”: 人均纯收入低于监测范围的百分比.
+    pub const VISIT_LOW_INCOME_PCT: &str = "visit_low_income_pct";
+    /// 老年人年龄（周岁）, for 独居老人.
+    pub const VISIT_ELDERLY_AGE: &str = "visit_elderly_age";
+    /// 八必访“多子女非义务教育”的人数.
+    pub const VISIT_MANY_STUDENTS: &str = "visit_many_students";
+    /// 八必访“务工收入占比高”的百分比.
+    pub const VISIT_MIGRANT_WAGE_PCT: &str = "visit_migrant_wage_pct";
+    /// 集中排查截止前多少天起未走访计为逾期.
+    pub const CAMPAIGN_WARN_DAYS: &str = "campaign_warn_days";
     /// 乡镇受理农户自主申报的时限 (期限文本, 自提交之日起).
     pub const SLA_SELF_REPORT_ACCEPT: &str = "sla_self_report_accept";
 }
@@ -182,6 +192,11 @@ pub fn key_label(key: &str) -> &str {
         keys::SLA_TOWNSHIP => "乡镇审核时限",
         keys::SLA_COUNTY => "县级审定时限",
         keys::SLA_ANNOUNCE => "公告时限",
+        keys::VISIT_LOW_INCOME_PCT => "必访：收入低（占监测范围%）",
+        keys::VISIT_ELDERLY_AGE => "必访：老年人年龄",
+        keys::VISIT_MANY_STUDENTS => "必访：非义务教育在校生人数",
+        keys::VISIT_MIGRANT_WAGE_PCT => "必访：务工收入占比%",
+        keys::CAMPAIGN_WARN_DAYS => "集中排查临期天数",
         keys::SLA_SELF_REPORT_ACCEPT => "自主申报受理时限",
         other => other,
     }
@@ -436,6 +451,7 @@ pub fn seed_params() -> Vec<ParamDef> {
             "标准算法不扣减大额刚性支出；部分省份（如贵州示例）扣减后再比对，应按省配置",
         ));
         out.extend(monitoring_defaults(year));
+        out.extend(crate::visits::param_defaults(year));
     }
     out
 }

@@ -4,7 +4,10 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use fangpin_demo::DemoConfig;
+use fangpin_demo::visits::{DemoVisit, VisitPlanner};
 use fangpin_domain::AreaLevel;
+use fangpin_domain::visits::{CampaignForm, NewVisit};
+use fangpin_store::visits::BulkVisit;
 use fangpin_store::{Access, Actor, HouseholdBundle, NewUser, Store, settings};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -147,6 +150,7 @@ pub async fn ensure_demo(store: &Store, seed: u64, households: u32, reset: bool)
         if store.setting(settings::DEMO).await?.as_deref() != Some("true") {
             bail!("该数据库不是演示库，拒绝执行 --reset");
         }
+        store.clear_visits(&Actor::system("演示数据生成")).await?;
         store
             .clear_households(&Actor::system("演示数据生成"))
             .await?;
@@ -181,26 +185,38 @@ pub async fn ensure_demo(store: &Store, seed: u64, households: u32, reset: bool)
 
     // One thread generates while this task writes: generation is pure CPU and
     // deterministic per index, so order and content do not depend on timing.
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<HouseholdBundle>>(2);
+    // The visit history is dated back from the demo's day (FANGPIN_DEMO_NOW
+    // when set), so the running campaign is running whenever the demo serves.
+    let today =
+        fangpin_store::cases::china_day(crate::fixed_now()?.unwrap_or_else(chrono::Utc::now));
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<(Vec<HouseholdBundle>, Vec<BulkVisit>)>(2);
     let gen_cfg = cfg.clone();
     let generator = std::thread::spawn(move || {
         let layout = fangpin_demo::layout(&gen_cfg);
+        let planner = VisitPlanner::new(&gen_cfg, today);
         let mut start = 0;
         while start < gen_cfg.households {
             let end = (start + BATCH).min(gen_cfg.households);
+            let mut visits = Vec::new();
             let batch: Vec<HouseholdBundle> = (start..end)
-                .map(|i| fangpin_demo::household(&gen_cfg, &layout, i).into_bundle())
+                .map(|i| {
+                    let b = fangpin_demo::household(&gen_cfg, &layout, i).into_bundle();
+                    visits.extend(planner.visits(i, &b).into_iter().map(bulk_visit));
+                    b
+                })
                 .collect();
-            if tx.blocking_send(batch).is_err() {
+            if tx.blocking_send((batch, visits)).is_err() {
                 return;
             }
             start = end;
         }
     });
-    while let Some(batch) = rx.recv().await {
+    let mut visit_count = 0;
+    while let Some((batch, visits)) = rx.recv().await {
         store
             .insert_households(&access, &format!("演示县生成（种子 {seed}）"), &batch)
             .await?;
+        visit_count += store.insert_visits_bulk(&actor, &visits).await?;
         bar.inc(batch.len() as u64);
     }
     generator
@@ -229,6 +245,7 @@ pub async fn ensure_demo(store: &Store, seed: u64, households: u32, reset: bool)
         started.elapsed().as_secs_f64(),
         seed
     );
+    demo_campaigns(store, &cfg, today, visit_count).await?;
     // The data-quality list starts filled; very large demos leave it to the
     // nightly run of `serve`.
     if households <= 200_000 {
@@ -243,5 +260,60 @@ pub async fn ensure_demo(store: &Store, seed: u64, households: u32, reset: bool)
             checked.elapsed().as_secs_f64()
         );
     }
+    Ok(())
+}
+
+fn bulk_visit(v: DemoVisit) -> BulkVisit {
+    BulkVisit {
+        household_no: v.household_no,
+        visitor_name: v.visitor,
+        visit: NewVisit {
+            date: v.date,
+            kind: v.kind,
+            findings: v.findings,
+            flags: v.flags,
+            risk_found: v.risk_found,
+        },
+    }
+}
+
+/// The finished and the running campaign of the demo, created by the county
+/// administrator's office, with the sweep visits of their periods linked.
+async fn demo_campaigns(
+    store: &Store,
+    cfg: &DemoConfig,
+    today: chrono::NaiveDate,
+    visits: u64,
+) -> Result<()> {
+    let started = Instant::now();
+    let mut access = Access::system(cfg.county);
+    access.username = "县乡村振兴局".into();
+    let actor = Actor::system("演示数据生成");
+    // The clock of the campaigns' creation: the demo's day, 09:00 in China.
+    let at = today
+        .and_hms_opt(1, 0, 0)
+        .context("演示日期无效")?
+        .and_utc();
+    for plan in [
+        fangpin_demo::visits::finished_campaign(today),
+        fangpin_demo::visits::running_campaign(today),
+    ] {
+        let form = CampaignForm {
+            name: plan.name,
+            kind: plan.kind.into(),
+            area: cfg.county.as_string(),
+            from: plan.from.to_string(),
+            until: plan.until.to_string(),
+            targets: plan.targets,
+        };
+        let c = form.parse().context("演示集中排查无效")?;
+        let id = store.create_campaign(&access, c, at).await?;
+        store.link_sweep_visits(&actor, id).await?;
+    }
+    println!(
+        "走访记录 {} 条，集中排查 2 次，用时 {:.1} 秒",
+        visits,
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }

@@ -26,6 +26,7 @@ pub mod self_report;
 pub mod settings;
 pub mod testing;
 pub mod users;
+pub mod visits;
 
 use std::sync::Arc;
 use std::time::Duration;

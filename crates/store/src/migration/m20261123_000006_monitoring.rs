@@ -8,7 +8,12 @@ use sea_orm_migration::{prelude::*, schema::*};
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-async fn index(m: &SchemaManager<'_>, name: &str, table: &str, cols: &[&str]) -> Result<(), DbErr> {
+pub(super) async fn index(
+    m: &SchemaManager<'_>,
+    name: &str,
+    table: &str,
+    cols: &[&str],
+) -> Result<(), DbErr> {
     let mut idx = Index::create();
     idx.name(name).table(table.to_owned()).if_not_exists();
     for c in cols {

@@ -1,0 +1,588 @@
+//! Visits and campaigns on both engines: recording in scope and refusals that
+//! write nothing, a lead raised from a visit, and campaign progress on the
+//! demo county checked against numbers computed here from the generated
+//! households and visits.
+
+mod common;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use common::demo_county;
+use fangpin_demo::DemoConfig;
+use fangpin_demo::visits::{CampaignPlan, VisitPlanner, finished_campaign, running_campaign};
+use fangpin_domain::visits::{
+    CampaignForm, Flag, NewVisit, Subject, TargetSpec, VisitForm, VisitKind,
+};
+use fangpin_domain::workflow::{CaseState, Channel};
+use fangpin_domain::{AreaCode, HouseholdBundle, PolicySet, seed_params};
+use fangpin_store::cases::CaseFilter;
+use fangpin_store::users::ROLE_SEEDS;
+use fangpin_store::visits::{BulkVisit, VisitFilter, VisitInput};
+use fangpin_store::{Access, Actor, AuditFilter, Store, StoreError};
+
+fangpin_store::dual_backend_tests!(
+    recording_and_listing,
+    scope_and_role_refusals_write_nothing,
+    raising_a_lead_links_the_case,
+    campaign_progress_on_the_demo_county,
+);
+
+const SEED: u64 = 23;
+
+/// 09:00 in China on a day.
+fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, m, d, 1, 0, 0).unwrap()
+}
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn user(id: i64, role: &str, area: AreaCode) -> Access {
+    let seed = ROLE_SEEDS.iter().find(|r| r.code == role).unwrap();
+    Access {
+        user_id: Some(id),
+        username: format!("{role}{id}"),
+        role: role.into(),
+        area,
+        permissions: seed.permissions.iter().map(|p| p.to_string()).collect(),
+        address: None,
+    }
+}
+
+fn visit(date: &str, flags: &[&str], findings: &str) -> NewVisit {
+    VisitForm {
+        date: Some(date.into()),
+        kind: "home".into(),
+        findings: findings.into(),
+        flags: flags.iter().map(|s| s.to_string()).collect(),
+        risk_found: false,
+    }
+    .parse(day(2026, 12, 31))
+    .unwrap()
+}
+
+async fn id_of(store: &Store, county: &Access, b: &HouseholdBundle) -> i64 {
+    store
+        .household_by_no(county, &b.household.household_no)
+        .await
+        .unwrap()
+        .id
+}
+
+/// Two households of different villages that are not monitoring objects.
+fn two_villages(bundles: &[HouseholdBundle]) -> (&HouseholdBundle, &HouseholdBundle) {
+    let plain = |b: &&HouseholdBundle| b.household.monitor_category.is_none();
+    let a = bundles.iter().find(plain).unwrap();
+    let b = bundles
+        .iter()
+        .filter(plain)
+        .find(|b| b.household.area != a.household.area)
+        .unwrap();
+    (a, b)
+}
+
+async fn visit_count(store: &Store, county: &Access) -> u64 {
+    store
+        .visits(
+            county,
+            &VisitFilter {
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .0
+}
+
+async fn recording_and_listing(store: Store) {
+    let (bundles, county) = demo_county(&store, SEED, 120).await;
+    let (a, b) = two_villages(&bundles);
+    let (ida, idb) = (
+        id_of(&store, &county, a).await,
+        id_of(&store, &county, b).await,
+    );
+    let cadre = user(5, "village_operator", a.household.area);
+    let helper = user(8, "assistance_cadre", b.household.area);
+    let now = at(2026, 5, 10);
+
+    let v1 = store
+        .record_visit(
+            &cadre,
+            VisitInput {
+                household_id: ida,
+                visit: visit(
+                    "2026-05-08",
+                    &["illness", "income_drop"],
+                    "户主住院，收入减少",
+                ),
+                campaign_id: None,
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    store
+        .record_visit(
+            &cadre,
+            VisitInput {
+                household_id: ida,
+                visit: visit("2026-04-02", &[], "情况稳定"),
+                campaign_id: None,
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    store
+        .record_visit(
+            &helper,
+            VisitInput {
+                household_id: idb,
+                visit: visit("2026-05-09", &[], "结对走访，宣传政策"),
+                campaign_id: None,
+            },
+            now,
+        )
+        .await
+        .unwrap();
+
+    let row = store.visit(&cadre, v1).await.unwrap();
+    assert_eq!(row.household_no, a.household.household_no);
+    assert_eq!(row.visit_date, day(2026, 5, 8));
+    assert_eq!(row.kind_label, "入户走访");
+    assert_eq!(row.visitor_id, Some(5));
+    assert_eq!(
+        row.flags.iter().map(|f| f.label).collect::<Vec<_>>(),
+        ["因病", "收入骤减"]
+    );
+    assert!(row.risk_found);
+    assert_eq!(row.case_id, None);
+
+    let list = |f: VisitFilter| {
+        let store = store.clone();
+        let county = county.clone();
+        async move {
+            let (n, rows) = store
+                .visits(&county, &VisitFilter { limit: 50, ..f })
+                .await
+                .unwrap();
+            assert_eq!(n as usize, rows.len());
+            rows.iter().map(|r| r.visit_date).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        list(VisitFilter {
+            household_id: Some(ida),
+            ..Default::default()
+        })
+        .await,
+        [day(2026, 5, 8), day(2026, 4, 2)],
+        "newest first"
+    );
+    assert_eq!(
+        list(VisitFilter {
+            area: Some(b.household.area),
+            ..Default::default()
+        })
+        .await,
+        [day(2026, 5, 9)]
+    );
+    assert_eq!(
+        list(VisitFilter {
+            visitor_id: Some(5),
+            from: Some(day(2026, 5, 1)),
+            ..Default::default()
+        })
+        .await,
+        [day(2026, 5, 8)]
+    );
+    assert_eq!(
+        list(VisitFilter {
+            risk_pending: true,
+            ..Default::default()
+        })
+        .await,
+        [day(2026, 5, 8)]
+    );
+    // The 帮扶 cadre sees only their village.
+    let (n, _) = store
+        .visits(
+            &helper,
+            &VisitFilter {
+                limit: 50,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
+
+    let audit = store
+        .audit_search(
+            &AuditFilter {
+                action: Some("visit_record".into()),
+                ..Default::default()
+            },
+            0,
+            10,
+        )
+        .await
+        .unwrap();
+    assert_eq!(audit.0, 3);
+}
+
+async fn scope_and_role_refusals_write_nothing(store: Store) {
+    let (bundles, county) = demo_county(&store, SEED, 120).await;
+    let (a, b) = two_villages(&bundles);
+    let idb = id_of(&store, &county, b).await;
+    let outsider = user(6, "village_operator", a.household.area);
+    let now = at(2026, 5, 10);
+    let input = |id| VisitInput {
+        household_id: id,
+        visit: visit("2026-05-08", &[], "走访"),
+        campaign_id: None,
+    };
+    match store.record_visit(&outsider, input(idb), now).await {
+        Err(StoreError::NotFound(_)) => {}
+        other => panic!("outside the area: {other:?}"),
+    }
+    let inspector = user(9, "inspector", county.area);
+    match store.record_visit(&inspector, input(idb), now).await {
+        Err(StoreError::Forbidden(m)) => assert!(m.contains("不能登记走访"), "{m}"),
+        other => panic!("inspector: {other:?}"),
+    }
+    // A visit dated after today (the store's check, whatever the form said).
+    let own = user(7, "village_operator", b.household.area);
+    match store.record_visit(&own, input(idb), at(2026, 5, 7)).await {
+        Err(StoreError::Invalid(m)) => assert!(m.contains("不能晚于今天"), "{m}"),
+        other => panic!("future: {other:?}"),
+    }
+    assert_eq!(visit_count(&store, &county).await, 0);
+
+    // Campaigns: a village cadre cannot create one, a township cannot reach
+    // beyond itself, and a visit outside a campaign's period is refused.
+    let township = b.household.area.parent().unwrap();
+    let form = |area: AreaCode| {
+        CampaignForm {
+            name: "2026年集中排查".into(),
+            kind: "sweep".into(),
+            area: area.as_string(),
+            from: "2026-04-01".into(),
+            until: "2026-06-30".into(),
+            targets: vec!["all".into()],
+        }
+        .parse()
+        .unwrap()
+    };
+    match store.create_campaign(&own, form(township), now).await {
+        Err(StoreError::Forbidden(_)) => {}
+        other => panic!("village creates campaign: {other:?}"),
+    }
+    let reviewer = user(2, "township_reviewer", township);
+    match store
+        .create_campaign(&reviewer, form(county.area), now)
+        .await
+    {
+        Err(StoreError::NotFound(_)) => {}
+        other => panic!("township creates county campaign: {other:?}"),
+    }
+    assert!(store.campaigns(&county, now).await.unwrap().is_empty());
+    let cid = store
+        .create_campaign(&reviewer, form(township), now)
+        .await
+        .unwrap();
+    let late = VisitInput {
+        household_id: idb,
+        visit: visit("2026-03-31", &[], "走访"),
+        campaign_id: Some(cid),
+    };
+    match store.record_visit(&own, late, now).await {
+        Err(StoreError::Invalid(m)) => assert!(m.contains("不在“2026年集中排查”的排查期限"), "{m}"),
+        other => panic!("outside the period: {other:?}"),
+    }
+    // The other village's cadre does not see the township's campaign unless
+    // their village lies in it.
+    let seen = store.campaigns(&outsider, now).await.unwrap();
+    assert_eq!(
+        seen.len(),
+        usize::from(township.contains(&a.household.area))
+    );
+    assert_eq!(visit_count(&store, &county).await, 0);
+}
+
+async fn raising_a_lead_links_the_case(store: Store) {
+    let (bundles, county) = demo_county(&store, SEED, 120).await;
+    let (a, b) = two_villages(&bundles);
+    let ida = id_of(&store, &county, a).await;
+    let cadre = user(5, "village_operator", a.household.area);
+    let now = at(2026, 5, 11);
+    let vid = store
+        .record_visit(
+            &cadre,
+            VisitInput {
+                household_id: ida,
+                visit: visit("2026-05-11", &["disaster", "housing"], "房屋受暴雨损毁"),
+                campaign_id: None,
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    // A 帮扶 cadre records but does not open cases; nothing changes.
+    let helper = user(8, "assistance_cadre", a.household.area);
+    assert!(matches!(
+        store.raise_lead_from_visit(&helper, vid, false, now).await,
+        Err(StoreError::Forbidden(_))
+    ));
+    // Outside the area the visit does not exist.
+    let outsider = user(6, "village_operator", b.household.area);
+    assert!(matches!(
+        store
+            .raise_lead_from_visit(&outsider, vid, false, now)
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert_eq!(store.visit(&cadre, vid).await.unwrap().case_id, None);
+
+    let case_id = store
+        .raise_lead_from_visit(&cadre, vid, true, now)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.visit(&cadre, vid).await.unwrap().case_id,
+        Some(case_id)
+    );
+    let detail = store.case_detail(&cadre, case_id, now).await.unwrap();
+    assert_eq!(detail.row.channel, Channel::CadreVisit);
+    assert_eq!(detail.row.state, CaseState::Lead);
+    assert!(detail.row.green_channel);
+    assert_eq!(detail.row.household_id, ida);
+    let open = &detail.events[0].payload;
+    assert_eq!(open["summary"], "房屋受暴雨损毁");
+    let evidence = open["evidence"].as_str().unwrap();
+    assert!(
+        evidence.contains("2026-05-11") && evidence.contains("因灾、住房安全"),
+        "{evidence}"
+    );
+
+    // Twice is refused; a second visit to the same household cannot open a
+    // second case, and stays unlinked.
+    assert!(matches!(
+        store.raise_lead_from_visit(&cadre, vid, false, now).await,
+        Err(StoreError::Invalid(_))
+    ));
+    let v2 = store
+        .record_visit(
+            &cadre,
+            VisitInput {
+                household_id: ida,
+                visit: visit("2026-05-11", &["illness"], "又发现因病"),
+                campaign_id: None,
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    match store.raise_lead_from_visit(&cadre, v2, false, now).await {
+        Err(StoreError::Invalid(m)) => assert!(m.contains("已有办理中的案件"), "{m}"),
+        other => panic!("second lead: {other:?}"),
+    }
+    assert_eq!(store.visit(&cadre, v2).await.unwrap().case_id, None);
+    let (n, _) = store
+        .cases(
+            &county,
+            &CaseFilter {
+                household_id: Some(ida),
+                limit: 10,
+                ..Default::default()
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
+}
+
+/// Expected (target, visited) per village, computed from the bundles and
+/// the generated visits.
+fn expected(
+    plan: &CampaignPlan,
+    bundles: &[HouseholdBundle],
+    visited_on: &HashMap<String, Vec<NaiveDate>>,
+    today: NaiveDate,
+) -> BTreeMap<AreaCode, (u64, u64)> {
+    let policy = PolicySet::new(seed_params());
+    let spec = TargetSpec::parse(&plan.targets).unwrap();
+    let mut out: BTreeMap<AreaCode, (u64, u64)> = BTreeMap::new();
+    for b in bundles {
+        let s = Subject::new(b, &policy, today, false).unwrap();
+        if spec.matched(&s).is_empty() {
+            continue;
+        }
+        let e = out.entry(b.household.area).or_default();
+        e.0 += 1;
+        let seen = visited_on
+            .get(&b.household.household_no)
+            .is_some_and(|ds| ds.iter().any(|d| plan.from <= *d && *d <= plan.until));
+        if seen {
+            e.1 += 1;
+        }
+    }
+    out
+}
+
+async fn campaign_progress_on_the_demo_county(store: Store) {
+    let n = 600;
+    let (bundles, county) = demo_county(&store, SEED, n).await;
+    let today = day(2026, 5, 20);
+    let now = at(2026, 5, 20);
+    let cfg = DemoConfig::fengdu(SEED, n);
+    let planner = VisitPlanner::new(&cfg, today);
+    let mut visits = Vec::new();
+    for (i, b) in bundles.iter().enumerate() {
+        visits.extend(planner.visits(i as u32, b));
+    }
+    assert!(!visits.is_empty());
+    let mut visited_on: HashMap<String, Vec<NaiveDate>> = HashMap::new();
+    for v in &visits {
+        visited_on
+            .entry(v.household_no.clone())
+            .or_default()
+            .push(v.date);
+    }
+    let actor = Actor::system("测试");
+    let bulk: Vec<BulkVisit> = visits
+        .iter()
+        .map(|v| BulkVisit {
+            household_no: v.household_no.clone(),
+            visitor_name: v.visitor.clone(),
+            visit: NewVisit {
+                date: v.date,
+                kind: v.kind,
+                findings: v.findings.clone(),
+                flags: v.flags.clone(),
+                risk_found: v.risk_found,
+            },
+        })
+        .collect();
+    assert_eq!(
+        store.insert_visits_bulk(&actor, &bulk).await.unwrap(),
+        visits.len() as u64
+    );
+    assert!(
+        visits
+            .iter()
+            .any(|v| v.flags.contains(&Flag::IncomeDrop) || v.risk_found)
+    );
+    assert!(visits.iter().any(|v| v.kind == VisitKind::Sweep));
+
+    let organiser = user(3, "county_admin", county.area);
+    for plan in [finished_campaign(today), running_campaign(today)] {
+        let form = CampaignForm {
+            name: plan.name.clone(),
+            kind: plan.kind.into(),
+            area: county.area.as_string(),
+            from: plan.from.to_string(),
+            until: plan.until.to_string(),
+            targets: plan.targets.clone(),
+        };
+        let id = store
+            .create_campaign(&organiser, form.parse().unwrap(), now)
+            .await
+            .unwrap();
+        let linked = store.link_sweep_visits(&actor, id).await.unwrap();
+        assert!(linked > 0, "{}", plan.name);
+        let want = expected(&plan, &bundles, &visited_on, today);
+        let ended = plan.until < today;
+
+        // County: one row per township.
+        let p = store
+            .campaign_progress(&organiser, id, None, now)
+            .await
+            .unwrap();
+        let mut by_township: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+        for (v, (t, vis)) in &want {
+            let e = by_township
+                .entry(v.parent().unwrap().as_string())
+                .or_default();
+            e.0 += t;
+            e.1 += vis;
+        }
+        let got: BTreeMap<String, (u64, u64)> = p
+            .rows
+            .iter()
+            .map(|r| (r.area_code.clone(), (r.target, r.visited)))
+            .collect();
+        assert_eq!(got, by_township, "{}", plan.name);
+        let total: (u64, u64) = want.values().fold((0, 0), |a, (t, v)| (a.0 + t, a.1 + v));
+        assert_eq!(
+            (p.campaign.progress.target, p.campaign.progress.visited),
+            total
+        );
+        assert!(
+            total.1 > 0 && total.1 < total.0,
+            "partial progress: {total:?}"
+        );
+        for r in &p.rows {
+            assert_eq!(r.unvisited, r.target - r.visited);
+            assert_eq!(r.overdue, if ended { r.unvisited } else { 0 });
+            assert!(!r.area_name.is_empty() && r.area_name != r.area_code);
+        }
+        assert_eq!(
+            p.campaign.phase_label,
+            if ended { "已结束" } else { "进行中" }
+        );
+
+        // A township: one row per village, exactly as computed.
+        let township = want.keys().next().unwrap().parent().unwrap();
+        let p = store
+            .campaign_progress(&organiser, id, Some(township), now)
+            .await
+            .unwrap();
+        let got: BTreeMap<AreaCode, (u64, u64)> = p
+            .rows
+            .iter()
+            .map(|r| {
+                (
+                    AreaCode::parse(&r.area_code).unwrap(),
+                    (r.target, r.visited),
+                )
+            })
+            .collect();
+        let want_t: BTreeMap<AreaCode, (u64, u64)> = want
+            .iter()
+            .filter(|(v, _)| township.contains(v))
+            .map(|(v, x)| (*v, *x))
+            .collect();
+        assert_eq!(got, want_t);
+
+        // A village cadre sees their village, and who is left to visit.
+        let (village, (t, v)) = want.iter().find(|(_, (t, v))| t > v).unwrap();
+        let cadre = user(5, "village_operator", *village);
+        let p = store
+            .campaign_progress(&cadre, id, None, now)
+            .await
+            .unwrap();
+        assert_eq!(p.rows.len(), 1);
+        assert_eq!((p.rows[0].target, p.rows[0].visited), (*t, *v));
+        let pending = store
+            .campaign_pending(&cadre, id, None, 1000)
+            .await
+            .unwrap();
+        assert_eq!(pending.len() as u64, t - v);
+        let seen: HashSet<&str> = pending.iter().map(|p| p.household_no.as_str()).collect();
+        for no in seen {
+            let dates = visited_on.get(no).cloned().unwrap_or_default();
+            assert!(!dates.iter().any(|d| plan.from <= *d && *d <= plan.until));
+        }
+        assert!(pending.iter().all(|p| !p.reasons.is_empty()));
+    }
+    let list = store.campaigns(&county, now).await.unwrap();
+    assert_eq!(list.len(), 2);
+    assert_eq!(list[0].phase_label, "进行中");
+    assert_eq!(list[1].targets_label, "八必访");
+    assert!(list[1].progress.overdue > 0);
+}
