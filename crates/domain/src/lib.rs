@@ -9,6 +9,7 @@
 
 pub mod area;
 pub mod assess;
+pub mod assist;
 pub mod calendar;
 pub mod codes;
 pub mod dedup;

@@ -11,6 +11,7 @@
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
+use crate::assist::{AssistFacts, Catalogue, MeasureKind, Requirement, is_disabled};
 use crate::codes::well_known;
 use crate::household::{HouseholdBundle, YearMonth};
 use crate::income::{self, IncomeRecord};
@@ -61,6 +62,26 @@ pub struct Context<'a> {
     pub today: NaiveDate,
     /// Parameters (thresholds per area and year).
     pub policy: &'a PolicySet,
+    /// The household's measures and 帮扶责任人, when the caller has read
+    /// them (`None`: unknown, and rules about measures stay silent or fall
+    /// back to the household record's own fields).
+    pub assist: Option<&'a AssistFacts>,
+}
+
+impl<'a> Context<'a> {
+    /// A context without assistance facts.
+    pub fn new(today: NaiveDate, policy: &'a PolicySet) -> Context<'a> {
+        Context {
+            today,
+            policy,
+            assist: None,
+        }
+    }
+
+    /// The household's recorded measures, when known and there are any.
+    fn measures(&self) -> Option<&'a AssistFacts> {
+        self.assist.filter(|a| !a.measures.is_empty())
+    }
 }
 
 type Predicate = fn(&HouseholdBundle, &Context<'_>) -> Vec<String>;
@@ -191,7 +212,7 @@ fn r_1_11_005(b: &HouseholdBundle, _: &Context<'_>) -> Vec<String> {
 }
 
 fn r_1_11_010(b: &HouseholdBundle, ctx: &Context<'_>) -> Vec<String> {
-    if !active(b) || !unstable_or_marginal(b) {
+    if !active(b) || !unstable_or_marginal(b) || !b.members.iter().any(|m| m.has_labor_capacity()) {
         return vec![];
     }
     let grace = month_param(ctx, b, keys::QUALITY_DEV_MEASURE_MONTHS, 1);
@@ -199,10 +220,15 @@ fn r_1_11_010(b: &HouseholdBundle, ctx: &Context<'_>) -> Vec<String> {
         b.household.identified_month,
         Some(YearMonth::from_date(ctx.today)),
     );
-    let not_started = b.household.dev_measure_status.as_deref() == Some("尚未实施");
+    // The recorded measures decide when there are any; otherwise the
+    // household record's 实施开发式帮扶措施情况 does.
+    let missing = match ctx.measures() {
+        Some(a) => a.implemented(MeasureKind::Development).next().is_none(),
+        None => b.household.dev_measure_status.as_deref() == Some("尚未实施"),
+    };
     match months {
-        Some(m) if i64::from(m) > grace && not_started => vec![format!(
-            "识别已{m}个月，开发式帮扶措施仍为“尚未实施”（应在{grace}个月内落实）"
+        Some(m) if i64::from(m) > grace && missing => vec![format!(
+            "有劳动能力的监测户识别已{m}个月，尚未落实开发式帮扶措施（应在{grace}个月内落实产业、就业等措施）"
         )],
         _ => vec![],
     }
@@ -345,14 +371,18 @@ fn r_4_11_010(b: &HouseholdBundle, ctx: &Context<'_>) -> Vec<String> {
     }
 }
 
-fn r_4_11_013(b: &HouseholdBundle, _: &Context<'_>) -> Vec<String> {
+fn r_4_11_013(b: &HouseholdBundle, ctx: &Context<'_>) -> Vec<String> {
     if !(eliminated(b) && b.household.is_lifted_out()) {
         return vec![];
     }
-    let receives = b
+    let by_record = b
         .members
         .iter()
         .any(|m| m.insurance.dibao || m.insurance.tekun || m.disability_cert_year.is_some());
+    let by_measure = ctx
+        .assist
+        .is_some_and(|a| a.implemented(MeasureKind::SafetyNet).next().is_some());
+    let receives = by_record || by_measure;
     match latest_income(b) {
         Some(i) if receives && i.transfer == Money::ZERO => vec![format!(
             "享受低保、特困或残疾人补贴，但{}年转移性收入为0",
@@ -373,6 +403,75 @@ fn r_local_quick_elimination(b: &HouseholdBundle, ctx: &Context<'_>) -> Vec<Stri
     match since(h.identified_month, h.eliminated_month) {
         Some(m) if i64::from(m) <= quick => {
             vec![format!("识别后{m}个月内即以“帮扶消除”方式消除风险")]
+        }
+        _ => vec![],
+    }
+}
+
+fn all_without_labour(b: &HouseholdBundle) -> bool {
+    !b.members.is_empty() && b.members.iter().all(|m| no_labour(&m.labor_skill))
+}
+
+fn r_safety_net_missing(b: &HouseholdBundle, ctx: &Context<'_>) -> Vec<String> {
+    if !active(b) || !all_without_labour(b) {
+        return vec![];
+    }
+    let covered_by_record = b
+        .members
+        .iter()
+        .any(|m| m.insurance.dibao || m.insurance.tekun);
+    let covered_by_measure = ctx
+        .assist
+        .is_some_and(|a| a.implemented(MeasureKind::SafetyNet).next().is_some());
+    if covered_by_record || covered_by_measure {
+        vec![]
+    } else {
+        vec!["全家无劳动能力，未落实低保、特困供养、临时救助等兜底保障措施".into()]
+    }
+}
+
+fn r_1111_10(_: &HouseholdBundle, ctx: &Context<'_>) -> Vec<String> {
+    let Some(a) = ctx.measures() else {
+        return vec![];
+    };
+    let cat = Catalogue::official();
+    a.measures
+        .iter()
+        .filter(|m| {
+            m.item(cat)
+                .is_some_and(|i| i.requires == Some(Requirement::TravelSubsidy))
+                && m.amount == Money::ZERO
+        })
+        .map(|m| format!("{}（{}起）未填写年度交通费补助金额", m.name, m.started_on))
+        .collect()
+}
+
+fn r_disability_subsidy(b: &HouseholdBundle, ctx: &Context<'_>) -> Vec<String> {
+    let Some(a) = ctx.measures() else {
+        return vec![];
+    };
+    if b.members.iter().any(is_disabled) {
+        return vec![];
+    }
+    let cat = Catalogue::official();
+    a.measures
+        .iter()
+        .filter(|m| {
+            m.status.implemented()
+                && m.item(cat)
+                    .is_some_and(|i| i.requires == Some(Requirement::DisabledMember))
+        })
+        .map(|m| format!("享受{}，但家庭成员中没有残疾人", m.name))
+        .collect()
+}
+
+fn r_responsible_missing(b: &HouseholdBundle, ctx: &Context<'_>) -> Vec<String> {
+    let Some(a) = ctx.assist else {
+        return vec![];
+    };
+    match a.responsible_due {
+        Some(due) if active(b) && a.responsible.is_none() && due < ctx.today => {
+            vec![format!("监测户未明确帮扶责任人（应于{due}前明确）")]
         }
         _ => vec![],
     }
@@ -399,7 +498,7 @@ static RULES: &[Rule] = &[
         id: "1_11_010",
         scope: Scope::Household,
         severity: Severity::Error,
-        title: "识别超过1个月尚未落实开发式帮扶",
+        title: "有劳动能力的监测户识别超过1个月尚未落实开发式帮扶",
         effective_from: None,
         check: r_1_11_010,
     },
@@ -450,6 +549,38 @@ static RULES: &[Rule] = &[
         title: "整户无劳动能力未标注兜底保障",
         effective_from: None,
         check: r_5_11_033,
+    },
+    Rule {
+        id: "L_safety_net_missing",
+        scope: Scope::Member,
+        severity: Severity::Error,
+        title: "整户无劳动能力未落实兜底保障",
+        effective_from: None,
+        check: r_safety_net_missing,
+    },
+    Rule {
+        id: "1111_10",
+        scope: Scope::Household,
+        severity: Severity::Error,
+        title: "外出务工补贴未填写交通费补助",
+        effective_from: None,
+        check: r_1111_10,
+    },
+    Rule {
+        id: "L_disability_subsidy",
+        scope: Scope::Member,
+        severity: Severity::Warning,
+        title: "残疾人补贴但无残疾家庭成员",
+        effective_from: None,
+        check: r_disability_subsidy,
+    },
+    Rule {
+        id: "L_responsible_missing",
+        scope: Scope::Household,
+        severity: Severity::Error,
+        title: "逾期未明确帮扶责任人",
+        effective_from: None,
+        check: r_responsible_missing,
     },
     Rule {
         id: "5_15_023",

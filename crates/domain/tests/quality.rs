@@ -3,14 +3,52 @@
 mod common;
 
 use common::*;
+use fangpin_domain::assist::{AssistFacts, Catalogue, Measure, MeasureForm, MeasureStatus};
 use fangpin_domain::codes::well_known;
 use fangpin_domain::quality::{Context, check, rules};
 use fangpin_domain::{HouseholdBundle, Money, PolicySet, YearMonth, seed_params};
 
 fn hits(b: &HouseholdBundle, today: chrono::NaiveDate) -> Vec<&'static str> {
     let p = PolicySet::new(seed_params());
-    let ctx = Context { today, policy: &p };
+    let ctx = Context::new(today, &p);
     check(b, &ctx).into_iter().map(|f| f.rule).collect()
+}
+
+/// The rules that fire with the household's measures and 帮扶责任人 known.
+fn hits_with(
+    b: &HouseholdBundle,
+    facts: &AssistFacts,
+    today: chrono::NaiveDate,
+) -> Vec<&'static str> {
+    let p = PolicySet::new(seed_params());
+    let ctx = Context {
+        assist: Some(facts),
+        ..Context::new(today, &p)
+    };
+    check(b, &ctx).into_iter().map(|f| f.rule).collect()
+}
+
+/// A measure from the shipped catalogue, started on 2024-04-10.
+fn measure(code: &str, status: MeasureStatus, amount_yuan: i64) -> Measure {
+    let f = MeasureForm {
+        code: code.into(),
+        name: String::new(),
+        target_risk: "01".into(),
+        started_on: date(2024, 4, 10),
+        ended_on: None,
+        amount_fen: amount_yuan * 100,
+        status: status.code().into(),
+        evidence: String::new(),
+    };
+    Measure::parse(&f, Catalogue::official()).unwrap()
+}
+
+fn facts(measures: Vec<Measure>) -> AssistFacts {
+    AssistFacts {
+        measures,
+        responsible: Some("李明".into()),
+        responsible_due: None,
+    }
 }
 
 fn ym(s: &str) -> Option<YearMonth> {
@@ -65,13 +103,7 @@ fn missing_key_fields() {
     b.household.risks.clear();
     b.household.conditions.housing_secured = None;
     let p = PolicySet::new(seed_params());
-    let f = check(
-        &b,
-        &Context {
-            today: today(),
-            policy: &p,
-        },
-    );
+    let f = check(&b, &Context::new(today(), &p));
     assert_eq!(f.len(), 1);
     assert_eq!(f[0].rule, "1_11_002");
     assert_eq!(f[0].message, "监测对象缺少：致贫/返贫风险1、住房安全有保障");
@@ -131,6 +163,7 @@ fn work_risk_needs_workers_and_work_records() {
         m.labor_skill = well_known::LABOR_LOST.into();
     }
     b.household.no_labor_safety_net = true;
+    b.members[0].insurance.dibao = true;
     assert_eq!(hits(&b, today()), vec!["2_11_006"]);
 }
 
@@ -154,9 +187,114 @@ fn no_labour_needs_the_safety_net_flag() {
     for m in &mut b.members {
         m.labor_skill = well_known::LABOR_NONE.into();
     }
+    b.members[0].insurance.dibao = true;
     assert_eq!(hits(&b, today()), vec!["5_11_033"]);
     b.household.no_labor_safety_net = true;
     assert!(hits(&b, today()).is_empty());
+}
+
+#[test]
+fn no_labour_gets_the_safety_net() {
+    let mut b = monitored();
+    for m in &mut b.members {
+        m.labor_skill = well_known::LABOR_NONE.into();
+    }
+    b.household.no_labor_safety_net = true;
+    assert_eq!(hits(&b, today()), vec!["L_safety_net_missing"]);
+    // A 兜底 measure carried out covers it; a planned one does not.
+    let planned = facts(vec![measure("DD02", MeasureStatus::Planned, 0)]);
+    assert_eq!(
+        hits_with(&b, &planned, today()),
+        vec!["L_safety_net_missing"]
+    );
+    let done = facts(vec![measure("DD02", MeasureStatus::Active, 0)]);
+    assert!(hits_with(&b, &done, today()).is_empty());
+    // So does 低保 in the member record.
+    b.members[1].insurance.dibao = true;
+    assert!(hits(&b, today()).is_empty());
+}
+
+#[test]
+fn development_measure_from_recorded_measures() {
+    let mut b = monitored();
+    b.household.identified_month = ym("202409");
+    // The record says 已实施, but the recorded measures decide: only 保障.
+    let protection = facts(vec![measure("JK01", MeasureStatus::Active, 0)]);
+    assert_eq!(hits_with(&b, &protection, today()), vec!["1_11_010"]);
+    let planned = facts(vec![measure("CY01", MeasureStatus::Planned, 0)]);
+    assert_eq!(hits_with(&b, &planned, today()), vec!["1_11_010"]);
+    let industry = facts(vec![
+        measure("JK01", MeasureStatus::Active, 0),
+        measure("CY01", MeasureStatus::Done, 2_000),
+    ]);
+    assert!(hits_with(&b, &industry, today()).is_empty());
+    // No measures recorded: the record's field decides (已实施).
+    assert!(hits_with(&b, &facts(vec![]), today()).is_empty());
+    // Nobody able to work: the development rule does not apply.
+    let mut weak = b.clone();
+    for m in &mut weak.members {
+        m.labor_skill = well_known::LABOR_WEAK.into();
+    }
+    assert!(hits_with(&weak, &protection, today()).is_empty());
+}
+
+#[test]
+fn travel_subsidy_needs_an_amount() {
+    let b = monitored();
+    let none = facts(vec![measure("JY01", MeasureStatus::Active, 0)]);
+    assert_eq!(hits_with(&b, &none, today()), vec!["1111_10"]);
+    let paid = facts(vec![measure("JY01", MeasureStatus::Active, 500)]);
+    assert!(hits_with(&b, &paid, today()).is_empty());
+}
+
+#[test]
+fn disability_subsidy_needs_a_disabled_member() {
+    let mut b = monitored();
+    let subsidy = facts(vec![
+        measure("CY01", MeasureStatus::Active, 0),
+        measure("DD04", MeasureStatus::Active, 1_200),
+    ]);
+    assert_eq!(
+        hits_with(&b, &subsidy, today()),
+        vec!["L_disability_subsidy"]
+    );
+    b.members[1].health = "3".into();
+    assert!(hits_with(&b, &subsidy, today()).is_empty());
+}
+
+#[test]
+fn responsible_person_by_the_deadline() {
+    let b = monitored();
+    let late = AssistFacts {
+        measures: vec![],
+        responsible: None,
+        responsible_due: Some(date(2024, 11, 19)),
+    };
+    assert_eq!(hits_with(&b, &late, today()), vec!["L_responsible_missing"]);
+    let due_today = AssistFacts {
+        responsible_due: Some(today()),
+        ..late.clone()
+    };
+    assert!(
+        hits_with(&b, &due_today, today()).is_empty(),
+        "the last day is not late"
+    );
+    let named = AssistFacts {
+        responsible: Some("李明".into()),
+        ..late
+    };
+    assert!(hits_with(&b, &named, today()).is_empty());
+}
+
+#[test]
+fn safety_net_measure_counts_as_transfer_receipt() {
+    let mut b = eliminated(well_known::ELIMINATED_BY_ASSISTANCE, "202401", "202409");
+    b.household.household_type = well_known::HOUSEHOLD_LIFTED.into();
+    b.household.poverty_policy = Some("1".into());
+    let dibao = facts(vec![measure("DD01", MeasureStatus::Active, 3_600)]);
+    assert_eq!(hits_with(&b, &dibao, today()), vec!["4_11_013"]);
+    b.incomes[0].transfer = Money::from_yuan(3_600);
+    assert!(hits_with(&b, &dibao, today()).is_empty());
 }
 
 #[test]

@@ -6,6 +6,7 @@
 //! integer 分; ID numbers are masked in every list and detail view.
 
 mod api;
+mod assist;
 pub mod auth;
 mod error;
 pub mod exchange;
@@ -13,6 +14,7 @@ mod extract;
 mod monitor;
 pub mod openapi;
 pub mod self_report;
+mod visits;
 mod web;
 
 use std::net::SocketAddr;
@@ -90,7 +92,9 @@ pub fn app(state: AppState) -> Router {
         .merge(auth::routes())
         .merge(exchange::routes())
         .merge(monitor::routes())
+        .merge(assist::routes())
         .merge(self_report::routes())
+        .merge(visits::routes())
         .merge(openapi::routes())
         .fallback(web::static_or_index)
         .layer(TraceLayer::new_for_http())

@@ -26,7 +26,6 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/households/{id}/assessment", get(assessment))
         .route("/api/households/{id}/cases", get(household_cases))
-        .route("/api/households/{id}/measures", post(add_measure))
         .route("/api/cases", get(case_list).post(open_case))
         .route("/api/cases/{id}", get(case_detail))
         .route("/api/cases/{id}/actions", post(case_action))
@@ -40,7 +39,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/quality/run", post(quality_run))
 }
 
-fn area_param(v: Option<String>, name: &str) -> Result<Option<AreaCode>, ApiError> {
+pub(crate) fn area_param(v: Option<String>, name: &str) -> Result<Option<AreaCode>, ApiError> {
     match v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()) {
         None => Ok(None),
         Some(s) => AreaCode::parse(&s)
@@ -213,11 +212,13 @@ async fn case_action(
 }
 
 /// My due-soon and overdue steps, and those escalated to me.
-#[utoipa::path(get, path = "/api/workbench", tag = "监测", responses((status = 200, description = "{items}：本人所在层级待办步骤（按到期日），以及下级逾期上报的步骤（escalated_to_me）；{self_reports}：临期或逾期待受理的农户自主申报（乡镇）", body = serde_json::Value)))]
+#[utoipa::path(get, path = "/api/workbench", tag = "监测", responses((status = 200, description = "{items}：本人所在层级待办步骤（按到期日），以及下级逾期上报的步骤（escalated_to_me）；{self_reports}：临期或逾期待受理的农户自主申报（乡镇）；{responsible}：临期或逾期仍未明确帮扶责任人的监测户", body = serde_json::Value)))]
 async fn workbench(State(s): State<AppState>, c: Caller) -> ApiResult<Value> {
     let items = s.store.due_steps(&c.access, s.clock.now()).await?;
     // 农户自主申报 awaiting the township's acceptance, due soon or overdue.
     let self_reports = s.store.due_self_reports(&c.access, s.clock.now()).await?;
+    // Monitored households still without a 帮扶责任人, near or past the deadline.
+    let responsible = s.store.due_responsible(&c.access, s.clock.now()).await?;
     let count = |u: fangpin_domain::sla::Urgency| {
         items.iter().filter(|i| i.case.urgency == Some(u)).count()
     };
@@ -232,6 +233,7 @@ async fn workbench(State(s): State<AppState>, c: Caller) -> ApiResult<Value> {
         },
         "items": items,
         "self_reports": self_reports,
+        "responsible": responsible,
     })))
 }
 
@@ -262,47 +264,6 @@ async fn what_if(
         drop_pct: b.drop_pct,
     };
     Ok(Json(s.store.what_if(&c.access, &w, s.clock.now()).await?))
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-struct MeasureBody {
-    /// 产业、就业、金融、教育、健康、住房、饮水、综合保障、搬迁、社会帮扶
-    category: String,
-    /// 开发式 / 保障 / 兜底
-    kind: String,
-    name: String,
-    /// 针对的风险代码
-    target_risk: String,
-    started_on: chrono::NaiveDate,
-    #[serde(default)]
-    amount_fen: i64,
-    #[serde(default)]
-    note: String,
-}
-
-#[utoipa::path(post, path = "/api/households/{id}/measures", tag = "监测", params(("id" = i64, Path, description = "农户编号")), request_body = MeasureBody, responses((status = 201, description = "{id}：措施编号", body = serde_json::Value), (status = 400, description = "字段错误", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
-async fn add_measure(
-    State(s): State<AppState>,
-    c: Caller,
-    ApiPath(id): ApiPath<i64>,
-    ApiJson(b): ApiJson<MeasureBody>,
-) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
-    let mid = s
-        .store
-        .add_measure(
-            &c.access,
-            id,
-            &b.category,
-            &b.kind,
-            &b.name,
-            &b.target_risk,
-            b.started_on,
-            Money::from_fen(b.amount_fen),
-            &b.note,
-            s.clock.now(),
-        )
-        .await?;
-    Ok((axum::http::StatusCode::CREATED, Json(json!({ "id": mid }))))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -380,13 +341,18 @@ async fn calendar_save(
     ApiPath(year): ApiPath<i32>,
     ApiJson(b): ApiJson<CalendarSaveBody>,
 ) -> ApiResult<Value> {
-    use fangpin_domain::calendar::{CalendarEntry, Official, parse_csv};
+    use fangpin_domain::calendar::{CalendarEntry, Official, WorkCalendar, parse_csv};
     let entries = match (b.entries, b.csv) {
         (Some(_), Some(_)) | (None, None) => {
             return Err(ApiError::bad_request("entries 和 csv 须且只能提交其中一项"));
         }
         (None, Some(csv)) => {
-            parse_csv(&csv).map_err(|e| ApiError::bad_request(format!("CSV {e}")))?
+            // Checked on its own first, so that an error names its CSV line.
+            let bad = |e: fangpin_domain::calendar::CalendarError| {
+                ApiError::bad_request(format!("CSV {e}"))
+            };
+            WorkCalendar::from_csv(&csv).map_err(bad)?;
+            parse_csv(&csv).map_err(bad)?
         }
         (Some(list), None) => list
             .into_iter()

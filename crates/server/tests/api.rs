@@ -34,6 +34,7 @@ fangpin_store::dual_backend_tests!(
     self_reports_are_filed_publicly_and_accepted_by_the_township,
     public_self_report_routes_are_limited,
     calendar_is_edited_by_administrators,
+    visits_through_the_api,
 );
 
 /// A logged-in browser: session cookie and CSRF token.
@@ -555,6 +556,12 @@ async fn route_role_scope_matrix(store: Store) {
     let report_in = public_report(&store, &village.as_string()).await;
     let report_out = public_report(&store, &out_area).await;
 
+    // 走访: a visit in the village (turned into a lead where possible) and
+    // one in the other township, and a campaign on each township.
+    let out_township = AreaCode::parse(&out_area).unwrap().parent().unwrap();
+    let visit_in = visit_targets(&store, in_id, township).await;
+    let visit_out = visit_targets(&store, out_id, out_township).await;
+
     // (role user, can read households, can reveal IDs, covers the other township)
     let roles = [
         ("admin", true, true, true),
@@ -698,6 +705,14 @@ async fn route_role_scope_matrix(store: Store) {
                 assert_eq!(status, expected, "{user} {method} {uri}: {r}");
             }
         }
+        visit_matrix(
+            &store,
+            &c,
+            user,
+            read,
+            [(visit_in, true), (visit_out, county_wide)],
+        )
+        .await;
         // Lists only ever contain households in scope.
         let (status, list, _, _) = send(
             &store,
@@ -719,6 +734,127 @@ async fn route_role_scope_matrix(store: Store) {
         } else {
             assert_eq!(status, StatusCode::FORBIDDEN, "{user}");
         }
+    }
+}
+
+/// A visit on the household (turned into a lead unless the household
+/// already has a case, so that any later lead answers 400) and a campaign of
+/// every household on the township: (household, visit, campaign).
+async fn visit_targets(store: &Store, household: i64, township: AreaCode) -> (i64, i64, i64) {
+    use fangpin_domain::visits::{CampaignForm, VisitForm};
+    use fangpin_store::visits::VisitInput;
+    let system = Access::system(AreaCode::parse("500230").unwrap());
+    let now = chrono::Utc::now();
+    let vid = store
+        .record_visit(
+            &system,
+            VisitInput {
+                household_id: household,
+                form: VisitForm {
+                    date: None,
+                    kind: "home".into(),
+                    findings: "户主患病住院".into(),
+                    flags: vec!["illness".into()],
+                    risk_found: true,
+                },
+                campaign_id: None,
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    store
+        .raise_lead_from_visit(&system, vid, false, now)
+        .await
+        .ok();
+    let form = CampaignForm {
+        name: "集中排查".into(),
+        kind: "sweep".into(),
+        area: township.as_string(),
+        from: "2026-05-01".into(),
+        until: "2026-07-31".into(),
+        targets: vec!["all".into()],
+    };
+    let cid = store.create_campaign(&system, &form, now).await.unwrap();
+    (household, vid, cid)
+}
+
+/// The 走访 routes for one user: village and 帮扶 cadres record (a blank
+/// finding answers 400 inside the scope, 404 outside); reads need
+/// household.read; 转为风险线索 needs a workflow role (the prepared visit
+/// can no longer become a lead: 400 inside); township and county users
+/// organise campaigns (a blank name answers 400).
+async fn visit_matrix(
+    store: &Store,
+    c: &Client,
+    user: &str,
+    read: bool,
+    targets: [((i64, i64, i64), bool); 2],
+) {
+    let visitor = matches!(user, "cunji" | "bangfu");
+    let case_role = matches!(user, "shending" | "xiangzhen" | "cunji");
+    let organiser = matches!(user, "admin" | "shending" | "xiangzhen");
+    let judge = |allowed: bool, inside: bool, ok: StatusCode| match (allowed, inside) {
+        (false, _) => StatusCode::FORBIDDEN,
+        (true, true) => ok,
+        (true, false) => StatusCode::NOT_FOUND,
+    };
+    for ((hid, vid, cid), inside) in targets {
+        let calls = [
+            (
+                "POST",
+                "/api/visits".to_string(),
+                Some(json!({"household_id": hid, "kind": "home", "findings": " "})),
+                judge(visitor, inside, StatusCode::BAD_REQUEST),
+            ),
+            (
+                "GET",
+                format!("/api/visits/{vid}"),
+                None,
+                judge(read, inside, StatusCode::OK),
+            ),
+            (
+                "POST",
+                format!("/api/visits/{vid}/lead"),
+                Some(json!({})),
+                judge(case_role, inside, StatusCode::BAD_REQUEST),
+            ),
+            (
+                "GET",
+                format!("/api/campaigns/{cid}/progress"),
+                None,
+                judge(read, inside, StatusCode::OK),
+            ),
+            (
+                "GET",
+                format!("/api/campaigns/{cid}/pending"),
+                None,
+                judge(read, inside, StatusCode::OK),
+            ),
+        ];
+        for (method, uri, body, expected) in calls {
+            let (status, r, _, _) = send(store, c, method, &uri, body, true).await;
+            assert_eq!(status, expected, "{user} {method} {uri}: {r}");
+        }
+    }
+    let role_calls = [
+        ("GET", "/api/visits", None, read, StatusCode::OK),
+        ("GET", "/api/visits/options", None, true, StatusCode::OK),
+        ("GET", "/api/campaigns", None, read, StatusCode::OK),
+        (
+            "POST",
+            "/api/campaigns",
+            Some(
+                json!({"name": " ", "kind": "sweep", "from": "2026-06-01", "until": "2026-06-30", "targets": ["all"]}),
+            ),
+            organiser,
+            StatusCode::BAD_REQUEST,
+        ),
+    ];
+    for (method, uri, body, allowed, ok) in role_calls {
+        let (status, r, _, _) = send(store, c, method, uri, body, true).await;
+        let expected = if allowed { ok } else { StatusCode::FORBIDDEN };
+        assert_eq!(status, expected, "{user} {method} {uri}: {r}");
     }
 }
 
@@ -1728,4 +1864,125 @@ async fn public_self_report_routes_are_limited(store: Store) {
         post("/api/public/self-reports/status", "10.0.0.11:1", lookup).await,
         StatusCode::TOO_MANY_REQUESTS
     );
+}
+
+async fn visits_through_the_api(store: Store) {
+    let bundles = demo(&store, 200).await;
+    let village = bundles[0].household.area;
+    let cunji = login(&store, "cunji").await;
+    let no = &bundles
+        .iter()
+        .find(|b| b.household.area == village && b.household.monitor_category.is_none())
+        .unwrap()
+        .household
+        .household_no;
+    let (_, found, _, _) = send(
+        &store,
+        &cunji,
+        "GET",
+        &format!("/api/households?q={no}"),
+        None,
+        false,
+    )
+    .await;
+    let hid = found["items"][0]["id"].as_i64().unwrap();
+
+    let (status, r, _, _) = send(
+        &store,
+        &cunji,
+        "POST",
+        "/api/visits",
+        Some(json!({"household_id": hid, "date": "6月1日", "kind": "home", "findings": "x"})),
+        true,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(r["message"], "走访日期无效：6月1日（应为 YYYY-MM-DD）");
+    let (status, r, _, _) = send(
+        &store,
+        &cunji,
+        "POST",
+        "/api/visits",
+        Some(json!({"household_id": hid, "kind": "home", "findings": "户主务工返乡，收入骤减", "flags": ["job_loss", "income_drop"]})),
+        true,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{r}");
+    let vid = r["id"].as_i64().unwrap();
+    let (_, mine, _, _) = send(&store, &cunji, "GET", "/api/visits?mine=true", None, false).await;
+    assert_eq!(mine["total"], 1);
+    assert_eq!(mine["items"][0]["flags"][1]["label"], "收入骤减");
+    assert_eq!(mine["items"][0]["risk_found"], true);
+
+    let (status, r, _, _) = send(
+        &store,
+        &cunji,
+        "POST",
+        &format!("/api/visits/{vid}/lead"),
+        Some(json!({})),
+        true,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{r}");
+    let case_id = r["case_id"].as_i64().unwrap();
+    let (_, case, _, _) = send(
+        &store,
+        &cunji,
+        "GET",
+        &format!("/api/cases/{case_id}"),
+        None,
+        false,
+    )
+    .await;
+    assert_eq!(case["channel"], "cadre_visit");
+    assert_eq!(case["summary"], "户主务工返乡，收入骤减");
+    let (_, v, _, _) = send(
+        &store,
+        &cunji,
+        "GET",
+        &format!("/api/visits/{vid}"),
+        None,
+        false,
+    )
+    .await;
+    assert_eq!(v["case_id"], case_id);
+
+    let xiangzhen = login(&store, "xiangzhen").await;
+    let (status, r, _, _) = send(
+        &store,
+        &xiangzhen,
+        "POST",
+        "/api/campaigns",
+        Some(json!({"name": "2026年八必访排查", "kind": "sweep", "from": "2026-01-01", "until": "2026-12-31", "targets": ["eight_must"]})),
+        true,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{r}");
+    let cid = r["id"].as_i64().unwrap();
+    let (_, list, _, _) = send(&store, &cunji, "GET", "/api/campaigns", None, false).await;
+    let item = &list["items"][0];
+    assert_eq!(item["targets_label"], "八必访");
+    assert_eq!(item["area_code"], village.parent().unwrap().as_string());
+    let (status, p, _, _) = send(
+        &store,
+        &xiangzhen,
+        "GET",
+        &format!("/api/campaigns/{cid}/progress"),
+        None,
+        false,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{p}");
+    let rows = p["rows"].as_array().unwrap();
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|r| {
+        r["area_code"].as_str().unwrap().len() == 12
+            && village
+                .parent()
+                .unwrap()
+                .contains(&AreaCode::parse(r["area_code"].as_str().unwrap()).unwrap())
+    }));
+    let (_, opts, _, _) = send(&store, &cunji, "GET", "/api/visits/options", None, false).await;
+    assert_eq!(opts["presets"][1]["label"], "八必访");
+    assert!(opts["flags"].as_array().unwrap().len() >= 10);
 }

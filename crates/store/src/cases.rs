@@ -641,7 +641,9 @@ impl Store {
         let mut q = Query::select();
         q.expr_as(Expr::cust("COUNT(*)"), "n")
             .from("assist_measure")
-            .and_where(Expr::col("household_id").eq(household_id));
+            .and_where(Expr::col("household_id").eq(household_id))
+            // A measure only planned has not been carried out.
+            .and_where(Expr::col("status").ne("planned"));
         if !h.risks.is_empty() {
             q.and_where(Expr::col("target_risk").is_in(h.risks.clone()));
         }
@@ -1036,6 +1038,9 @@ impl Store {
         if name.trim().is_empty() {
             return Err(StoreError::Invalid("请填写帮扶措施名称".into()));
         }
+        let category = fangpin_domain::assist::Category::parse(category)
+            .map_err(|e| StoreError::Invalid(e.to_string()))?
+            .code();
         if !["开发式", "保障", "兜底"].contains(&kind) {
             return Err(StoreError::Invalid(format!(
                 "措施性质无效：{kind}（可选：开发式、保障、兜底）"

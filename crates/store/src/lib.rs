@@ -7,6 +7,7 @@
 //! because per-row ORM models are the bottleneck at a million households.
 
 pub mod areas;
+pub mod assist;
 pub mod audit;
 pub mod calendar;
 pub mod cases;

@@ -81,10 +81,8 @@ impl Store {
         let today = china_day(now);
         let policy = self.policy_set().await?;
         let cal = self.work_calendar().await?;
-        let ctx = Context {
-            today,
-            policy: &policy,
-        };
+        // Measures and 帮扶责任人 of these households, for the rules about them.
+        let facts = self.assist_facts(households, now).await?;
         let ids: Vec<i64> = households.iter().map(|(id, _)| *id).collect();
         let mut run = QualityRun::default();
         let tx = self.db.begin().await?;
@@ -109,6 +107,10 @@ impl Store {
             run.checked += 1;
             // One row per rule: several problems of a rule are joined.
             let mut by_rule: BTreeMap<&'static str, (&'static str, Vec<String>)> = BTreeMap::new();
+            let ctx = Context {
+                assist: facts.get(hid),
+                ..Context::new(today, &policy)
+            };
             for f in quality::check(b, &ctx) {
                 by_rule
                     .entry(f.rule)

@@ -12,6 +12,7 @@ mod m20261123_000005_history;
 mod m20261123_000006_monitoring;
 mod m20261123_000007_quality;
 mod m20261123_000008_self_report;
+mod m20261123_000009_assistance;
 mod m20261123_000010_visits;
 
 pub use m20261123_000001_foundation::INCOME_MONEY_COLUMNS;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_monitoring::Migration),
             Box::new(m20261123_000007_quality::Migration),
             Box::new(m20261123_000008_self_report::Migration),
+            Box::new(m20261123_000009_assistance::Migration),
             Box::new(m20261123_000010_visits::Migration),
         ]
     }

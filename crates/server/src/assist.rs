@@ -1,0 +1,353 @@
+//! 帮扶 routes: the measure catalogue, the 帮扶干部 registry, pairing a
+//! household with its 帮扶责任人, the 一户一策 plan and the measures on it.
+//! Handlers are thin: forms are parsed by `fangpin_domain::assist`, every
+//! rule of who may write what lives in `fangpin_store::assist`.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use chrono::NaiveDate;
+use fangpin_domain::Money;
+use fangpin_domain::assist::{CadreForm, Catalogue, MeasureForm, PlanForm, StatusChange};
+use fangpin_store::assist::{
+    AssistFilter, AssistRow, CadreFilter, HouseholdAssistance, MeasureRow, Pairing, PlanView,
+};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::api::{Page, PageQuery};
+use crate::auth::Caller;
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::monitor::area_param;
+use crate::openapi::ErrorBody;
+use crate::{ApiError, AppState};
+
+type ApiResult<T> = Result<Json<T>, ApiError>;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/assist/catalogue", get(catalogue))
+        .route("/api/assist/households", get(assisted))
+        .route("/api/cadres", get(cadre_list).post(cadre_create))
+        .route("/api/cadres/{id}", put(cadre_update))
+        .route("/api/households/{id}/assistance", get(household_assistance))
+        .route("/api/households/{id}/responsible", post(pair))
+        .route("/api/households/{id}/responsible/end", post(unpair))
+        .route("/api/households/{id}/plan", put(plan_save))
+        .route(
+            "/api/households/{id}/measures",
+            get(measure_list).post(measure_add),
+        )
+        .route("/api/measures/{id}/status", post(measure_status))
+}
+
+/// The measure catalogue (policy.md §5.2) with each item's kind and what
+/// happens to it after elimination (§5.3).
+#[utoipa::path(get, path = "/api/assist/catalogue", tag = "帮扶", responses((status = 200, description = "{items}：编码、类别、名称、性质（开发式/保障/兜底/其他）、风险消除后政策、要求；{categories, kinds, statuses}：可选值", body = serde_json::Value)))]
+async fn catalogue(_c: Caller) -> ApiResult<Value> {
+    use fangpin_domain::assist::{Category, MeasureKind, MeasureStatus};
+    let pairs = |v: Vec<(&str, &str)>| {
+        v.into_iter()
+            .map(|(code, label)| json!({"code": code, "label": label}))
+            .collect::<Vec<_>>()
+    };
+    let items: Vec<Value> = Catalogue::official()
+        .items()
+        .iter()
+        .map(|i| {
+            json!({
+                "code": i.code,
+                "category": i.category,
+                "category_label": i.category.label(),
+                "name": i.name,
+                "kind": i.kind,
+                "after_elimination": i.after_elimination.label(),
+                "requires": i.requires.map(|r| r.label()),
+            })
+        })
+        .collect();
+    Ok(Json(json!({
+        "items": items,
+        "categories": pairs(Category::ALL.iter().map(|c| (c.code(), c.label())).collect()),
+        "kinds": pairs(MeasureKind::ALL.iter().map(|c| (c.code(), c.label())).collect()),
+        "statuses": pairs(MeasureStatus::ALL.iter().map(|c| (c.code(), c.label())).collect()),
+    })))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct AssistQuery {
+    /// 区划代码（本级及下级）。
+    area: Option<String>,
+    /// 只看尚未明确帮扶责任人的农户。
+    unpaired: Option<bool>,
+    page: Option<u64>,
+    page_size: Option<u64>,
+}
+
+/// 帮扶对象: monitored households (risk not eliminated) with their 帮扶责任人,
+/// plan and measures; a 帮扶责任人 sees only their own.
+#[utoipa::path(get, path = "/api/assist/households", tag = "帮扶", params(AssistQuery), responses((status = 200, description = "分页列表；未明确帮扶责任人的在前，含明确期限和临期/逾期状态", body = serde_json::Value), (status = 404, description = "区划不在辖区内", body = ErrorBody)))]
+async fn assisted(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiQuery(q): ApiQuery<AssistQuery>,
+) -> ApiResult<Page<AssistRow>> {
+    let (page, page_size, offset) = PageQuery {
+        page: q.page,
+        page_size: q.page_size,
+    }
+    .resolve()?;
+    let f = AssistFilter {
+        area: area_param(q.area, "area")?,
+        unpaired_only: q.unpaired.unwrap_or(false),
+        offset,
+        limit: page_size,
+    };
+    let (total, items) = s
+        .store
+        .assisted_households(&c.access, &f, s.clock.now())
+        .await?;
+    Ok(Json(Page {
+        items,
+        total,
+        page,
+        page_size,
+    }))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct CadreQuery {
+    /// 区划代码（本级及下级）。
+    area: Option<String>,
+    /// 只看在岗干部。
+    active: Option<bool>,
+    /// 姓名或单位中的文字。
+    q: Option<String>,
+}
+
+/// 帮扶干部库 in the caller's area (phones masked).
+#[utoipa::path(get, path = "/api/cadres", tag = "帮扶", params(CadreQuery), responses((status = 200, description = "{items}：姓名、单位、职务、电话（脱敏）、帮扶区域、登录账号、在岗、结对户数", body = serde_json::Value), (status = 404, description = "区划不在辖区内", body = ErrorBody)))]
+async fn cadre_list(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiQuery(q): ApiQuery<CadreQuery>,
+) -> ApiResult<Value> {
+    let f = CadreFilter {
+        area: area_param(q.area, "area")?,
+        active_only: q.active.unwrap_or(false),
+        q: q.q,
+    };
+    let items = s.store.cadres(&c.access, &f).await?;
+    Ok(Json(json!({ "items": items })))
+}
+
+/// Adds a 帮扶干部.
+#[utoipa::path(post, path = "/api/cadres", tag = "帮扶", request_body(content = Object, description = "{name, unit, position, phone, area, active?, username?}"), responses((status = 201, description = "{id}", body = serde_json::Value), (status = 400, description = "字段错误（中文说明指出字段）", body = ErrorBody), (status = 403, description = "无“维护农户档案”权限", body = ErrorBody)))]
+async fn cadre_create(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiJson(b): ApiJson<CadreForm>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let id = s.store.create_cadre(&c.access, &b, s.clock.now()).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
+}
+
+/// Replaces a 帮扶干部's entry (a cadre with households cannot be marked 不在岗).
+#[utoipa::path(put, path = "/api/cadres/{id}", tag = "帮扶", params(("id" = i64, Path, description = "干部编号")), request_body(content = Object, description = "{name, unit, position, phone, area, active?, username?}"), responses((status = 200, description = "{ok}", body = serde_json::Value), (status = 400, description = "字段错误或仍有结对农户", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+async fn cadre_update(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<CadreForm>,
+) -> ApiResult<Value> {
+    s.store
+        .update_cadre(&c.access, id, &b, s.clock.now())
+        .await?;
+    Ok(Json(json!({ "ok": true })))
+}
+
+/// The household's 帮扶 panel.
+#[utoipa::path(get, path = "/api/households/{id}/assistance", tag = "帮扶", params(("id" = i64, Path, description = "农户编号")), responses((status = 200, description = "帮扶责任人及历史、明确期限、一户一策计划、帮扶措施、当前用户可否修改", body = serde_json::Value), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+async fn household_assistance(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<HouseholdAssistance> {
+    Ok(Json(
+        s.store
+            .household_assistance(&c.access, id, s.clock.now())
+            .await?,
+    ))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+struct PairBody {
+    cadre_id: i64,
+    /// 结对日期；缺省为今天。
+    from_on: Option<NaiveDate>,
+}
+
+/// Names the household's 帮扶责任人 (the current one ends that day).
+#[utoipa::path(post, path = "/api/households/{id}/responsible", tag = "帮扶", params(("id" = i64, Path, description = "农户编号")), request_body = PairBody, responses((status = 200, description = "新的帮扶责任人", body = serde_json::Value), (status = 400, description = "非监测对象、干部不在岗或区域不符等", body = ErrorBody), (status = 404, description = "农户或干部不存在或不在辖区内", body = ErrorBody)))]
+async fn pair(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<PairBody>,
+) -> ApiResult<Pairing> {
+    let now = s.clock.now();
+    let from = b
+        .from_on
+        .unwrap_or_else(|| fangpin_store::cases::china_day(now));
+    Ok(Json(
+        s.store.pair(&c.access, id, b.cadre_id, from, now).await?,
+    ))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+struct UnpairBody {
+    /// 解除日期；缺省为今天。
+    until_on: Option<NaiveDate>,
+    reason: String,
+}
+
+/// Ends the current pairing.
+#[utoipa::path(post, path = "/api/households/{id}/responsible/end", tag = "帮扶", params(("id" = i64, Path, description = "农户编号")), request_body = UnpairBody, responses((status = 200, description = "{ok}", body = serde_json::Value), (status = 400, description = "没有帮扶责任人或缺少原因", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+async fn unpair(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<UnpairBody>,
+) -> ApiResult<Value> {
+    let now = s.clock.now();
+    let until = b
+        .until_on
+        .unwrap_or_else(|| fangpin_store::cases::china_day(now));
+    s.store.unpair(&c.access, id, until, &b.reason, now).await?;
+    Ok(Json(json!({ "ok": true })))
+}
+
+#[derive(Deserialize)]
+struct PlanBody {
+    #[serde(flatten)]
+    form: PlanForm,
+    /// 页面打开时计划的 revision。
+    revision: Option<i32>,
+}
+
+/// Saves the 一户一策 plan.
+#[utoipa::path(put, path = "/api/households/{id}/plan", tag = "帮扶", params(("id" = i64, Path, description = "农户编号")), request_body(content = Object, description = "{goals, reviewed?, revision?}"), responses((status = 200, description = "保存后的计划", body = serde_json::Value), (status = 400, description = "字段错误或已被他人修改", body = ErrorBody), (status = 403, description = "非本户帮扶责任人且无维护权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+async fn plan_save(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<PlanBody>,
+) -> ApiResult<PlanView> {
+    Ok(Json(
+        s.store
+            .save_plan(&c.access, id, &b.form, b.revision, s.clock.now())
+            .await?,
+    ))
+}
+
+/// The household's measures.
+#[utoipa::path(get, path = "/api/households/{id}/measures", tag = "帮扶", params(("id" = i64, Path, description = "农户编号")), responses((status = 200, description = "{items}", body = serde_json::Value), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+async fn measure_list(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Value> {
+    let a = s
+        .store
+        .household_assistance(&c.access, id, s.clock.now())
+        .await?;
+    Ok(Json(json!({ "items": a.measures })))
+}
+
+#[derive(Deserialize)]
+struct MeasureBody {
+    /// Catalogue code; without one, the category and kind of an older client.
+    code: Option<String>,
+    category: Option<String>,
+    kind: Option<String>,
+    #[serde(default)]
+    name: String,
+    target_risk: String,
+    started_on: NaiveDate,
+    ended_on: Option<NaiveDate>,
+    #[serde(default)]
+    amount_fen: i64,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    evidence: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// Records a measure: a catalogue item (`code`), or — for older clients —
+/// a category, kind and name.
+#[utoipa::path(post, path = "/api/households/{id}/measures", tag = "帮扶", params(("id" = i64, Path, description = "农户编号")), request_body(content = Object, description = "{code, name?, target_risk, started_on, ended_on?, amount_fen?, status?, evidence?}；无 code 时须有 category、kind、name"), responses((status = 201, description = "{id}：措施编号", body = serde_json::Value), (status = 400, description = "字段错误", body = ErrorBody), (status = 403, description = "非本户帮扶责任人且无维护权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+async fn measure_add(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<MeasureBody>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let now = s.clock.now();
+    let mid = match b.code {
+        Some(code) => {
+            let form = MeasureForm {
+                code,
+                name: b.name,
+                target_risk: b.target_risk,
+                started_on: b.started_on,
+                ended_on: b.ended_on,
+                amount_fen: b.amount_fen,
+                status: b.status,
+                evidence: b.evidence,
+            };
+            s.store.add_plan_measure(&c.access, id, &form, now).await?
+        }
+        None => {
+            let (Some(category), Some(kind)) = (b.category, b.kind) else {
+                return Err(ApiError::bad_request(
+                    "请选择措施目录中的措施（code），或填写措施类别和性质",
+                ));
+            };
+            s.store
+                .add_measure(
+                    &c.access,
+                    id,
+                    &category,
+                    &kind,
+                    &b.name,
+                    &b.target_risk,
+                    b.started_on,
+                    Money::from_fen(b.amount_fen),
+                    &b.note,
+                    now,
+                )
+                .await?
+        }
+    };
+    Ok((StatusCode::CREATED, Json(json!({ "id": mid }))))
+}
+
+/// Moves a measure along 计划 → 实施中 → 已完成 / 已终止.
+#[utoipa::path(post, path = "/api/measures/{id}/status", tag = "帮扶", params(("id" = i64, Path, description = "措施编号")), request_body(content = Object, description = "{status, ended_on?, evidence?}"), responses((status = 200, description = "修改后的措施", body = serde_json::Value), (status = 400, description = "状态不能这样变更、缺少佐证或终止原因", body = ErrorBody), (status = 403, description = "非本户帮扶责任人且无维护权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+async fn measure_status(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<StatusChange>,
+) -> ApiResult<MeasureRow> {
+    Ok(Json(
+        s.store
+            .change_measure_status(&c.access, id, &b, s.clock.now())
+            .await?,
+    ))
+}

@@ -1,0 +1,286 @@
+//! 走访 routes: the visit log (record, list, one visit, 转为风险线索), the
+//! lists a visit form offers, and campaigns (create, list, progress per
+//! area, households left to visit). Handlers are thin: forms are parsed by
+//! `fangpin_domain::visits`, every rule of scope and role lives in
+//! `fangpin_store::visits`.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::NaiveDate;
+use fangpin_domain::visits::{
+    CampaignForm, CampaignKind, Flag, PRESETS, TARGET_RULES, VisitForm, VisitKind,
+};
+use fangpin_store::cases::china_day;
+use fangpin_store::visits::{
+    CampaignProgress, CampaignRow, PendingTarget, VisitFilter, VisitInput, VisitRow,
+};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::api::{Page, PageQuery};
+use crate::auth::Caller;
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::monitor::area_param;
+use crate::openapi::ErrorBody;
+use crate::{ApiError, AppState};
+
+type ApiResult<T> = Result<Json<T>, ApiError>;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/visits", get(list).post(record))
+        .route("/api/visits/options", get(options))
+        .route("/api/visits/{id}", get(detail))
+        .route("/api/visits/{id}/lead", post(raise_lead))
+        .route("/api/campaigns", get(campaigns).post(create_campaign))
+        .route("/api/campaigns/{id}/progress", get(progress))
+        .route("/api/campaigns/{id}/pending", get(pending))
+}
+
+fn bad(e: impl std::fmt::Display) -> ApiError {
+    ApiError::bad_request(e.to_string())
+}
+
+fn date_param(v: Option<String>, name: &str) -> Result<Option<NaiveDate>, ApiError> {
+    match v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| bad(format!("参数 {name}：日期应为 YYYY-MM-DD，实际为 {s}"))),
+    }
+}
+
+/// The codes and Chinese names the visit and campaign forms offer.
+#[utoipa::path(get, path = "/api/visits/options", tag = "走访", responses((status = 200, description = "{today, kinds, flags, campaign_kinds, rules, presets}：服务器今天的日期、走访方式、发现情况、排查类型、排查对象规则和名单（八必访、五访）", body = serde_json::Value)))]
+async fn options(State(s): State<AppState>, _c: Caller) -> Json<Value> {
+    let pair = |code: &str, label: &str| json!({"code": code, "label": label});
+    Json(json!({
+        "today": china_day(s.clock.now()),
+        "kinds": VisitKind::ALL.iter().map(|k| pair(k.code(), k.label())).collect::<Vec<_>>(),
+        "flags": Flag::ALL.iter().map(|k| pair(k.code(), k.label())).collect::<Vec<_>>(),
+        "campaign_kinds": CampaignKind::ALL.iter().map(|k| pair(k.code(), k.label())).collect::<Vec<_>>(),
+        "rules": TARGET_RULES.iter().map(|r| json!({
+            "id": r.id, "group": r.group, "group_label": r.group.label(), "label": r.label, "note": r.note,
+        })).collect::<Vec<_>>(),
+        "presets": PRESETS,
+    }))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct VisitQuery {
+    /// 农户编号。
+    household_id: Option<i64>,
+    /// 区划代码（本级及下级）。
+    area: Option<String>,
+    /// 只看我登记的走访。
+    mine: Option<bool>,
+    /// 走访日期起（YYYY-MM-DD）。
+    from: Option<String>,
+    /// 走访日期止（YYYY-MM-DD）。
+    until: Option<String>,
+    /// 只看发现风险、尚未转为线索的走访。
+    risk_pending: Option<bool>,
+    page: Option<u64>,
+    page_size: Option<u64>,
+}
+
+/// Visits in the caller's area, newest first.
+#[utoipa::path(get, path = "/api/visits", tag = "走访", params(VisitQuery), responses((status = 200, description = "走访记录分页列表", body = serde_json::Value), (status = 400, description = "参数错误", body = ErrorBody)))]
+async fn list(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiQuery(q): ApiQuery<VisitQuery>,
+) -> ApiResult<Page<VisitRow>> {
+    let (page, page_size, offset) = PageQuery {
+        page: q.page,
+        page_size: q.page_size,
+    }
+    .resolve()?;
+    let f = VisitFilter {
+        household_id: q.household_id,
+        area: area_param(q.area, "area")?,
+        visitor_id: if q.mine.unwrap_or(false) {
+            Some(c.user.id)
+        } else {
+            None
+        },
+        from: date_param(q.from, "from")?,
+        until: date_param(q.until, "until")?,
+        risk_pending: q.risk_pending.unwrap_or(false),
+        offset,
+        limit: page_size,
+    };
+    let (total, items) = s.store.visits(&c.access, &f).await?;
+    Ok(Json(Page {
+        items,
+        total,
+        page,
+        page_size,
+    }))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+struct VisitBody {
+    household_id: i64,
+    /// 走访日期（YYYY-MM-DD），缺省为今天。
+    date: Option<String>,
+    /// 走访方式：home / phone / sweep / verify / follow_up
+    kind: String,
+    /// 走访情况。
+    findings: String,
+    /// 发现情况代码，如 illness、income_drop。
+    #[serde(default)]
+    flags: Vec<String>,
+    /// 发现风险（选了发现情况即视为发现风险）。
+    #[serde(default)]
+    risk_found: bool,
+    /// 所属集中排查。
+    campaign_id: Option<i64>,
+}
+
+/// Records a visit on a household of the caller's area (村级、帮扶责任人).
+#[utoipa::path(post, path = "/api/visits", tag = "走访", request_body = VisitBody, responses((status = 201, description = "{id}：走访记录编号", body = serde_json::Value), (status = 400, description = "字段错误（中文说明字段）", body = ErrorBody), (status = 403, description = "当前角色不能登记走访", body = ErrorBody), (status = 404, description = "农户不存在或不在辖区内", body = ErrorBody)))]
+async fn record(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiJson(b): ApiJson<VisitBody>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let id = s
+        .store
+        .record_visit(
+            &c.access,
+            VisitInput {
+                household_id: b.household_id,
+                form: VisitForm {
+                    date: b.date,
+                    kind: b.kind,
+                    findings: b.findings,
+                    flags: b.flags,
+                    risk_found: b.risk_found,
+                },
+                campaign_id: b.campaign_id,
+            },
+            s.clock.now(),
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
+}
+
+#[utoipa::path(get, path = "/api/visits/{id}", tag = "走访", params(("id" = i64, Path, description = "走访记录编号")), responses((status = 200, description = "走访记录", body = serde_json::Value), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+async fn detail(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<VisitRow> {
+    Ok(Json(s.store.visit(&c.access, id).await?))
+}
+
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+struct LeadBody {
+    /// 绿色通道（因灾、意外事故：先帮扶后认定）。
+    #[serde(default)]
+    green_channel: bool,
+}
+
+/// 转为风险线索: opens a case (channel 干部排查) from the visit and links it.
+#[utoipa::path(post, path = "/api/visits/{id}/lead", tag = "走访", params(("id" = i64, Path, description = "走访记录编号")), request_body = LeadBody, responses((status = 201, description = "{case_id}：新案件编号", body = serde_json::Value), (status = 400, description = "已转为线索、该户已有办理中的案件或已是监测对象", body = ErrorBody), (status = 403, description = "当前角色不能办理识别", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+async fn raise_lead(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<LeadBody>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let case_id = s
+        .store
+        .raise_lead_from_visit(&c.access, id, b.green_channel, s.clock.now())
+        .await?;
+    Ok((StatusCode::CREATED, Json(json!({ "case_id": case_id }))))
+}
+
+/// Campaigns that concern the caller's area, each with its progress there.
+#[utoipa::path(get, path = "/api/campaigns", tag = "走访", responses((status = 200, description = "{items}：集中排查，含本辖区的应访、已访、逾期户数", body = serde_json::Value)))]
+async fn campaigns(State(s): State<AppState>, c: Caller) -> ApiResult<Value> {
+    let items: Vec<CampaignRow> = s.store.campaigns(&c.access, s.clock.now()).await?;
+    Ok(Json(json!({ "items": items })))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+struct CampaignBody {
+    name: String,
+    /// sweep（集中排查）/ grand_visit（大走访大排查）/ recheck（回头看）/ pair_visit（结对帮扶集中走访）
+    kind: String,
+    /// 排查范围：县或乡镇区划代码，缺省为本人辖区。
+    area: Option<String>,
+    /// 开始日期（YYYY-MM-DD）。
+    from: String,
+    /// 截止日期（YYYY-MM-DD）。
+    until: String,
+    /// 排查对象：规则或名单代码，如 ["all"]、["eight_must"]、["five_must"]、["dibao", "illness"]。
+    targets: Vec<String>,
+}
+
+/// Creates a campaign (乡镇、县级) and draws its target list now.
+#[utoipa::path(post, path = "/api/campaigns", tag = "走访", request_body = CampaignBody, responses((status = 201, description = "{id}：集中排查编号", body = serde_json::Value), (status = 400, description = "字段错误（中文说明字段）", body = ErrorBody), (status = 403, description = "只有乡镇、县级用户可以组织", body = ErrorBody), (status = 404, description = "区划不在辖区内", body = ErrorBody)))]
+async fn create_campaign(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiJson(b): ApiJson<CampaignBody>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let form = CampaignForm {
+        name: b.name,
+        kind: b.kind,
+        area: b.area.unwrap_or_else(|| c.access.area.as_string()),
+        from: b.from,
+        until: b.until,
+        targets: b.targets,
+    };
+    let id = s
+        .store
+        .create_campaign(&c.access, &form, s.clock.now())
+        .await?;
+    Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct AreaQuery {
+    /// 区划代码；缺省为排查范围与本人辖区中较小者。
+    area: Option<String>,
+    /// 最多返回户数（待走访名单）。
+    limit: Option<u64>,
+}
+
+/// Progress under an area, one row per child area (per village under a township).
+#[utoipa::path(get, path = "/api/campaigns/{id}/progress", tag = "走访", params(("id" = i64, Path, description = "集中排查编号"), AreaQuery), responses((status = 200, description = "{campaign, area_code, rows}：每个下级区划的应访、已访、未访、逾期户数和完成率", body = serde_json::Value), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+async fn progress(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<AreaQuery>,
+) -> ApiResult<CampaignProgress> {
+    let area = area_param(q.area, "area")?;
+    Ok(Json(
+        s.store
+            .campaign_progress(&c.access, id, area, s.clock.now())
+            .await?,
+    ))
+}
+
+/// Target households not yet visited within the period.
+#[utoipa::path(get, path = "/api/campaigns/{id}/pending", tag = "走访", params(("id" = i64, Path, description = "集中排查编号"), AreaQuery), responses((status = 200, description = "{items}：待走访的对象户及列入原因", body = serde_json::Value), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+async fn pending(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<AreaQuery>,
+) -> ApiResult<Value> {
+    let area = area_param(q.area, "area")?;
+    let items: Vec<PendingTarget> = s
+        .store
+        .campaign_pending(&c.access, id, area, q.limit.unwrap_or(200))
+        .await?;
+    Ok(Json(json!({ "items": items })))
+}
