@@ -306,8 +306,7 @@ async fn demo_campaigns(
             until: plan.until.to_string(),
             targets: plan.targets,
         };
-        let c = form.parse().context("演示集中排查无效")?;
-        let id = store.create_campaign(&access, c, at).await?;
+        let id = store.create_campaign(&access, &form, at).await?;
         store.link_sweep_visits(&actor, id).await?;
     }
     println!(

@@ -15,8 +15,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
 use fangpin_domain::policy::keys;
 use fangpin_domain::visits::{
-    CampaignKind, Flag, NewCampaign, NewVisit, Period, Phase, Progress, Subject, TargetSpec,
-    VisitKind, parse_flags,
+    CampaignForm, CampaignKind, Flag, NewCampaign, NewVisit, Period, Phase, Progress, Subject,
+    TargetSpec, VisitForm, VisitKind, parse_flags,
 };
 use fangpin_domain::workflow::Channel;
 use fangpin_domain::{AreaCode, AreaLevel};
@@ -86,11 +86,11 @@ pub struct VisitFilter {
     pub limit: u64,
 }
 
-/// A visit to record.
+/// A visit to record, as typed in.
 #[derive(Clone, Debug)]
 pub struct VisitInput {
     pub household_id: i64,
-    pub visit: NewVisit,
+    pub form: VisitForm,
     pub campaign_id: Option<i64>,
 }
 
@@ -347,13 +347,10 @@ impl Store {
         let (area, household_no, _) = self
             .household_brief(&tx, access, input.household_id)
             .await?;
-        let v = &input.visit;
-        if v.date > china_day(now) {
-            return Err(StoreError::Invalid(format!(
-                "走访日期（{}）不能晚于今天",
-                v.date
-            )));
-        }
+        let v = &input
+            .form
+            .parse(china_day(now))
+            .map_err(|e| StoreError::Invalid(e.to_string()))?;
         if let Some(cid) = input.campaign_id {
             let c = self.stored_campaign(&tx, access, cid).await?;
             if !c.area.contains(&area) {
@@ -513,6 +510,11 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<i64> {
         access.require(perm::HOUSEHOLD_READ)?;
+        if crate::cases::levels_of(access).is_empty() {
+            return Err(StoreError::Forbidden(
+                "当前角色不能登记风险线索（村级、乡镇或县级）".into(),
+            ));
+        }
         let tx = self.db.begin().await?;
         let v = self.visit_in(&tx, access, visit_id).await?;
         if let Some(case) = v.case_id {
@@ -570,10 +572,13 @@ impl Store {
     pub async fn create_campaign(
         &self,
         access: &Access,
-        c: NewCampaign,
+        form: &CampaignForm,
         now: DateTime<Utc>,
     ) -> Result<i64> {
         require_organiser(access)?;
+        let c = form
+            .parse()
+            .map_err(|e| StoreError::Invalid(e.to_string()))?;
         if !access.covers(&c.area) {
             return Err(StoreError::NotFound(
                 "区划不存在或不在您的管辖范围内".into(),

@@ -51,7 +51,7 @@ fn user(id: i64, role: &str, area: AreaCode) -> Access {
     }
 }
 
-fn visit(date: &str, flags: &[&str], findings: &str) -> NewVisit {
+fn visit(date: &str, flags: &[&str], findings: &str) -> VisitForm {
     VisitForm {
         date: Some(date.into()),
         kind: "home".into(),
@@ -59,8 +59,6 @@ fn visit(date: &str, flags: &[&str], findings: &str) -> NewVisit {
         flags: flags.iter().map(|s| s.to_string()).collect(),
         risk_found: false,
     }
-    .parse(day(2026, 12, 31))
-    .unwrap()
 }
 
 async fn id_of(store: &Store, county: &Access, b: &HouseholdBundle) -> i64 {
@@ -113,7 +111,7 @@ async fn recording_and_listing(store: Store) {
             &cadre,
             VisitInput {
                 household_id: ida,
-                visit: visit(
+                form: visit(
                     "2026-05-08",
                     &["illness", "income_drop"],
                     "户主住院，收入减少",
@@ -129,7 +127,7 @@ async fn recording_and_listing(store: Store) {
             &cadre,
             VisitInput {
                 household_id: ida,
-                visit: visit("2026-04-02", &[], "情况稳定"),
+                form: visit("2026-04-02", &[], "情况稳定"),
                 campaign_id: None,
             },
             now,
@@ -141,7 +139,7 @@ async fn recording_and_listing(store: Store) {
             &helper,
             VisitInput {
                 household_id: idb,
-                visit: visit("2026-05-09", &[], "结对走访，宣传政策"),
+                form: visit("2026-05-09", &[], "结对走访，宣传政策"),
                 campaign_id: None,
             },
             now,
@@ -242,7 +240,7 @@ async fn scope_and_role_refusals_write_nothing(store: Store) {
     let now = at(2026, 5, 10);
     let input = |id| VisitInput {
         household_id: id,
-        visit: visit("2026-05-08", &[], "走访"),
+        form: visit("2026-05-08", &[], "走访"),
         campaign_id: None,
     };
     match store.record_visit(&outsider, input(idb), now).await {
@@ -265,25 +263,21 @@ async fn scope_and_role_refusals_write_nothing(store: Store) {
     // Campaigns: a village cadre cannot create one, a township cannot reach
     // beyond itself, and a visit outside a campaign's period is refused.
     let township = b.household.area.parent().unwrap();
-    let form = |area: AreaCode| {
-        CampaignForm {
-            name: "2026年集中排查".into(),
-            kind: "sweep".into(),
-            area: area.as_string(),
-            from: "2026-04-01".into(),
-            until: "2026-06-30".into(),
-            targets: vec!["all".into()],
-        }
-        .parse()
-        .unwrap()
+    let form = |area: AreaCode| CampaignForm {
+        name: "2026年集中排查".into(),
+        kind: "sweep".into(),
+        area: area.as_string(),
+        from: "2026-04-01".into(),
+        until: "2026-06-30".into(),
+        targets: vec!["all".into()],
     };
-    match store.create_campaign(&own, form(township), now).await {
+    match store.create_campaign(&own, &form(township), now).await {
         Err(StoreError::Forbidden(_)) => {}
         other => panic!("village creates campaign: {other:?}"),
     }
     let reviewer = user(2, "township_reviewer", township);
     match store
-        .create_campaign(&reviewer, form(county.area), now)
+        .create_campaign(&reviewer, &form(county.area), now)
         .await
     {
         Err(StoreError::NotFound(_)) => {}
@@ -291,12 +285,12 @@ async fn scope_and_role_refusals_write_nothing(store: Store) {
     }
     assert!(store.campaigns(&county, now).await.unwrap().is_empty());
     let cid = store
-        .create_campaign(&reviewer, form(township), now)
+        .create_campaign(&reviewer, &form(township), now)
         .await
         .unwrap();
     let late = VisitInput {
         household_id: idb,
-        visit: visit("2026-03-31", &[], "走访"),
+        form: visit("2026-03-31", &[], "走访"),
         campaign_id: Some(cid),
     };
     match store.record_visit(&own, late, now).await {
@@ -324,7 +318,7 @@ async fn raising_a_lead_links_the_case(store: Store) {
             &cadre,
             VisitInput {
                 household_id: ida,
-                visit: visit("2026-05-11", &["disaster", "housing"], "房屋受暴雨损毁"),
+                form: visit("2026-05-11", &["disaster", "housing"], "房屋受暴雨损毁"),
                 campaign_id: None,
             },
             now,
@@ -379,7 +373,7 @@ async fn raising_a_lead_links_the_case(store: Store) {
             &cadre,
             VisitInput {
                 household_id: ida,
-                visit: visit("2026-05-11", &["illness"], "又发现因病"),
+                form: visit("2026-05-11", &["illness"], "又发现因病"),
                 campaign_id: None,
             },
             now,
@@ -489,10 +483,7 @@ async fn campaign_progress_on_the_demo_county(store: Store) {
             until: plan.until.to_string(),
             targets: plan.targets.clone(),
         };
-        let id = store
-            .create_campaign(&organiser, form.parse().unwrap(), now)
-            .await
-            .unwrap();
+        let id = store.create_campaign(&organiser, &form, now).await.unwrap();
         let linked = store.link_sweep_visits(&actor, id).await.unwrap();
         assert!(linked > 0, "{}", plan.name);
         let want = expected(&plan, &bundles, &visited_on, today);
