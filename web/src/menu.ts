@@ -1,7 +1,8 @@
 import type { Component } from 'vue'
 import type { RouteLocationRaw } from 'vue-router'
-import { DataBoard, Files, Warning, Help, Location, Switch, Setting, Odometer, Operation } from '@element-plus/icons-vue'
+import { DataBoard, Files, Warning, Help, Location, Switch, Setting, Odometer, Operation, Message } from '@element-plus/icons-vue'
 import { hasAnyPermission } from './composables/auth'
+import { ACCEPT_PERMISSION } from './selfReports'
 
 /** One entry of the left menu; pages not built yet carry a plan text. */
 export interface MenuEntry {
@@ -25,6 +26,13 @@ export const SYSTEM = ['user.manage', 'audit.read', 'household.write']
 
 export const MENU: MenuEntry[] = [
   { path: '/workbench', name: 'workbench', title: '工作台', icon: Odometer, permissions: WORKFLOW },
+  {
+    path: '/self-reports',
+    name: 'self-reports',
+    title: '自主申报',
+    icon: Message,
+    permissions: [ACCEPT_PERMISSION],
+  },
   { path: '/', name: 'overview', title: '首页概览', icon: DataBoard, permissions: READ },
   {
     path: '/households',

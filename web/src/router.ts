@@ -4,11 +4,12 @@ import LoginView from './views/LoginView.vue'
 import { setAuthHooks } from './api/client'
 import { currentUser, dropSession, ensureSession, hasAnyPermission, refreshSession } from './composables/auth'
 import { EXCHANGE, MENU, SYSTEM, WORKFLOW, homeLocation, safeRedirect } from './menu'
+import { ACCEPT_PERMISSION } from './selfReports'
 
 declare module 'vue-router' {
   interface RouteMeta {
     title?: string
-    /** Reachable without a session (the login page). */
+    /** Reachable without a session (the login page, the public self-report form). */
     public?: boolean
     /** The user needs at least one of these permissions. */
     permissions?: readonly string[]
@@ -25,6 +26,12 @@ const routes: RouteRecordRaw[] = [
     name: 'login',
     component: LoginView,
     meta: { title: '登录', public: true },
+  },
+  {
+    path: '/report',
+    name: 'report',
+    component: () => import('./views/SelfReportView.vue'),
+    meta: { title: '农户自主申报', public: true },
   },
   {
     path: '/password',
@@ -56,6 +63,12 @@ const routes: RouteRecordRaw[] = [
     name: 'workbench',
     component: () => import('./views/WorkbenchView.vue'),
     meta: { title: '工作台', permissions: WORKFLOW },
+  },
+  {
+    path: '/self-reports',
+    name: 'self-reports',
+    component: () => import('./views/SelfReportsView.vue'),
+    meta: { title: '自主申报', permissions: [ACCEPT_PERMISSION] },
   },
   {
     path: '/cases',
@@ -114,8 +127,11 @@ export const router = createRouter({
 router.beforeEach(async (to) => {
   const user = await ensureSession()
   if (to.meta.public) {
-    // Already signed in: the login page has nothing to do.
-    if (user && !user.must_change_password) return safeRedirect(to.query.redirect) ?? homeLocation()
+    // Already signed in: the login page has nothing to do (the public
+    // self-report form stays open to everyone).
+    if (to.name === 'login' && user && !user.must_change_password) {
+      return safeRedirect(to.query.redirect) ?? homeLocation()
+    }
     return true
   }
   if (!user) {

@@ -31,6 +31,14 @@ import type {
   Page,
   RelationCode,
   RevealedIds,
+  SelfReportAccepted,
+  SelfReportForm,
+  SelfReportFormOptions,
+  SelfReportPublicStatus,
+  SelfReportReceipt,
+  SelfReportRow,
+  SelfReportStatus,
+  PublicTownship,
   Session,
 } from './types'
 
@@ -294,6 +302,35 @@ export const api = {
     request<WhatIfResult>('api/whatif', { method: 'POST', body: q, signal }),
   calendar: (year: number | undefined, signal?: AbortSignal) =>
     request<CalendarYear>('api/calendar', { query: { year }, signal }),
+
+  // ---- 农户自主申报: public (no session) ----
+  publicAreas: (signal?: AbortSignal) =>
+    request<{ townships: PublicTownship[] }>('api/public/areas', { signal, hooks: false }),
+  selfReportOptions: (signal?: AbortSignal) =>
+    request<SelfReportFormOptions>('api/public/self-report-form', { signal, hooks: false }),
+  submitSelfReport: (form: SelfReportForm) =>
+    request<SelfReportReceipt>('api/public/self-reports', { method: 'POST', body: form, hooks: false }),
+  selfReportStatus: (receipt_no: string, id_last4: string) =>
+    request<SelfReportPublicStatus>('api/public/self-reports/status', {
+      method: 'POST',
+      body: { receipt_no, id_last4 },
+      hooks: false,
+    }),
+
+  // ---- 农户自主申报: the township's inbox ----
+  selfReports: (
+    q: { status?: SelfReportStatus; area?: string; page?: number; page_size?: number },
+    signal?: AbortSignal,
+  ) => request<Page<SelfReportRow>>('api/self-reports', { query: { ...q }, signal }),
+  selfReport: (id: number, signal?: AbortSignal) => request<SelfReportRow>(`api/self-reports/${id}`, { signal }),
+  acceptSelfReport: (id: number, householdId: number | null) =>
+    request<SelfReportAccepted>(`api/self-reports/${id}/accept`, {
+      method: 'POST',
+      body: { household_id: householdId },
+    }),
+  declineSelfReport: (id: number, reason: string) =>
+    request<SelfReportRow>(`api/self-reports/${id}/decline`, { method: 'POST', body: { reason } }),
+  selfReportPhone: (id: number) => request<{ phone: string }>(`api/self-reports/${id}/phone`, { method: 'POST' }),
 
   // ---- data exchange ----
   startImport: (fileName: string, dryRun: boolean, data: ArrayBuffer) =>

@@ -635,6 +635,8 @@ export interface Workbench {
   today: string
   counts: Record<Urgency, number>
   items: DueItem[]
+  /** 农户自主申报 awaiting the township's acceptance, due soon or overdue (township roles). */
+  self_reports?: SelfReportRow[]
 }
 
 export interface WhatIfQuery {
@@ -697,4 +699,109 @@ export interface CalendarYear {
   working_days: number | null
   entries: CalendarEntry[]
   message?: string
+}
+
+// ---- 农户自主申报 -------------------------------------------------------------
+
+export interface PublicVillage {
+  code: string
+  name: string
+}
+
+export interface PublicTownship {
+  code: string
+  name: string
+  villages: PublicVillage[]
+}
+
+export interface CodeLabel {
+  code: string
+  label: string
+}
+
+/** The public form's choices and consent text. */
+export interface SelfReportFormOptions {
+  hardships: CodeLabel[]
+  relations: CodeLabel[]
+  consent_version: string
+  consent_text: string
+}
+
+/** The public form as sent; `website` is the honeypot people never see. */
+export interface SelfReportForm {
+  name: string
+  id_number: string
+  phone: string
+  village: string
+  relation: string
+  head_name: string
+  hardship: string
+  description: string
+  consent: boolean
+  website: string
+}
+
+export interface SelfReportReceipt {
+  receipt_no: string
+  submitted_on: string
+  accept_due: string | null
+  village_name: string
+  township_name: string
+}
+
+export type SelfReportStatus = 'pending' | 'accepted' | 'declined'
+
+export interface SelfReportPublicStatus {
+  receipt_no: string
+  status: SelfReportStatus
+  status_label: string
+  submitted_on: string
+  accept_due: string | null
+  decided_on: string | null
+  decline_reason: string | null
+  next_step: string
+}
+
+export interface SelfReportMatch {
+  household_id: number
+  household_no: string
+  head_name: string
+  area_code: string
+  is_head: boolean
+}
+
+export interface SelfReportRow {
+  id: number
+  receipt_no: string
+  area_code: string
+  village_name: string
+  applicant_name: string
+  id_masked: string
+  phone_masked: string
+  relation: string
+  relation_label: string
+  head_name: string | null
+  hardship: string
+  hardship_label: string
+  emergency: boolean
+  description: string
+  submitted_at: string
+  submitted_on: string
+  accept_due: string | null
+  urgency: Urgency | null
+  urgency_label: string | null
+  status: SelfReportStatus
+  status_label: string
+  household_id: number | null
+  case_id: number | null
+  decided_by_name: string | null
+  decided_on: string | null
+  decline_reason: string | null
+  matches: SelfReportMatch[]
+}
+
+export interface SelfReportAccepted {
+  case_id: number
+  household_id: number
+  joined_existing: boolean
 }
