@@ -1,6 +1,6 @@
 import type { Component } from 'vue'
 import type { RouteLocationRaw } from 'vue-router'
-import { DataBoard, Files, Warning, Help, Location, Switch, Setting, Odometer, Operation, Message } from '@element-plus/icons-vue'
+import { CircleCheck, DataBoard, Files, Warning, Help, Location, Switch, Setting, Odometer, Operation, Message } from '@element-plus/icons-vue'
 import { hasAnyPermission } from './composables/auth'
 import { ACCEPT_PERMISSION } from './selfReports'
 
@@ -46,6 +46,13 @@ export const MENU: MenuEntry[] = [
     name: 'cases',
     title: '监测对象',
     icon: Warning,
+    permissions: READ,
+  },
+  {
+    path: '/quality',
+    name: 'quality',
+    title: '数据质量',
+    icon: CircleCheck,
     permissions: READ,
   },
   {

@@ -84,6 +84,12 @@ const routes: RouteRecordRaw[] = [
     meta: { title: '案件办理', permissions: READ, menu: '/cases' },
   },
   {
+    path: '/quality',
+    name: 'quality',
+    component: () => import('./views/QualityView.vue'),
+    meta: { title: '数据质量', permissions: READ },
+  },
+  {
     path: '/rules',
     name: 'rules',
     component: () => import('./views/RulesView.vue'),

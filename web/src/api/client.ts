@@ -3,7 +3,13 @@ import type {
   AreaSummary,
   AreaTree,
   Assessment,
+  CalendarSave,
   CalendarYear,
+  QualityIssue,
+  QualityQuery,
+  QualityRule,
+  QualityRun,
+  VillageScore,
   CaseDetail,
   CaseQuery,
   CaseRow,
@@ -289,7 +295,13 @@ export const api = {
     request<{ items: CaseRow[] }>(`api/households/${id}/cases`, { signal }),
   cases: (q: CaseQuery, signal?: AbortSignal) =>
     request<Page<CaseRow>>('api/cases', {
-      query: { ...q, open: q.open ? 'true' : undefined },
+      query: {
+        area: q.area,
+        state: q.states?.length ? q.states.join(',') : undefined,
+        open: q.open ? 'true' : undefined,
+        page: q.page,
+        page_size: q.page_size,
+      },
       signal,
     }),
   caseDetail: (id: number, signal?: AbortSignal) => request<CaseDetail>(`api/cases/${id}`, { signal }),
@@ -302,6 +314,18 @@ export const api = {
     request<WhatIfResult>('api/whatif', { method: 'POST', body: q, signal }),
   calendar: (year: number | undefined, signal?: AbortSignal) =>
     request<CalendarYear>('api/calendar', { query: { year }, signal }),
+  /** Replaces (or adds) a year of the working-day calendar (维护参数). */
+  saveCalendar: (year: number, body: CalendarSave) =>
+    request<CalendarYear>(`api/calendar/${year}`, { method: 'PUT', body }),
+
+  // ---- data quality ----
+  qualityIssues: (q: QualityQuery, signal?: AbortSignal) =>
+    request<Page<QualityIssue>>('api/quality', { query: { ...q, all: q.all ? 'true' : undefined }, signal }),
+  qualityRules: (signal?: AbortSignal) => request<{ items: QualityRule[] }>('api/quality/rules', { signal }),
+  qualityScores: (area: string | undefined, signal?: AbortSignal) =>
+    request<{ items: VillageScore[] }>('api/quality/scores', { query: { area }, signal }),
+  runQuality: (area: string | undefined) =>
+    request<QualityRun>('api/quality/run', { method: 'POST', body: { area: area ?? null } }),
 
   // ---- 农户自主申报: public (no session) ----
   publicAreas: (signal?: AbortSignal) =>

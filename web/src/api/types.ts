@@ -591,7 +591,8 @@ export interface CaseDetail extends CaseRow {
 
 export interface CaseQuery {
   area?: string
-  state?: CaseState
+  /** Any of these states. */
+  states?: readonly CaseState[]
   open?: boolean
   page?: number
   page_size?: number
@@ -697,8 +698,17 @@ export interface CalendarYear {
   covered: boolean
   years: number[]
   working_days: number | null
+  /** The notice the year's dates come from. */
+  source?: string | null
   entries: CalendarEntry[]
   message?: string
+}
+
+/** What an administrator saves for one calendar year: entries or CSV text. */
+export interface CalendarSave {
+  source: string
+  entries?: CalendarEntry[]
+  csv?: string
 }
 
 // ---- 农户自主申报 -------------------------------------------------------------
@@ -804,4 +814,57 @@ export interface SelfReportAccepted {
   case_id: number
   household_id: number
   joined_existing: boolean
+}
+
+// ---- 数据质量 -----------------------------------------------------------------
+
+export interface QualityIssue {
+  id: number
+  household_id: number
+  household_no: string
+  head_name: string
+  area_code: string
+  rule: string
+  title: string
+  severity: string
+  severity_label: string
+  message: string
+  first_seen: string
+  last_seen: string
+  fix_by: string | null
+  resolved_on: string | null
+  overdue: boolean
+}
+
+export interface QualityQuery {
+  area?: string
+  rule?: string
+  household_id?: number
+  all?: boolean
+  page?: number
+  page_size?: number
+}
+
+export interface QualityRule {
+  id: string
+  title: string
+  severity: string
+  severity_label: string
+  scope: string
+}
+
+export interface VillageScore {
+  area_code: string
+  households: number
+  with_issues: number
+  open_issues: number
+  overdue: number
+  score: number
+}
+
+export interface QualityRun {
+  checked: number
+  open: number
+  new: number
+  resolved: number
 }
