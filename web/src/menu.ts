@@ -83,14 +83,6 @@ export const MENU: MenuEntry[] = [
     title: '走访',
     icon: Location,
     permissions: ['household.read', 'assist.own'],
-    plan: {
-      summary: '入户走访与动态排查记录。',
-      items: [
-        '村干部、驻村工作队、帮扶责任人填报走访记录',
-        '走访中发现的风险线索登记与转办',
-        '按区划统计走访覆盖情况',
-      ],
-    },
   },
   {
     path: '/exchange',

@@ -90,6 +90,12 @@ const routes: RouteRecordRaw[] = [
     meta: { title: '数据质量', permissions: READ },
   },
   {
+    path: '/visits',
+    name: 'visits',
+    component: () => import('./views/VisitsView.vue'),
+    meta: { title: '走访', permissions: ['household.read', 'assist.own'] },
+  },
+  {
     path: '/rules',
     name: 'rules',
     component: () => import('./views/RulesView.vue'),

@@ -131,7 +131,7 @@ function withQuery(path: string, query: RequestOptions['query']): string {
 // Relative URLs, resolved against the page: with hash routing the document is
 // always the index page, so this also works when the app is served under a
 // sub-path by a reverse proxy.
-async function request<T>(path: string, opts: RequestOptions = {}, retried = false): Promise<T> {
+export async function request<T>(path: string, opts: RequestOptions = {}, retried = false): Promise<T> {
   const method = opts.method ?? 'GET'
   const headers: Record<string, string> = { Accept: opts.file ? '*/*' : 'application/json' }
   let body: BodyInit | undefined

@@ -1,0 +1,145 @@
+// 走访 at 360 px on a phone (touch): the village cadre finds a household of the village by its
+// 户编号, records a visit that found illness and a fall in income, and turns it into a lead with
+// one tap; the case (channel 干部排查) opens and is listed among the village's cases. The visit
+// shows on the household page and in 我的走访; the campaign tab shows the demo's running
+// 集中排查 with the village's progress and who is left to visit. No page overflows horizontally at 360 px.
+import { before, describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { artifactPath, demoAccount, eventually, login, useServerAndBrowser, withPage } from '../lib/harness.mjs'
+
+const NOW = '2026-06-01T10:00:00+08:00'
+const ctx = useServerAndBrowser({ env: { FANGPIN_DEMO_NOW: NOW } })
+const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 }
+
+let cadre
+/** A household of the cadre's village that is not a monitoring object. */
+const target = { id: null, no: null, head: null }
+
+async function apiLogin(username, password) {
+  const resp = await fetch(`${ctx.server.baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  })
+  assert.equal(resp.status, 200, `login ${username}`)
+  const cookie = resp.headers.get('set-cookie').split(';')[0]
+  return { cookie }
+}
+
+async function apiGet(session, path) {
+  const resp = await fetch(`${ctx.server.baseUrl}${path}`, { headers: { cookie: session.cookie } })
+  assert.equal(resp.status, 200, `GET ${path}`)
+  return resp.json()
+}
+
+async function noOverflow(page, what) {
+  const width = await page.evaluate(() => document.documentElement.scrollWidth)
+  assert.ok(width <= 360, `${what}: no horizontal overflow at 360 px (scrollWidth ${width})`)
+}
+
+/** Every visible button and text box of the form is at least 44 px high. */
+async function touchTargets(page) {
+  const small = await page.evaluate(() =>
+    [...document.querySelectorAll('[data-testid="visit-form"] button, [data-testid="visit-form"] .el-input__wrapper')]
+      .filter((el) => el.getBoundingClientRect().height > 0 && el.getBoundingClientRect().height < 44)
+      .map((el) => `${el.textContent.trim() || el.className}: ${el.getBoundingClientRect().height}px`),
+  )
+  assert.deepEqual(small, [], 'touch targets of at least 44 px')
+}
+
+describe('走访', { timeout: 600_000 }, () => {
+  before(
+    async () => {
+      cadre = await demoAccount(ctx.server.baseUrl, '村级/驻村工作队')
+      const s = await apiLogin(cadre.username, cadre.password)
+      const list = await apiGet(s, '/api/households?page_size=100')
+      const hh = list.items.find((h) => h.monitor_category === null)
+      assert.ok(hh, 'a household of the village that is not monitored')
+      Object.assign(target, { id: hh.id, no: hh.household_no, head: hh.head_name })
+    },
+    { timeout: 60_000 },
+  )
+
+  test('village cadre at 360 px records a visit and raises a lead from it', async () => {
+    await withPage(ctx.browser, PHONE, 'visits-record', async (page) => {
+      await page.clock.setFixedTime(new Date(NOW))
+      await login(page, ctx.server.baseUrl, cadre, { target: '/visits' })
+      const form = page.locator('[data-testid="visit-form"]')
+      await form.waitFor()
+      await noOverflow(page, 'visit form')
+      await touchTargets(page)
+      // The day defaults to the server's today.
+      assert.equal(await page.locator('[data-testid="visit-date"] input').inputValue(), '2026-06-01')
+
+      await page.locator('[data-testid="visit-search"]').fill(target.no)
+      const result = page.locator('[data-testid="visit-result"]').first()
+      await result.waitFor()
+      assert.match(await result.innerText(), new RegExp(target.head))
+      await result.tap()
+      assert.match(await page.locator('[data-testid="visit-picked"]').innerText(), new RegExp(target.no))
+      await page.locator('[data-testid="visit-kind-home"]').tap()
+      await page.locator('[data-testid="visit-findings"]').fill('户主突发脑梗住院，自付医疗费较高，妻子辞工照顾，家庭收入骤减。')
+      await page.locator('[data-testid="visit-flag-illness"]').tap()
+      await page.locator('[data-testid="visit-flag-income_drop"]').tap()
+      await noOverflow(page, 'visit form filled in')
+      await page.screenshot({ path: artifactPath('visits-form.png'), fullPage: true })
+      await page.locator('[data-testid="visit-submit"]').tap()
+
+      await page.locator('[data-testid="visit-saved"]').waitFor()
+      await page.locator('[data-testid="visit-saved-raise"]').tap()
+      const caseLink = page.locator('[data-testid="visit-saved-case"]')
+      await caseLink.waitFor()
+      await noOverflow(page, 'visit saved')
+      await page.screenshot({ path: artifactPath('visits-lead.png'), fullPage: true })
+      await caseLink.tap()
+
+      // The case: a lead of channel 干部排查 on the household.
+      await page.locator('[data-testid="case-page"]').waitFor()
+      assert.match(await page.locator('[data-testid="case-household-link"]').innerText(), new RegExp(target.head))
+      assert.match(await page.locator('[data-testid="case-page"]').innerText(), /来源：干部排查/)
+      await noOverflow(page, 'case page')
+
+      // It is among the village's cases.
+      const s = await apiLogin(cadre.username, cadre.password)
+      const cases = await apiGet(s, '/api/cases?open=true&page_size=100')
+      const mine = cases.items.find((c) => c.household_id === target.id)
+      assert.ok(mine, 'the case is listed')
+      assert.equal(mine.channel, 'cadre_visit')
+      assert.equal(mine.state, 'lead')
+
+      // The visit on the household page, linked to the case.
+      await page.goto(`${ctx.server.baseUrl}/#/households/${target.id}`)
+      const visits = page.locator('[data-testid="section-visits"]')
+      await visits.waitFor()
+      await eventually(async () => /脑梗住院/.test(await visits.innerText()), { what: 'the visit on the household page' })
+      assert.match(await visits.locator('[data-testid="visit-case-link"]').first().innerText(), /已转为风险线索/)
+      await noOverflow(page, 'household page')
+    })
+  })
+
+  test('my visits and campaign progress at 360 px', async () => {
+    await withPage(ctx.browser, PHONE, 'visits-lists', async (page) => {
+      await page.clock.setFixedTime(new Date(NOW))
+      await login(page, ctx.server.baseUrl, cadre, { target: '/visits?tab=mine' })
+      const list = page.locator('[data-testid="visit-list"]')
+      await list.waitFor()
+      await eventually(async () => /脑梗住院/.test(await list.innerText()), { what: 'my visit in 我的走访' })
+      await noOverflow(page, 'my visits')
+
+      await page.locator('[data-testid="visit-tab-campaigns"]').tap()
+      const progress = page.locator('[data-testid="campaign-progress"]')
+      await progress.waitFor()
+      assert.match(await progress.innerText(), /集中排查/)
+      const summary = await page.locator('[data-testid="campaign-summary"]').innerText()
+      const count = (label) => Number(summary.match(new RegExp(`${label}\\s*([\\d,]+)`))[1].replace(/,/g, ''))
+      const [target, visited] = [count('应访'), count('已访')]
+      // The village's share of the running campaign, the visit just recorded included.
+      assert.ok(target > 0 && visited >= 1 && visited <= target, `progress: ${summary}`)
+      assert.match(await page.locator('[data-testid="campaign-table"]').innerText(), new RegExp(cadre.area_name))
+      // The village cadre sees who is left to visit.
+      await page.locator('[data-testid="campaign-pending"]').waitFor()
+      await noOverflow(page, 'campaign progress')
+      await page.screenshot({ path: artifactPath('visits-campaign.png'), fullPage: true })
+    })
+  })
+})

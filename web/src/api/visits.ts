@@ -1,0 +1,143 @@
+// 走访 and 集中排查: the types of /api/visits and /api/campaigns and the calls.
+import { request } from './client'
+import type { Page } from './types'
+
+export interface CodeLabel {
+  code: string
+  label: string
+}
+
+export interface TargetRuleInfo {
+  id: string
+  group: string
+  group_label: string
+  label: string
+  note: string
+}
+
+export interface VisitOptions {
+  /** The server's today (China), the default visit date. */
+  today: string
+  kinds: CodeLabel[]
+  flags: CodeLabel[]
+  campaign_kinds: CodeLabel[]
+  rules: TargetRuleInfo[]
+  presets: { id: string; label: string; rules: string[] }[]
+}
+
+export interface VisitRow {
+  id: number
+  household_id: number
+  household_no: string
+  head_name: string
+  area_code: string
+  visit_date: string
+  kind: string
+  kind_label: string
+  visitor_id: number | null
+  visitor_name: string
+  campaign_id: number | null
+  campaign_name: string | null
+  findings: string
+  flags: CodeLabel[]
+  risk_found: boolean
+  case_id: number | null
+  created_at: string
+}
+
+export interface VisitQuery {
+  household_id?: number
+  area?: string
+  mine?: boolean
+  from?: string
+  until?: string
+  risk_pending?: boolean
+  page?: number
+  page_size?: number
+}
+
+export interface NewVisit {
+  household_id: number
+  date?: string
+  kind: string
+  findings: string
+  flags: string[]
+  risk_found: boolean
+  campaign_id?: number | null
+}
+
+export interface ProgressRow {
+  area_code: string
+  area_name: string
+  target: number
+  visited: number
+  unvisited: number
+  overdue: number
+  percent: number
+}
+
+export type Phase = 'upcoming' | 'running' | 'ending_soon' | 'ended'
+
+export interface CampaignRow {
+  id: number
+  name: string
+  kind: string
+  kind_label: string
+  area_code: string
+  period: { from: string; until: string }
+  targets: string
+  targets_label: string
+  drawn_on: string
+  created_by_name: string
+  phase: Phase
+  phase_label: string
+  progress: ProgressRow
+}
+
+export interface CampaignProgress {
+  campaign: CampaignRow
+  area_code: string
+  rows: ProgressRow[]
+}
+
+export interface PendingTarget {
+  household_id: number
+  household_no: string
+  head_name: string
+  area_code: string
+  reasons: string[]
+}
+
+export interface NewCampaign {
+  name: string
+  kind: string
+  area?: string
+  from: string
+  until: string
+  targets: string[]
+}
+
+export const visitsApi = {
+  options: (signal?: AbortSignal) => request<VisitOptions>('api/visits/options', { signal }),
+  list: (q: VisitQuery, signal?: AbortSignal) =>
+    request<Page<VisitRow>>('api/visits', {
+      query: { ...q, mine: q.mine ? 'true' : undefined, risk_pending: q.risk_pending ? 'true' : undefined },
+      signal,
+    }),
+  record: (v: NewVisit) => request<{ id: number }>('api/visits', { method: 'POST', body: v }),
+  raiseLead: (id: number, greenChannel = false) =>
+    request<{ case_id: number }>(`api/visits/${id}/lead`, { method: 'POST', body: { green_channel: greenChannel } }),
+  campaigns: (signal?: AbortSignal) => request<{ items: CampaignRow[] }>('api/campaigns', { signal }),
+  createCampaign: (c: NewCampaign) => request<{ id: number }>('api/campaigns', { method: 'POST', body: c }),
+  progress: (id: number, area: string | undefined, signal?: AbortSignal) =>
+    request<CampaignProgress>(`api/campaigns/${id}/progress`, { query: { area }, signal }),
+  pending: (id: number, area: string | undefined, signal?: AbortSignal) =>
+    request<{ items: PendingTarget[] }>(`api/campaigns/${id}/pending`, { query: { area, limit: 200 }, signal }),
+}
+
+/** Roles that record visits: village cadres and 帮扶 cadres. */
+export const VISITORS = ['case.village', 'assist.own']
+/** Roles that turn a visit into a lead (any workflow level). */
+export const LEAD_RAISERS = ['case.village', 'case.township_review', 'case.county_approve']
+/** Roles that organise campaigns (township and county). */
+export const ORGANISERS = ['case.township_review', 'case.county_approve', 'param.manage']
