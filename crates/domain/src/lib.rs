@@ -13,6 +13,7 @@ pub mod assist;
 pub mod calendar;
 pub mod codes;
 pub mod dedup;
+pub mod funds;
 pub mod household;
 pub mod id_number;
 pub mod income;

@@ -159,6 +159,24 @@ pub mod keys {
     pub const VISIT_MIGRANT_WAGE_PCT: &str = "visit_migrant_wage_pct";
     /// 集中排查截止前多少天起未走访计为逾期.
     pub const CAMPAIGN_WARN_DAYS: &str = "campaign_warn_days";
+    /// 小额信贷每户额度上限 (金额).
+    pub const LOAN_MAX_AMOUNT: &str = "loan_max_amount";
+    /// 小额信贷期限上限 (月).
+    pub const LOAN_MAX_TERM_MONTHS: &str = "loan_max_term_months";
+    /// 小额信贷借款人最低年龄 (周岁, 放款日).
+    pub const LOAN_BORROWER_MIN_AGE: &str = "loan_borrower_min_age";
+    /// 小额信贷借款人最高年龄 (周岁, 放款日).
+    pub const LOAN_BORROWER_MAX_AGE: &str = "loan_borrower_max_age";
+    /// 还款到期后多少个自然日内未还不计逾期 (整数).
+    pub const LOAN_GRACE_DAYS: &str = "loan_overdue_grace_days";
+    /// 小额信贷逾期率控制目标 (万分之一, 100 = 1%).
+    pub const LOAN_OVERDUE_TARGET_BP: &str = "loan_overdue_target_bp";
+    /// 公益性岗位人员最低年龄 (周岁, 上岗日).
+    pub const POST_MIN_AGE: &str = "public_post_min_age";
+    /// 公益性岗位人员最高年龄 (周岁, 上岗日).
+    pub const POST_MAX_AGE: &str = "public_post_max_age";
+    /// 到户产业奖补每户每年上限 (金额).
+    pub const AWARD_CAP: &str = "industry_award_cap";
     /// 乡镇受理农户自主申报的时限 (期限文本, 自提交之日起).
     pub const SLA_SELF_REPORT_ACCEPT: &str = "sla_self_report_accept";
 }
@@ -197,6 +215,15 @@ pub fn key_label(key: &str) -> &str {
         keys::VISIT_MANY_STUDENTS => "必访：非义务教育在校生人数",
         keys::VISIT_MIGRANT_WAGE_PCT => "必访：务工收入占比%",
         keys::CAMPAIGN_WARN_DAYS => "集中排查临期天数",
+        keys::LOAN_MAX_AMOUNT => "小额信贷每户额度上限",
+        keys::LOAN_MAX_TERM_MONTHS => "小额信贷期限上限（月）",
+        keys::LOAN_BORROWER_MIN_AGE => "小额信贷借款人最低年龄",
+        keys::LOAN_BORROWER_MAX_AGE => "小额信贷借款人最高年龄",
+        keys::LOAN_GRACE_DAYS => "还款宽限期（自然日）",
+        keys::LOAN_OVERDUE_TARGET_BP => "小额信贷逾期率控制目标（万分之）",
+        keys::POST_MIN_AGE => "公益性岗位最低年龄",
+        keys::POST_MAX_AGE => "公益性岗位最高年龄",
+        keys::AWARD_CAP => "到户产业奖补每户每年上限",
         keys::SLA_SELF_REPORT_ACCEPT => "自主申报受理时限",
         other => other,
     }
@@ -452,6 +479,7 @@ pub fn seed_params() -> Vec<ParamDef> {
         ));
         out.extend(monitoring_defaults(year));
         out.extend(crate::visits::param_defaults(year));
+        out.extend(crate::funds::param_defaults(year));
     }
     out
 }

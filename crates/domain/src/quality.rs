@@ -477,6 +477,33 @@ fn r_responsible_missing(b: &HouseholdBundle, ctx: &Context<'_>) -> Vec<String> 
     }
 }
 
+/// Nobody under the minimum age (16) holds a 公益性岗位: the member's
+/// national 公益性岗位 field, or a post the store lays onto it from the
+/// 公益性岗位 register for the day of the check.
+fn r_public_post_age(b: &HouseholdBundle, ctx: &Context<'_>) -> Vec<String> {
+    let min = month_param(ctx, b, keys::POST_MIN_AGE, 16);
+    b.members
+        .iter()
+        .filter(|m| {
+            m.public_welfare_post
+                .as_deref()
+                .is_some_and(|p| !p.trim().is_empty())
+                || m.public_welfare_months > 0
+        })
+        .filter_map(|m| {
+            let age = crate::funds::age_on(&m.id_number, ctx.today);
+            (i64::from(age) < min).then(|| {
+                format!(
+                    "{}{}周岁，未满{min}周岁，不得担任公益性岗位“{}”",
+                    m.name,
+                    age,
+                    m.public_welfare_post.as_deref().unwrap_or("未填写岗位名称")
+                )
+            })
+        })
+        .collect()
+}
+
 static RULES: &[Rule] = &[
     Rule {
         id: "1_11_002",
@@ -621,6 +648,14 @@ static RULES: &[Rule] = &[
         title: "识别后2个月内帮扶消除（贵州口径）",
         effective_from: None,
         check: r_local_quick_elimination,
+    },
+    Rule {
+        id: "L_public_post_age",
+        scope: Scope::Member,
+        severity: Severity::Error,
+        title: "未满16周岁人员担任公益性岗位",
+        effective_from: None,
+        check: r_public_post_age,
     },
 ];
 

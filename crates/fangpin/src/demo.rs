@@ -6,6 +6,7 @@ use anyhow::{Context, Result, bail};
 use fangpin_demo::DemoConfig;
 use fangpin_demo::visits::{DemoVisit, VisitPlanner};
 use fangpin_domain::AreaLevel;
+use fangpin_domain::funds::HouseholdFunds;
 use fangpin_domain::visits::{CampaignForm, NewVisit};
 use fangpin_store::visits::BulkVisit;
 use fangpin_store::{Access, Actor, HouseholdBundle, NewUser, Store, settings};
@@ -189,7 +190,8 @@ pub async fn ensure_demo(store: &Store, seed: u64, households: u32, reset: bool)
     // when set), so the running campaign is running whenever the demo serves.
     let today =
         fangpin_store::cases::china_day(crate::fixed_now()?.unwrap_or_else(chrono::Utc::now));
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<(Vec<HouseholdBundle>, Vec<BulkVisit>)>(2);
+    type Batch = (Vec<HouseholdBundle>, Vec<BulkVisit>, Vec<HouseholdFunds>);
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Batch>(2);
     let gen_cfg = cfg.clone();
     let generator = std::thread::spawn(move || {
         let layout = fangpin_demo::layout(&gen_cfg);
@@ -198,25 +200,40 @@ pub async fn ensure_demo(store: &Store, seed: u64, households: u32, reset: bool)
         while start < gen_cfg.households {
             let end = (start + BATCH).min(gen_cfg.households);
             let mut visits = Vec::new();
+            let mut funds = Vec::new();
             let batch: Vec<HouseholdBundle> = (start..end)
                 .map(|i| {
                     let b = fangpin_demo::household(&gen_cfg, &layout, i).into_bundle();
                     visits.extend(planner.visits(i, &b).into_iter().map(bulk_visit));
+                    funds.push(fangpin_demo::funds::household_funds(&gen_cfg, &b, i, today));
                     b
                 })
                 .collect();
-            if tx.blocking_send((batch, visits)).is_err() {
+            if tx.blocking_send((batch, visits, funds)).is_err() {
                 return;
             }
             start = end;
         }
     });
     let mut visit_count = 0;
-    while let Some((batch, visits)) = rx.recv().await {
+    let mut funds_loaded = fangpin_store::funds::FundsLoaded::default();
+    while let Some((batch, visits, funds)) = rx.recv().await {
         store
             .insert_households(&access, &format!("演示县生成（种子 {seed}）"), &batch)
             .await?;
         visit_count += store.insert_visits_bulk(&actor, &visits).await?;
+        // Loans, posts, awards and 务工 records, repaid up to the demo's day.
+        let at = today
+            .and_hms_opt(1, 0, 0)
+            .context("演示日期无效")?
+            .and_utc();
+        let n = store
+            .load_funds(&access, "演示县资金与就业记录", &funds, at)
+            .await?;
+        funds_loaded.loans += n.loans;
+        funds_loaded.posts += n.posts;
+        funds_loaded.awards += n.awards;
+        funds_loaded.jobs += n.jobs;
         bar.inc(batch.len() as u64);
     }
     generator
@@ -244,6 +261,10 @@ pub async fn ensure_demo(store: &Store, seed: u64, households: u32, reset: bool)
         persons,
         started.elapsed().as_secs_f64(),
         seed
+    );
+    println!(
+        "小额信贷 {} 笔，公益性岗位 {} 个，到户产业奖补 {} 笔，务工记录 {} 条",
+        funds_loaded.loans, funds_loaded.posts, funds_loaded.awards, funds_loaded.jobs
     );
     demo_campaigns(store, &cfg, today, visit_count).await?;
     // The data-quality list starts filled; very large demos leave it to the

@@ -11,6 +11,7 @@ pub mod auth;
 mod error;
 pub mod exchange;
 mod extract;
+mod funds;
 mod monitor;
 pub mod openapi;
 pub mod self_report;
@@ -92,6 +93,7 @@ pub fn app(state: AppState) -> Router {
         .merge(auth::routes())
         .merge(exchange::routes())
         .merge(monitor::routes())
+        .merge(funds::routes())
         .merge(assist::routes())
         .merge(self_report::routes())
         .merge(visits::routes())

@@ -35,6 +35,7 @@ fangpin_store::dual_backend_tests!(
     public_self_report_routes_are_limited,
     calendar_is_edited_by_administrators,
     visits_through_the_api,
+    funds_through_the_api,
 );
 
 /// A logged-in browser: session cookie and CSRF token.
@@ -46,6 +47,18 @@ struct Client {
 
 async fn send(
     store: &Store,
+    client: &Client,
+    method: &str,
+    uri: &str,
+    body: Option<Value>,
+    csrf: bool,
+) -> (StatusCode, Value, String, axum::http::HeaderMap) {
+    let state = AppState::demo(store.clone(), "unused");
+    send_to(state, client, method, uri, body, csrf).await
+}
+
+async fn send_to(
+    state: AppState,
     client: &Client,
     method: &str,
     uri: &str,
@@ -66,10 +79,7 @@ async fn send(
             .unwrap(),
         None => req.body(Body::empty()).unwrap(),
     };
-    let resp = app(AppState::demo(store.clone(), "unused"))
-        .oneshot(req)
-        .await
-        .unwrap();
+    let resp = app(state).oneshot(req).await.unwrap();
     let headers = resp.headers().clone();
     let status = resp.status();
     let ctype = resp
@@ -640,6 +650,53 @@ async fn route_role_scope_matrix(store: Store) {
                     (true, false) => StatusCode::NOT_FOUND,
                 };
                 assert_eq!(status, expected, "{user} POST {uri}: {r}");
+            }
+            // 资金与就业: writes need 维护农户档案 and the household in scope;
+            // a blank field or an unknown member answers 400 only there.
+            let funds_writes = [
+                (
+                    "awards",
+                    json!({"year": 2024, "project": " ", "amount_fen": 10000}),
+                ),
+                (
+                    "posts",
+                    json!({"person_no": "x", "post": "护林员", "start_on": "2024-01-01", "end_on": "2024-12-31", "monthly_pay_fen": 60000}),
+                ),
+                (
+                    "jobs",
+                    json!({"person_no": "x", "year": 2024, "region": "县内", "employer": "厂", "months": 3, "income_fen": 1}),
+                ),
+                (
+                    "loans",
+                    json!({"borrower_no": "x", "bank": "银行", "amount_fen": 100, "term_months": 12, "issued_on": "2024-01-01", "annual_rate": "3.45", "method": "interest_quarterly", "subsidy_rate": "3.45"}),
+                ),
+            ];
+            for (op, body) in funds_writes {
+                let uri = format!("/api/households/{id}/{op}");
+                let (status, r, _, _) = send(&store, &c, "POST", &uri, Some(body), true).await;
+                let expected = match (write, inside) {
+                    (false, _) => StatusCode::FORBIDDEN,
+                    (true, true) => StatusCode::BAD_REQUEST,
+                    (true, false) => StatusCode::NOT_FOUND,
+                };
+                assert_eq!(status, expected, "{user} POST {uri}: {r}");
+            }
+            // Its reads, and the per-area figures of the area the household is in.
+            let funds_reads = [
+                format!("/api/households/{id}/funds"),
+                format!("/api/households/{id}/award-room?year=2024"),
+                format!("/api/funds/loan-rates?area={area}"),
+                format!("/api/funds/zero-employment?area={area}&year=2024"),
+                format!("/api/funds/employment-scale?area={area}&year=2024"),
+            ];
+            for uri in funds_reads {
+                let (status, r, _, _) = send(&store, &c, "GET", &uri, None, false).await;
+                let expected = match (read, inside) {
+                    (false, _) => StatusCode::FORBIDDEN,
+                    (true, true) => StatusCode::OK,
+                    (true, false) => StatusCode::NOT_FOUND,
+                };
+                assert_eq!(status, expected, "{user} GET {uri}: {r}");
             }
             // Area summaries are aggregates: any role may see its own subtree.
             let (status, _, _, _) = send(
@@ -1985,4 +2042,239 @@ async fn visits_through_the_api(store: Store) {
     let (_, opts, _, _) = send(&store, &cunji, "GET", "/api/visits/options", None, false).await;
     assert_eq!(opts["presets"][1]["label"], "八必访");
     assert!(opts["flags"].as_array().unwrap().len() >= 10);
+}
+
+/// 资金与就业 through the API: a loan with its schedule, a late repayment,
+/// the 逾期率 per area next to its target, the award cap refusing with the
+/// numbers and writing nothing, a post, a 务工 record and the 零就业 list.
+async fn funds_through_the_api(store: Store) {
+    let bundles = demo(&store, 60).await;
+    let admin = login(&store, "admin").await;
+    let b = bundles
+        .iter()
+        .find(|b| {
+            b.members
+                .iter()
+                .any(|m| m.has_labor_capacity() && m.age_on(chrono_day(2024, 3, 15)) >= 18)
+        })
+        .unwrap();
+    let id = household_id(&store, &admin, &b.household.household_no).await;
+    let worker = b
+        .members
+        .iter()
+        .find(|m| m.has_labor_capacity() && m.age_on(chrono_day(2024, 3, 15)) >= 18)
+        .unwrap();
+    let at_2024 = |y: &str| {
+        let mut st = AppState::demo(store.clone(), "unused");
+        st.clock =
+            fangpin_server::Clock::fixed(chrono::DateTime::parse_from_rfc3339(y).unwrap().to_utc());
+        st
+    };
+    let spring = "2024-03-20T10:00:00+08:00";
+    let (status, r, _, _) = send_to(
+        at_2024(spring),
+        &admin,
+        "POST",
+        &format!("/api/households/{id}/loans"),
+        Some(json!({
+            "borrower_no": worker.person_no, "bank": "邮储银行丰都支行", "purpose": "养牛",
+            "amount_fen": 4_000_000, "term_months": 36, "issued_on": "2024-03-15",
+            "annual_rate": "3.45", "method": "interest_quarterly", "subsidy_rate": "3.45"
+        })),
+        true,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{r}");
+    let loan = r["id"].as_i64().unwrap();
+    // Over the cap: the household would owe more than 50,000 元.
+    let (status, r, _, _) = send_to(
+        at_2024(spring),
+        &admin,
+        "POST",
+        &format!("/api/households/{id}/loans"),
+        Some(json!({
+            "borrower_no": worker.person_no, "bank": "农商行", "amount_fen": 2_000_000,
+            "term_months": 12, "issued_on": "2024-03-16", "annual_rate": "3.45",
+            "method": "equal_principal_quarterly", "subsidy_fen": 0
+        })),
+        true,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        r["message"]
+            .as_str()
+            .unwrap()
+            .contains("本次最多还可贷10000.00元"),
+        "{r}"
+    );
+    // Bad input is named.
+    let (status, r, _, _) = send_to(
+        at_2024(spring),
+        &admin,
+        "POST",
+        &format!("/api/households/{id}/loans"),
+        Some(json!({
+            "borrower_no": worker.person_no, "bank": "农商行", "amount_fen": 100,
+            "term_months": 12, "issued_on": "2024-03-16", "annual_rate": "三厘",
+            "method": "interest_quarterly", "subsidy_fen": 0
+        })),
+        true,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        r["message"].as_str().unwrap().contains("利率格式无效"),
+        "{r}"
+    );
+
+    // After the first due day the loan is overdue; the county's rate shows it.
+    let summer = "2024-06-20T10:00:00+08:00";
+    let (status, d, _, _) = send_to(
+        at_2024(summer),
+        &admin,
+        "GET",
+        &format!("/api/funds/loans/{loan}"),
+        None,
+        false,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{d}");
+    assert_eq!(d["schedule"].as_array().unwrap().len(), 12);
+    assert_eq!(d["schedule"][0]["status"], "overdue");
+    assert_eq!(d["loan"]["status_label"], "逾期");
+    let (_, rates, _, _) = send_to(
+        at_2024(summer),
+        &admin,
+        "GET",
+        "/api/funds/loan-rates",
+        None,
+        false,
+    )
+    .await;
+    assert_eq!(rates["area"]["rate_bp"], 10_000, "{rates}");
+    assert_eq!(rates["area"]["target_bp"], 100);
+    assert_eq!(rates["area"]["meets"], false);
+    let first = d["schedule"][0]["total_fen"].as_i64().unwrap();
+    let (status, r, _, _) = send_to(
+        at_2024(summer),
+        &admin,
+        "POST",
+        &format!("/api/funds/loans/{loan}/repayments"),
+        Some(json!({"paid_on": "2024-06-20", "amount_fen": first})),
+        true,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{r}");
+    let (_, rates, _, _) = send_to(
+        at_2024(summer),
+        &admin,
+        "GET",
+        "/api/funds/loan-rates",
+        None,
+        false,
+    )
+    .await;
+    assert_eq!(rates["area"]["rate_bp"], 0, "{rates}");
+    assert_eq!(rates["area"]["meets"], true);
+
+    // The award cap: 1,800 then 300 is refused with the numbers, nothing written.
+    let award = |fen: i64| json!({"year": 2024, "project": "柑橘种植", "amount_fen": fen});
+    let (status, _, _, _) = send_to(
+        at_2024(spring),
+        &admin,
+        "POST",
+        &format!("/api/households/{id}/awards"),
+        Some(award(180_000)),
+        true,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, r, _, _) = send_to(
+        at_2024(spring),
+        &admin,
+        "POST",
+        &format!("/api/households/{id}/awards"),
+        Some(award(30_000)),
+        true,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        r["message"],
+        "2024年到户产业奖补每户不超过2000.00元：本户已获1800.00元，还可申请200.00元，本次300.00元超出上限"
+    );
+    let (_, room, _, _) = send(
+        &store,
+        &admin,
+        "GET",
+        &format!("/api/households/{id}/award-room?year=2024"),
+        None,
+        false,
+    )
+    .await;
+    assert_eq!(room["granted_fen"], 180_000);
+    assert_eq!(room["remaining_fen"], 20_000);
+
+    // 零就业: listed until a member has a 务工 record in the year.
+    let zero = async || {
+        let (_, z, _, _) = send(
+            &store,
+            &admin,
+            "GET",
+            "/api/funds/zero-employment?year=2024&page_size=200",
+            None,
+            false,
+        )
+        .await;
+        z["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["household_id"] == id)
+    };
+    assert!(zero().await);
+    let (status, r, _, _) = send_to(
+        at_2024(summer),
+        &admin,
+        "POST",
+        &format!("/api/households/{id}/jobs"),
+        Some(json!({
+            "person_no": worker.person_no, "year": 2024, "region": "省外", "place": "广东东莞",
+            "employer": "电子厂", "months": 8, "income_fen": 3_600_000
+        })),
+        true,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{r}");
+    assert!(!zero().await);
+    let (_, scale, _, _) = send(
+        &store,
+        &admin,
+        "GET",
+        "/api/funds/employment-scale?year=2024",
+        None,
+        false,
+    )
+    .await;
+    assert_eq!(scale["area"]["persons"], 1, "{scale}");
+    assert_eq!(scale["area"]["out_of_province"], 1);
+    let (_, view, _, _) = send(
+        &store,
+        &admin,
+        "GET",
+        &format!("/api/households/{id}/funds"),
+        None,
+        false,
+    )
+    .await;
+    assert_eq!(view["loans"].as_array().unwrap().len(), 1);
+    assert_eq!(view["awards"].as_array().unwrap().len(), 1);
+    assert_eq!(view["jobs"][0]["region_label"], "省外");
+    let (_, doc, _) = get_public(&store, "/api/openapi.json").await;
+    assert!(doc["paths"]["/api/funds/loan-rates"].is_object());
+}
+
+fn chrono_day(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }

@@ -15,6 +15,7 @@ pub mod crypto;
 pub mod dedup;
 pub mod edit;
 pub mod entity;
+pub mod funds;
 pub mod history;
 pub mod households;
 pub mod import;

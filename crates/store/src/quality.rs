@@ -83,6 +83,8 @@ impl Store {
         let cal = self.work_calendar().await?;
         // Measures and 帮扶责任人 of these households, for the rules about them.
         let facts = self.assist_facts(households, now).await?;
+        // 公益性岗位 held today, laid onto the members for the age rule.
+        let with_posts = self.with_current_posts(households, today).await?;
         let ids: Vec<i64> = households.iter().map(|(id, _)| *id).collect();
         let mut run = QualityRun::default();
         let tx = self.db.begin().await?;
@@ -103,7 +105,7 @@ impl Store {
         }
         let mut seen: HashSet<i64> = HashSet::new();
         let mut fix_by_cache: HashMap<AreaCode, Option<NaiveDate>> = HashMap::new();
-        for (hid, b) in households {
+        for ((hid, _), b) in households.iter().zip(&with_posts) {
             run.checked += 1;
             // One row per rule: several problems of a rule are joined.
             let mut by_rule: BTreeMap<&'static str, (&'static str, Vec<String>)> = BTreeMap::new();

@@ -14,6 +14,7 @@ mod m20261123_000007_quality;
 mod m20261123_000008_self_report;
 mod m20261123_000009_assistance;
 mod m20261123_000010_visits;
+mod m20261123_000011_funds;
 
 pub use m20261123_000001_foundation::INCOME_MONEY_COLUMNS;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000008_self_report::Migration),
             Box::new(m20261123_000009_assistance::Migration),
             Box::new(m20261123_000010_visits::Migration),
+            Box::new(m20261123_000011_funds::Migration),
         ]
     }
 }

@@ -1,0 +1,495 @@
+//! 资金与就业帮扶 routes: 小额信贷 (loans, schedule, repayments, 逾期率 per
+//! area), 公益性岗位, 到户产业奖补, 务工 records, 零就业家庭 and 务工规模.
+//! Handlers parse the body into domain values and call `fangpin_store::funds`,
+//! which owns the caps and checks.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::{Datelike, NaiveDate};
+use fangpin_domain::Money;
+use fangpin_domain::funds::{
+    AwardEntry, BasisPoints, EmploymentEntry, LoanEntry, LoanTerms, PostEntry, Repayment,
+    RepaymentMethod, Subsidy, WorkRegion,
+};
+use fangpin_store::funds::{
+    AwardRoom, EmploymentScale, FundsFilter, HouseholdFundsView, JobRow, LoanDetail, LoanFilter,
+    LoanRates, LoanRow, PostRow, ZeroEmployment,
+};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::api::{Page, PageQuery};
+use crate::auth::Caller;
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::monitor::area_param;
+use crate::openapi::ErrorBody;
+use crate::{ApiError, AppState};
+
+type ApiResult<T> = Result<Json<T>, ApiError>;
+type Created = Result<(StatusCode, Json<Value>), ApiError>;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/households/{id}/funds", get(household_funds))
+        .route("/api/households/{id}/loans", post(add_loan))
+        .route("/api/households/{id}/posts", post(add_post))
+        .route("/api/households/{id}/awards", post(add_award))
+        .route("/api/households/{id}/award-room", get(award_room))
+        .route("/api/households/{id}/jobs", post(add_job))
+        .route("/api/funds/loans", get(loan_list))
+        .route("/api/funds/loans/{id}", get(loan_detail))
+        .route("/api/funds/loans/{id}/repayments", post(add_repayment))
+        .route("/api/funds/loan-rates", get(loan_rates))
+        .route("/api/funds/posts", get(post_list))
+        .route("/api/funds/awards", get(award_list))
+        .route("/api/funds/jobs", get(job_list))
+        .route("/api/funds/zero-employment", get(zero_employment))
+        .route("/api/funds/employment-scale", get(employment_scale))
+}
+
+/// Permission and scope come before the body's content: a caller who may
+/// not write learns nothing about the household from a parse error.
+async fn writable(s: &AppState, c: &Caller, id: i64) -> Result<(), ApiError> {
+    c.access
+        .require(fangpin_store::users::perm::HOUSEHOLD_WRITE)?;
+    s.store.household(&c.access, id).await?;
+    Ok(())
+}
+
+fn created(id: i64) -> Created {
+    Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
+}
+
+fn bad(e: impl ToString) -> ApiError {
+    ApiError::bad_request(e.to_string())
+}
+
+fn money_field(fen: i64, field: &str) -> Result<Money, ApiError> {
+    if fen < 0 {
+        return Err(ApiError::bad_request(format!("{field}不能为负数")));
+    }
+    Ok(Money::from_fen(fen))
+}
+
+/// The year to show: the one asked for, else the current year.
+fn year_or_now(year: Option<i32>, s: &AppState) -> i32 {
+    year.unwrap_or_else(|| fangpin_store::cases::china_day(s.clock.now()).year())
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct ListQuery {
+    /// 区划代码（本级及下级）。
+    area: Option<String>,
+    /// 农户编号。
+    household_id: Option<i64>,
+    /// 年度。
+    year: Option<i32>,
+    /// 只看逾期贷款（小额信贷列表）。
+    overdue: Option<bool>,
+    page: Option<u64>,
+    page_size: Option<u64>,
+}
+
+impl ListQuery {
+    fn paging(&self) -> Result<(u64, u64, u64), ApiError> {
+        PageQuery {
+            page: self.page,
+            page_size: self.page_size,
+        }
+        .resolve()
+    }
+
+    fn filter(&self) -> Result<FundsFilter, ApiError> {
+        Ok(FundsFilter {
+            area: area_param(self.area.clone(), "area")?,
+            household_id: self.household_id,
+            year: self.year,
+        })
+    }
+}
+
+fn page<T>(items: Vec<T>, total: u64, page: u64, page_size: u64) -> Json<Page<T>> {
+    Json(Page {
+        items,
+        total,
+        page,
+        page_size,
+    })
+}
+
+/// Everything recorded for one household: loans with where they stand,
+/// 公益性岗位, 到户产业奖补 and 务工 records.
+#[utoipa::path(get, path = "/api/households/{id}/funds", tag = "资金与就业", params(("id" = i64, Path, description = "农户编号")), responses((status = 200, description = "{loans, posts, awards, jobs}", body = serde_json::Value), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+async fn household_funds(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<HouseholdFundsView> {
+    Ok(Json(
+        s.store
+            .household_funds(&c.access, id, s.clock.now())
+            .await?,
+    ))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+struct LoanBody {
+    /// 借款人的人口编号（本户成员）。
+    borrower_no: String,
+    bank: String,
+    #[serde(default)]
+    purpose: String,
+    amount_fen: i64,
+    term_months: u32,
+    issued_on: NaiveDate,
+    /// 年利率（百分数，如 "3.45"）。
+    annual_rate: String,
+    /// interest_quarterly（按季付息到期还本）/ equal_principal_quarterly（按季等额本金）
+    method: String,
+    /// 贴息利率（百分数）；与 subsidy_fen 二选一。
+    subsidy_rate: Option<String>,
+    /// 贴息金额（分）。
+    subsidy_fen: Option<i64>,
+    /// 是否有抵押或担保（小额信贷应为 false）。
+    #[serde(default)]
+    collateral: bool,
+    #[serde(default)]
+    note: String,
+}
+
+impl LoanBody {
+    fn parse(self) -> Result<LoanEntry, ApiError> {
+        let subsidy = match (
+            self.subsidy_rate.as_deref().map(str::trim),
+            self.subsidy_fen,
+        ) {
+            (Some(r), None) if !r.is_empty() => {
+                Subsidy::Rate(BasisPoints::parse_percent(r).map_err(bad)?)
+            }
+            (None | Some(""), Some(fen)) => Subsidy::Amount(money_field(fen, "贴息金额")?),
+            (None | Some(""), None) => {
+                return Err(ApiError::bad_request("请填写贴息利率或贴息金额"));
+            }
+            _ => {
+                return Err(ApiError::bad_request("贴息利率和贴息金额只能填写一项"));
+            }
+        };
+        Ok(LoanEntry {
+            borrower_no: self.borrower_no,
+            bank: self.bank,
+            purpose: self.purpose,
+            terms: LoanTerms {
+                amount: money_field(self.amount_fen, "贷款金额")?,
+                term_months: self.term_months,
+                issued_on: self.issued_on,
+                annual_rate: BasisPoints::parse_percent(&self.annual_rate).map_err(bad)?,
+                method: RepaymentMethod::parse(&self.method).map_err(bad)?,
+                subsidy,
+                collateral: self.collateral,
+            },
+            note: self.note,
+        })
+    }
+}
+
+/// Records a 小额信贷 with its repayment schedule; refused with a Chinese
+/// message above the per-household amount or the term cap of the area and
+/// year, with collateral, or for a borrower outside the age window.
+#[utoipa::path(post, path = "/api/households/{id}/loans", tag = "资金与就业", params(("id" = i64, Path, description = "农户编号")), request_body = LoanBody, responses((status = 201, description = "{id}", body = serde_json::Value), (status = 400, description = "超过额度或期限上限、有抵押担保、借款人年龄不符等（中文说明，未保存）", body = ErrorBody), (status = 403, description = "无维护农户档案权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+async fn add_loan(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<LoanBody>,
+) -> Created {
+    writable(&s, &c, id).await?;
+    let entry = b.parse()?;
+    created(
+        s.store
+            .add_loan(&c.access, id, entry, s.clock.now())
+            .await?,
+    )
+}
+
+#[utoipa::path(get, path = "/api/funds/loans", tag = "资金与就业", params(ListQuery), responses((status = 200, description = "小额信贷分页列表（逾期在前），含贷款余额、逾期天数", body = serde_json::Value)))]
+async fn loan_list(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> ApiResult<Page<LoanRow>> {
+    let (p, size, offset) = q.paging()?;
+    let f = LoanFilter {
+        area: area_param(q.area.clone(), "area")?,
+        household_id: q.household_id,
+        overdue_only: q.overdue.unwrap_or(false),
+    };
+    let (total, items) = s
+        .store
+        .loans(&c.access, &f, offset, size, s.clock.now())
+        .await?;
+    Ok(page(items, total, p, size))
+}
+
+#[utoipa::path(get, path = "/api/funds/loans/{id}", tag = "资金与就业", params(("id" = i64, Path, description = "贷款编号")), responses((status = 200, description = "贷款、还款计划（每期已还金额和状态）、还款记录", body = serde_json::Value), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+async fn loan_detail(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<LoanDetail> {
+    Ok(Json(s.store.loan(&c.access, id, s.clock.now()).await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+struct RepaymentBody {
+    paid_on: NaiveDate,
+    amount_fen: i64,
+    #[serde(default)]
+    note: String,
+}
+
+/// Records a repayment; refused when dated before the loan or above what
+/// is still owed.
+#[utoipa::path(post, path = "/api/funds/loans/{id}/repayments", tag = "资金与就业", params(("id" = i64, Path, description = "贷款编号")), request_body = RepaymentBody, responses((status = 201, description = "{id}", body = serde_json::Value), (status = 400, description = "金额或日期不符（中文说明，未保存）", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+async fn add_repayment(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<RepaymentBody>,
+) -> Created {
+    let r = Repayment {
+        paid_on: b.paid_on,
+        amount: Money::from_fen(b.amount_fen),
+    };
+    created(
+        s.store
+            .add_repayment(&c.access, id, r, &b.note, s.clock.now())
+            .await?,
+    )
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct AreaQuery {
+    /// 区划代码；缺省为本人辖区。
+    area: Option<String>,
+    /// 年度；缺省为今年。
+    year: Option<i32>,
+    page: Option<u64>,
+    page_size: Option<u64>,
+}
+
+/// 逾期率 = 逾期贷款余额 ÷ 贷款余额 of an area and each area below it,
+/// next to the area's target (丰都 2024: 1%).
+#[utoipa::path(get, path = "/api/funds/loan-rates", tag = "资金与就业", params(AreaQuery), responses((status = 200, description = "{as_of, area, children}：贷款笔数、贷款余额、逾期贷款余额、逾期率（万分之）、目标及其来源、是否达标", body = serde_json::Value), (status = 404, description = "区划不在辖区内", body = ErrorBody)))]
+async fn loan_rates(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiQuery(q): ApiQuery<AreaQuery>,
+) -> ApiResult<LoanRates> {
+    let area = area_param(q.area, "area")?;
+    Ok(Json(
+        s.store.loan_rates(&c.access, area, s.clock.now()).await?,
+    ))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+struct PostBody {
+    /// 岗位人员的人口编号（本户成员）。
+    person_no: String,
+    post: String,
+    start_on: NaiveDate,
+    end_on: NaiveDate,
+    monthly_pay_fen: i64,
+    #[serde(default)]
+    note: String,
+}
+
+/// Records a 公益性岗位; refused when the person is outside the age window
+/// on the first day, has no labour capacity, or holds an overlapping post.
+#[utoipa::path(post, path = "/api/households/{id}/posts", tag = "资金与就业", params(("id" = i64, Path, description = "农户编号")), request_body = PostBody, responses((status = 201, description = "{id}", body = serde_json::Value), (status = 400, description = "年龄、劳动能力或岗位期间重叠（中文说明，未保存）", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+async fn add_post(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<PostBody>,
+) -> Created {
+    let e = PostEntry {
+        person_no: b.person_no,
+        post: b.post,
+        start: b.start_on,
+        end: b.end_on,
+        monthly_pay: Money::from_fen(b.monthly_pay_fen),
+        note: b.note,
+    };
+    created(s.store.add_post(&c.access, id, e, s.clock.now()).await?)
+}
+
+#[utoipa::path(get, path = "/api/funds/posts", tag = "资金与就业", params(ListQuery), responses((status = 200, description = "公益性岗位分页列表（year：与该年度有交集的岗位）", body = serde_json::Value)))]
+async fn post_list(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> ApiResult<Page<PostRow>> {
+    let (p, size, offset) = q.paging()?;
+    let (total, items) = s
+        .store
+        .posts(&c.access, &q.filter()?, offset, size, s.clock.now())
+        .await?;
+    Ok(page(items, total, p, size))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+struct AwardBody {
+    year: i32,
+    project: String,
+    amount_fen: i64,
+    #[serde(default)]
+    note: String,
+}
+
+/// Records a 到户产业奖补; refused above the household's yearly cap with how
+/// much was granted and how much remains.
+#[utoipa::path(post, path = "/api/households/{id}/awards", tag = "资金与就业", params(("id" = i64, Path, description = "农户编号")), request_body = AwardBody, responses((status = 201, description = "{id}", body = serde_json::Value), (status = 400, description = "超过每户每年上限（说明已获和尚可金额，未保存）或未配置上限参数", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+async fn add_award(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<AwardBody>,
+) -> Created {
+    let e = AwardEntry {
+        year: b.year,
+        project: b.project,
+        amount: Money::from_fen(b.amount_fen),
+        note: b.note,
+    };
+    created(s.store.add_award(&c.access, id, e, s.clock.now()).await?)
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct YearQuery {
+    /// 年度；缺省为今年。
+    year: Option<i32>,
+}
+
+#[utoipa::path(get, path = "/api/households/{id}/award-room", tag = "资金与就业", params(("id" = i64, Path, description = "农户编号"), YearQuery), responses((status = 200, description = "{year, cap_fen, granted_fen, remaining_fen, cap_source}", body = serde_json::Value), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+async fn award_room(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<YearQuery>,
+) -> ApiResult<AwardRoom> {
+    let year = year_or_now(q.year, &s);
+    Ok(Json(s.store.award_room(&c.access, id, year).await?))
+}
+
+#[utoipa::path(get, path = "/api/funds/awards", tag = "资金与就业", params(ListQuery), responses((status = 200, description = "到户产业奖补分页列表及合计金额 sum_fen", body = serde_json::Value)))]
+async fn award_list(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> ApiResult<Value> {
+    let (p, size, offset) = q.paging()?;
+    let (total, sum, items) = s
+        .store
+        .awards(&c.access, &q.filter()?, offset, size)
+        .await?;
+    Ok(Json(json!({
+        "items": items,
+        "total": total,
+        "page": p,
+        "page_size": size,
+        "sum_fen": sum,
+    })))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+struct JobBody {
+    /// 务工人员的人口编号（本户成员）。
+    person_no: String,
+    year: i32,
+    /// in_county（县内）/ in_province（县外省内）/ out_of_province（省外）/ abroad（国外）
+    region: String,
+    #[serde(default)]
+    place: String,
+    employer: String,
+    months: u8,
+    income_fen: i64,
+    #[serde(default)]
+    note: String,
+}
+
+/// Records a 务工 record of a member.
+#[utoipa::path(post, path = "/api/households/{id}/jobs", tag = "资金与就业", params(("id" = i64, Path, description = "农户编号")), request_body = JobBody, responses((status = 201, description = "{id}", body = serde_json::Value), (status = 400, description = "字段错误（中文说明）", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+async fn add_job(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<JobBody>,
+) -> Created {
+    writable(&s, &c, id).await?;
+    let e = EmploymentEntry {
+        person_no: b.person_no,
+        year: b.year,
+        region: WorkRegion::parse(&b.region).map_err(bad)?,
+        place: b.place,
+        employer: b.employer,
+        months: b.months,
+        income: Money::from_fen(b.income_fen),
+        note: b.note,
+    };
+    created(
+        s.store
+            .add_employment(&c.access, id, e, s.clock.now())
+            .await?,
+    )
+}
+
+#[utoipa::path(get, path = "/api/funds/jobs", tag = "资金与就业", params(ListQuery), responses((status = 200, description = "务工记录分页列表", body = serde_json::Value)))]
+async fn job_list(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> ApiResult<Page<JobRow>> {
+    let (p, size, offset) = q.paging()?;
+    let (total, items) = s.store.jobs(&c.access, &q.filter()?, offset, size).await?;
+    Ok(page(items, total, p, size))
+}
+
+/// 零就业家庭: households with a member able to work (普通/技能劳动力) and
+/// nobody with a 务工 record or a 公益性岗位 in the year.
+#[utoipa::path(get, path = "/api/funds/zero-employment", tag = "资金与就业", params(AreaQuery), responses((status = 200, description = "{year, total, items, by_area}：零就业家庭分页及本级和下级区划的户数", body = serde_json::Value), (status = 404, description = "区划不在辖区内", body = ErrorBody)))]
+async fn zero_employment(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiQuery(q): ApiQuery<AreaQuery>,
+) -> ApiResult<ZeroEmployment> {
+    let (_, size, offset) = PageQuery {
+        page: q.page,
+        page_size: q.page_size,
+    }
+    .resolve()?;
+    let year = year_or_now(q.year, &s);
+    let area = area_param(q.area, "area")?;
+    Ok(Json(
+        s.store
+            .zero_employment(&c.access, area, year, offset, size)
+            .await?,
+    ))
+}
+
+/// 务工规模: persons with a 务工 record in the year by where they worked
+/// longest, for the area and each area below it.
+#[utoipa::path(get, path = "/api/funds/employment-scale", tag = "资金与就业", params(AreaQuery), responses((status = 200, description = "{year, area, children}：务工人数、县内/县外省内/省外/国外、6个月及以上、务工收入", body = serde_json::Value), (status = 404, description = "区划不在辖区内", body = ErrorBody)))]
+async fn employment_scale(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiQuery(q): ApiQuery<AreaQuery>,
+) -> ApiResult<EmploymentScale> {
+    let year = year_or_now(q.year, &s);
+    let area = area_param(q.area, "area")?;
+    Ok(Json(s.store.employment_scale(&c.access, area, year).await?))
+}
