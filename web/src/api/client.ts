@@ -1,5 +1,20 @@
 import type {
   ApiErrorBody,
+  AwardRoom,
+  AwardRow,
+  EmploymentScale,
+  FundsQuery,
+  HouseholdFunds,
+  JobRow,
+  LoanDetail,
+  LoanRates,
+  LoanRow,
+  NewAward,
+  NewJob,
+  NewLoan,
+  NewPost,
+  PostRow,
+  ZeroEmployment,
   AreaSummary,
   AreaTree,
   Assessment,
@@ -317,6 +332,35 @@ export const api = {
   /** Replaces (or adds) a year of the working-day calendar (维护参数). */
   saveCalendar: (year: number, body: CalendarSave) =>
     request<CalendarYear>(`api/calendar/${year}`, { method: 'PUT', body }),
+
+  // ---- 资金与就业 ----
+  householdFunds: (id: number, signal?: AbortSignal) =>
+    request<HouseholdFunds>(`api/households/${id}/funds`, { signal }),
+  addLoan: (id: number, body: NewLoan) =>
+    request<{ id: number }>(`api/households/${id}/loans`, { method: 'POST', body }),
+  addPost: (id: number, body: NewPost) =>
+    request<{ id: number }>(`api/households/${id}/posts`, { method: 'POST', body }),
+  addAward: (id: number, body: NewAward) =>
+    request<{ id: number }>(`api/households/${id}/awards`, { method: 'POST', body }),
+  awardRoom: (id: number, year: number, signal?: AbortSignal) =>
+    request<AwardRoom>(`api/households/${id}/award-room`, { query: { year }, signal }),
+  addJob: (id: number, body: NewJob) =>
+    request<{ id: number }>(`api/households/${id}/jobs`, { method: 'POST', body }),
+  loans: (q: FundsQuery & { overdue?: boolean }, signal?: AbortSignal) =>
+    request<Page<LoanRow>>('api/funds/loans', { query: { ...q, overdue: q.overdue ? 'true' : undefined }, signal }),
+  loan: (id: number, signal?: AbortSignal) => request<LoanDetail>(`api/funds/loans/${id}`, { signal }),
+  addRepayment: (id: number, body: { paid_on: string; amount_fen: number; note?: string }) =>
+    request<{ id: number }>(`api/funds/loans/${id}/repayments`, { method: 'POST', body }),
+  loanRates: (area: string | undefined, signal?: AbortSignal) =>
+    request<LoanRates>('api/funds/loan-rates', { query: { area }, signal }),
+  posts: (q: FundsQuery, signal?: AbortSignal) => request<Page<PostRow>>('api/funds/posts', { query: { ...q }, signal }),
+  awards: (q: FundsQuery, signal?: AbortSignal) =>
+    request<Page<AwardRow> & { sum_fen: number }>('api/funds/awards', { query: { ...q }, signal }),
+  jobs: (q: FundsQuery, signal?: AbortSignal) => request<Page<JobRow>>('api/funds/jobs', { query: { ...q }, signal }),
+  zeroEmployment: (q: FundsQuery, signal?: AbortSignal) =>
+    request<ZeroEmployment>('api/funds/zero-employment', { query: { ...q }, signal }),
+  employmentScale: (area: string | undefined, year: number, signal?: AbortSignal) =>
+    request<EmploymentScale>('api/funds/employment-scale', { query: { area, year }, signal }),
 
   // ---- data quality ----
   qualityIssues: (q: QualityQuery, signal?: AbortSignal) =>

@@ -868,3 +868,232 @@ export interface QualityRun {
   new: number
   resolved: number
 }
+
+// ---- 资金与就业 (小额信贷, 公益性岗位, 到户产业奖补, 务工) ----
+
+export type RepaymentMethod = 'interest_quarterly' | 'equal_principal_quarterly'
+export type WorkRegion = 'in_county' | 'in_province' | 'out_of_province' | 'abroad'
+export type Subsidy = { type: 'rate'; value: number } | { type: 'amount'; value: number }
+
+/** Where a loan stands today (amounts in 分). */
+export interface LoanStanding {
+  principal_paid: number
+  interest_paid: number
+  outstanding: number
+  past_due: number
+  overdue_since: string | null
+  days_overdue: number
+  next_due: string | null
+  next_amount: number
+  settled: boolean
+}
+
+export interface LoanRow {
+  id: number
+  household_id: number
+  household_no: string
+  head_name: string
+  area_code: string
+  borrower_no: string
+  borrower_name: string
+  bank: string
+  purpose: string
+  amount_fen: number
+  term_months: number
+  issued_on: string
+  maturity_on: string
+  /** Annual rate in basis points (345 = 3.45%). */
+  rate_bp: number
+  method: RepaymentMethod
+  method_label: string
+  subsidy: Subsidy
+  interest_total_fen: number
+  subsidy_total_fen: number
+  note: string
+  standing: LoanStanding
+  status_label: string
+}
+
+export interface InstalmentRow {
+  seq: number
+  due_on: string
+  principal_fen: number
+  interest_fen: number
+  total_fen: number
+  paid_fen: number
+  status: 'paid' | 'partial' | 'overdue' | 'due'
+  status_label: string
+}
+
+export interface LoanDetail {
+  loan: LoanRow
+  schedule: InstalmentRow[]
+  repayments: { id: number; paid_on: string; amount_fen: number; note: string }[]
+  grace_days: number
+}
+
+export interface AreaLoanRate {
+  area_code: string
+  name: string
+  loans: number
+  outstanding: number
+  overdue_loans: number
+  overdue_balance: number
+  past_due: number
+  rate_bp: number | null
+  target_bp: number | null
+  target_source: string
+  meets: boolean | null
+}
+
+export interface LoanRates {
+  as_of: string
+  area: AreaLoanRate
+  children: AreaLoanRate[]
+}
+
+export interface NewLoan {
+  borrower_no: string
+  bank: string
+  purpose: string
+  amount_fen: number
+  term_months: number
+  issued_on: string
+  annual_rate: string
+  method: RepaymentMethod
+  subsidy_rate?: string
+  subsidy_fen?: number
+  note?: string
+}
+
+export interface PostRow {
+  id: number
+  household_id: number
+  household_no: string
+  head_name: string
+  area_code: string
+  person_no: string
+  person_name: string
+  post: string
+  start_on: string
+  end_on: string
+  months: number
+  monthly_pay_fen: number
+  total_pay_fen: number
+  current: boolean
+  note: string
+}
+
+export interface NewPost {
+  person_no: string
+  post: string
+  start_on: string
+  end_on: string
+  monthly_pay_fen: number
+  note?: string
+}
+
+export interface AwardRow {
+  id: number
+  household_id: number
+  household_no: string
+  head_name: string
+  area_code: string
+  year: number
+  project: string
+  amount_fen: number
+  note: string
+}
+
+export interface AwardRoom {
+  year: number
+  cap_fen: number | null
+  granted_fen: number
+  remaining_fen: number | null
+  cap_source: string
+}
+
+export interface NewAward {
+  year: number
+  project: string
+  amount_fen: number
+  note?: string
+}
+
+export interface JobRow {
+  id: number
+  household_id: number
+  household_no: string
+  head_name: string
+  area_code: string
+  person_no: string
+  person_name: string
+  year: number
+  region: WorkRegion
+  region_label: string
+  place: string
+  employer: string
+  months: number
+  income_fen: number
+  note: string
+}
+
+export interface NewJob {
+  person_no: string
+  year: number
+  region: WorkRegion
+  place: string
+  employer: string
+  months: number
+  income_fen: number
+  note?: string
+}
+
+export interface ZeroEmploymentRow {
+  household_id: number
+  household_no: string
+  head_name: string
+  area_code: string
+  members: number
+  able: number
+}
+
+export interface ZeroEmployment {
+  year: number
+  total: number
+  items: ZeroEmploymentRow[]
+  by_area: { area_code: string; name: string; with_labour: number; zero: number }[]
+}
+
+export interface ScaleRow {
+  area_code: string
+  name: string
+  persons: number
+  in_county: number
+  in_province: number
+  out_of_province: number
+  abroad: number
+  six_months_plus: number
+  income_fen: number
+}
+
+export interface EmploymentScale {
+  year: number
+  area: ScaleRow
+  children: ScaleRow[]
+}
+
+export interface HouseholdFunds {
+  loans: LoanRow[]
+  posts: PostRow[]
+  awards: AwardRow[]
+  jobs: JobRow[]
+}
+
+export interface FundsQuery {
+  area?: string
+  household_id?: number
+  year?: number
+  page?: number
+  page_size?: number
+}
