@@ -745,34 +745,18 @@ impl Store {
     /// Deletes every household, member and income record (used by
     /// `demo --reset` on a demo database only).
     pub async fn clear_households(&self, actor: &Actor) -> Result<()> {
-        let tx = self.db.begin().await?;
-        let mut removed = serde_json::Map::new();
-        for table in [
-            "income_record",
-            "person",
-            "household",
-            "village_group",
-            "area",
-        ] {
-            let n = tx
-                .execute_unprepared(&format!("DELETE FROM {table}"))
-                .await?
-                .rows_affected();
-            removed.insert(table.to_owned(), n.into());
-        }
-        record(
-            &tx,
+        self.delete_all(
             actor,
-            AuditEntry {
-                action: "delete_all",
-                entity: "household",
-                before: Some(removed.into()),
-                note: Some("清空演示数据".to_owned()),
-                ..Default::default()
-            },
+            &[
+                "income_record",
+                "person",
+                "household",
+                "village_group",
+                "area",
+            ],
+            "household",
+            "清空演示数据",
         )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 }

@@ -397,11 +397,7 @@ impl Store {
                 now.fixed_offset().into(),
             ])
             .returning_col("id");
-        let id: i64 = tx
-            .query_one(&ins)
-            .await?
-            .ok_or_else(|| StoreError::Corrupt("新走访记录未返回编号".into()))?
-            .try_get("", "id")?;
+        let id = insert_id(&tx, &ins, "新走访记录").await?;
         record(
             &tx,
             &access.actor(),
@@ -620,11 +616,7 @@ impl Store {
                 now.fixed_offset().into(),
             ])
             .returning_col("id");
-        let id: i64 = tx
-            .query_one(&ins)
-            .await?
-            .ok_or_else(|| StoreError::Corrupt("新集中排查未返回编号".into()))?
-            .try_get("", "id")?;
+        let id = insert_id(&tx, &ins, "新集中排查").await?;
         let count = match targets {
             None => {
                 let mut sel = Query::select();
@@ -953,23 +945,41 @@ impl Store {
     /// Removes every visit and campaign (used by `demo --reset` on a demo
     /// database only), with an audit entry.
     pub async fn clear_visits(&self, actor: &crate::Actor) -> Result<()> {
+        self.delete_all(
+            actor,
+            &["visit", "campaign_target", "campaign"],
+            "visit",
+            "清空演示走访和集中排查",
+        )
+        .await
+    }
+
+    /// Deletes every row of `tables` (in order) in one transaction with one
+    /// audit entry counting what went (demo resets only).
+    pub(crate) async fn delete_all(
+        &self,
+        actor: &crate::Actor,
+        tables: &[&str],
+        entity: &'static str,
+        note: &str,
+    ) -> Result<()> {
         let tx = self.db.begin().await?;
         let mut removed = serde_json::Map::new();
-        for table in ["visit", "campaign_target", "campaign"] {
+        for table in tables {
             let n = tx
                 .execute_unprepared(&format!("DELETE FROM {table}"))
                 .await?
                 .rows_affected();
-            removed.insert(table.to_owned(), n.into());
+            removed.insert((*table).to_owned(), n.into());
         }
         record(
             &tx,
             actor,
             AuditEntry {
                 action: "delete_all",
-                entity: "visit",
+                entity,
                 before: Some(removed.into()),
-                note: Some("清空演示走访和集中排查".to_owned()),
+                note: Some(note.to_owned()),
                 ..Default::default()
             },
         )
@@ -1183,4 +1193,17 @@ async fn insert_targets(
         n += tx.execute(&q).await?.rows_affected();
     }
     Ok(n)
+}
+
+/// Runs an `INSERT … RETURNING id` and gives the new id.
+async fn insert_id(
+    tx: &DatabaseTransaction,
+    ins: &sea_orm::sea_query::InsertStatement,
+    what: &str,
+) -> Result<i64> {
+    Ok(tx
+        .query_one(ins)
+        .await?
+        .ok_or_else(|| StoreError::Corrupt(format!("{what}未返回编号")))?
+        .try_get("", "id")?)
 }

@@ -8,7 +8,7 @@ mod common;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use common::demo_county;
+use common::{demo_county, user};
 use fangpin_demo::DemoConfig;
 use fangpin_demo::visits::{CampaignPlan, VisitPlanner, finished_campaign, running_campaign};
 use fangpin_domain::visits::{
@@ -17,7 +17,6 @@ use fangpin_domain::visits::{
 use fangpin_domain::workflow::{CaseState, Channel};
 use fangpin_domain::{AreaCode, HouseholdBundle, PolicySet, seed_params};
 use fangpin_store::cases::CaseFilter;
-use fangpin_store::users::ROLE_SEEDS;
 use fangpin_store::visits::{BulkVisit, VisitFilter, VisitInput};
 use fangpin_store::{Access, Actor, AuditFilter, Store, StoreError};
 
@@ -37,18 +36,6 @@ fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
-}
-
-fn user(id: i64, role: &str, area: AreaCode) -> Access {
-    let seed = ROLE_SEEDS.iter().find(|r| r.code == role).unwrap();
-    Access {
-        user_id: Some(id),
-        username: format!("{role}{id}"),
-        role: role.into(),
-        area,
-        permissions: seed.permissions.iter().map(|p| p.to_string()).collect(),
-        address: None,
-    }
 }
 
 fn visit(date: &str, flags: &[&str], findings: &str) -> VisitForm {

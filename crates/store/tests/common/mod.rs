@@ -21,3 +21,19 @@ pub async fn demo_county(store: &Store, seed: u64, n: u32) -> (Vec<HouseholdBund
         .unwrap();
     (bundles, county)
 }
+
+/// A user (`id`) with a seeded role's permissions over `area`.
+pub fn user(id: i64, role: &str, area: AreaCode) -> Access {
+    let seed = fangpin_store::users::ROLE_SEEDS
+        .iter()
+        .find(|r| r.code == role)
+        .unwrap();
+    Access {
+        user_id: Some(id),
+        username: format!("{role}{id}"),
+        role: role.into(),
+        area,
+        permissions: seed.permissions.iter().map(|p| p.to_string()).collect(),
+        address: None,
+    }
+}
