@@ -92,13 +92,15 @@ describe('web shell', { timeout: 240_000 }, () => {
     })
   })
 
-  test('desktop: pages under construction say so', async () => {
+  test('desktop: every menu entry is built (none marked 建设中)', async () => {
     await withPage(ctx.browser, { viewport: { width: 1280, height: 800 } }, 'shell-planned', async (page) => {
       await loginAsAdmin(page, ctx.server.baseUrl)
-      await page.locator('[data-testid="app-menu"]').getByText('帮扶').click()
-      const planned = page.locator('[data-testid="planned-page"]')
-      await planned.waitFor()
-      assert.match(await planned.innerText(), /功能建设中/)
+      const menu = page.locator('[data-testid="app-menu"]')
+      await menu.getByText('走访').waitFor()
+      assert.equal(await menu.locator('.menu-badge').count(), 0, 'no page under construction')
+      await menu.getByText('走访').click()
+      await page.locator('[data-testid="visit-tabs"]').waitFor()
+      assert.equal(await page.locator('[data-testid="planned-page"]').count(), 0)
     })
   })
 
