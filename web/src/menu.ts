@@ -68,14 +68,6 @@ export const MENU: MenuEntry[] = [
     title: '帮扶',
     icon: Help,
     permissions: ['household.read', 'assist.own'],
-    plan: {
-      summary: '帮扶责任人结对和帮扶措施落实跟踪。',
-      items: [
-        '帮扶责任人与监测户结对登记',
-        '产业、就业、公益岗位、教育、医疗、住房、兜底保障等帮扶措施记录',
-        '帮扶成效和措施落实情况统计',
-      ],
-    },
   },
   {
     path: '/visits',

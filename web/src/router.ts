@@ -96,6 +96,12 @@ const routes: RouteRecordRaw[] = [
     meta: { title: '走访', permissions: ['household.read', 'assist.own'] },
   },
   {
+    path: '/assistance',
+    name: 'assistance',
+    component: () => import('./views/AssistanceView.vue'),
+    meta: { title: '帮扶', permissions: ['household.read', 'assist.own'] },
+  },
+  {
     path: '/rules',
     name: 'rules',
     component: () => import('./views/RulesView.vue'),

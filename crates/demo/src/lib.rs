@@ -22,6 +22,7 @@
 //!   monitored 0/1 households are mostly below the line, eliminated ones above it,
 //!   突发严重困难户 above it with a large 大额刚性支出.
 
+pub mod assist;
 pub mod funds;
 mod layout;
 mod names;

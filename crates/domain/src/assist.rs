@@ -637,6 +637,27 @@ impl AssistFacts {
     }
 }
 
+/// A 帮扶干部 with the households paired to them: (户编号, from).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PairedCadre {
+    /// The registry entry.
+    pub cadre: Cadre,
+    /// (户编号, 结对日期) of each household.
+    pub households: Vec<(String, NaiveDate)>,
+}
+
+/// Assistance records written together (the demo county): cadres with
+/// their pairings, plans and measures, each household named by 户编号.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AssistBatch {
+    /// Cadres and their households.
+    pub cadres: Vec<PairedCadre>,
+    /// (户编号, goals, day made and reviewed).
+    pub plans: Vec<(String, String, NaiveDate)>,
+    /// (户编号, measure).
+    pub measures: Vec<(String, Measure)>,
+}
+
 /// Whether a member has a disability (健康状况 残疾 / 重度残疾, or a
 /// disability certificate).
 pub fn is_disabled(p: &Person) -> bool {

@@ -217,7 +217,15 @@ pub async fn ensure_demo(store: &Store, seed: u64, households: u32, reset: bool)
     });
     let mut visit_count = 0;
     let mut funds_loaded = fangpin_store::funds::FundsLoaded::default();
+    // Monitored households, for their 帮扶责任人, plans and measures.
+    let mut monitored: Vec<HouseholdBundle> = Vec::new();
     while let Some((batch, visits, funds)) = rx.recv().await {
+        monitored.extend(
+            batch
+                .iter()
+                .filter(|b| b.household.monitor_category.is_some())
+                .cloned(),
+        );
         store
             .insert_households(&access, &format!("演示县生成（种子 {seed}）"), &batch)
             .await?;
@@ -253,6 +261,7 @@ pub async fn ensure_demo(store: &Store, seed: u64, households: u32, reset: bool)
     store.set_setting(&actor, settings::DEMO, "true").await?;
     store.set_setting(&actor, STATUS, "ready").await?;
     ensure_demo_users(store, &layout).await?;
+    demo_assistance(store, &cfg, &access, &monitored, today).await?;
     let persons = store.person_count().await?;
     println!(
         "已生成演示县 {}：{} 户 {} 人，用时 {:.1} 秒（种子 {}）",
@@ -335,5 +344,42 @@ async fn demo_campaigns(
         visits,
         started.elapsed().as_secs_f64()
     );
+    Ok(())
+}
+
+/// 帮扶干部, 帮扶责任人, plans and measures of the monitored households; the
+/// demo 帮扶责任人 login (`bangfu`) is linked to a cadre of its village.
+async fn demo_assistance(
+    store: &Store,
+    cfg: &DemoConfig,
+    access: &Access,
+    monitored: &[HouseholdBundle],
+    today: chrono::NaiveDate,
+) -> Result<()> {
+    let batch = fangpin_demo::assist::assistance(cfg, monitored);
+    let at = today
+        .and_hms_opt(1, 0, 0)
+        .context("演示日期无效")?
+        .and_utc();
+    store.insert_assistance(access, &batch, at).await?;
+    let pairs: usize = batch.cadres.iter().map(|c| c.households.len()).sum();
+    println!(
+        "帮扶干部 {} 人，结对 {} 户，帮扶措施 {} 项",
+        batch.cadres.len(),
+        pairs,
+        batch.measures.len()
+    );
+    if let Some(user) = store.user_by_username("bangfu").await? {
+        let area = fangpin_domain::AreaCode::parse(&user.area.code)?;
+        let filter = fangpin_store::assist::CadreFilter {
+            area: Some(area),
+            ..Default::default()
+        };
+        let cadres = store.cadres(access, &filter).await?;
+        let free = cadres.iter().all(|c| c.username.is_none());
+        if let Some(c) = cadres.iter().max_by_key(|c| c.households).filter(|_| free) {
+            store.link_cadre_user(access, c.id, "bangfu").await?;
+        }
+    }
     Ok(())
 }

@@ -698,6 +698,52 @@ async fn route_role_scope_matrix(store: Store) {
                 };
                 assert_eq!(status, expected, "{user} GET {uri}: {r}");
             }
+            // 帮扶: reads need household.read; pairing needs household.write;
+            // a plan or measure also a 帮扶责任人 paired with the household
+            // (bangfu is paired with none: 403 inside). Blank input is 400.
+            let assist_reads = [
+                format!("/api/households/{id}/assistance"),
+                format!("/api/households/{id}/measures"),
+            ];
+            for uri in assist_reads {
+                let (status, r, _, _) = send(&store, &c, "GET", &uri, None, false).await;
+                let expected = match (read, inside) {
+                    (false, _) => StatusCode::FORBIDDEN,
+                    (true, true) => StatusCode::OK,
+                    (true, false) => StatusCode::NOT_FOUND,
+                };
+                assert_eq!(status, expected, "{user} GET {uri}: {r}");
+            }
+            let assist_writes = [
+                (
+                    "POST",
+                    format!("/api/households/{id}/responsible/end"),
+                    json!({"reason": " "}),
+                    false,
+                ),
+                (
+                    "PUT",
+                    format!("/api/households/{id}/plan"),
+                    json!({"goals": " "}),
+                    true,
+                ),
+                (
+                    "POST",
+                    format!("/api/households/{id}/measures"),
+                    json!({"code": "CY01", "target_risk": "01", "started_on": "2026-01-05", "amount_fen": -1}),
+                    true,
+                ),
+            ];
+            for (method, uri, body, own) in assist_writes {
+                let (status, r, _, _) = send(&store, &c, method, &uri, Some(body), true).await;
+                let expected = match (write, own && user == "bangfu", inside) {
+                    (true, _, true) => StatusCode::BAD_REQUEST,
+                    (false, true, true) => StatusCode::FORBIDDEN,
+                    (true, _, false) | (false, true, false) => StatusCode::NOT_FOUND,
+                    (false, false, _) => StatusCode::FORBIDDEN,
+                };
+                assert_eq!(status, expected, "{user} {method} {uri}: {r}");
+            }
             // Area summaries are aggregates: any role may see its own subtree.
             let (status, _, _, _) = send(
                 &store,
@@ -715,6 +761,37 @@ async fn route_role_scope_matrix(store: Store) {
             };
             assert_eq!(status, expected, "{user} summary {area}");
         }
+        // The cadre registry and the 帮扶对象 list are reads in scope; adding
+        // a cadre needs household.write (a blank form is 400).
+        for uri in [
+            "/api/cadres",
+            "/api/assist/households",
+            "/api/assist/catalogue",
+        ] {
+            let (status, r, _, _) = send(&store, &c, "GET", uri, None, false).await;
+            let expected = if read || uri == "/api/assist/catalogue" {
+                StatusCode::OK
+            } else {
+                StatusCode::FORBIDDEN
+            };
+            assert_eq!(status, expected, "{user} GET {uri}: {r}");
+        }
+        let write = matches!(user, "admin" | "xiangzhen" | "cunji");
+        let (status, r, _, _) = send(
+            &store,
+            &c,
+            "POST",
+            "/api/cadres",
+            Some(json!({"name": ""})),
+            true,
+        )
+        .await;
+        let expected = if write {
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::FORBIDDEN
+        };
+        assert_eq!(status, expected, "{user} POST /api/cadres: {r}");
         // 农户自主申报: only the township's reviewer keeps the inbox and decides,
         // within the township; an empty decline reason answers 400 inside.
         let accepts = user == "xiangzhen";

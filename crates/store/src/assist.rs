@@ -14,8 +14,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
 use fangpin_domain::assist::{
-    AssistFacts, Cadre, CadreForm, Catalogue, Category, Measure, MeasureForm, MeasureKind,
-    MeasureStatus, Plan, PlanForm, StatusChange,
+    AssistBatch, AssistFacts, Cadre, CadreForm, Catalogue, Category, Measure, MeasureForm,
+    MeasureKind, MeasureStatus, Plan, PlanForm, StatusChange,
 };
 use fangpin_domain::calendar::WorkCalendar;
 use fangpin_domain::policy::{PolicySet, keys};
@@ -149,24 +149,6 @@ pub struct AssistFilter {
     pub unpaired_only: bool,
     pub offset: u64,
     pub limit: u64,
-}
-
-/// A demo 帮扶干部 with the households paired to them and their measures.
-#[derive(Clone, Debug)]
-pub struct BulkCadre {
-    pub cadre: Cadre,
-    /// (户编号, from) of each pairing.
-    pub households: Vec<(String, NaiveDate)>,
-}
-
-/// Demo assistance written in one transaction.
-#[derive(Clone, Debug, Default)]
-pub struct BulkAssistance {
-    pub cadres: Vec<BulkCadre>,
-    /// (户编号, plan goals, day made).
-    pub plans: Vec<(String, String, NaiveDate)>,
-    /// (户编号, measure).
-    pub measures: Vec<(String, Measure)>,
 }
 
 fn corrupt(e: impl std::fmt::Display) -> StoreError {
@@ -374,6 +356,20 @@ impl Store {
             .iter()
             .map(|r| r.try_get("", "id").map_err(StoreError::from))
             .collect()
+    }
+
+    /// The current 帮扶责任人 of each of these households that has one.
+    pub(crate) async fn current_pairings(&self, ids: &[i64]) -> Result<HashMap<i64, Pairing>> {
+        let mut out = HashMap::new();
+        for chunk in ids.chunks(500) {
+            let mut q = select_pairings();
+            q.and_where(Expr::col(("p", "household_id")).is_in(chunk.to_vec()))
+                .and_where(Expr::col(("p", "until_on")).is_null());
+            for r in self.db.query_all(&q).await? {
+                out.insert(r.try_get("", "household_id")?, pairing_of(&r)?);
+            }
+        }
+        Ok(out)
     }
 
     async fn current_pairing(&self, household_id: i64) -> Result<Option<Pairing>> {
@@ -1000,7 +996,7 @@ impl Store {
         Ok(row)
     }
 
-    async fn measures_of(&self, ids: &[i64]) -> Result<HashMap<i64, Vec<MeasureRow>>> {
+    pub(crate) async fn measures_of(&self, ids: &[i64]) -> Result<HashMap<i64, Vec<MeasureRow>>> {
         let mut out: HashMap<i64, Vec<MeasureRow>> = HashMap::new();
         for chunk in ids.chunks(500) {
             let mut q = Query::select();
@@ -1293,15 +1289,12 @@ impl Store {
     ) -> Result<HashMap<i64, AssistFacts>> {
         let ids: Vec<i64> = households.iter().map(|(id, _)| *id).collect();
         let mut measures = self.measures_of(&ids).await?;
-        let mut responsible: HashMap<i64, String> = HashMap::new();
-        for chunk in ids.chunks(500) {
-            let mut q = select_pairings();
-            q.and_where(Expr::col(("p", "household_id")).is_in(chunk.to_vec()))
-                .and_where(Expr::col(("p", "until_on")).is_null());
-            for r in self.db.query_all(&q).await? {
-                responsible.insert(r.try_get("", "household_id")?, r.try_get("", "name")?);
-            }
-        }
+        let mut responsible: HashMap<i64, String> = self
+            .current_pairings(&ids)
+            .await?
+            .into_iter()
+            .map(|(id, p)| (id, p.name))
+            .collect();
         let waiting: Vec<i64> = households
             .iter()
             .filter(|(id, b)| {
@@ -1355,7 +1348,7 @@ impl Store {
     pub async fn insert_assistance(
         &self,
         access: &Access,
-        bulk: &BulkAssistance,
+        bulk: &AssistBatch,
         now: DateTime<Utc>,
     ) -> Result<u64> {
         access.require(perm::HOUSEHOLD_WRITE)?;

@@ -1,5 +1,16 @@
 import type {
   ApiErrorBody,
+  AssistMeasure,
+  AssistPlan,
+  AssistQuery,
+  AssistRow,
+  Cadre,
+  CadreForm,
+  HouseholdAssistance,
+  MeasureCatalogue,
+  MeasureStatus,
+  NewMeasure,
+  Pairing,
   AwardRoom,
   AwardRow,
   EmploymentScale,
@@ -361,6 +372,36 @@ export const api = {
     request<ZeroEmployment>('api/funds/zero-employment', { query: { ...q }, signal }),
   employmentScale: (area: string | undefined, year: number, signal?: AbortSignal) =>
     request<EmploymentScale>('api/funds/employment-scale', { query: { area, year }, signal }),
+
+  // ---- 帮扶 ----
+  measureCatalogue: (signal?: AbortSignal) => request<MeasureCatalogue>('api/assist/catalogue', { signal }),
+  assistHouseholds: (q: AssistQuery, signal?: AbortSignal) =>
+    request<Page<AssistRow>>('api/assist/households', {
+      query: { ...q, unpaired: q.unpaired ? 'true' : undefined },
+      signal,
+    }),
+  cadres: (q: { area?: string; active?: boolean; q?: string }, signal?: AbortSignal) =>
+    request<{ items: Cadre[] }>('api/cadres', {
+      query: { area: q.area, active: q.active ? 'true' : undefined, q: q.q || undefined },
+      signal,
+    }),
+  createCadre: (c: CadreForm) => request<{ id: number }>('api/cadres', { method: 'POST', body: c }),
+  updateCadre: (id: number, c: CadreForm) => request<{ ok: boolean }>(`api/cadres/${id}`, { method: 'PUT', body: c }),
+  householdAssistance: (id: number, signal?: AbortSignal) =>
+    request<HouseholdAssistance>(`api/households/${id}/assistance`, { signal }),
+  pairResponsible: (id: number, cadreId: number, fromOn?: string) =>
+    request<Pairing>(`api/households/${id}/responsible`, {
+      method: 'POST',
+      body: { cadre_id: cadreId, from_on: fromOn || null },
+    }),
+  endResponsible: (id: number, reason: string) =>
+    request<{ ok: boolean }>(`api/households/${id}/responsible/end`, { method: 'POST', body: { reason } }),
+  savePlan: (id: number, body: { goals: string; reviewed: boolean; revision: number | null }) =>
+    request<AssistPlan>(`api/households/${id}/plan`, { method: 'PUT', body }),
+  addMeasure: (id: number, m: NewMeasure) =>
+    request<{ id: number }>(`api/households/${id}/measures`, { method: 'POST', body: m }),
+  measureStatus: (id: number, body: { status: MeasureStatus; ended_on?: string; evidence?: string }) =>
+    request<AssistMeasure>(`api/measures/${id}/status`, { method: 'POST', body }),
 
   // ---- data quality ----
   qualityIssues: (q: QualityQuery, signal?: AbortSignal) =>

@@ -638,6 +638,8 @@ export interface Workbench {
   items: DueItem[]
   /** 农户自主申报 awaiting the township's acceptance, due soon or overdue (township roles). */
   self_reports?: SelfReportRow[]
+  /** Monitored households still without a 帮扶责任人, near or past the deadline. */
+  responsible?: AssistRow[]
 }
 
 export interface WhatIfQuery {
@@ -1096,4 +1098,141 @@ export interface FundsQuery {
   year?: number
   page?: number
   page_size?: number
+}
+
+// ---- 帮扶: 帮扶干部, 帮扶责任人, 一户一策, 帮扶措施 ----------------------------------
+
+export type MeasureStatus = 'planned' | 'active' | 'done' | 'stopped'
+
+export interface CatalogueItem {
+  code: string
+  category: string
+  category_label: string
+  name: string
+  /** 开发式 / 保障 / 兜底 / 其他 */
+  kind: string
+  /** §5.3: 保持 / 至合同期满 / 至协议期满 / 至当前学段结束 / 逐步退出 / 按政策退出 / 一次性 */
+  after_elimination: string
+  requires: string | null
+}
+
+export interface MeasureCatalogue {
+  items: CatalogueItem[]
+  categories: { code: string; label: string }[]
+  kinds: { code: string; label: string }[]
+  statuses: { code: MeasureStatus; label: string }[]
+}
+
+export interface Cadre {
+  id: number
+  name: string
+  unit: string
+  position: string
+  phone_masked: string
+  area_code: string
+  username: string | null
+  active: boolean
+  households: number
+}
+
+export interface CadreForm {
+  name: string
+  unit: string
+  position: string
+  phone: string
+  area: string
+  active: boolean
+  username: string
+}
+
+export interface Pairing {
+  id: number
+  cadre_id: number
+  name: string
+  unit: string
+  position: string
+  phone_masked: string
+  from_on: string
+  until_on: string | null
+  end_reason: string | null
+}
+
+export interface ResponsibleDue {
+  since: string
+  due: string
+  urgency: Urgency
+  urgency_label: string
+}
+
+export interface AssistPlan {
+  goals: string
+  case_id: number | null
+  created_at: string
+  updated_at: string
+  reviewed_on: string | null
+  revision: number
+}
+
+export interface AssistMeasure {
+  id: number
+  code: string | null
+  category: string
+  category_label: string
+  kind: string
+  name: string
+  target_risk: string
+  status: MeasureStatus
+  status_label: string
+  started_on: string
+  ended_on: string | null
+  /** 分 */
+  amount: number
+  evidence: string
+  after_elimination: string | null
+  note: string
+}
+
+export interface HouseholdAssistance {
+  household_id: number
+  monitored: boolean
+  responsible: Pairing | null
+  history: Pairing[]
+  responsible_due: ResponsibleDue | null
+  plan: AssistPlan | null
+  measures: AssistMeasure[]
+  can_pair: boolean
+  can_edit: boolean
+}
+
+export interface AssistRow {
+  household_id: number
+  household_no: string
+  head_name: string
+  area_code: string
+  category: string | null
+  risks: string[]
+  identified_month: string | null
+  responsible: string | null
+  cadre_id: number | null
+  plan: 'none' | 'made' | 'reviewed'
+  plan_label: string
+  measures: number
+  responsible_due: ResponsibleDue | null
+}
+
+export interface AssistQuery {
+  area?: string
+  unpaired?: boolean
+  page?: number
+  page_size?: number
+}
+
+export interface NewMeasure {
+  code: string
+  name?: string
+  target_risk: string
+  started_on: string
+  amount_fen?: number
+  status?: MeasureStatus
+  evidence?: string
 }
