@@ -179,7 +179,12 @@ pub mod keys {
     pub const AWARD_CAP: &str = "industry_award_cap";
     /// 乡镇受理农户自主申报的时限 (期限文本, 自提交之日起).
     pub const SLA_SELF_REPORT_ACCEPT: &str = "sla_self_report_accept";
+    /// 公示、公告的监督电话 (文本); 县、乡镇、村可设本地号码.
+    pub const SUPERVISION_PHONE: &str = "supervision_phone";
 }
+
+/// 全国防止返贫监测和乡村振兴咨询服务电话 (原12317平台, policy.md §4.1).
+pub const NATIONAL_HOTLINE: &str = "12317";
 
 /// Chinese name of a parameter key; unknown keys are returned unchanged.
 pub fn key_label(key: &str) -> &str {
@@ -225,6 +230,7 @@ pub fn key_label(key: &str) -> &str {
         keys::POST_MAX_AGE => "公益性岗位最高年龄",
         keys::AWARD_CAP => "到户产业奖补每户每年上限",
         keys::SLA_SELF_REPORT_ACCEPT => "自主申报受理时限",
+        keys::SUPERVISION_PHONE => "公示公告监督电话",
         other => other,
     }
 }
@@ -618,6 +624,14 @@ fn monitoring_defaults(year: i32) -> Vec<ParamDef> {
             Unconfirmed,
             "疑点发现后10个工作日内整改，本系统默认",
         ),
+        def(
+            keys::SUPERVISION_PHONE,
+            None,
+            year,
+            ParamValue::Text(NATIONAL_HOTLINE.to_string()),
+            Confirmed,
+            "全国防止返贫监测和乡村振兴咨询服务电话（原12317平台）；县、乡镇、村可另设本地监督电话",
+        ),
     ]
 }
 
@@ -653,6 +667,7 @@ mod tests {
                 keys::NOTICE_MIN,
                 keys::SLA_LEAD,
                 keys::SLA_SELF_REPORT_ACCEPT,
+                keys::SUPERVISION_PHONE,
             ] {
                 assert!(set.text_param(key, &village, year).is_ok(), "{key} {year}");
             }

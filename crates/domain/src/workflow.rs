@@ -297,6 +297,10 @@ impl Actor {
 pub struct ReviewRecord {
     /// Day the meeting was held.
     pub held_on: NaiveDate,
+    /// Where it was held (村委会会议室 …); entries made before the field
+    /// existed have none.
+    #[serde(default)]
+    pub place: String,
     /// Attendees (names and roles as written in the minutes).
     pub attendees: Vec<String>,
     /// Votes in favour.
@@ -483,6 +487,22 @@ impl EliminationCheck {
         }
         out
     }
+}
+
+/// The elimination criteria (policy.md §7.1) in plain words for the
+/// household's 明白卡: what has to be true before its risk can be marked
+/// eliminated. `min_months` is the area's minimum monitoring period.
+pub fn criteria_in_plain_words(min_months: i64) -> Vec<String> {
+    vec![
+        format!("自纳入监测起满{min_months}个月，并且至少落实过一项针对风险的帮扶措施。"),
+        "家庭人均纯收入稳定高于当年监测范围，收入持续稳定原则上半年以上。".to_string(),
+        "看病、上学等大额刚性支出问题已经稳定解决。".to_string(),
+        "义务教育、基本医疗、住房安全和饮水安全都有保障。".to_string(),
+        "返贫致贫风险已经稳定消除，或者已经自然消除。".to_string(),
+        "全家都没有劳动能力的，不标注风险消除，继续兜底保障并跟踪监测。".to_string(),
+        "是否消除须经入户核实、村级民主评议、公示、乡镇审核和县级审定，不设指标、不搞数字消除。"
+            .to_string(),
+    ]
 }
 
 /// What the store must record after an allowed action.

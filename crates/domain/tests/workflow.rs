@@ -93,6 +93,7 @@ fn up_to_review(c: &mut CaseView, acceptor: &Actor, d: NaiveDate) {
 fn review(day: NaiveDate, passed: bool) -> Action {
     Action::Review(ReviewRecord {
         held_on: day,
+        place: "村委会会议室".into(),
         attendees: vec![
             "村支书 王建国".into(),
             "村民代表 李秀英".into(),

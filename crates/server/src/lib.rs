@@ -14,6 +14,7 @@ mod extract;
 mod funds;
 mod monitor;
 pub mod openapi;
+mod print;
 pub mod self_report;
 mod visits;
 mod web;
@@ -93,6 +94,7 @@ pub fn app(state: AppState) -> Router {
         .merge(auth::routes())
         .merge(exchange::routes())
         .merge(monitor::routes())
+        .merge(print::routes())
         .merge(funds::routes())
         .merge(assist::routes())
         .merge(self_report::routes())

@@ -36,6 +36,7 @@ fangpin_store::dual_backend_tests!(
     calendar_is_edited_by_administrators,
     visits_through_the_api,
     funds_through_the_api,
+    printable_documents_through_the_api,
 );
 
 /// A logged-in browser: session cookie and CSRF token.
@@ -55,6 +56,20 @@ async fn send(
 ) -> (StatusCode, Value, String, axum::http::HeaderMap) {
     let state = AppState::demo(store.clone(), "unused");
     send_to(state, client, method, uri, body, csrf).await
+}
+
+/// The demo server with its clock fixed at 10:00 China time on 2026-06-01,
+/// for answers that depend on the day.
+fn on_fixed_day(store: &Store) -> AppState {
+    let mut state = AppState::demo(store.clone(), "unused");
+    state.clock = fangpin_server::Clock::fixed(fixed_now());
+    state
+}
+
+fn fixed_now() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339("2026-06-01T10:00:00+08:00")
+        .unwrap()
+        .to_utc()
 }
 
 async fn send_to(
@@ -561,6 +576,10 @@ async fn route_role_scope_matrix(store: Store) {
         .expect("a household in another township");
     let out_id = out["id"].as_i64().unwrap();
     let out_area = out["area_code"].as_str().unwrap().to_owned();
+    // For the printouts: a monitored household and a case (a lead, not yet
+    // reviewed) inside the village and in the other township.
+    let print_in = print_targets(&store, &bundles, |a| a == village).await;
+    let print_out = print_targets(&store, &bundles, |a| a.parent() != Some(township)).await;
 
     // 农户自主申报 from a stranger: one in the township, one outside it.
     let report_in = public_report(&store, &village.as_string()).await;
@@ -585,10 +604,13 @@ async fn route_role_scope_matrix(store: Store) {
     ];
     for (user, read, reveal, county_wide) in roles {
         let c = login(&store, user).await;
-        for (id, area, inside) in [
+        for ((id, area, inside), (monitored, case)) in [
             (in_id, village.as_string(), true),
             (out_id, out_area.clone(), county_wide),
-        ] {
+        ]
+        .into_iter()
+        .zip([print_in, print_out])
+        {
             let cases = [
                 ("GET", format!("/api/households/{id}"), read),
                 ("POST", format!("/api/households/{id}/reveal"), reveal),
@@ -743,6 +765,38 @@ async fn route_role_scope_matrix(store: Store) {
                     (false, false, _) => StatusCode::FORBIDDEN,
                 };
                 assert_eq!(status, expected, "{user} {method} {uri}: {r}");
+            }
+            // Printouts are reads: a lead has no minutes yet (400 where it
+            // may be seen); a monitored household has its 明白卡.
+            let prints = [
+                (format!("/api/print/cards/{monitored}"), StatusCode::OK),
+                (
+                    format!("/api/print/minutes/{case}"),
+                    StatusCode::BAD_REQUEST,
+                ),
+                (
+                    format!("/api/print/notice?area={area}&kind=identification"),
+                    StatusCode::OK,
+                ),
+                (
+                    format!("/api/print/notice?area={area}&kind=elimination"),
+                    StatusCode::OK,
+                ),
+                (
+                    format!("/api/print/announcement?area={area}&from=2026-01-01&until=2026-12-31"),
+                    StatusCode::OK,
+                ),
+                (format!("/api/print/cards?area={area}"), StatusCode::OK),
+            ];
+            for (uri, found) in prints {
+                let state = on_fixed_day(&store);
+                let (status, body, _, _) = send_to(state, &c, "GET", &uri, None, false).await;
+                let expected = match (read, inside) {
+                    (false, _) => StatusCode::FORBIDDEN,
+                    (true, true) => found,
+                    (true, false) => StatusCode::NOT_FOUND,
+                };
+                assert_eq!(status, expected, "{user} GET {uri}: {body}");
             }
             // Area summaries are aggregates: any role may see its own subtree.
             let (status, _, _, _) = send(
@@ -990,6 +1044,55 @@ async fn visit_matrix(
         let expected = if allowed { ok } else { StatusCode::FORBIDDEN };
         assert_eq!(status, expected, "{user} {method} {uri}: {r}");
     }
+}
+
+/// A monitored household and a freshly opened case on another household,
+/// both in an area that `pick` accepts: (household id, case id).
+async fn print_targets(
+    store: &Store,
+    bundles: &[HouseholdBundle],
+    pick: impl Fn(AreaCode) -> bool,
+) -> (i64, i64) {
+    let county = Access::system(AreaCode::parse("500230").unwrap());
+    let mut plain = bundles
+        .iter()
+        .filter(|b| pick(b.household.area) && b.household.monitor_category.is_none());
+    let id_of = async |b: Option<&HouseholdBundle>| {
+        let no = &b.expect("households in the area").household.household_no;
+        store.household_by_no(&county, no).await.unwrap().id
+    };
+    let plain_id = id_of(plain.next()).await;
+    let monitored = match bundles
+        .iter()
+        .find(|b| pick(b.household.area) && b.household.monitor_category.is_some())
+    {
+        Some(b) => id_of(Some(b)).await,
+        None => {
+            // None in the area yet: the next household becomes one.
+            let id = id_of(plain.next()).await;
+            let mut d = store.household(&county, id).await.unwrap();
+            d.household.monitor_category = Some("1".into());
+            d.household.risks = vec!["01".into()];
+            d.household.risk_eliminated = Some(false);
+            d.household.identified_month = Some("202601".parse().unwrap());
+            store
+                .update_household(&county, id, d.household, d.members, d.incomes, "纳入监测")
+                .await
+                .unwrap();
+            id
+        }
+    };
+    let plain = plain_id;
+    let lead = fangpin_store::cases::NewLead {
+        household_id: plain,
+        channel: fangpin_domain::workflow::Channel::CadreVisit,
+        green_channel: false,
+        summary: "入户排查发现".into(),
+        reporter: None,
+        evidence: None,
+    };
+    let case = store.open_lead(&county, lead, fixed_now()).await.unwrap();
+    (monitored, case)
 }
 
 async fn logins_from_one_address_are_throttled(store: Store) {
@@ -1316,6 +1419,11 @@ async fn openapi_describes_the_api(store: Store) {
         "/api/households/{id}/head",
         "/api/households/{id}/split",
         "/api/households/{id}/merge",
+        "/api/print/notice",
+        "/api/print/announcement",
+        "/api/print/minutes/{id}",
+        "/api/print/cards",
+        "/api/print/cards/{id}",
     ] {
         assert!(paths.contains_key(p), "{p} is documented");
     }
@@ -2354,4 +2462,127 @@ async fn funds_through_the_api(store: Store) {
 
 fn chrono_day(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+/// GET on the demo server with the fixed clock: status and JSON.
+async fn print_get(store: &Store, client: &Client, uri: &str) -> (StatusCode, Value) {
+    let (status, body, _, _) = send_to(on_fixed_day(store), client, "GET", uri, None, false).await;
+    (status, body)
+}
+
+async fn printable_documents_through_the_api(store: Store) {
+    let bundles = demo(&store, 300).await;
+    let village = bundles[0].household.area;
+    let (monitored, case) = print_targets(&store, &bundles, |a| a == village).await;
+    // The lead is walked to 村内公示 on the fixed day.
+    let system = Access::system(AreaCode::parse("500230").unwrap());
+    let day = fixed_now().date_naive();
+    let steps = [
+        json!({"action": "accept"}),
+        json!({"action": "verify", "visited_on": day, "consent_signed": true, "findings": "属实"}),
+        json!({"action": "compare", "conclusion": "无异常"}),
+        json!({"action": "review", "held_on": day, "place": "村委会", "attendees": ["村支书", "村民代表"],
+               "votes_for": 9, "votes_against": 0, "passed": true, "minutes": "同意纳入"}),
+    ];
+    for step in steps {
+        let action = serde_json::from_value(step).unwrap();
+        store
+            .case_act(&system, case, action, None, fixed_now())
+            .await
+            .unwrap();
+    }
+    let cunji = login(&store, "cunji").await;
+
+    // 公示名单 of the operator's own village.
+    let (status, notice) = print_get(&store, &cunji, "/api/print/notice").await;
+    assert_eq!(status, StatusCode::OK, "{notice}");
+    assert_eq!(notice["title"], "拟纳入监测对象公示");
+    assert_eq!(notice["area"]["code"], village.as_string().as_str());
+    assert_eq!(notice["supervision_phone"], "12317");
+    assert_eq!(notice["printed_on"], "2026-06-01");
+    let rows = notice["households"].as_array().unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["case_id"], case);
+    assert_eq!(rows[0]["notice_from"], "2026-06-01");
+    assert_eq!(rows[0]["notice_until"], "2026-06-06");
+    assert!(rows[0]["head_id"].as_str().unwrap().contains("********"));
+    let text = notice.to_string();
+    for b in &bundles {
+        assert!(!text.contains(b.household.head_id.as_str()), "no full ID");
+    }
+    // A 村民小组 key of the tree prints its village.
+    let group = format!(
+        "/api/print/notice?area={}-01&kind=elimination",
+        village.as_string()
+    );
+    let (status, elim) = print_get(&store, &cunji, &group).await;
+    assert_eq!(status, StatusCode::OK, "{elim}");
+    assert_eq!(elim["title"], "拟风险消除公示");
+    assert_eq!(elim["households"], json!([]));
+
+    // The minutes as recorded.
+    let (status, m) = print_get(&store, &cunji, &format!("/api/print/minutes/{case}")).await;
+    assert_eq!(status, StatusCode::OK, "{m}");
+    assert_eq!(m["record"]["place"], "村委会");
+    assert_eq!(m["record"]["votes_for"], 9);
+    assert_eq!(m["record"]["attendees"], json!(["村支书", "村民代表"]));
+    assert_eq!(m["result"], "同意纳入监测对象，进入村内公示");
+    assert_eq!(m["kind"], "identification");
+    let (status, _) = print_get(&store, &cunji, "/api/print/minutes/999999").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // 明白卡, one and all of the village.
+    let (status, card) = print_get(&store, &cunji, &format!("/api/print/cards/{monitored}")).await;
+    assert_eq!(status, StatusCode::OK, "{card}");
+    assert_eq!(card["hotline"], "12317");
+    assert_eq!(card["assistance_cadre"], Value::Null);
+    assert!(card["category_label"].is_string());
+    assert!(!card["criteria"].as_array().unwrap().is_empty());
+    let (status, all) = print_get(&store, &cunji, "/api/print/cards").await;
+    assert_eq!(status, StatusCode::OK, "{all}");
+    assert_eq!(all["area"]["code"], village.as_string().as_str());
+    assert!(
+        all["cards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["category"].is_string())
+    );
+
+    // 公告: the current month by default.
+    let (status, ann) = print_get(&store, &cunji, "/api/print/announcement?kind=elimination").await;
+    assert_eq!(status, StatusCode::OK, "{ann}");
+    assert_eq!(
+        (&ann["from"], &ann["until"]),
+        (&json!("2026-06-01"), &json!("2026-06-01"))
+    );
+    assert_eq!(ann["title"], "防止返贫监测对象风险消除公告");
+
+    // Wrong input answers in Chinese.
+    let admin = login(&store, "admin").await;
+    for (uri, says) in [
+        ("/api/print/notice?kind=other", "文书类别无效"),
+        ("/api/print/notice?area=abc", "参数 area"),
+        ("/api/print/notice?area=500230", "请选择乡镇或村"),
+        (
+            "/api/print/announcement?from=2026-06-02&until=2026-06-01",
+            "起始日期不能晚于截止日期",
+        ),
+    ] {
+        let (status, r) = print_get(&store, &admin, uri).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}: {r}");
+        assert!(r["message"].as_str().unwrap().contains(says), "{uri}: {r}");
+    }
+
+    // Each printout is in the audit log.
+    let (_, log, _, _) = send(
+        &store,
+        &admin,
+        "GET",
+        "/api/audit?action=print",
+        None,
+        false,
+    )
+    .await;
+    assert_eq!(log["total"], 6, "{log}");
 }

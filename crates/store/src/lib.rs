@@ -22,6 +22,7 @@ pub mod import;
 pub mod migration;
 pub mod monitor;
 mod pg_copy;
+pub mod print;
 pub mod quality;
 pub mod reference;
 pub mod self_report;

@@ -87,6 +87,7 @@ fn village_of(b: &HouseholdBundle, id: i64) -> Access {
 fn review(on: NaiveDate) -> Action {
     Action::Review(ReviewRecord {
         held_on: on,
+        place: "村委会会议室".into(),
         attendees: vec![
             "村党支部书记".into(),
             "村委会主任".into(),
