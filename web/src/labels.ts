@@ -18,6 +18,7 @@ export const AUDIT_ACTIONS: { code: string; label: string }[] = [
   { code: 'read_sensitive', label: '查看完整证件号' },
   { code: 'export', label: '导出' },
   { code: 'export_unmasked', label: '导出（含完整证件号）' },
+  { code: 'print', label: '打印文书' },
   { code: 'scan_duplicates', label: '扫描疑似重复' },
   { code: 'decide_duplicate', label: '判定疑似重复' },
   { code: 'delete_all', label: '清空数据' },

@@ -15,6 +15,8 @@ declare module 'vue-router' {
     permissions?: readonly string[]
     /** Menu entry to highlight (for pages below a menu entry). */
     menu?: string
+    /** A printable document: shown without the top bar and menu. */
+    print?: boolean
   }
 }
 
@@ -128,6 +130,41 @@ const routes: RouteRecordRaw[] = [
       props: { entry: m },
     }),
   ),
+  // Printable documents, opened in their own tab from the case, household and list pages.
+  {
+    path: '/print/notice',
+    name: 'print-notice',
+    component: () => import('./views/print/PrintListView.vue'),
+    props: { mode: 'notice' },
+    meta: { title: '打印公示名单', permissions: READ, print: true },
+  },
+  {
+    path: '/print/announcement',
+    name: 'print-announcement',
+    component: () => import('./views/print/PrintListView.vue'),
+    props: { mode: 'announcement' },
+    meta: { title: '打印公告', permissions: READ, print: true },
+  },
+  {
+    path: '/print/minutes/:id(\\d+)',
+    name: 'print-minutes',
+    component: () => import('./views/print/PrintMinutesView.vue'),
+    props: (r) => ({ id: Number(r.params.id) }),
+    meta: { title: '打印民主评议记录', permissions: READ, print: true },
+  },
+  {
+    path: '/print/card/:id(\\d+)',
+    name: 'print-card',
+    component: () => import('./views/print/PrintCardsView.vue'),
+    props: (r) => ({ id: Number(r.params.id) }),
+    meta: { title: '打印明白卡', permissions: READ, print: true },
+  },
+  {
+    path: '/print/cards',
+    name: 'print-cards',
+    component: () => import('./views/print/PrintCardsView.vue'),
+    meta: { title: '打印明白卡', permissions: READ, print: true },
+  },
   {
     path: '/no-access',
     name: 'no-access',

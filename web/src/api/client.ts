@@ -1,5 +1,10 @@
 import type {
   ApiErrorBody,
+  CardBatch,
+  DocumentKind,
+  HouseholdCard,
+  HouseholdList,
+  ReviewMinutes,
   AssistMeasure,
   AssistPlan,
   AssistQuery,
@@ -440,6 +445,18 @@ export const api = {
   declineSelfReport: (id: number, reason: string) =>
     request<SelfReportRow>(`api/self-reports/${id}/decline`, { method: 'POST', body: { reason } }),
   selfReportPhone: (id: number) => request<{ phone: string }>(`api/self-reports/${id}/phone`, { method: 'POST' }),
+
+  // ---- printable documents ----
+  printNotice: (q: { area?: string; kind: DocumentKind }, signal?: AbortSignal) =>
+    request<HouseholdList>('api/print/notice', { query: { ...q }, signal }),
+  printAnnouncement: (q: { area?: string; kind: DocumentKind; from?: string; until?: string }, signal?: AbortSignal) =>
+    request<HouseholdList>('api/print/announcement', { query: { ...q }, signal }),
+  printMinutes: (caseId: number, seq: number | undefined, signal?: AbortSignal) =>
+    request<ReviewMinutes>(`api/print/minutes/${caseId}`, { query: { seq }, signal }),
+  printCard: (householdId: number, signal?: AbortSignal) =>
+    request<HouseholdCard>(`api/print/cards/${householdId}`, { signal }),
+  printCards: (area: string | undefined, signal?: AbortSignal) =>
+    request<CardBatch>('api/print/cards', { query: { area }, signal }),
 
   // ---- data exchange ----
   startImport: (fileName: string, dryRun: boolean, data: ArrayBuffer) =>

@@ -615,6 +615,7 @@ export type CaseStep =
   | {
       action: 'review'
       held_on: string
+      place: string
       attendees: string[]
       votes_for: number
       votes_against: number
@@ -1235,4 +1236,128 @@ export interface NewMeasure {
   amount_fen?: number
   status?: MeasureStatus
   evidence?: string
+}
+
+// ---- printable documents (GET /api/print/…) ----------------------------------
+
+/** Which procedure a 公示 or 公告 is about. */
+export type DocumentKind = 'identification' | 'elimination'
+
+/** Names of a place from the county down (null where not stored). */
+export interface PlaceNames {
+  county: string | null
+  township: string | null
+  village: string | null
+}
+
+export interface DocumentArea extends PlaceNames {
+  code: string
+  name: string
+  level: AreaLevel
+}
+
+/** The household a document names, as printed. */
+export interface PrintedHousehold extends PlaceNames {
+  household_id: number
+  household_no: string
+  head_name: string
+  /** Always masked. */
+  head_id: string
+  area_code: string
+  group_no: number | null
+  members: number
+  household_type_label: string
+  category: string | null
+  category_label: string | null
+  risks: string[]
+  risk_labels: string[]
+}
+
+/** One household on a 公示名单 or 公告. */
+export interface ListedHousehold extends PrintedHousehold {
+  case_id: number
+  method_label: string | null
+  notice_from: string | null
+  notice_until: string | null
+  approved_on: string | null
+}
+
+export interface HouseholdList {
+  kind: DocumentKind
+  title: string
+  area: DocumentArea
+  from: string | null
+  until: string | null
+  supervision_phone: string
+  hotline: string
+  printed_on: string
+  households: ListedHousehold[]
+}
+
+export interface ReviewRecord {
+  held_on: string
+  place: string
+  attendees: string[]
+  votes_for: number
+  votes_against: number
+  passed: boolean
+  minutes: string
+}
+
+export interface ReviewMinutes extends PrintedHousehold {
+  case_id: number
+  seq: number
+  kind: DocumentKind
+  title: string
+  method_label: string | null
+  record: ReviewRecord
+  result: string
+  recorded_by: string
+  recorded_on: string
+  reviews: { seq: number; kind: DocumentKind; held_on: string }[]
+  printed_on: string
+}
+
+export interface CardMeasure {
+  category: string
+  /** 开发式 / 保障 / 兜底. */
+  kind: string
+  name: string
+  status: string
+  target_risk: string
+  target_risk_label: string
+  started_on: string
+  ended_on: string | null
+  /** 分. */
+  amount_fen: number
+  note: string
+}
+
+/** The 帮扶责任人 a 明白卡 names. */
+export interface CardCadre {
+  name: string
+  unit: string
+  position: string
+  from_on: string
+}
+
+/** 监测户明白卡. */
+export interface HouseholdCard extends PrintedHousehold {
+  risk_eliminated: boolean | null
+  identified_on: string | null
+  /** YYYYMM. */
+  identified_month: string | null
+  eliminated_month: string | null
+  measures: CardMeasure[]
+  /** The current 帮扶责任人 (phone masked), when one is named. */
+  assistance_cadre: CardCadre | null
+  hotline: string
+  supervision_phone: string
+  criteria: string[]
+  printed_on: string
+}
+
+export interface CardBatch {
+  area: DocumentArea
+  cards: HouseholdCard[]
 }

@@ -1,0 +1,1 @@
+var e={pending:`待受理`,accepted:`已受理`,declined:`不予受理`},t=[`pending`,`accepted`,`declined`];function n(e){return e===`accepted`?`success`:e===`declined`?`info`:`warning`}function r(e){if(!e)return`—`;let t=/^(\d{4})-(\d{2})-(\d{2})/.exec(e);return t?`${t[1]}年${Number(t[2])}月${Number(t[3])}日`:e}var i=`case.township_review`;export{n as a,r as i,t as n,e as r,i as t};
