@@ -34,9 +34,10 @@ fangpin_store::dual_backend_tests!(
     self_reports_are_filed_publicly_and_accepted_by_the_township,
     public_self_report_routes_are_limited,
     calendar_is_edited_by_administrators,
-    visits_through_the_api,
-    funds_through_the_api,
     printable_documents_through_the_api,
+    assistance_through_the_api,
+    funds_through_the_api,
+    visits_through_the_api,
 );
 
 /// A logged-in browser: session cookie and CSRF token.
@@ -925,6 +926,55 @@ async fn route_role_scope_matrix(store: Store) {
     }
 }
 
+/// A monitored household and a freshly opened case on another household,
+/// both in an area that `pick` accepts: (household id, case id).
+async fn print_targets(
+    store: &Store,
+    bundles: &[HouseholdBundle],
+    pick: impl Fn(AreaCode) -> bool,
+) -> (i64, i64) {
+    let county = Access::system(AreaCode::parse("500230").unwrap());
+    let mut plain = bundles
+        .iter()
+        .filter(|b| pick(b.household.area) && b.household.monitor_category.is_none());
+    let id_of = async |b: Option<&HouseholdBundle>| {
+        let no = &b.expect("households in the area").household.household_no;
+        store.household_by_no(&county, no).await.unwrap().id
+    };
+    let plain_id = id_of(plain.next()).await;
+    let monitored = match bundles
+        .iter()
+        .find(|b| pick(b.household.area) && b.household.monitor_category.is_some())
+    {
+        Some(b) => id_of(Some(b)).await,
+        None => {
+            // None in the area yet: the next household becomes one.
+            let id = id_of(plain.next()).await;
+            let mut d = store.household(&county, id).await.unwrap();
+            d.household.monitor_category = Some("1".into());
+            d.household.risks = vec!["01".into()];
+            d.household.risk_eliminated = Some(false);
+            d.household.identified_month = Some("202601".parse().unwrap());
+            store
+                .update_household(&county, id, d.household, d.members, d.incomes, "纳入监测")
+                .await
+                .unwrap();
+            id
+        }
+    };
+    let plain = plain_id;
+    let lead = fangpin_store::cases::NewLead {
+        household_id: plain,
+        channel: fangpin_domain::workflow::Channel::CadreVisit,
+        green_channel: false,
+        summary: "入户排查发现".into(),
+        reporter: None,
+        evidence: None,
+    };
+    let case = store.open_lead(&county, lead, fixed_now()).await.unwrap();
+    (monitored, case)
+}
+
 /// A visit on the household (turned into a lead unless the household
 /// already has a case, so that any later lead answers 400) and a campaign of
 /// every household on the township: (household, visit, campaign).
@@ -1044,55 +1094,6 @@ async fn visit_matrix(
         let expected = if allowed { ok } else { StatusCode::FORBIDDEN };
         assert_eq!(status, expected, "{user} {method} {uri}: {r}");
     }
-}
-
-/// A monitored household and a freshly opened case on another household,
-/// both in an area that `pick` accepts: (household id, case id).
-async fn print_targets(
-    store: &Store,
-    bundles: &[HouseholdBundle],
-    pick: impl Fn(AreaCode) -> bool,
-) -> (i64, i64) {
-    let county = Access::system(AreaCode::parse("500230").unwrap());
-    let mut plain = bundles
-        .iter()
-        .filter(|b| pick(b.household.area) && b.household.monitor_category.is_none());
-    let id_of = async |b: Option<&HouseholdBundle>| {
-        let no = &b.expect("households in the area").household.household_no;
-        store.household_by_no(&county, no).await.unwrap().id
-    };
-    let plain_id = id_of(plain.next()).await;
-    let monitored = match bundles
-        .iter()
-        .find(|b| pick(b.household.area) && b.household.monitor_category.is_some())
-    {
-        Some(b) => id_of(Some(b)).await,
-        None => {
-            // None in the area yet: the next household becomes one.
-            let id = id_of(plain.next()).await;
-            let mut d = store.household(&county, id).await.unwrap();
-            d.household.monitor_category = Some("1".into());
-            d.household.risks = vec!["01".into()];
-            d.household.risk_eliminated = Some(false);
-            d.household.identified_month = Some("202601".parse().unwrap());
-            store
-                .update_household(&county, id, d.household, d.members, d.incomes, "纳入监测")
-                .await
-                .unwrap();
-            id
-        }
-    };
-    let plain = plain_id;
-    let lead = fangpin_store::cases::NewLead {
-        household_id: plain,
-        channel: fangpin_domain::workflow::Channel::CadreVisit,
-        green_channel: false,
-        summary: "入户排查发现".into(),
-        reporter: None,
-        evidence: None,
-    };
-    let case = store.open_lead(&county, lead, fixed_now()).await.unwrap();
-    (monitored, case)
 }
 
 async fn logins_from_one_address_are_throttled(store: Store) {
@@ -1810,6 +1811,20 @@ async fn calendar_is_edited_by_administrators(store: Store) {
         send(&store, &admin, "PUT", "/api/calendar/2027", Some(bad), true).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(r["message"].as_str().unwrap().contains("第3行"), "{r}");
+    // A make-up working day on a weekday (2027-02-01 is a Monday) names its line too.
+    let weekday = json!({"source": "通知", "csv": "date,kind,name\n2027-01-01,休,元旦\n2027-02-01,班,调休\n"});
+    let (status, r, _, _) = send(
+        &store,
+        &admin,
+        "PUT",
+        "/api/calendar/2027",
+        Some(weekday),
+        true,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let m = r["message"].as_str().unwrap();
+    assert!(m.contains("第3行") && m.contains("本来就是工作日"), "{r}");
     let (_, r, _, _) = send(
         &store,
         &admin,
@@ -2108,125 +2123,263 @@ async fn public_self_report_routes_are_limited(store: Store) {
     );
 }
 
-async fn visits_through_the_api(store: Store) {
-    let bundles = demo(&store, 200).await;
+/// GET on the demo server with the fixed clock: status and JSON.
+async fn print_get(store: &Store, client: &Client, uri: &str) -> (StatusCode, Value) {
+    let (status, body, _, _) = send_to(on_fixed_day(store), client, "GET", uri, None, false).await;
+    (status, body)
+}
+
+async fn printable_documents_through_the_api(store: Store) {
+    let bundles = demo(&store, 300).await;
     let village = bundles[0].household.area;
+    let (monitored, case) = print_targets(&store, &bundles, |a| a == village).await;
+    // The lead is walked to 村内公示 on the fixed day.
+    let system = Access::system(AreaCode::parse("500230").unwrap());
+    let day = fixed_now().date_naive();
+    let steps = [
+        json!({"action": "accept"}),
+        json!({"action": "verify", "visited_on": day, "consent_signed": true, "findings": "属实"}),
+        json!({"action": "compare", "conclusion": "无异常"}),
+        json!({"action": "review", "held_on": day, "place": "村委会", "attendees": ["村支书", "村民代表"],
+               "votes_for": 9, "votes_against": 0, "passed": true, "minutes": "同意纳入"}),
+    ];
+    for step in steps {
+        let action = serde_json::from_value(step).unwrap();
+        store
+            .case_act(&system, case, action, None, fixed_now())
+            .await
+            .unwrap();
+    }
     let cunji = login(&store, "cunji").await;
-    let no = &bundles
-        .iter()
-        .find(|b| b.household.area == village && b.household.monitor_category.is_none())
-        .unwrap()
-        .household
-        .household_no;
-    let (_, found, _, _) = send(
+
+    // 公示名单 of the operator's own village.
+    let (status, notice) = print_get(&store, &cunji, "/api/print/notice").await;
+    assert_eq!(status, StatusCode::OK, "{notice}");
+    assert_eq!(notice["title"], "拟纳入监测对象公示");
+    assert_eq!(notice["area"]["code"], village.as_string().as_str());
+    assert_eq!(notice["supervision_phone"], "12317");
+    assert_eq!(notice["printed_on"], "2026-06-01");
+    let rows = notice["households"].as_array().unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["case_id"], case);
+    assert_eq!(rows[0]["notice_from"], "2026-06-01");
+    assert_eq!(rows[0]["notice_until"], "2026-06-06");
+    assert!(rows[0]["head_id"].as_str().unwrap().contains("********"));
+    let text = notice.to_string();
+    for b in &bundles {
+        assert!(!text.contains(b.household.head_id.as_str()), "no full ID");
+    }
+    // A 村民小组 key of the tree prints its village.
+    let group = format!(
+        "/api/print/notice?area={}-01&kind=elimination",
+        village.as_string()
+    );
+    let (status, elim) = print_get(&store, &cunji, &group).await;
+    assert_eq!(status, StatusCode::OK, "{elim}");
+    assert_eq!(elim["title"], "拟风险消除公示");
+    assert_eq!(elim["households"], json!([]));
+
+    // The minutes as recorded.
+    let (status, m) = print_get(&store, &cunji, &format!("/api/print/minutes/{case}")).await;
+    assert_eq!(status, StatusCode::OK, "{m}");
+    assert_eq!(m["record"]["place"], "村委会");
+    assert_eq!(m["record"]["votes_for"], 9);
+    assert_eq!(m["record"]["attendees"], json!(["村支书", "村民代表"]));
+    assert_eq!(m["result"], "同意纳入监测对象，进入村内公示");
+    assert_eq!(m["kind"], "identification");
+    let (status, _) = print_get(&store, &cunji, "/api/print/minutes/999999").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // 明白卡, one and all of the village.
+    let (status, card) = print_get(&store, &cunji, &format!("/api/print/cards/{monitored}")).await;
+    assert_eq!(status, StatusCode::OK, "{card}");
+    assert_eq!(card["hotline"], "12317");
+    assert_eq!(card["assistance_cadre"], Value::Null);
+    assert!(card["category_label"].is_string());
+    assert!(!card["criteria"].as_array().unwrap().is_empty());
+    let (status, all) = print_get(&store, &cunji, "/api/print/cards").await;
+    assert_eq!(status, StatusCode::OK, "{all}");
+    assert_eq!(all["area"]["code"], village.as_string().as_str());
+    assert!(
+        all["cards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["category"].is_string())
+    );
+
+    // 公告: the current month by default.
+    let (status, ann) = print_get(&store, &cunji, "/api/print/announcement?kind=elimination").await;
+    assert_eq!(status, StatusCode::OK, "{ann}");
+    assert_eq!(
+        (&ann["from"], &ann["until"]),
+        (&json!("2026-06-01"), &json!("2026-06-01"))
+    );
+    assert_eq!(ann["title"], "防止返贫监测对象风险消除公告");
+
+    // Wrong input answers in Chinese.
+    let admin = login(&store, "admin").await;
+    for (uri, says) in [
+        ("/api/print/notice?kind=other", "文书类别无效"),
+        ("/api/print/notice?area=abc", "参数 area"),
+        ("/api/print/notice?area=500230", "请选择乡镇或村"),
+        (
+            "/api/print/announcement?from=2026-06-02&until=2026-06-01",
+            "起始日期不能晚于截止日期",
+        ),
+    ] {
+        let (status, r) = print_get(&store, &admin, uri).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}: {r}");
+        assert!(r["message"].as_str().unwrap().contains(says), "{uri}: {r}");
+    }
+
+    // Each printout is in the audit log.
+    let (_, log, _, _) = send(
         &store,
-        &cunji,
+        &admin,
         "GET",
-        &format!("/api/households?q={no}"),
+        "/api/audit?action=print",
         None,
         false,
     )
     .await;
-    let hid = found["items"][0]["id"].as_i64().unwrap();
+    assert_eq!(log["total"], 6, "{log}");
+}
 
-    let (status, r, _, _) = send(
-        &store,
-        &cunji,
+/// A cadre named, paired, a plan and a measure added and completed through
+/// the API; the 工作台 lists the monitored households still waiting for one.
+async fn assistance_through_the_api(store: Store) {
+    let bundles = demo(&store, 300).await;
+    let village = bundles[0].household.area;
+    let county = Access::system(AreaCode::parse("500230").unwrap());
+    // A household of the village becomes a monitored one identified in 2026-05.
+    let b = bundles
+        .iter()
+        .find(|b| b.household.area == village && b.household.monitor_category.is_none())
+        .unwrap();
+    let id = store
+        .household_by_no(&county, &b.household.household_no)
+        .await
+        .unwrap()
+        .id;
+    let mut d = store.household(&county, id).await.unwrap();
+    d.household.monitor_category = Some("1".into());
+    d.household.risks = vec!["01".into()];
+    d.household.risk_eliminated = Some(false);
+    d.household.identified_month = Some("202605".parse().unwrap());
+    store
+        .update_household(&county, id, d.household, d.members, d.incomes, "纳入监测")
+        .await
+        .unwrap();
+    let cunji = login(&store, "cunji").await;
+    let call = async |method: &str, uri: &str, body: Option<Value>| {
+        let (status, v, _, _) =
+            send_to(on_fixed_day(&store), &cunji, method, uri, body, true).await;
+        (status, v)
+    };
+    // Identified 2026-05 (clock from 05-01): 劳动节 is off until 05-05 and
+    // Saturday 05-09 is worked, so the 10th working day is 05-18; on 06-01
+    // it is overdue (escalated) and on the 工作台.
+    let (status, wb) = call("GET", "/api/workbench", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let waiting = wb["responsible"].as_array().unwrap();
+    let mine = waiting.iter().find(|r| r["household_id"] == id).unwrap();
+    assert_eq!(mine["responsible_due"]["due"], "2026-05-18");
+    assert_eq!(mine["responsible_due"]["urgency"], "escalated");
+
+    let (status, e) = call(
         "POST",
-        "/api/visits",
-        Some(json!({"household_id": hid, "date": "6月1日", "kind": "home", "findings": "x"})),
-        true,
+        "/api/cadres",
+        Some(json!({"name": "李明", "unit": "县农业农村委", "phone": "12", "area": village.as_string()})),
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(r["message"], "走访日期无效：6月1日（应为 YYYY-MM-DD）");
-    let (status, r, _, _) = send(
-        &store,
-        &cunji,
+    assert!(
+        e["message"].as_str().unwrap().starts_with("联系电话"),
+        "{e}"
+    );
+    let (status, c) = call(
         "POST",
-        "/api/visits",
-        Some(json!({"household_id": hid, "kind": "home", "findings": "户主务工返乡，收入骤减", "flags": ["job_loss", "income_drop"]})),
-        true,
+        "/api/cadres",
+        Some(json!({"name": "李明", "unit": "县农业农村委", "position": "科员", "phone": "13912345678", "area": village.as_string()})),
     )
     .await;
-    assert_eq!(status, StatusCode::CREATED, "{r}");
-    let vid = r["id"].as_i64().unwrap();
-    let (_, mine, _, _) = send(&store, &cunji, "GET", "/api/visits?mine=true", None, false).await;
-    assert_eq!(mine["total"], 1);
-    assert_eq!(mine["items"][0]["flags"][1]["label"], "收入骤减");
-    assert_eq!(mine["items"][0]["risk_found"], true);
+    assert_eq!(status, StatusCode::CREATED, "{c}");
+    let cadre = c["id"].as_i64().unwrap();
+    let (_, list) = call("GET", "/api/cadres", None).await;
+    assert_eq!(list["items"][0]["phone_masked"], "139****5678");
+    assert!(!list.to_string().contains("13912345678"));
 
-    let (status, r, _, _) = send(
-        &store,
-        &cunji,
+    let (status, p) = call(
         "POST",
-        &format!("/api/visits/{vid}/lead"),
-        Some(json!({})),
-        true,
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{r}");
-    let case_id = r["case_id"].as_i64().unwrap();
-    let (_, case, _, _) = send(
-        &store,
-        &cunji,
-        "GET",
-        &format!("/api/cases/{case_id}"),
-        None,
-        false,
-    )
-    .await;
-    assert_eq!(case["channel"], "cadre_visit");
-    assert_eq!(case["summary"], "户主务工返乡，收入骤减");
-    let (_, v, _, _) = send(
-        &store,
-        &cunji,
-        "GET",
-        &format!("/api/visits/{vid}"),
-        None,
-        false,
-    )
-    .await;
-    assert_eq!(v["case_id"], case_id);
-
-    let xiangzhen = login(&store, "xiangzhen").await;
-    let (status, r, _, _) = send(
-        &store,
-        &xiangzhen,
-        "POST",
-        "/api/campaigns",
-        Some(json!({"name": "2026年八必访排查", "kind": "sweep", "from": "2026-01-01", "until": "2026-12-31", "targets": ["eight_must"]})),
-        true,
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{r}");
-    let cid = r["id"].as_i64().unwrap();
-    let (_, list, _, _) = send(&store, &cunji, "GET", "/api/campaigns", None, false).await;
-    let item = &list["items"][0];
-    assert_eq!(item["targets_label"], "八必访");
-    assert_eq!(item["area_code"], village.parent().unwrap().as_string());
-    let (status, p, _, _) = send(
-        &store,
-        &xiangzhen,
-        "GET",
-        &format!("/api/campaigns/{cid}/progress"),
-        None,
-        false,
+        &format!("/api/households/{id}/responsible"),
+        Some(json!({"cadre_id": cadre})),
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{p}");
-    let rows = p["rows"].as_array().unwrap();
-    assert!(!rows.is_empty());
-    assert!(rows.iter().all(|r| {
-        r["area_code"].as_str().unwrap().len() == 12
-            && village
-                .parent()
-                .unwrap()
-                .contains(&AreaCode::parse(r["area_code"].as_str().unwrap()).unwrap())
-    }));
-    let (_, opts, _, _) = send(&store, &cunji, "GET", "/api/visits/options", None, false).await;
-    assert_eq!(opts["presets"][1]["label"], "八必访");
-    assert!(opts["flags"].as_array().unwrap().len() >= 10);
+    assert_eq!(p["from_on"], "2026-06-01");
+    let (status, plan) = call(
+        "PUT",
+        &format!("/api/households/{id}/plan"),
+        Some(json!({"goals": "发展养殖，落实医保资助"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{plan}");
+    let (status, m) = call(
+        "POST",
+        &format!("/api/households/{id}/measures"),
+        Some(json!({"code": "JY01", "target_risk": "01", "started_on": "2026-06-01", "amount_fen": 60000})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{m}");
+    let mid = m["id"].as_i64().unwrap();
+    let (status, e) = call(
+        "POST",
+        &format!("/api/measures/{mid}/status"),
+        Some(json!({"status": "planned"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(e["message"], "措施状态不能从“实施中”改为“计划”");
+    let (status, done) = call(
+        "POST",
+        &format!("/api/measures/{mid}/status"),
+        Some(json!({"status": "done", "evidence": "务工交通费补助发放花名册"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert_eq!(done["status_label"], "已完成");
+    let (_, view) = call("GET", &format!("/api/households/{id}/assistance"), None).await;
+    assert_eq!(view["responsible"]["name"], "李明");
+    assert_eq!(view["responsible_due"], Value::Null);
+    assert_eq!(view["plan"]["goals"], "发展养殖，落实医保资助");
+    assert_eq!(view["measures"][0]["code"], "JY01");
+    assert_eq!(view["measures"][0]["kind"], "开发式");
+    let (_, wb) = call("GET", "/api/workbench", None).await;
+    assert!(
+        !wb["responsible"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["household_id"] == id)
+    );
+    let (_, rows) = call(
+        "GET",
+        &format!("/api/assist/households?area={}", village.as_string()),
+        None,
+    )
+    .await;
+    let row = rows["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["household_id"] == id)
+        .unwrap()
+        .clone();
+    assert_eq!(row["responsible"], "李明");
+    assert_eq!(row["measures"], 1);
+    let (_, cat) = call("GET", "/api/assist/catalogue", None).await;
+    assert!(cat["items"].as_array().unwrap().len() >= 30);
 }
 
 /// 资金与就业 through the API: a loan with its schedule, a late repayment,
@@ -2464,125 +2617,123 @@ fn chrono_day(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
 
-/// GET on the demo server with the fixed clock: status and JSON.
-async fn print_get(store: &Store, client: &Client, uri: &str) -> (StatusCode, Value) {
-    let (status, body, _, _) = send_to(on_fixed_day(store), client, "GET", uri, None, false).await;
-    (status, body)
-}
-
-async fn printable_documents_through_the_api(store: Store) {
-    let bundles = demo(&store, 300).await;
+async fn visits_through_the_api(store: Store) {
+    let bundles = demo(&store, 200).await;
     let village = bundles[0].household.area;
-    let (monitored, case) = print_targets(&store, &bundles, |a| a == village).await;
-    // The lead is walked to 村内公示 on the fixed day.
-    let system = Access::system(AreaCode::parse("500230").unwrap());
-    let day = fixed_now().date_naive();
-    let steps = [
-        json!({"action": "accept"}),
-        json!({"action": "verify", "visited_on": day, "consent_signed": true, "findings": "属实"}),
-        json!({"action": "compare", "conclusion": "无异常"}),
-        json!({"action": "review", "held_on": day, "place": "村委会", "attendees": ["村支书", "村民代表"],
-               "votes_for": 9, "votes_against": 0, "passed": true, "minutes": "同意纳入"}),
-    ];
-    for step in steps {
-        let action = serde_json::from_value(step).unwrap();
-        store
-            .case_act(&system, case, action, None, fixed_now())
-            .await
-            .unwrap();
-    }
     let cunji = login(&store, "cunji").await;
-
-    // 公示名单 of the operator's own village.
-    let (status, notice) = print_get(&store, &cunji, "/api/print/notice").await;
-    assert_eq!(status, StatusCode::OK, "{notice}");
-    assert_eq!(notice["title"], "拟纳入监测对象公示");
-    assert_eq!(notice["area"]["code"], village.as_string().as_str());
-    assert_eq!(notice["supervision_phone"], "12317");
-    assert_eq!(notice["printed_on"], "2026-06-01");
-    let rows = notice["households"].as_array().unwrap();
-    assert_eq!(rows.len(), 1);
-    assert_eq!(rows[0]["case_id"], case);
-    assert_eq!(rows[0]["notice_from"], "2026-06-01");
-    assert_eq!(rows[0]["notice_until"], "2026-06-06");
-    assert!(rows[0]["head_id"].as_str().unwrap().contains("********"));
-    let text = notice.to_string();
-    for b in &bundles {
-        assert!(!text.contains(b.household.head_id.as_str()), "no full ID");
-    }
-    // A 村民小组 key of the tree prints its village.
-    let group = format!(
-        "/api/print/notice?area={}-01&kind=elimination",
-        village.as_string()
-    );
-    let (status, elim) = print_get(&store, &cunji, &group).await;
-    assert_eq!(status, StatusCode::OK, "{elim}");
-    assert_eq!(elim["title"], "拟风险消除公示");
-    assert_eq!(elim["households"], json!([]));
-
-    // The minutes as recorded.
-    let (status, m) = print_get(&store, &cunji, &format!("/api/print/minutes/{case}")).await;
-    assert_eq!(status, StatusCode::OK, "{m}");
-    assert_eq!(m["record"]["place"], "村委会");
-    assert_eq!(m["record"]["votes_for"], 9);
-    assert_eq!(m["record"]["attendees"], json!(["村支书", "村民代表"]));
-    assert_eq!(m["result"], "同意纳入监测对象，进入村内公示");
-    assert_eq!(m["kind"], "identification");
-    let (status, _) = print_get(&store, &cunji, "/api/print/minutes/999999").await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-
-    // 明白卡, one and all of the village.
-    let (status, card) = print_get(&store, &cunji, &format!("/api/print/cards/{monitored}")).await;
-    assert_eq!(status, StatusCode::OK, "{card}");
-    assert_eq!(card["hotline"], "12317");
-    assert_eq!(card["assistance_cadre"], Value::Null);
-    assert!(card["category_label"].is_string());
-    assert!(!card["criteria"].as_array().unwrap().is_empty());
-    let (status, all) = print_get(&store, &cunji, "/api/print/cards").await;
-    assert_eq!(status, StatusCode::OK, "{all}");
-    assert_eq!(all["area"]["code"], village.as_string().as_str());
-    assert!(
-        all["cards"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|c| c["category"].is_string())
-    );
-
-    // 公告: the current month by default.
-    let (status, ann) = print_get(&store, &cunji, "/api/print/announcement?kind=elimination").await;
-    assert_eq!(status, StatusCode::OK, "{ann}");
-    assert_eq!(
-        (&ann["from"], &ann["until"]),
-        (&json!("2026-06-01"), &json!("2026-06-01"))
-    );
-    assert_eq!(ann["title"], "防止返贫监测对象风险消除公告");
-
-    // Wrong input answers in Chinese.
-    let admin = login(&store, "admin").await;
-    for (uri, says) in [
-        ("/api/print/notice?kind=other", "文书类别无效"),
-        ("/api/print/notice?area=abc", "参数 area"),
-        ("/api/print/notice?area=500230", "请选择乡镇或村"),
-        (
-            "/api/print/announcement?from=2026-06-02&until=2026-06-01",
-            "起始日期不能晚于截止日期",
-        ),
-    ] {
-        let (status, r) = print_get(&store, &admin, uri).await;
-        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}: {r}");
-        assert!(r["message"].as_str().unwrap().contains(says), "{uri}: {r}");
-    }
-
-    // Each printout is in the audit log.
-    let (_, log, _, _) = send(
+    let no = &bundles
+        .iter()
+        .find(|b| b.household.area == village && b.household.monitor_category.is_none())
+        .unwrap()
+        .household
+        .household_no;
+    let (_, found, _, _) = send(
         &store,
-        &admin,
+        &cunji,
         "GET",
-        "/api/audit?action=print",
+        &format!("/api/households?q={no}"),
         None,
         false,
     )
     .await;
-    assert_eq!(log["total"], 6, "{log}");
+    let hid = found["items"][0]["id"].as_i64().unwrap();
+
+    let (status, r, _, _) = send(
+        &store,
+        &cunji,
+        "POST",
+        "/api/visits",
+        Some(json!({"household_id": hid, "date": "6月1日", "kind": "home", "findings": "x"})),
+        true,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(r["message"], "走访日期无效：6月1日（应为 YYYY-MM-DD）");
+    let (status, r, _, _) = send(
+        &store,
+        &cunji,
+        "POST",
+        "/api/visits",
+        Some(json!({"household_id": hid, "kind": "home", "findings": "户主务工返乡，收入骤减", "flags": ["job_loss", "income_drop"]})),
+        true,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{r}");
+    let vid = r["id"].as_i64().unwrap();
+    let (_, mine, _, _) = send(&store, &cunji, "GET", "/api/visits?mine=true", None, false).await;
+    assert_eq!(mine["total"], 1);
+    assert_eq!(mine["items"][0]["flags"][1]["label"], "收入骤减");
+    assert_eq!(mine["items"][0]["risk_found"], true);
+
+    let (status, r, _, _) = send(
+        &store,
+        &cunji,
+        "POST",
+        &format!("/api/visits/{vid}/lead"),
+        Some(json!({})),
+        true,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{r}");
+    let case_id = r["case_id"].as_i64().unwrap();
+    let (_, case, _, _) = send(
+        &store,
+        &cunji,
+        "GET",
+        &format!("/api/cases/{case_id}"),
+        None,
+        false,
+    )
+    .await;
+    assert_eq!(case["channel"], "cadre_visit");
+    assert_eq!(case["summary"], "户主务工返乡，收入骤减");
+    let (_, v, _, _) = send(
+        &store,
+        &cunji,
+        "GET",
+        &format!("/api/visits/{vid}"),
+        None,
+        false,
+    )
+    .await;
+    assert_eq!(v["case_id"], case_id);
+
+    let xiangzhen = login(&store, "xiangzhen").await;
+    let (status, r, _, _) = send(
+        &store,
+        &xiangzhen,
+        "POST",
+        "/api/campaigns",
+        Some(json!({"name": "2026年八必访排查", "kind": "sweep", "from": "2026-01-01", "until": "2026-12-31", "targets": ["eight_must"]})),
+        true,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{r}");
+    let cid = r["id"].as_i64().unwrap();
+    let (_, list, _, _) = send(&store, &cunji, "GET", "/api/campaigns", None, false).await;
+    let item = &list["items"][0];
+    assert_eq!(item["targets_label"], "八必访");
+    assert_eq!(item["area_code"], village.parent().unwrap().as_string());
+    let (status, p, _, _) = send(
+        &store,
+        &xiangzhen,
+        "GET",
+        &format!("/api/campaigns/{cid}/progress"),
+        None,
+        false,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{p}");
+    let rows = p["rows"].as_array().unwrap();
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|r| {
+        r["area_code"].as_str().unwrap().len() == 12
+            && village
+                .parent()
+                .unwrap()
+                .contains(&AreaCode::parse(r["area_code"].as_str().unwrap()).unwrap())
+    }));
+    let (_, opts, _, _) = send(&store, &cunji, "GET", "/api/visits/options", None, false).await;
+    assert_eq!(opts["presets"][1]["label"], "八必访");
+    assert!(opts["flags"].as_array().unwrap().len() >= 10);
 }
