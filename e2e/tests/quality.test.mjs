@@ -28,13 +28,21 @@ describe('数据质量 and the calendar', () => {
       assert.ok(countyTotal > 0, 'the demo county has findings to fix')
 
       // The worst village first: choosing it narrows the list to its findings.
+      const worst = (await scores.first().locator('a').innerText()).trim()
       await scores.first().locator('a').click()
       await eventually(async () => new URL(page.url().replace('#/', '')).searchParams.get('area'), {
         what: 'area in the URL',
       })
-      await eventually(async () => (await total(page, 'quality-total')) < countyTotal, { what: 'village list' })
-      assert.match(await page.locator('[data-testid="quality-title"]').innerText(), /数据质量 · /)
+      assert.match(await page.locator('[data-testid="quality-title"]').innerText(), new RegExp(`数据质量 · ${worst}`))
       await page.locator('[data-testid="area-crumbs"]').waitFor()
+      await eventually(
+        async () => {
+          const villages = await page.locator('[data-testid="quality-village"]').allInnerTexts()
+          return villages.length > 0 && villages.every((v) => v.trim() === worst)
+        },
+        { what: `only findings of ${worst}` },
+      )
+      assert.ok((await total(page, 'quality-total')) <= countyTotal, 'a village has no more findings than the county')
 
       // Narrow by the rule of the first finding shown.
       const firstRule = (await page.locator('[data-testid="quality-table"] .rule').first().innerText()).split(' ')[0]
