@@ -85,11 +85,7 @@ async fn audit_search(
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> ApiResult<Page<fangpin_store::AuditRecord>> {
     c.access.require(fangpin_store::users::perm::AUDIT_READ)?;
-    let (page, page_size, offset) = PageQuery {
-        page: q.page,
-        page_size: q.page_size,
-    }
-    .resolve()?;
+    let (page, page_size, offset) = paging(q.page, q.page_size)?;
     let area = match non_empty(q.area) {
         Some(a) => {
             let a = AreaCode::parse(&a)
@@ -135,11 +131,7 @@ async fn duplicate_queue(
     c: Caller,
     ApiQuery(q): ApiQuery<DuplicateQuery>,
 ) -> ApiResult<Page<fangpin_store::dedup::DuplicateItem>> {
-    let (page, page_size, offset) = PageQuery {
-        page: q.page,
-        page_size: q.page_size,
-    }
-    .resolve()?;
+    let (page, page_size, offset) = paging(q.page, q.page_size)?;
     let status = non_empty(q.status);
     let (total, items) = s
         .store
@@ -285,6 +277,11 @@ impl PageQuery {
     }
 }
 
+/// (page, page_size, offset) of a list query's `page` and `page_size`.
+pub fn paging(page: Option<u64>, page_size: Option<u64>) -> Result<(u64, u64, u64), ApiError> {
+    PageQuery { page, page_size }.resolve()
+}
+
 #[derive(Serialize)]
 pub struct Page<T> {
     pub items: Vec<T>,
@@ -350,11 +347,7 @@ async fn household_list(
     c: Caller,
     ApiQuery(q): ApiQuery<HouseholdQuery>,
 ) -> ApiResult<Page<HouseholdRow>> {
-    let (page, page_size, offset) = PageQuery {
-        page: q.page,
-        page_size: q.page_size,
-    }
-    .resolve()?;
+    let (page, page_size, offset) = paging(q.page, q.page_size)?;
     // `area` may also be a 村民小组 key (`村代码-NN`), as the tree uses.
     let (area, group_no) = match non_empty(q.area) {
         Some(a) => {

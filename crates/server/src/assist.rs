@@ -16,7 +16,7 @@ use fangpin_store::assist::{
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::api::{Page, PageQuery};
+use crate::api::{Page, paging};
 use crate::auth::Caller;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::monitor::area_param;
@@ -94,11 +94,7 @@ async fn assisted(
     c: Caller,
     ApiQuery(q): ApiQuery<AssistQuery>,
 ) -> ApiResult<Page<AssistRow>> {
-    let (page, page_size, offset) = PageQuery {
-        page: q.page,
-        page_size: q.page_size,
-    }
-    .resolve()?;
+    let (page, page_size, offset) = paging(q.page, q.page_size)?;
     let f = AssistFilter {
         area: area_param(q.area, "area")?,
         unpaired_only: q.unpaired.unwrap_or(false),

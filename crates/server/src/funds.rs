@@ -20,7 +20,7 @@ use fangpin_store::funds::{
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::api::{Page, PageQuery};
+use crate::api::{Page, paging};
 use crate::auth::Caller;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::monitor::area_param;
@@ -95,11 +95,7 @@ struct ListQuery {
 
 impl ListQuery {
     fn paging(&self) -> Result<(u64, u64, u64), ApiError> {
-        PageQuery {
-            page: self.page,
-            page_size: self.page_size,
-        }
-        .resolve()
+        paging(self.page, self.page_size)
     }
 
     fn filter(&self) -> Result<FundsFilter, ApiError> {
@@ -467,11 +463,7 @@ async fn zero_employment(
     c: Caller,
     ApiQuery(q): ApiQuery<AreaQuery>,
 ) -> ApiResult<ZeroEmployment> {
-    let (_, size, offset) = PageQuery {
-        page: q.page,
-        page_size: q.page_size,
-    }
-    .resolve()?;
+    let (_, size, offset) = paging(q.page, q.page_size)?;
     let year = year_or_now(q.year, &s);
     let area = area_param(q.area, "area")?;
     Ok(Json(

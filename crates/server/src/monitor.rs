@@ -14,7 +14,7 @@ use fangpin_store::monitor::{WhatIf, WhatIfResult};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::api::{Page, PageQuery};
+use crate::api::{Page, paging};
 use crate::auth::Caller;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::openapi::ErrorBody;
@@ -145,11 +145,7 @@ async fn case_list(
     c: Caller,
     ApiQuery(q): ApiQuery<CaseQuery>,
 ) -> ApiResult<Page<CaseRow>> {
-    let (page, page_size, offset) = PageQuery {
-        page: q.page,
-        page_size: q.page_size,
-    }
-    .resolve()?;
+    let (page, page_size, offset) = paging(q.page, q.page_size)?;
     let states = q
         .state
         .as_deref()
@@ -403,11 +399,7 @@ async fn quality_list(
     c: Caller,
     ApiQuery(q): ApiQuery<QualityQuery>,
 ) -> ApiResult<Page<fangpin_store::quality::QualityIssue>> {
-    let (page, page_size, offset) = PageQuery {
-        page: q.page,
-        page_size: q.page_size,
-    }
-    .resolve()?;
+    let (page, page_size, offset) = paging(q.page, q.page_size)?;
     let f = fangpin_store::quality::QualityFilter {
         area: area_param(q.area, "area")?,
         rule: q.rule.filter(|r| !r.trim().is_empty()),

@@ -26,7 +26,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use crate::api::{Page, PageQuery};
+use crate::api::{Page, paging};
 use crate::auth::{Caller, ClientIp};
 use crate::extract::{ApiPath, ApiQuery};
 use crate::openapi::ErrorBody;
@@ -250,11 +250,7 @@ async fn inbox(
     c: Caller,
     ApiQuery(q): ApiQuery<InboxQuery>,
 ) -> ApiResult<Page<SelfReportRow>> {
-    let (page, page_size, offset) = PageQuery {
-        page: q.page,
-        page_size: q.page_size,
-    }
-    .resolve()?;
+    let (page, page_size, offset) = paging(q.page, q.page_size)?;
     let status = match q.status.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
         None => None,
         Some(v) => Some(ReportStatus::parse(v)?),

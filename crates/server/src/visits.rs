@@ -19,7 +19,7 @@ use fangpin_store::visits::{
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::api::{Page, PageQuery};
+use crate::api::{Page, paging};
 use crate::auth::Caller;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::monitor::area_param;
@@ -94,11 +94,7 @@ async fn list(
     c: Caller,
     ApiQuery(q): ApiQuery<VisitQuery>,
 ) -> ApiResult<Page<VisitRow>> {
-    let (page, page_size, offset) = PageQuery {
-        page: q.page,
-        page_size: q.page_size,
-    }
-    .resolve()?;
+    let (page, page_size, offset) = paging(q.page, q.page_size)?;
     let f = VisitFilter {
         household_id: q.household_id,
         area: area_param(q.area, "area")?,

@@ -26,7 +26,7 @@ use sea_orm::{ConnectionTrait, DatabaseTransaction, QueryResult, TransactionTrai
 use serde::Serialize;
 use serde_json::json;
 
-use crate::audit::{AuditEntry, record};
+use crate::audit::{AuditEntry, commit_audited};
 use crate::cases::china_day;
 use crate::users::{Access, perm};
 use crate::{Result, Store, StoreError};
@@ -570,8 +570,8 @@ impl Store {
             .await?
             .ok_or_else(|| corrupt("新建帮扶干部未返回编号"))?
             .try_get("", "id")?;
-        record(
-            &tx,
+        commit_audited(
+            tx,
             &access.actor(),
             AuditEntry {
                 action: "cadre_create",
@@ -583,7 +583,6 @@ impl Store {
             },
         )
         .await?;
-        tx.commit().await?;
         Ok(id)
     }
 
@@ -623,8 +622,8 @@ impl Store {
             ])
             .and_where(Expr::col("id").eq(id));
         tx.execute(&upd).await?;
-        record(
-            &tx,
+        commit_audited(
+            tx,
             &access.actor(),
             AuditEntry {
                 action: "cadre_update",
@@ -637,7 +636,6 @@ impl Store {
             },
         )
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -690,8 +688,8 @@ impl Store {
             end_pairing(&tx, c.id, from_on, "更换帮扶责任人").await?;
         }
         let id = insert_pairing(&tx, household_id, cadre_id, &h.area, from_on, access, now).await?;
-        record(
-            &tx,
+        commit_audited(
+            tx,
             &access.actor(),
             AuditEntry {
                 action: "assist_pair",
@@ -708,7 +706,6 @@ impl Store {
             },
         )
         .await?;
-        tx.commit().await?;
         self.quality_after_save(access, std::slice::from_ref(&h.household_no))
             .await;
         self.current_pairing(household_id)
@@ -744,8 +741,8 @@ impl Store {
         }
         let tx = self.db.begin().await?;
         end_pairing(&tx, current.id, until_on, reason).await?;
-        record(
-            &tx,
+        commit_audited(
+            tx,
             &access.actor(),
             AuditEntry {
                 action: "assist_unpair",
@@ -758,7 +755,6 @@ impl Store {
             },
         )
         .await?;
-        tx.commit().await?;
         self.quality_after_save(access, std::slice::from_ref(&d.household.household_no))
             .await;
         Ok(())
@@ -849,8 +845,8 @@ impl Store {
                 }
             }
         }
-        record(
-            &tx,
+        commit_audited(
+            tx,
             &access.actor(),
             AuditEntry {
                 action: "assist_plan_save",
@@ -863,7 +859,6 @@ impl Store {
             },
         )
         .await?;
-        tx.commit().await?;
         self.plan_of(household_id)
             .await?
             .ok_or_else(|| corrupt("保存后未找到帮扶计划"))
@@ -907,8 +902,8 @@ impl Store {
         let tx = self.db.begin().await?;
         let id =
             insert_measure(&tx, household_id, &d.household.area, m, access.user_id, now).await?;
-        record(
-            &tx,
+        commit_audited(
+            tx,
             &access.actor(),
             AuditEntry {
                 action: "measure_add",
@@ -928,7 +923,6 @@ impl Store {
             },
         )
         .await?;
-        tx.commit().await?;
         self.quality_after_save(access, std::slice::from_ref(&d.household.household_no))
             .await;
         Ok(id)
@@ -975,8 +969,8 @@ impl Store {
         if tx.execute(&upd).await?.rows_affected() != 1 {
             return Err(StoreError::Invalid("措施已被他人修改，请刷新后再试".into()));
         }
-        record(
-            &tx,
+        commit_audited(
+            tx,
             &access.actor(),
             AuditEntry {
                 action: "measure_status",
@@ -989,7 +983,6 @@ impl Store {
             },
         )
         .await?;
-        tx.commit().await?;
         self.quality_after_save(access, std::slice::from_ref(&d.household.household_no))
             .await;
         row.status_label = row.measure.status.label();
@@ -1459,8 +1452,8 @@ impl Store {
             insert_measure(&tx, hid, &area, m, access.user_id, now).await?;
             written += 1;
         }
-        record(
-            &tx,
+        commit_audited(
+            tx,
             &access.actor(),
             AuditEntry {
                 action: "bulk_insert",
@@ -1475,7 +1468,6 @@ impl Store {
             },
         )
         .await?;
-        tx.commit().await?;
         Ok(written)
     }
 
@@ -1495,8 +1487,8 @@ impl Store {
             .value("user_id", user)
             .and_where(Expr::col("id").eq(cadre_id));
         tx.execute(&upd).await?;
-        record(
-            &tx,
+        commit_audited(
+            tx,
             &access.actor(),
             AuditEntry {
                 action: "cadre_update",
@@ -1508,7 +1500,6 @@ impl Store {
             },
         )
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 }

@@ -6,7 +6,7 @@
 use chrono::{DateTime, FixedOffset, Utc};
 use fangpin_domain::AreaCode;
 use sea_orm::sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
-use sea_orm::{ConnectionTrait, QueryResult};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, QueryResult};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -133,6 +133,18 @@ pub(crate) async fn record<C: ConnectionTrait>(
         .columns(AUDIT_COLUMNS)
         .values_panic(audit_values(actor, entry).into_iter().map(Into::into));
     conn.execute(&stmt).await?;
+    Ok(())
+}
+
+/// Records `entry` in the change's transaction and commits it: the usual last
+/// step of a write, so that the change and its audit entry land together.
+pub(crate) async fn commit_audited(
+    tx: DatabaseTransaction,
+    actor: &Actor,
+    entry: AuditEntry,
+) -> Result<()> {
+    record(&tx, actor, entry).await?;
+    tx.commit().await?;
     Ok(())
 }
 

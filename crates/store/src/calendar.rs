@@ -11,7 +11,7 @@ use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{ConnectionTrait, TransactionTrait};
 use serde_json::json;
 
-use crate::audit::{AuditEntry, record};
+use crate::audit::{AuditEntry, commit_audited};
 use crate::users::perm;
 use crate::{Access, Result, Store, StoreError};
 
@@ -109,8 +109,8 @@ impl Store {
                 .map(|e| json!({"date": e.date, "kind": e.kind.symbol(), "name": e.name}))
                 .collect::<Vec<_>>()
         };
-        record(
-            &tx,
+        commit_audited(
+            tx,
             &access.actor(),
             AuditEntry {
                 action: if covered_before { "update" } else { "create" },
@@ -125,7 +125,6 @@ impl Store {
             },
         )
         .await?;
-        tx.commit().await?;
         Ok(checked)
     }
 }

@@ -24,7 +24,7 @@ use sea_orm::{ConnectionTrait, DatabaseTransaction, QueryResult, TransactionTrai
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::audit::{AuditEntry, record};
+use crate::audit::{AuditEntry, commit_audited, record};
 use crate::users::{Access, perm};
 use crate::{Result, Store, StoreError};
 
@@ -798,8 +798,8 @@ impl Store {
         .await?;
         self.apply_household_effects(&tx, access, &stored, &outcome, id)
             .await?;
-        record(
-            &tx,
+        commit_audited(
+            tx,
             &access.actor(),
             AuditEntry {
                 action: "case_act",
@@ -812,7 +812,6 @@ impl Store {
             },
         )
         .await?;
-        tx.commit().await?;
         self.case_detail(access, id, now).await
     }
 
@@ -1085,20 +1084,14 @@ impl Store {
             .await?
             .ok_or_else(|| StoreError::Corrupt("新建措施未返回编号".into()))?
             .try_get("", "id")?;
-        record(
-            &tx,
-            &access.actor(),
-            AuditEntry {
+        commit_audited(tx, &access.actor(), AuditEntry {
                 action: "measure_add",
                 entity: "assist_measure",
                 entity_key: Some(id.to_string()),
                 area: Some(d.household.area),
                 after: Some(json!({"household_id": household_id, "name": name.trim(), "kind": kind, "target_risk": target_risk, "amount_fen": amount.fen()})),
                 ..Default::default()
-            },
-        )
-        .await?;
-        tx.commit().await?;
+            }).await?;
         Ok(id)
     }
 }

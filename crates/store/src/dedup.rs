@@ -11,7 +11,7 @@ use sea_orm::{ConnectionTrait, QueryResult, TransactionTrait};
 use serde::Serialize;
 use serde_json::json;
 
-use crate::audit::{AuditEntry, record};
+use crate::audit::{AuditEntry, commit_audited, record};
 use crate::users::{Access, perm};
 use crate::{Result, Store, StoreError};
 
@@ -288,8 +288,8 @@ impl Store {
             .value("note", note.map(str::to_owned))
             .and_where(Expr::col("id").eq(id));
         tx.execute(&upd).await?;
-        record(
-            &tx,
+        commit_audited(
+            tx,
             &access.actor(),
             AuditEntry {
                 action: "decide_duplicate",
@@ -302,7 +302,6 @@ impl Store {
             },
         )
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 }

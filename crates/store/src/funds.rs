@@ -26,7 +26,7 @@ use sea_orm::{ConnectionTrait, DatabaseTransaction, QueryResult, TransactionTrai
 use serde::Serialize;
 use serde_json::json;
 
-use crate::audit::{AuditEntry, record};
+use crate::audit::{AuditEntry, commit_audited};
 use crate::cases::china_day;
 use crate::households::HouseholdDetail;
 use crate::users::{Access, perm};
@@ -1688,8 +1688,8 @@ impl Store {
                 insert_rows(&tx, table, cols, chunk.to_vec(), false).await?;
             }
         }
-        record(
-            &tx,
+        commit_audited(
+            tx,
             &access.actor(),
             AuditEntry {
                 action: "bulk_insert",
@@ -1700,7 +1700,6 @@ impl Store {
             },
         )
         .await?;
-        tx.commit().await?;
         Ok(done)
     }
 
@@ -1760,8 +1759,8 @@ async fn audit_and_commit(
     area: AreaCode,
     after: serde_json::Value,
 ) -> Result<()> {
-    record(
-        &tx,
+    commit_audited(
+        tx,
         &access.actor(),
         AuditEntry {
             action,
@@ -1773,7 +1772,6 @@ async fn audit_and_commit(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 

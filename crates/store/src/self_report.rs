@@ -23,7 +23,7 @@ use sea_orm::{ConnectionTrait, DatabaseTransaction, QueryResult, TransactionTrai
 use serde::Serialize;
 use serde_json::json;
 
-use crate::audit::{Actor, AuditEntry, record};
+use crate::audit::{Actor, AuditEntry, commit_audited, record};
 use crate::cases::{NewLead, china_day};
 use crate::users::{Access, perm};
 use crate::{Result, Store, StoreError, settings};
@@ -573,8 +573,8 @@ impl Store {
             area: None,
             address,
         };
-        record(
-            &tx,
+        commit_audited(
+            tx,
             &actor,
             AuditEntry {
                 action: "self_report_submit",
@@ -595,7 +595,6 @@ impl Store {
             },
         )
         .await?;
-        tx.commit().await?;
         Ok(Receipt {
             receipt_no,
             submitted_on: today,

@@ -19,7 +19,7 @@ use serde::Serialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use crate::audit::{Actor, AuditEntry, record};
+use crate::audit::{Actor, AuditEntry, commit_audited, record};
 use crate::{Result, Store, StoreError};
 
 /// Permission codes (the values stored in `role.permissions`).
@@ -593,8 +593,7 @@ impl Store {
             } else {
                 "密码错误"
             };
-            record(&tx, &actor, login_entry("login_failed", username, why)).await?;
-            tx.commit().await?;
+            commit_audited(tx, &actor, login_entry("login_failed", username, why)).await?;
             return Ok(match lock {
                 Some(until) => LoginOutcome::Locked { until },
                 None => LoginOutcome::BadCredentials,
@@ -636,8 +635,7 @@ impl Store {
             info.must_change_password = true;
         }
         let user_actor = info.access(address)?.actor();
-        record(&tx, &user_actor, login_entry("login", username, "登录成功")).await?;
-        tx.commit().await?;
+        commit_audited(tx, &user_actor, login_entry("login", username, "登录成功")).await?;
         Ok(LoginOutcome::Ok {
             user: Box::new(info),
             session_token,
@@ -738,8 +736,8 @@ impl Store {
             del.and_where(Expr::col("token_hash").ne(digest(keep)));
         }
         tx.execute(&del).await?;
-        record(
-            &tx,
+        commit_audited(
+            tx,
             &access.actor(),
             AuditEntry {
                 action: "change_password",
@@ -749,7 +747,6 @@ impl Store {
             },
         )
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 

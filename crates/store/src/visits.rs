@@ -25,7 +25,7 @@ use sea_orm::{ConnectionTrait, DatabaseTransaction, QueryResult, TransactionTrai
 use serde::Serialize;
 use serde_json::json;
 
-use crate::audit::{AuditEntry, record};
+use crate::audit::{AuditEntry, commit_audited, record};
 use crate::cases::{NewLead, china_day};
 use crate::users::{Access, perm};
 use crate::{HouseholdFilter, Result, Store, StoreError};
@@ -398,8 +398,8 @@ impl Store {
             ])
             .returning_col("id");
         let id = insert_id(&tx, &ins, "新走访记录").await?;
-        record(
-            &tx,
+        commit_audited(
+            tx,
             &access.actor(),
             AuditEntry {
                 action: "visit_record",
@@ -420,7 +420,6 @@ impl Store {
             },
         )
         .await?;
-        tx.commit().await?;
         Ok(id)
     }
 
@@ -546,8 +545,8 @@ impl Store {
             )
             .await?;
         link_case(&tx, visit_id, case_id).await?;
-        record(
-            &tx,
+        commit_audited(
+            tx,
             &access.actor(),
             AuditEntry {
                 action: "visit_lead",
@@ -559,7 +558,6 @@ impl Store {
             },
         )
         .await?;
-        tx.commit().await?;
         Ok(case_id)
     }
 
@@ -640,8 +638,8 @@ impl Store {
             .value("target_count", count as i64)
             .and_where(Expr::col("id").eq(id));
         tx.execute(&upd).await?;
-        record(
-            &tx,
+        commit_audited(
+            tx,
             &access.actor(),
             AuditEntry {
                 action: "campaign_create",
@@ -660,7 +658,6 @@ impl Store {
             },
         )
         .await?;
-        tx.commit().await?;
         Ok(id)
     }
 
