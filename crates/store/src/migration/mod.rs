@@ -15,6 +15,7 @@ mod m20261123_000008_self_report;
 mod m20261123_000009_assistance;
 mod m20261123_000010_visits;
 mod m20261123_000011_funds;
+mod m20261123_000012_funds_edits;
 
 pub use m20261123_000001_foundation::INCOME_MONEY_COLUMNS;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000009_assistance::Migration),
             Box::new(m20261123_000010_visits::Migration),
             Box::new(m20261123_000011_funds::Migration),
+            Box::new(m20261123_000012_funds_edits::Migration),
         ]
     }
 }
