@@ -38,6 +38,7 @@ fangpin_store::dual_backend_tests!(
     assistance_through_the_api,
     funds_through_the_api,
     visits_through_the_api,
+    measure_rules_through_the_api,
 );
 
 /// A logged-in browser: session cookie and CSRF token.
@@ -2736,4 +2737,182 @@ async fn visits_through_the_api(store: Store) {
     let (_, opts, _, _) = send(&store, &cunji, "GET", "/api/visits/options", None, false).await;
     assert_eq!(opts["presets"][1]["label"], "八必访");
     assert!(opts["flags"].as_array().unwrap().len() >= 10);
+}
+
+/// The §9 checks about measures, through the API as the village operator
+/// sees them: each rule fails on a household and passes once it is mended.
+async fn measure_rules_through_the_api(store: Store) {
+    let bundles = demo(&store, 300).await;
+    let county = Access::system(AreaCode::parse("500230").unwrap());
+    let on = chrono_day(2026, 6, 1);
+    let able = |b: &&HouseholdBundle| {
+        b.members
+            .iter()
+            .any(|m| m.has_labor_capacity() && m.age_on(on) >= 18)
+            && b.members.iter().all(|m| m.health != "3")
+    };
+    // The village with the most such households, and an operator of it.
+    let mut per_village = std::collections::BTreeMap::<AreaCode, usize>::new();
+    for b in bundles.iter().filter(able) {
+        *per_village.entry(b.household.area).or_default() += 1;
+    }
+    let village = per_village
+        .iter()
+        .max_by_key(|(_, n)| **n)
+        .map(|(a, _)| *a)
+        .unwrap();
+    store
+        .create_user(
+            &Actor::system("测试"),
+            &NewUser {
+                username: "cunji2".into(),
+                display_name: "村级经办".into(),
+                password: PW.into(),
+                role: "village_operator".into(),
+                area: village,
+                department: None,
+                must_change_password: false,
+                demo_seeded: false,
+            },
+        )
+        .await
+        .unwrap();
+    let chosen: Vec<&HouseholdBundle> = bundles
+        .iter()
+        .filter(|b| b.household.area == village)
+        .filter(able)
+        .take(3)
+        .collect();
+    assert_eq!(
+        chosen.len(),
+        3,
+        "three households able to work in {village:?}"
+    );
+    let mut ids = Vec::new();
+    for b in &chosen {
+        let id = store
+            .household_by_no(&county, &b.household.household_no)
+            .await
+            .unwrap()
+            .id;
+        // Identified in 2026-04: more than a month before the fixed day.
+        let mut d = store.household(&county, id).await.unwrap();
+        d.household.monitor_category = Some("1".into());
+        d.household.risks = vec!["01".into()];
+        d.household.risk_eliminated = Some(false);
+        d.household.identified_month = Some("202604".parse().unwrap());
+        store
+            .update_household(&county, id, d.household, d.members, d.incomes, "纳入监测")
+            .await
+            .unwrap();
+        ids.push(id);
+    }
+    let cunji = login(&store, "cunji2").await;
+    let call = async |method: &str, uri: &str, body: Option<Value>| {
+        let (status, v, _, _) =
+            send_to(on_fixed_day(&store), &cunji, method, uri, body, true).await;
+        (status, v)
+    };
+    let measure = async |id: i64, code: &str, fen: i64| {
+        let (status, m) = call(
+            "POST",
+            &format!("/api/households/{id}/measures"),
+            Some(json!({"code": code, "target_risk": "01", "started_on": "2026-04-20", "amount_fen": fen})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{code}: {m}");
+    };
+    let open_rules = async |id: i64| {
+        let (status, v) = call("GET", &format!("/api/quality?household_id={id}"), None).await;
+        assert_eq!(status, StatusCode::OK, "{v}");
+        let mut rules: Vec<String> = v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["rule"].as_str().unwrap().to_owned())
+            .filter(|r| ["1_11_010", "1111_10", "L_disability_subsidy"].contains(&r.as_str()))
+            .collect();
+        rules.sort();
+        rules
+    };
+    let [dev, travel, disab] = [ids[0], ids[1], ids[2]];
+
+    // 1_11_010: able to work, identified two months ago, only a 保障 measure.
+    measure(dev, "JK01", 32_000).await;
+    assert_eq!(open_rules(dev).await, vec!["1_11_010"]);
+    measure(dev, "CY01", 200_000).await;
+    assert_eq!(open_rules(dev).await, Vec::<String>::new());
+
+    // 1111_10: 外出务工交通补助 without an amount; another household's with
+    // the amount passes.
+    measure(travel, "JY01", 0).await;
+    assert_eq!(open_rules(travel).await, vec!["1111_10"]);
+    measure(dev, "JY01", 60_000).await;
+    assert_eq!(open_rules(dev).await, Vec::<String>::new());
+
+    // 残疾人两项补贴 in a household without a disabled member.
+    measure(disab, "CY01", 100_000).await;
+    measure(disab, "DD04", 120_000).await;
+    assert_eq!(open_rules(disab).await, vec!["L_disability_subsidy"]);
+    // Once the 残疾 assessment is recorded on a member, it passes.
+    let mut d = store.household(&county, disab).await.unwrap();
+    d.members[0].health = "3".into();
+    store
+        .update_household(
+            &county,
+            disab,
+            d.household,
+            d.members,
+            d.incomes,
+            "残疾鉴定",
+        )
+        .await
+        .unwrap();
+    assert_eq!(open_rules(disab).await, Vec::<String>::new());
+
+    // Nobody under 16 holds a 公益性岗位: refused, and nothing is written.
+    let child = bundles
+        .iter()
+        .flat_map(|b| b.members.iter().map(move |m| (b, m)))
+        .find(|(b, m)| b.household.area == village && m.age_on(on) < 16 && m.age_on(on) >= 6)
+        .map(|(b, m)| (b.household.household_no.clone(), m.person_no.clone()))
+        .unwrap();
+    let kid_household = store.household_by_no(&county, &child.0).await.unwrap().id;
+    let post = |person: &str| {
+        json!({"person_no": person, "post": "保洁员", "start_on": "2026-06-01",
+               "end_on": "2026-12-31", "monthly_pay_fen": 50_000})
+    };
+    let (status, e) = call(
+        "POST",
+        &format!("/api/households/{kid_household}/posts"),
+        Some(post(&child.1)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("公益性岗位人员应在16至65周岁之间"),
+        "{e}"
+    );
+    let (_, funds) = call(
+        "GET",
+        &format!("/api/households/{kid_household}/funds"),
+        None,
+    )
+    .await;
+    assert_eq!(funds["posts"].as_array().map(Vec::len), Some(0), "{funds}");
+    let adult = chosen[0]
+        .members
+        .iter()
+        .find(|m| m.has_labor_capacity() && (18..60).contains(&m.age_on(on)))
+        .unwrap();
+    let (status, v) = call(
+        "POST",
+        &format!("/api/households/{dev}/posts"),
+        Some(post(&adult.person_no)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
 }
