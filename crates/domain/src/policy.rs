@@ -157,6 +157,8 @@ pub mod keys {
     pub const VISIT_MANY_STUDENTS: &str = "visit_many_students";
     /// 八必访“务工收入占比高”的百分比.
     pub const VISIT_MIGRANT_WAGE_PCT: &str = "visit_migrant_wage_pct";
+    /// 八必访“务工不稳”: 当年务工不足该月数.
+    pub const VISIT_STABLE_WORK_MONTHS: &str = "visit_stable_work_months";
     /// 集中排查截止前多少天起未走访计为逾期.
     pub const CAMPAIGN_WARN_DAYS: &str = "campaign_warn_days";
     /// 小额信贷每户额度上限 (金额).
@@ -219,6 +221,7 @@ pub fn key_label(key: &str) -> &str {
         keys::VISIT_ELDERLY_AGE => "必访：老年人年龄",
         keys::VISIT_MANY_STUDENTS => "必访：非义务教育在校生人数",
         keys::VISIT_MIGRANT_WAGE_PCT => "必访：务工收入占比%",
+        keys::VISIT_STABLE_WORK_MONTHS => "必访：稳定务工月数",
         keys::CAMPAIGN_WARN_DAYS => "集中排查临期天数",
         keys::LOAN_MAX_AMOUNT => "小额信贷每户额度上限",
         keys::LOAN_MAX_TERM_MONTHS => "小额信贷期限上限（月）",

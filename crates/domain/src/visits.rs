@@ -333,6 +333,8 @@ pub struct TargetParams {
     pub many_students: i64,
     /// 务工收入占比高: wages at least this percentage of gross income.
     pub migrant_wage_pct: i64,
+    /// 务工不稳: a member who worked away fewer months than this in the year.
+    pub stable_work_months: i64,
 }
 
 impl TargetParams {
@@ -346,6 +348,7 @@ impl TargetParams {
             elderly_age: p(keys::VISIT_ELDERLY_AGE)?,
             many_students: p(keys::VISIT_MANY_STUDENTS)?,
             migrant_wage_pct: p(keys::VISIT_MIGRANT_WAGE_PCT)?,
+            stable_work_months: p(keys::VISIT_STABLE_WORK_MONTHS)?,
         })
     }
 }
@@ -468,8 +471,6 @@ const HEALTH_SERIOUS_ILLNESS: &str = "5";
 const UPPER_STUDENT: [&str; 3] = ["4", "5", "6"];
 const DISASTER_RISK_PREFIX: &str = "02";
 const ACCIDENT_RISK: &str = "05";
-/// A member who worked away fewer months than this counts as unstably employed.
-const STABLE_WORK_MONTHS: u8 = 6;
 
 fn all(_: &Subject<'_>) -> bool {
     true
@@ -527,6 +528,27 @@ fn dibao(s: &Subject<'_>) -> bool {
     s.any_member(|m| m.insurance.dibao)
 }
 
+/// 新纳入低保: a member enjoys 低保 but the income records do not show it
+/// as long-standing — the latest year has no 最低生活保障金 (granted since),
+/// or the year before it had none (granted during the latest year). A
+/// household with 低保金 in its only recorded year is not known to be new.
+fn dibao_new(s: &Subject<'_>) -> bool {
+    if !dibao(s) {
+        return false;
+    }
+    let mut years: Vec<&crate::income::IncomeRecord> = s.bundle.incomes.iter().collect();
+    years.sort_by_key(|r| std::cmp::Reverse(r.year));
+    match years.as_slice() {
+        [] => true,
+        [latest, rest @ ..] => {
+            latest.transfer_dibao.fen() == 0
+                || rest.first().is_some_and(|prev| {
+                    prev.year + 1 == latest.year && prev.transfer_dibao.fen() == 0
+                })
+        }
+    }
+}
+
 fn disability(s: &Subject<'_>) -> bool {
     s.has_health(&[HEALTH_DISABLED, HEALTH_SEVERELY_DISABLED])
 }
@@ -555,7 +577,9 @@ fn migrant(s: &Subject<'_>) -> bool {
     }
     let high = i128::from(rec.wage.fen()) * 100
         >= i128::from(gross) * i128::from(s.params.migrant_wage_pct);
-    let unstable_work = s.any_member(|m| (1..STABLE_WORK_MONTHS).contains(&m.work_months));
+    let unstable_work = s.any_member(|m| {
+        m.work_months > 0 && i64::from(m.work_months) < s.params.stable_work_months
+    });
     let flagged = s.bundle.household.risks.iter().any(|r| r == "07");
     high && (unstable_work || flagged)
 }
@@ -635,7 +659,7 @@ pub static TARGET_RULES: &[TargetRule] = &[
         id: "low_income",
         group: RuleGroup::EightMust,
         label: "收入低或下降",
-        note: "最近年度人均纯收入低于监测范围的一定比例，或比上年下降达到比例（参数）",
+        note: "最近年度人均纯收入低于监测范围的一定比例（参数，默认100%即监测范围内），或比上年下降达到比例（参数）",
         matches: low_income,
     },
     TargetRule {
@@ -653,11 +677,11 @@ pub static TARGET_RULES: &[TargetRule] = &[
         matches: tekun,
     },
     TargetRule {
-        id: "dibao",
+        id: "dibao_new",
         group: RuleGroup::EightMust,
-        label: "低保户",
-        note: "有成员享受农村低保",
-        matches: dibao,
+        label: "新纳入或申请低保户",
+        note: "有成员享受农村低保，且最近年度无最低生活保障金或上一年度无（新纳入）；正在申请的户由部门预警或走访发现",
+        matches: dibao_new,
     },
     TargetRule {
         id: "disability",
@@ -677,7 +701,7 @@ pub static TARGET_RULES: &[TargetRule] = &[
         id: "migrant",
         group: RuleGroup::EightMust,
         label: "务工收入占比高且不稳",
-        note: "工资性收入占比达到比例（参数），且有成员务工不足6个月或风险为因务工就业不稳",
+        note: "工资性收入占比达到比例（参数），且有成员当年务工不足稳定务工月数（参数）或风险为因务工就业不稳",
         matches: migrant,
     },
     TargetRule {
@@ -686,6 +710,13 @@ pub static TARGET_RULES: &[TargetRule] = &[
         label: "重大变故或灾害",
         note: "突发严重困难户、风险为自然灾害或意外事故，或大额刚性支出超过纯收入的比例（参数）",
         matches: misfortune,
+    },
+    TargetRule {
+        id: "dibao",
+        group: RuleGroup::FiveMust,
+        label: "低保户",
+        note: "有成员享受农村低保",
+        matches: dibao,
     },
     TargetRule {
         id: "dept_warning",
@@ -742,7 +773,7 @@ pub static PRESETS: &[Preset] = &[
             "low_income",
             "illness",
             "tekun",
-            "dibao",
+            "dibao_new",
             "disability",
             "students",
             "migrant",
@@ -1059,9 +1090,9 @@ pub fn param_defaults(year: i32) -> Vec<ParamDef> {
     vec![
         int(
             keys::VISIT_LOW_INCOME_PCT,
-            120,
+            100,
             Unconfirmed,
-            "八必访“收入低”：人均纯收入低于监测范围的该百分比；无全国数值，本系统默认",
+            "八必访“收入低”：人均纯收入低于监测范围的该百分比；100即“特别是收入在监测范围内”的户（policy.md §4.1），地方可调高",
         ),
         int(
             keys::VISIT_ELDERLY_AGE,
@@ -1074,6 +1105,12 @@ pub fn param_defaults(year: i32) -> Vec<ParamDef> {
             2,
             Unconfirmed,
             "八必访“多子女非义务教育”的人数；本系统默认",
+        ),
+        int(
+            keys::VISIT_STABLE_WORK_MONTHS,
+            6,
+            Local,
+            "八必访“务工不稳”：当年务工不足6个月（丰都县2024年工作要点以务工6个月及以上为稳定务工）",
         ),
         int(
             keys::VISIT_MIGRANT_WAGE_PCT,
@@ -1200,7 +1237,7 @@ mod tests {
         let s = TargetSpec::parse(&["five_must", "dibao"]).unwrap();
         assert_eq!(
             s.code(),
-            "tekun,dibao,disability,dept_warning,serious_illness"
+            "tekun,disability,dibao,dept_warning,serious_illness"
         );
         assert_eq!(s.label(), "五访");
         assert_eq!(TargetSpec::parse_stored(&s.code()).unwrap(), s);

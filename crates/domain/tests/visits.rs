@@ -57,11 +57,12 @@ fn every_rule_is_covered_below() {
         "low_income",
         "illness",
         "tekun",
-        "dibao",
+        "dibao_new",
         "disability",
         "students",
         "migrant",
         "misfortune",
+        "dibao",
         "dept_warning",
         "serious_illness",
         "elderly_alone",
@@ -104,12 +105,28 @@ fn basic_lists() {
 
 #[test]
 fn low_income_below_the_share_of_the_line_or_falling() {
-    // 120 % of 8,300 = 9,960: just under selects, equal does not.
+    // 100 % of 8,300 by default (within the 监测范围): just under selects,
+    // equal does not.
     check(
         "low_income",
-        &family(false, vec![income(2024, 3, 9_959, 0)]),
-        &family(false, vec![income(2024, 3, 9_960, 0)]),
+        &family(false, vec![income(2024, 3, 8_299, 0)]),
+        &family(false, vec![income(2024, 3, 8_300, 0)]),
     );
+    // A county that raises the share (e.g. 丰都's 1万元 低收入户 ≈ 121 %).
+    let mut params = seed_params();
+    params.push(fangpin_domain::policy::ParamDef {
+        key: fangpin_domain::policy::keys::VISIT_LOW_INCOME_PCT.into(),
+        scope: Some(fangpin_domain::AreaCode::parse("500230000000").unwrap()),
+        year: TODAY.0,
+        value: fangpin_domain::policy::ParamValue::Int(121),
+        confidence: fangpin_domain::policy::Confidence::Local,
+        note: String::new(),
+    });
+    let raised = PolicySet::new(params);
+    let low = family(false, vec![income(2024, 3, 10_042, 0)]);
+    let s = Subject::new(&low, &raised, date(TODAY.0, TODAY.1, TODAY.2), false).unwrap();
+    assert!((target_rule("low_income").unwrap().matches)(&s));
+    assert!(!matches("low_income", &low));
     // A fall of 30 % or more from the year before.
     check(
         "low_income",
@@ -157,6 +174,37 @@ fn health_and_assistance_lists() {
         &with(|b| b.members[2].insurance.dibao = true),
         &with(|b| b.members[2].insurance.tekun = true),
     );
+    // 新纳入低保: 低保 now, but no 低保金 in the latest year or the year before.
+    let on_dibao = |years: &[(i32, i64)]| {
+        let mut b = plain();
+        b.incomes = years
+            .iter()
+            .map(|(y, dibao)| {
+                let mut r = income(*y, 3, 15_000, 0);
+                r.transfer_dibao = Money::from_yuan(*dibao);
+                r.transfer = r.transfer_dibao;
+                r
+            })
+            .collect();
+        b.members[2].insurance.dibao = true;
+        b
+    };
+    check(
+        "dibao_new",
+        &on_dibao(&[(2024, 0)]),
+        &on_dibao(&[(2024, 4_800)]),
+    );
+    check(
+        "dibao_new",
+        &on_dibao(&[(2023, 0), (2024, 2_400)]),
+        &on_dibao(&[(2023, 4_800), (2024, 4_800)]),
+    );
+    let mut no_dibao = on_dibao(&[(2024, 0)]);
+    no_dibao.members[2].insurance.dibao = false;
+    assert!(
+        !matches("dibao_new", &no_dibao),
+        "without 低保 it is not new 低保"
+    );
 }
 
 #[test]
@@ -168,11 +216,12 @@ fn students_migrant_work_and_misfortune() {
     one.members[2].student_status = Some("4".into());
     check("students", &two, &one);
 
-    // Wages are the whole income; unstable when someone worked away < 6 months.
+    // Wages are the whole income; unstable when someone worked away fewer
+    // months than the stable-work parameter (6 by default).
     let mut short = plain();
-    short.members[0].work_months = 4;
+    short.members[0].work_months = 5;
     let mut steady = plain();
-    steady.members[0].work_months = 10;
+    steady.members[0].work_months = 6;
     check("migrant", &short, &steady);
     let mut farm = plain();
     farm.incomes[0].business = Money::from_yuan(60_000);
