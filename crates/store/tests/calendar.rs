@@ -2,11 +2,10 @@
 //! its notice is published, a year is corrected, and bad data is refused with
 //! a Chinese message that changes nothing. On both engines.
 
-use chrono::NaiveDate;
 use fangpin_domain::AreaCode;
 use fangpin_domain::calendar::{CalendarEntry, Official, parse_csv};
 use fangpin_store::calendar::CalendarYearEdit;
-use fangpin_store::users::ROLE_SEEDS;
+use fangpin_store::testing::{day, role_user};
 use fangpin_store::{Access, AuditFilter, Store, StoreError};
 
 fangpin_store::dual_backend_tests!(
@@ -14,20 +13,9 @@ fangpin_store::dual_backend_tests!(
     bad_years_are_refused_and_change_nothing
 );
 
-fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap()
-}
-
+/// A county user of a seeded role.
 fn user(role: &str) -> Access {
-    let seed = ROLE_SEEDS.iter().find(|r| r.code == role).unwrap();
-    Access {
-        user_id: Some(7),
-        username: format!("{role}7"),
-        role: role.into(),
-        area: AreaCode::parse("500230").unwrap(),
-        permissions: seed.permissions.iter().map(|p| p.to_string()).collect(),
-        address: None,
-    }
+    role_user(7, role, AreaCode::parse("500230").unwrap())
 }
 
 /// A plausible 2027: 元旦, a 春节 week with two make-up Saturdays/Sundays.

@@ -12,7 +12,7 @@ use fangpin_domain::workflow::{Action, CaseState, Channel, ReviewRecord};
 use fangpin_domain::{AreaCode, HouseholdBundle, Money};
 use fangpin_store::cases::NewLead;
 use fangpin_store::print::DocumentKind;
-use fangpin_store::users::ROLE_SEEDS;
+use fangpin_store::testing::role_user as staff;
 use fangpin_store::{Access, Actor, AuditFilter, Store, StoreError};
 
 mod common;
@@ -26,23 +26,6 @@ fn on(m: u32, d: u32) -> DateTime<Utc> {
 
 fn date(m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2024, m, d).unwrap()
-}
-
-/// A user of a seeded role.
-fn staff(id: i64, role: &str, area: AreaCode) -> Access {
-    let permissions = ROLE_SEEDS
-        .iter()
-        .find(|r| r.code == role)
-        .map(|r| r.permissions.iter().map(|p| p.to_string()).collect())
-        .unwrap();
-    Access {
-        user_id: Some(id),
-        username: format!("u{id}"),
-        role: role.into(),
-        area,
-        permissions,
-        address: None,
-    }
 }
 
 struct Desk {
@@ -308,7 +291,7 @@ async fn documents_follow_the_cases(store: Store) {
     assert_eq!((m.record.votes_for, m.record.votes_against), (11, 1));
     assert_eq!(m.record.minutes, "同意纳入");
     assert_eq!(m.result, "同意纳入监测对象，进入村内公示");
-    assert_eq!(m.recorded_by, "u1");
+    assert_eq!(m.recorded_by, "village_operator1");
     assert!(
         m.title
             .starts_with(m.household.names.village.as_deref().unwrap()),
