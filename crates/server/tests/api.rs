@@ -613,209 +613,140 @@ async fn route_role_scope_matrix(store: Store) {
         .into_iter()
         .zip([print_in, print_out])
         {
-            let cases = [
-                ("GET", format!("/api/households/{id}"), read),
-                ("POST", format!("/api/households/{id}/reveal"), reveal),
-                ("GET", format!("/api/households/{id}/assessment"), read),
-                ("GET", format!("/api/households/{id}/cases"), read),
-            ];
-            for (method, uri, allowed) in cases {
-                let (status, body, _, _) = send(&store, &c, method, &uri, None, true).await;
-                let expected = match (allowed, inside) {
-                    (false, _) => StatusCode::FORBIDDEN,
-                    (true, true) => StatusCode::OK,
-                    (true, false) => StatusCode::NOT_FOUND,
-                };
-                assert_eq!(status, expected, "{user} {method} {uri}: {body}");
-            }
-            // Member changes: the store checks permission, then scope, then
-            // the input, so an empty reason answers 400 only where allowed.
             let write = matches!(user, "admin" | "xiangzhen" | "cunji");
-            let writes = [
-                (
-                    "members",
-                    json!({"person": bundles[0].members[0], "reason": ""}),
-                ),
-                ("head", json!({"person_no": "x", "reason": ""})),
-                ("split", json!({"members": [], "head": "x", "reason": ""})),
-                ("merge", json!({"other_id": id, "reason": ""})),
-            ];
-            for (op, body) in writes {
-                let uri = format!("/api/households/{id}/{op}");
-                let (status, r, _, _) = send(&store, &c, "POST", &uri, Some(body), true).await;
-                let expected = match (write, inside) {
-                    (false, _) => StatusCode::FORBIDDEN,
-                    (true, true) => StatusCode::BAD_REQUEST,
-                    (true, false) => StatusCode::NOT_FOUND,
-                };
-                assert_eq!(status, expected, "{user} POST {uri}: {r}");
-            }
-            // Monitoring: opening a case needs a workflow role, a measure a
-            // household write role; an empty summary or name answers 400
-            // only inside the scope.
             let case_role = matches!(user, "shending" | "xiangzhen" | "cunji");
-            let monitoring = [
-                (
-                    "/api/cases".to_string(),
+            let (ok, bad) = (StatusCode::OK, StatusCode::BAD_REQUEST);
+            // A plan or measure may also be written by the household's
+            // 帮扶责任人; bangfu is paired with none, so 403 inside.
+            let (own, own_ok) = if write {
+                (true, bad)
+            } else {
+                (user == "bangfu", StatusCode::FORBIDDEN)
+            };
+            let get = |uri: String, allowed: bool, ok: StatusCode| ("GET", uri, None, allowed, ok);
+            let post = |uri: String, body: Value, allowed: bool, ok: StatusCode| {
+                ("POST", uri, Some(body), allowed, ok)
+            };
+            let h = |op: &str| format!("/api/households/{id}/{op}");
+            // (method, uri, body, allowed for the role, answer inside the scope)
+            let calls = [
+                get(format!("/api/households/{id}"), read, ok),
+                ("POST", h("reveal"), None, reveal, ok),
+                get(h("assessment"), read, ok),
+                get(h("cases"), read, ok),
+                // Member changes: the store checks permission, then scope,
+                // then the input, so an empty reason answers 400 inside.
+                post(
+                    h("members"),
+                    json!({"person": bundles[0].members[0], "reason": ""}),
+                    write,
+                    bad,
+                ),
+                post(
+                    h("head"),
+                    json!({"person_no": "x", "reason": ""}),
+                    write,
+                    bad,
+                ),
+                post(
+                    h("split"),
+                    json!({"members": [], "head": "x", "reason": ""}),
+                    write,
+                    bad,
+                ),
+                post(
+                    h("merge"),
+                    json!({"other_id": id, "reason": ""}),
+                    write,
+                    bad,
+                ),
+                // Monitoring: opening a case needs a workflow role.
+                post(
+                    "/api/cases".into(),
                     json!({"household_id": id, "channel": "cadre_visit", "summary": " "}),
                     case_role,
+                    bad,
                 ),
-                (
-                    format!("/api/households/{id}/measures"),
-                    json!({"category": "产业", "kind": "开发式", "name": "", "target_risk": "01", "started_on": "2026-01-05"}),
-                    write,
-                ),
-            ];
-            for (uri, body, allowed) in monitoring {
-                let (status, r, _, _) = send(&store, &c, "POST", &uri, Some(body), true).await;
-                let expected = match (allowed, inside) {
-                    (false, _) => StatusCode::FORBIDDEN,
-                    (true, true) => StatusCode::BAD_REQUEST,
-                    (true, false) => StatusCode::NOT_FOUND,
-                };
-                assert_eq!(status, expected, "{user} POST {uri}: {r}");
-            }
-            // 资金与就业: writes need 维护农户档案 and the household in scope;
-            // a blank field or an unknown member answers 400 only there.
-            let funds_writes = [
-                (
-                    "awards",
+                // 资金与就业: writes need 维护农户档案; a blank field or an
+                // unknown member answers 400 inside.
+                post(
+                    h("awards"),
                     json!({"year": 2024, "project": " ", "amount_fen": 10000}),
+                    write,
+                    bad,
                 ),
-                (
-                    "posts",
+                post(
+                    h("posts"),
                     json!({"person_no": "x", "post": "护林员", "start_on": "2024-01-01", "end_on": "2024-12-31", "monthly_pay_fen": 60000}),
+                    write,
+                    bad,
                 ),
-                (
-                    "jobs",
+                post(
+                    h("jobs"),
                     json!({"person_no": "x", "year": 2024, "region": "县内", "employer": "厂", "months": 3, "income_fen": 1}),
+                    write,
+                    bad,
                 ),
-                (
-                    "loans",
+                post(
+                    h("loans"),
                     json!({"borrower_no": "x", "bank": "银行", "amount_fen": 100, "term_months": 12, "issued_on": "2024-01-01", "annual_rate": "3.45", "method": "interest_quarterly", "subsidy_rate": "3.45"}),
+                    write,
+                    bad,
                 ),
-            ];
-            for (op, body) in funds_writes {
-                let uri = format!("/api/households/{id}/{op}");
-                let (status, r, _, _) = send(&store, &c, "POST", &uri, Some(body), true).await;
-                let expected = match (write, inside) {
-                    (false, _) => StatusCode::FORBIDDEN,
-                    (true, true) => StatusCode::BAD_REQUEST,
-                    (true, false) => StatusCode::NOT_FOUND,
-                };
-                assert_eq!(status, expected, "{user} POST {uri}: {r}");
-            }
-            // Its reads, and the per-area figures of the area the household is in.
-            let funds_reads = [
-                format!("/api/households/{id}/funds"),
-                format!("/api/households/{id}/award-room?year=2024"),
-                format!("/api/funds/loan-rates?area={area}"),
-                format!("/api/funds/zero-employment?area={area}&year=2024"),
-                format!("/api/funds/employment-scale?area={area}&year=2024"),
-            ];
-            for uri in funds_reads {
-                let (status, r, _, _) = send(&store, &c, "GET", &uri, None, false).await;
-                let expected = match (read, inside) {
-                    (false, _) => StatusCode::FORBIDDEN,
-                    (true, true) => StatusCode::OK,
-                    (true, false) => StatusCode::NOT_FOUND,
-                };
-                assert_eq!(status, expected, "{user} GET {uri}: {r}");
-            }
-            // 帮扶: reads need household.read; pairing needs household.write;
-            // a plan or measure also a 帮扶责任人 paired with the household
-            // (bangfu is paired with none: 403 inside). Blank input is 400.
-            let assist_reads = [
-                format!("/api/households/{id}/assistance"),
-                format!("/api/households/{id}/measures"),
-            ];
-            for uri in assist_reads {
-                let (status, r, _, _) = send(&store, &c, "GET", &uri, None, false).await;
-                let expected = match (read, inside) {
-                    (false, _) => StatusCode::FORBIDDEN,
-                    (true, true) => StatusCode::OK,
-                    (true, false) => StatusCode::NOT_FOUND,
-                };
-                assert_eq!(status, expected, "{user} GET {uri}: {r}");
-            }
-            let assist_writes = [
-                (
-                    "POST",
-                    format!("/api/households/{id}/responsible/end"),
-                    json!({"reason": " "}),
-                    false,
+                get(h("funds"), read, ok),
+                get(h("award-room?year=2024"), read, ok),
+                get(format!("/api/funds/loan-rates?area={area}"), read, ok),
+                get(
+                    format!("/api/funds/zero-employment?area={area}&year=2024"),
+                    read,
+                    ok,
                 ),
-                (
-                    "PUT",
-                    format!("/api/households/{id}/plan"),
-                    json!({"goals": " "}),
-                    true,
+                get(
+                    format!("/api/funds/employment-scale?area={area}&year=2024"),
+                    read,
+                    ok,
                 ),
-                (
-                    "POST",
-                    format!("/api/households/{id}/measures"),
+                // 帮扶: pairing needs 维护农户档案; plans and measures also
+                // the 帮扶责任人.
+                get(h("assistance"), read, ok),
+                get(h("measures"), read, ok),
+                post(h("responsible/end"), json!({"reason": " "}), write, bad),
+                ("PUT", h("plan"), Some(json!({"goals": " "})), own, own_ok),
+                post(
+                    h("measures"),
                     json!({"code": "CY01", "target_risk": "01", "started_on": "2026-01-05", "amount_fen": -1}),
-                    true,
+                    own,
+                    own_ok,
                 ),
+                // Printouts are reads: a lead has no minutes yet (400 where
+                // it may be seen); a monitored household has its 明白卡.
+                get(format!("/api/print/cards/{monitored}"), read, ok),
+                get(format!("/api/print/minutes/{case}"), read, bad),
+                get(
+                    format!("/api/print/notice?area={area}&kind=identification"),
+                    read,
+                    ok,
+                ),
+                get(
+                    format!("/api/print/notice?area={area}&kind=elimination"),
+                    read,
+                    ok,
+                ),
+                get(
+                    format!("/api/print/announcement?area={area}&from=2026-01-01&until=2026-12-31"),
+                    read,
+                    ok,
+                ),
+                get(format!("/api/print/cards?area={area}"), read, ok),
+                // Area summaries are aggregates: any role sees its own subtree.
+                get(format!("/api/areas/{area}/summary"), true, ok),
             ];
-            for (method, uri, body, own) in assist_writes {
-                let (status, r, _, _) = send(&store, &c, method, &uri, Some(body), true).await;
-                let expected = match (write, own && user == "bangfu", inside) {
-                    (true, _, true) => StatusCode::BAD_REQUEST,
-                    (false, true, true) => StatusCode::FORBIDDEN,
-                    (true, _, false) | (false, true, false) => StatusCode::NOT_FOUND,
-                    (false, false, _) => StatusCode::FORBIDDEN,
-                };
+            for (method, uri, body, allowed, answer) in calls {
+                let state = on_fixed_day(&store);
+                let (status, r, _, _) = send_to(state, &c, method, &uri, body, true).await;
+                let expected = judge(allowed, inside, answer);
                 assert_eq!(status, expected, "{user} {method} {uri}: {r}");
             }
-            // Printouts are reads: a lead has no minutes yet (400 where it
-            // may be seen); a monitored household has its 明白卡.
-            let prints = [
-                (format!("/api/print/cards/{monitored}"), StatusCode::OK),
-                (
-                    format!("/api/print/minutes/{case}"),
-                    StatusCode::BAD_REQUEST,
-                ),
-                (
-                    format!("/api/print/notice?area={area}&kind=identification"),
-                    StatusCode::OK,
-                ),
-                (
-                    format!("/api/print/notice?area={area}&kind=elimination"),
-                    StatusCode::OK,
-                ),
-                (
-                    format!("/api/print/announcement?area={area}&from=2026-01-01&until=2026-12-31"),
-                    StatusCode::OK,
-                ),
-                (format!("/api/print/cards?area={area}"), StatusCode::OK),
-            ];
-            for (uri, found) in prints {
-                let state = on_fixed_day(&store);
-                let (status, body, _, _) = send_to(state, &c, "GET", &uri, None, false).await;
-                let expected = match (read, inside) {
-                    (false, _) => StatusCode::FORBIDDEN,
-                    (true, true) => found,
-                    (true, false) => StatusCode::NOT_FOUND,
-                };
-                assert_eq!(status, expected, "{user} GET {uri}: {body}");
-            }
-            // Area summaries are aggregates: any role may see its own subtree.
-            let (status, _, _, _) = send(
-                &store,
-                &c,
-                "GET",
-                &format!("/api/areas/{area}/summary"),
-                None,
-                false,
-            )
-            .await;
-            let expected = if inside {
-                StatusCode::OK
-            } else {
-                StatusCode::NOT_FOUND
-            };
-            assert_eq!(status, expected, "{user} summary {area}");
         }
         // The cadre registry and the 帮扶对象 list are reads in scope; adding
         // a cadre needs household.write (a blank form is 400).
@@ -1023,6 +954,16 @@ async fn visit_targets(store: &Store, household: i64, township: AreaCode) -> (i6
 /// household.read; 转为风险线索 needs a workflow role (the prepared visit
 /// can no longer become a lead: 400 inside); township and county users
 /// organise campaigns (a blank name answers 400).
+/// The answer to a call: 403 for a role without the permission, 404 outside
+/// the caller's area, else `ok`.
+fn judge(allowed: bool, inside: bool, ok: StatusCode) -> StatusCode {
+    match (allowed, inside) {
+        (false, _) => StatusCode::FORBIDDEN,
+        (true, true) => ok,
+        (true, false) => StatusCode::NOT_FOUND,
+    }
+}
+
 async fn visit_matrix(
     store: &Store,
     c: &Client,
@@ -1033,11 +974,6 @@ async fn visit_matrix(
     let visitor = matches!(user, "cunji" | "bangfu");
     let case_role = matches!(user, "shending" | "xiangzhen" | "cunji");
     let organiser = matches!(user, "admin" | "shending" | "xiangzhen");
-    let judge = |allowed: bool, inside: bool, ok: StatusCode| match (allowed, inside) {
-        (false, _) => StatusCode::FORBIDDEN,
-        (true, true) => ok,
-        (true, false) => StatusCode::NOT_FOUND,
-    };
     for ((hid, vid, cid), inside) in targets {
         let calls = [
             (
