@@ -143,6 +143,7 @@ impl Modify for Security {
         crate::visits::create_campaign,
         crate::visits::progress,
         crate::visits::pending,
+        crate::visits::redraw,
         crate::print::notice,
         crate::print::announcement,
         crate::print::minutes,

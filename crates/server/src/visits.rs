@@ -14,7 +14,7 @@ use fangpin_domain::visits::{
 };
 use fangpin_store::cases::china_day;
 use fangpin_store::visits::{
-    CampaignProgress, CampaignRow, PendingTarget, VisitFilter, VisitInput, VisitRow,
+    CampaignProgress, CampaignRow, PendingTarget, Redraw, VisitFilter, VisitInput, VisitRow,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -37,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/campaigns", get(campaigns).post(create_campaign))
         .route("/api/campaigns/{id}/progress", get(progress))
         .route("/api/campaigns/{id}/pending", get(pending))
+        .route("/api/campaigns/{id}/redraw", post(redraw))
 }
 
 fn bad(e: impl std::fmt::Display) -> ApiError {
@@ -279,4 +280,19 @@ async fn pending(
         .campaign_pending(&c.access, id, area, q.limit.unwrap_or(200))
         .await?;
     Ok(Json(json!({ "items": items })))
+}
+
+/// 重新生成目标: households that newly match are added, visited ones stay,
+/// unvisited ones that no longer match are removed (until the last day).
+#[utoipa::path(post, path = "/api/campaigns/{id}/redraw", tag = "走访", params(("id" = i64, Path, description = "集中排查编号")), responses((status = 200, description = "{added, removed, target_count, drawn_on}：新增、移出的户数，现有对象户数和生成日期", body = serde_json::Value), (status = 400, description = "排查已结束", body = ErrorBody), (status = 403, description = "只有排查范围的乡镇、县级用户可以重新生成", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+async fn redraw(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Redraw> {
+    Ok(Json(
+        s.store
+            .redraw_campaign(&c.access, id, s.clock.now())
+            .await?,
+    ))
 }

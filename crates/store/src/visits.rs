@@ -15,8 +15,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
 use fangpin_domain::policy::keys;
 use fangpin_domain::visits::{
-    CampaignForm, CampaignKind, Flag, NewCampaign, NewVisit, Period, Phase, Progress, Subject,
-    TargetSpec, VisitForm, VisitKind, parse_flags,
+    CampaignForm, CampaignKind, Flag, NewVisit, Period, Phase, Progress, Subject, TargetSpec,
+    VisitForm, VisitKind, parse_flags,
 };
 use fangpin_domain::workflow::Channel;
 use fangpin_domain::{AreaCode, AreaLevel};
@@ -133,6 +133,19 @@ pub struct CampaignProgress {
     pub campaign: CampaignRow,
     pub area_code: String,
     pub rows: Vec<ProgressRow>,
+}
+
+/// What 重新生成目标 changed.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Redraw {
+    /// Households that newly match.
+    pub added: u64,
+    /// Unvisited households that no longer match.
+    pub removed: u64,
+    /// Target households now.
+    pub target_count: u64,
+    /// The day the list was drawn again.
+    pub drawn_on: NaiveDate,
 }
 
 /// A target household not yet visited within the period.
@@ -582,7 +595,10 @@ impl Store {
         let targets = if c.targets.is_all() {
             None
         } else {
-            Some(self.draw_targets(access, &c, today).await?)
+            Some(
+                self.draw_targets(access, &c.area, &c.targets, today)
+                    .await?,
+            )
         };
         let tx = self.db.begin().await?;
         let mut ins = Query::insert();
@@ -661,18 +677,168 @@ impl Store {
         Ok(id)
     }
 
+    /// 重新生成目标: draws the campaign's rules again on `now`'s day.
+    /// Households that newly match are added, targets already visited within
+    /// the period stay whatever they match now, unvisited ones that no longer
+    /// match are removed, and the rules each kept household matches are
+    /// brought up to date; one transaction with its audit entry. Only the
+    /// organisers of the campaign's area, and only until its last day.
+    pub async fn redraw_campaign(
+        &self,
+        access: &Access,
+        id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Redraw> {
+        require_organiser(access)?;
+        let c = self.stored_campaign(&self.db, access, id).await?;
+        if !access.covers(&c.area) {
+            return Err(StoreError::Forbidden(format!(
+                "“{}”由上级组织，不能在本辖区重新生成目标",
+                c.name
+            )));
+        }
+        let today = china_day(now);
+        if today > c.period.until {
+            return Err(StoreError::Invalid(format!(
+                "“{}”已于{}结束，不能重新生成目标",
+                c.name, c.period.until
+            )));
+        }
+        let fresh = self
+            .draw_targets(access, &c.area, &c.targets, today)
+            .await?;
+        let tx = self.db.begin().await?;
+        let mut q = Query::select();
+        q.columns(["household_id", "reasons"])
+            .from("campaign_target")
+            .and_where(Expr::col("campaign_id").eq(c.id));
+        let mut current: HashMap<i64, String> = HashMap::new();
+        for r in tx.query_all(&q).await? {
+            current.insert(r.try_get("", "household_id")?, r.try_get("", "reasons")?);
+        }
+        let visited_sub = || {
+            let mut v = Query::select();
+            v.column("household_id")
+                .from("visit")
+                .and_where(Expr::col("visit_date").gte(c.period.from))
+                .and_where(Expr::col("visit_date").lte(c.period.until))
+                .and_where(Expr::col("area_code").like(like(&c.area)));
+            v
+        };
+        let mut visited: HashSet<i64> = HashSet::new();
+        for r in tx.query_all(&visited_sub().distinct().to_owned()).await? {
+            visited.insert(r.try_get("", "household_id")?);
+        }
+        let fresh_ids: HashSet<i64> = fresh.iter().map(|(h, _, _)| *h).collect();
+        let added: Vec<(i64, AreaCode, String)> = fresh
+            .iter()
+            .filter(|(h, _, _)| !current.contains_key(h))
+            .cloned()
+            .collect();
+        let gone: Vec<i64> = current
+            .keys()
+            .filter(|h| !fresh_ids.contains(h) && !visited.contains(h))
+            .copied()
+            .collect();
+        let mut reworded: BTreeMap<&str, Vec<i64>> = BTreeMap::new();
+        for (h, _, reasons) in &fresh {
+            if current.get(h).is_some_and(|old| old != reasons) {
+                reworded.entry(reasons.as_str()).or_default().push(*h);
+            }
+        }
+        let mut removed = 0;
+        for chunk in gone.chunks(TARGET_CHUNK) {
+            let mut del = Query::delete();
+            del.from_table("campaign_target")
+                .and_where(Expr::col("campaign_id").eq(c.id))
+                .and_where(Expr::col("household_id").is_in(chunk.iter().copied()))
+                // A visit recorded meanwhile keeps its household on the list.
+                .and_where(Expr::col("household_id").not_in_subquery(visited_sub()));
+            removed += tx.execute(&del).await?.rows_affected();
+        }
+        let added_n = insert_targets(&tx, c.id, &added).await?;
+        for (reasons, ids) in &reworded {
+            for chunk in ids.chunks(TARGET_CHUNK) {
+                let mut upd = Query::update();
+                upd.table("campaign_target")
+                    .value("reasons", *reasons)
+                    .and_where(Expr::col("campaign_id").eq(c.id))
+                    .and_where(Expr::col("household_id").is_in(chunk.iter().copied()));
+                tx.execute(&upd).await?;
+            }
+        }
+        let mut count = Query::select();
+        count
+            .expr_as(Expr::cust("COUNT(*)"), "n")
+            .from("campaign_target")
+            .and_where(Expr::col("campaign_id").eq(c.id));
+        let total: i64 = match tx.query_one(&count).await? {
+            Some(r) => r.try_get("", "n")?,
+            None => 0,
+        };
+        let mut before = Query::select();
+        before
+            .column("target_count")
+            .from("campaign")
+            .and_where(Expr::col("id").eq(c.id));
+        let before_count: i64 = match tx.query_one(&before).await? {
+            Some(r) => r.try_get("", "target_count")?,
+            None => return Err(not_found("集中排查", id)),
+        };
+        let mut upd = Query::update();
+        upd.table("campaign")
+            .value("target_count", total)
+            .value("drawn_on", today)
+            .and_where(Expr::col("id").eq(c.id));
+        tx.execute(&upd).await?;
+        let result = Redraw {
+            added: added_n,
+            removed,
+            target_count: total as u64,
+            drawn_on: today,
+        };
+        commit_audited(
+            tx,
+            &access.actor(),
+            AuditEntry {
+                action: "campaign_redraw",
+                entity: "campaign",
+                entity_key: Some(c.id.to_string()),
+                area: Some(c.area),
+                before: Some(json!({
+                    "target_count": before_count,
+                    "drawn_on": c.drawn_on,
+                })),
+                after: Some(json!({
+                    "target_count": total,
+                    "drawn_on": today,
+                    "added": added_n,
+                    "removed": removed,
+                    "targets": c.targets.code(),
+                })),
+                note: Some(format!("重新生成目标：新增{added_n}户，移出{removed}户")),
+            },
+        )
+        .await?;
+        Ok(result)
+    }
+
     /// Households under the campaign's area that match its rules:
     /// (household, village, matched rule ids joined by commas).
     async fn draw_targets(
         &self,
         access: &Access,
-        c: &NewCampaign,
+        area: &AreaCode,
+        targets: &TargetSpec,
         today: NaiveDate,
     ) -> Result<Vec<(i64, AreaCode, String)>> {
+        if targets.is_all() {
+            return self.all_households(area).await;
+        }
         let policy = self.policy_set().await?;
-        let warned = self.dept_warned(&c.area).await?;
+        let warned = self.dept_warned(area).await?;
         let filter = HouseholdFilter {
-            area: Some(c.area),
+            area: Some(*area),
             ..Default::default()
         };
         let mut out = Vec::new();
@@ -686,13 +852,35 @@ impl Store {
             for (id, b) in &page {
                 let s = Subject::new(b, &policy, today, warned.contains(id))
                     .map_err(|e| StoreError::Invalid(e.to_string()))?;
-                let m = c.targets.matched(&s);
+                let m = targets.matched(&s);
                 if !m.is_empty() {
                     out.push((*id, b.household.area, m.join(",")));
                 }
             }
         }
         Ok(out)
+    }
+
+    /// Every household of the current registry under `area`, as targets of
+    /// "全部农户".
+    async fn all_households(&self, area: &AreaCode) -> Result<Vec<(i64, AreaCode, String)>> {
+        let mut q = Query::select();
+        q.columns(["id", "area_code"])
+            .from("household")
+            .and_where(Expr::col("area_code").like(like(area)))
+            .and_where(Expr::col("current_size").gt(0));
+        self.db
+            .query_all(&q)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("", "id")?,
+                    area_of(&r.try_get::<String>("", "area_code")?)?,
+                    "all".to_owned(),
+                ))
+            })
+            .collect()
     }
 
     /// Households under `area` with a lead from department screening.

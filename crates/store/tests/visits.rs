@@ -25,6 +25,7 @@ fangpin_store::dual_backend_tests!(
     scope_and_role_refusals_write_nothing,
     raising_a_lead_links_the_case,
     campaign_progress_on_the_demo_county,
+    redrawing_targets_adds_keeps_visited_and_removes,
 );
 
 const SEED: u64 = 23;
@@ -563,4 +564,168 @@ async fn campaign_progress_on_the_demo_county(store: Store) {
     assert_eq!(list[0].phase_label, "进行中");
     assert_eq!(list[1].targets_label, "八必访");
     assert!(list[1].progress.overdue > 0);
+}
+
+/// Sets or clears 低保 on every member of household `b` (an edit with a reason).
+async fn set_dibao(store: &Store, county: &Access, b: &HouseholdBundle, on: bool) {
+    let id = id_of(store, county, b).await;
+    let mut members = b.members.clone();
+    for m in &mut members {
+        m.insurance.dibao = on && !m.insurance.tekun;
+    }
+    store
+        .update_household(
+            county,
+            id,
+            b.household.clone(),
+            members,
+            b.incomes.clone(),
+            "低保认定变化",
+        )
+        .await
+        .unwrap();
+}
+
+async fn target_nos(store: &Store, county: &Access, id: i64) -> HashSet<String> {
+    store
+        .campaign_pending(county, id, None, 1000)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.household_no)
+        .collect()
+}
+
+async fn redrawing_targets_adds_keeps_visited_and_removes(store: Store) {
+    let (bundles, county) = demo_county(&store, SEED, 300).await;
+    let is_dibao = |b: &&HouseholdBundle| b.members.iter().any(|m| m.insurance.dibao);
+    let on: Vec<&HouseholdBundle> = bundles.iter().filter(is_dibao).collect();
+    let off: Vec<&HouseholdBundle> = bundles
+        .iter()
+        .filter(|b| !is_dibao(b) && b.members.iter().all(|m| !m.insurance.tekun))
+        .collect();
+    assert!(on.len() >= 3, "the demo county has 低保 households");
+    let organiser = user(3, "county_admin", county.area);
+    let form = CampaignForm {
+        name: "低保户走访".into(),
+        kind: "sweep".into(),
+        area: county.area.as_string(),
+        from: "2026-05-01".into(),
+        until: "2026-06-30".into(),
+        targets: vec!["dibao".into()],
+    };
+    let id = store
+        .create_campaign(&organiser, &form, at(2026, 5, 5))
+        .await
+        .unwrap();
+    let before = target_nos(&store, &county, id).await;
+    assert_eq!(before.len(), on.len());
+
+    // One household is visited in the period; then it, and one unvisited
+    // household, leave 低保, and one household newly gets it.
+    let (visited, dropped, kept) = (on[0], on[1], on[2]);
+    let joined = off[0];
+    let cadre = user(5, "village_operator", visited.household.area);
+    store
+        .record_visit(
+            &cadre,
+            VisitInput {
+                household_id: id_of(&store, &county, visited).await,
+                form: visit("2026-05-06", &[], "低保政策宣传"),
+                campaign_id: Some(id),
+            },
+            at(2026, 5, 6),
+        )
+        .await
+        .unwrap();
+    set_dibao(&store, &county, visited, false).await;
+    set_dibao(&store, &county, dropped, false).await;
+    set_dibao(&store, &county, joined, true).await;
+
+    // Refusals change nothing: a village cadre, a township outside the
+    // county's reach, and a campaign that has ended.
+    let village = user(5, "village_operator", kept.household.area);
+    assert!(matches!(
+        store.redraw_campaign(&village, id, at(2026, 5, 10)).await,
+        Err(StoreError::Forbidden(_))
+    ));
+    let township = user(
+        2,
+        "township_reviewer",
+        kept.household.area.parent().unwrap(),
+    );
+    match store.redraw_campaign(&township, id, at(2026, 5, 10)).await {
+        Err(StoreError::Forbidden(m)) => assert!(m.contains("由上级组织"), "{m}"),
+        other => panic!("township redraws a county campaign: {other:?}"),
+    }
+    match store.redraw_campaign(&organiser, id, at(2026, 7, 1)).await {
+        Err(StoreError::Invalid(m)) => assert!(m.contains("已于2026-06-30结束"), "{m}"),
+        other => panic!("ended: {other:?}"),
+    }
+    let p = store
+        .campaign_progress(&organiser, id, None, at(2026, 5, 10))
+        .await
+        .unwrap();
+    assert_eq!(p.campaign.progress.target, on.len() as u64);
+    assert_eq!(p.campaign.drawn_on, day(2026, 5, 5));
+
+    // On the last day it is still allowed.
+    let r = store
+        .redraw_campaign(&organiser, id, at(2026, 6, 30))
+        .await
+        .unwrap();
+    assert_eq!((r.added, r.removed), (1, 1));
+    assert_eq!(r.target_count, on.len() as u64);
+    assert_eq!(r.drawn_on, day(2026, 6, 30));
+    let p = store
+        .campaign_progress(&organiser, id, None, at(2026, 6, 30))
+        .await
+        .unwrap();
+    assert_eq!(
+        (p.campaign.progress.target, p.campaign.progress.visited),
+        (on.len() as u64, 1),
+        "the visited household stays a target"
+    );
+    assert_eq!(p.campaign.drawn_on, day(2026, 6, 30));
+    let after = target_nos(&store, &county, id).await;
+    let no = |b: &HouseholdBundle| b.household.household_no.clone();
+    assert!(after.contains(&no(joined)), "newly matching is added");
+    assert!(
+        !after.contains(&no(dropped)),
+        "unvisited, no longer matching is removed"
+    );
+    assert!(after.contains(&no(kept)));
+    assert!(!after.contains(&no(visited)), "visited: not pending");
+    let mut expect = before.clone();
+    expect.remove(&no(dropped));
+    expect.remove(&no(visited));
+    expect.insert(no(joined));
+    assert_eq!(after, expect);
+
+    // Drawing again at once changes nothing.
+    let again = store
+        .redraw_campaign(&organiser, id, at(2026, 6, 30))
+        .await
+        .unwrap();
+    assert_eq!((again.added, again.removed), (0, 0));
+
+    let audit = store
+        .audit_search(
+            &AuditFilter {
+                action: Some("campaign_redraw".into()),
+                ..Default::default()
+            },
+            0,
+            10,
+        )
+        .await
+        .unwrap();
+    assert_eq!(audit.0, 2);
+    let entry = audit
+        .1
+        .iter()
+        .find(|e| e.after.as_ref().is_some_and(|a| a["added"] == 1))
+        .unwrap();
+    assert_eq!(entry.after.as_ref().unwrap()["removed"], 1);
+    assert_eq!(entry.entity_key.as_deref(), Some(id.to_string().as_str()));
 }
