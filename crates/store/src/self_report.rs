@@ -319,8 +319,9 @@ fn accept_due(
     }
 }
 
-/// 临期/逾期 of a pending report today. The township is the last level for
-/// a report, so nothing escalates.
+/// 临期/逾期 of a pending report today; one overdue for more than the
+/// escalation margin (working days, per area and year) is raised to the
+/// county (逾期已上报).
 fn urgency_today(
     row: &SelfReportRow,
     policy: &PolicySet,
@@ -331,14 +332,17 @@ fn urgency_today(
         return None;
     }
     let area = AreaCode::parse(&row.area_code).ok()?;
-    let warn = policy
-        .int_param(keys::SLA_WARN_DAYS, &area, today.year())
-        .unwrap_or(1);
+    let int = |key: &str, default: i64| {
+        let v = policy
+            .int_param(key, &area, today.year())
+            .unwrap_or(default);
+        Ord::max(v, 0) as u32
+    };
     urgency(
         row.accept_due?,
         today,
-        Ord::max(warn, 0) as u32,
-        u32::MAX,
+        int(keys::SLA_WARN_DAYS, 1),
+        int(keys::ESCALATE_AFTER, 2),
         cal,
     )
     .ok()
@@ -695,14 +699,17 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(format!("申报不存在：{id}")))
     }
 
-    /// Pending reports due soon or overdue, for the 工作台 (empty for
-    /// roles that do not accept reports).
+    /// Pending reports for the 工作台: for the township that accepts them,
+    /// those due soon or overdue; for the county (县级审定), those overdue
+    /// past the escalation margin in its area, so it can press the township.
+    /// Empty for other roles.
     pub async fn due_self_reports(
         &self,
         access: &Access,
         now: DateTime<Utc>,
     ) -> Result<Vec<SelfReportRow>> {
-        if !access.has(perm::CASE_TOWNSHIP) {
+        let township = access.has(perm::CASE_TOWNSHIP);
+        if !township && !access.has(perm::CASE_COUNTY) {
             return Ok(vec![]);
         }
         let mut q = select_reports();
@@ -711,7 +718,11 @@ impl Store {
             .order_by(("r", "accept_due"), Order::Asc)
             .order_by(("r", "id"), Order::Asc);
         let mut rows = self.rows_of(access, &q, now).await?;
-        rows.retain(|r| matches!(r.urgency, Some(Urgency::DueSoon | Urgency::Overdue)));
+        rows.retain(|r| match r.urgency {
+            Some(Urgency::Escalated) => true,
+            Some(Urgency::DueSoon | Urgency::Overdue) => township,
+            _ => false,
+        });
         Ok(rows)
     }
 

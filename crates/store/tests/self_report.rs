@@ -496,17 +496,35 @@ async fn deadline_counts_working_days_across_national_day(store: Store) {
         }
     };
     // Over the holiday the report is not yet due soon; the 工作台 lists it
-    // from the day before its last day, and once overdue — never escalated:
-    // the township is where reports end.
-    for (on, expected) in [
-        (at(2024, 10, 4), (Some(Urgency::OnTrack), 0)),
-        (at(2024, 10, 8), (Some(Urgency::DueSoon), 2)),
-        (at(2024, 10, 9), (Some(Urgency::DueSoon), 2)),
-        (at(2024, 10, 21), (Some(Urgency::Overdue), 2)),
+    // from the day before its last day, and once overdue. Two working days
+    // after its last day (10-11) it is raised to the county.
+    let county = user(
+        5,
+        "county_approver",
+        village.parent().unwrap().parent().unwrap(),
+    );
+    let other_county = user(6, "county_approver", AreaCode::parse("500231").unwrap());
+    for (on, expected, county_sees) in [
+        (at(2024, 10, 4), (Some(Urgency::OnTrack), 0), 0),
+        (at(2024, 10, 8), (Some(Urgency::DueSoon), 2), 0),
+        (at(2024, 10, 9), (Some(Urgency::DueSoon), 2), 0),
+        (at(2024, 10, 11), (Some(Urgency::Overdue), 2), 0),
+        (at(2024, 10, 12), (Some(Urgency::Escalated), 2), 2),
+        (at(2024, 10, 21), (Some(Urgency::Escalated), 2), 2),
     ] {
         assert_eq!(urgency_on(on).await, expected, "{on}");
+        let up = store.due_self_reports(&county, on).await.unwrap();
+        assert_eq!(up.len(), county_sees, "county on {on}");
+        assert!(up.iter().all(|r| r.urgency_label == Some("逾期已上报")));
+        assert!(
+            store
+                .due_self_reports(&other_county, on)
+                .await
+                .unwrap()
+                .is_empty()
+        );
     }
-    // Roles that do not accept reports have nothing due.
+    // Roles that neither accept nor approve have nothing due.
     assert!(
         store
             .due_self_reports(&s.village, at(2024, 10, 21))
