@@ -16,6 +16,7 @@ mod m20261123_000009_assistance;
 mod m20261123_000010_visits;
 mod m20261123_000011_funds;
 mod m20261123_000012_funds_edits;
+mod m20261123_000013_visit_photos;
 
 pub use m20261123_000001_foundation::INCOME_MONEY_COLUMNS;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000010_visits::Migration),
             Box::new(m20261123_000011_funds::Migration),
             Box::new(m20261123_000012_funds_edits::Migration),
+            Box::new(m20261123_000013_visit_photos::Migration),
         ]
     }
 }
