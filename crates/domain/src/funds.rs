@@ -13,6 +13,7 @@ use thiserror::Error;
 
 use crate::area::AreaCode;
 use crate::codes::{find_list, keys as code_keys, well_known};
+use crate::household::YearMonth;
 use crate::id_number::IdNumber;
 use crate::money::Money;
 use crate::policy::{Confidence, ParamDef, ParamValue, PolicyError, PolicySet, keys};
@@ -260,6 +261,70 @@ pub enum FundsError {
         amount: Money,
         /// Principal and interest still owed.
         remaining: Money,
+    },
+    /// A correction would change the schedule of a loan already being repaid.
+    #[error(
+        "该笔贷款已登记{count}笔还款共{paid}元，还款计划已按原条件执行，不能再修改贷款金额、期限、放款日期、利率或还款方式；如确需更正，请先撤销这些还款"
+    )]
+    LoanRepaid {
+        /// Repayments recorded.
+        count: usize,
+        /// Their sum.
+        paid: Money,
+    },
+    /// A post ended early in a month before it began.
+    #[error("提前结束月份{year}年{month}月早于岗位开始日期{start}")]
+    PostEndBeforeStart {
+        /// Year of the end month.
+        year: i32,
+        /// The end month.
+        month: u32,
+        /// First day of the post.
+        start: NaiveDate,
+    },
+    /// A post "ended early" in or after the month it ends anyway.
+    #[error(
+        "提前结束月份{year}年{month}月不早于原结束日期{end}，不是提前结束；如需更改期间请修改岗位"
+    )]
+    PostEndNotEarly {
+        /// Year of the end month.
+        year: i32,
+        /// The end month.
+        month: u32,
+        /// The agreed last day.
+        end: NaiveDate,
+    },
+    /// An award already withdrawn.
+    #[error("该笔奖补已于{on}撤销，不能再修改或撤销")]
+    AwardWithdrawn {
+        /// Day of the withdrawal.
+        on: NaiveDate,
+    },
+    /// A 务工 record ended on a day outside its year.
+    #[error("务工结束日期{on}不在{year}年内")]
+    JobEndYear {
+        /// The record's year.
+        year: i32,
+        /// The day given.
+        on: NaiveDate,
+    },
+    /// A 务工 record ended on a day still to come.
+    #[error("务工结束日期{on}晚于今天（{today}）")]
+    JobEndFuture {
+        /// The day given.
+        on: NaiveDate,
+        /// Today.
+        today: NaiveDate,
+    },
+    /// More months than the year had before the work ended.
+    #[error("务工已于{on}结束，当年务工月数不能超过{max}个月，实际为{months}")]
+    JobMonthsAfterEnd {
+        /// Day the work ended.
+        on: NaiveDate,
+        /// Months from January to that day.
+        max: u8,
+        /// Months given.
+        months: u8,
     },
 }
 
@@ -1079,6 +1144,170 @@ impl HouseholdFunds {
             && self.awards.is_empty()
             && self.jobs.is_empty()
     }
+}
+
+// ---------------------------------------------------------------------------
+// Corrections
+// ---------------------------------------------------------------------------
+
+/// A correction of a loan: everything but the borrower.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoanCorrection {
+    /// Lending bank.
+    pub bank: String,
+    /// 贷款用途.
+    pub purpose: String,
+    /// Amount, term, issue day, rate, method, subsidy.
+    pub terms: LoanTerms,
+    /// Remarks.
+    pub note: String,
+}
+
+/// Whether two sets of terms give different repayment schedules (amount,
+/// term, issue day, rate or method differ; the subsidy does not count).
+pub fn changes_schedule(old: &LoanTerms, new: &LoanTerms) -> bool {
+    old.amount != new.amount
+        || old.term_months != new.term_months
+        || old.issued_on != new.issued_on
+        || old.annual_rate != new.annual_rate
+        || old.method != new.method
+}
+
+/// Checks a correction of a loan as a new loan is checked (the caps count
+/// the principal the household owes on its *other* loans), and refuses to
+/// change the schedule of a loan on which repayments are recorded: they
+/// were applied to the old instalments. Returns whether the schedule must
+/// be recomputed.
+pub fn check_loan_correction(
+    old: &LoanTerms,
+    new: &LoanTerms,
+    caps: &LoanCaps,
+    others_outstanding: Money,
+    repaid: &[Repayment],
+) -> Result<bool, FundsError> {
+    let reschedule = changes_schedule(old, new);
+    if reschedule && !repaid.is_empty() {
+        return Err(FundsError::LoanRepaid {
+            count: repaid.len(),
+            paid: repaid.iter().map(|r| r.amount).sum(),
+        });
+    }
+    check_loan(new, caps, others_outstanding)?;
+    Ok(reschedule)
+}
+
+/// A correction of a 公益性岗位: everything but the holder.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PostCorrection {
+    /// Post name.
+    pub post: String,
+    /// First day.
+    pub start: NaiveDate,
+    /// Last day.
+    pub end: NaiveDate,
+    /// Monthly pay.
+    pub monthly_pay: Money,
+    /// Remarks.
+    pub note: String,
+}
+
+/// The last day of a post ended early in `month`: the month's last day. The
+/// month cannot be before the post began, and must end before the agreed
+/// last day (otherwise it is not early).
+pub fn end_post_early(
+    start: NaiveDate,
+    end: NaiveDate,
+    month: YearMonth,
+) -> Result<NaiveDate, FundsError> {
+    let last = month.plus_months(1).first_day().pred_opt().unwrap_or(end);
+    if month < YearMonth::from_date(start) {
+        return Err(FundsError::PostEndBeforeStart {
+            year: month.year(),
+            month: month.month(),
+            start,
+        });
+    }
+    if last >= end {
+        return Err(FundsError::PostEndNotEarly {
+            year: month.year(),
+            month: month.month(),
+            end,
+        });
+    }
+    Ok(last)
+}
+
+/// Refuses a blank reason (撤销原因 …).
+pub fn require_reason(field: &'static str, reason: &str) -> Result<(), FundsError> {
+    non_blank(field, reason)
+}
+
+/// Refuses a change of an award already withdrawn.
+pub fn check_not_withdrawn(withdrawn_on: Option<NaiveDate>) -> Result<(), FundsError> {
+    match withdrawn_on {
+        Some(on) => Err(FundsError::AwardWithdrawn { on }),
+        None => Ok(()),
+    }
+}
+
+/// A correction of a 务工 record: everything but the worker.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EmploymentCorrection {
+    /// Year.
+    pub year: i32,
+    /// 县内 / 县外省内 / 省外 / 国外.
+    pub region: WorkRegion,
+    /// 务工所在地 (free text).
+    pub place: String,
+    /// 务工单位.
+    pub employer: String,
+    /// Months worked in the year.
+    pub months: u8,
+    /// Income from the work in the year.
+    pub income: Money,
+    /// Remarks.
+    pub note: String,
+}
+
+/// Refuses, for a record whose work ended, another year than the end day's
+/// or more months than the year had up to that day (a record not ended
+/// passes).
+pub fn check_months_until_end(
+    year: i32,
+    months: u8,
+    ended_on: Option<NaiveDate>,
+) -> Result<(), FundsError> {
+    match ended_on {
+        Some(on) if on.year() != year => Err(FundsError::JobEndYear { year, on }),
+        Some(on) if u32::from(months) > on.month() => Err(FundsError::JobMonthsAfterEnd {
+            on,
+            max: on.month() as u8,
+            months,
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Ends a 务工 record on `ended_on`, which must fall in the record's year
+/// and not after `today`. The record cannot claim work after that day, so
+/// its months are at most the calendar months from January to that day;
+/// returns the months the record keeps.
+pub fn end_employment(
+    year: i32,
+    months: u8,
+    ended_on: NaiveDate,
+    today: NaiveDate,
+) -> Result<u8, FundsError> {
+    if ended_on.year() != year {
+        return Err(FundsError::JobEndYear { year, on: ended_on });
+    }
+    if ended_on > today {
+        return Err(FundsError::JobEndFuture {
+            on: ended_on,
+            today,
+        });
+    }
+    Ok(months.min(ended_on.month() as u8).max(1))
 }
 
 // ---------------------------------------------------------------------------

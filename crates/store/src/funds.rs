@@ -15,12 +15,13 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use fangpin_domain::funds::{
-    self, AgeRole, AwardEntry, BasisPoints, EmploymentEntry, FundsError, HouseholdFunds,
-    Instalment, LoanCaps, LoanEntry, LoanTerms, MemberWork, Portfolio, PostCheck, PostEntry,
-    PostSpan, Repayment, RepaymentMethod, Standing, Subsidy, WorkRegion,
+    self, AgeRole, AwardEntry, BasisPoints, EmploymentCorrection, EmploymentEntry, FundsError,
+    HouseholdFunds, Instalment, LoanCaps, LoanCorrection, LoanEntry, LoanTerms, MemberWork,
+    Portfolio, PostCheck, PostCorrection, PostEntry, PostSpan, Repayment, RepaymentMethod,
+    Standing, Subsidy, WorkRegion,
 };
 use fangpin_domain::policy::keys;
-use fangpin_domain::{AreaCode, HouseholdBundle, Money, Person, PolicySet};
+use fangpin_domain::{AreaCode, HouseholdBundle, Money, Person, PolicySet, YearMonth};
 use sea_orm::sea_query::{Expr, ExprTrait, LockType, Order, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, QueryResult, TransactionTrait};
 use serde::Serialize;
@@ -106,6 +107,8 @@ pub struct LoanRow {
     pub standing: Standing,
     /// 逾期 / 正常 / 已结清.
     pub status_label: &'static str,
+    /// Moves on with every change (corrections, repayments).
+    pub revision: i32,
 }
 
 /// One instalment with what it has received.
@@ -192,6 +195,7 @@ pub struct PostRow {
     /// On post today.
     pub current: bool,
     pub note: String,
+    pub revision: i32,
 }
 
 /// Filters of the post, award and employment lists.
@@ -214,6 +218,12 @@ pub struct AwardRow {
     pub project: String,
     pub amount_fen: Money,
     pub note: String,
+    /// Day it was withdrawn (撤销); a withdrawn award counts for nothing.
+    pub withdrawn_on: Option<NaiveDate>,
+    pub withdraw_reason: Option<String>,
+    /// 有效 / 已撤销.
+    pub status_label: &'static str,
+    pub revision: i32,
 }
 
 /// What a household may still receive in a year.
@@ -244,7 +254,10 @@ pub struct JobRow {
     pub employer: String,
     pub months: u8,
     pub income_fen: Money,
+    /// Day the work ended, when it did.
+    pub ended_on: Option<NaiveDate>,
     pub note: String,
+    pub revision: i32,
 }
 
 /// A 零就业家庭.
@@ -338,6 +351,7 @@ struct StoredLoan {
     terms: LoanTerms,
     maturity_on: NaiveDate,
     note: String,
+    revision: i32,
     plan: Vec<Instalment>,
     repayments: Vec<RepaymentRow>,
 }
@@ -393,6 +407,7 @@ impl StoredLoan {
             } else {
                 "正常"
             },
+            revision: self.revision,
         }
     }
 }
@@ -414,28 +429,6 @@ impl Grace<'_> {
         Ok(g)
     }
 }
-
-const LOAN_COLUMNS: [&str; 19] = [
-    "id",
-    "household_id",
-    "area_code",
-    "borrower_no",
-    "borrower_name",
-    "borrower_hash",
-    "bank",
-    "purpose",
-    "amount_fen",
-    "term_months",
-    "issued_on",
-    "maturity_on",
-    "rate_bp",
-    "method",
-    "subsidy_rate_bp",
-    "subsidy_fen",
-    "note",
-    "created_by",
-    "created_at",
-];
 
 /// `SELECT … FROM table t JOIN household h` with the household's number and
 /// 户主, narrowed to the caller's area.
@@ -503,6 +496,7 @@ async fn load_loans<C: ConnectionTrait>(conn: &C, q: &SelectStatement) -> Result
             },
             maturity_on: r.try_get("", "maturity_on")?,
             note: r.try_get("", "note")?,
+            revision: r.try_get("", "revision")?,
             plan: Vec::new(),
             repayments: Vec::new(),
         });
@@ -618,6 +612,295 @@ fn child_of(areas: &[(AreaCode, String)], village: &AreaCode) -> Option<usize> {
         .map(|(i, _)| i)
 }
 
+// ---------------------------------------------------------------------------
+// Records of a household: what each kind states, and the write flow they share
+// ---------------------------------------------------------------------------
+
+/// How a list narrows records to a year.
+#[derive(Clone, Copy)]
+enum YearRule {
+    /// The record's `year` column.
+    Column,
+    /// The period `start_on`–`end_on` overlaps the year.
+    Period,
+}
+
+/// What differs between the kinds of record a household has here (loans,
+/// posts, awards, 务工): the table, how a person names one, the columns that
+/// name the member (none for awards), the kind's own columns, the columns
+/// only edits fill, and how its list filters by year and sorts. The rest of
+/// every row — household, village, note, who and when, revision — and the
+/// flow of every write are shared.
+struct Kind {
+    table: &'static str,
+    noun: &'static str,
+    person: Option<[&'static str; 3]>,
+    own: &'static [&'static str],
+    edited: &'static [&'static str],
+    by_year: YearRule,
+    newest_first: &'static str,
+}
+
+const PERSON: [&str; 3] = ["person_no", "person_name", "person_hash"];
+
+const LOANS: Kind = Kind {
+    table: "micro_loan",
+    noun: "贷款",
+    person: Some(["borrower_no", "borrower_name", "borrower_hash"]),
+    own: &[
+        "bank",
+        "purpose",
+        "amount_fen",
+        "term_months",
+        "issued_on",
+        "maturity_on",
+        "rate_bp",
+        "method",
+        "subsidy_rate_bp",
+        "subsidy_fen",
+    ],
+    edited: &[],
+    by_year: YearRule::Column,
+    newest_first: "issued_on",
+};
+
+const POSTS: Kind = Kind {
+    table: "public_post",
+    noun: "公益性岗位",
+    person: Some(PERSON),
+    own: &["post", "start_on", "end_on", "months", "monthly_pay_fen"],
+    edited: &[],
+    by_year: YearRule::Period,
+    newest_first: "start_on",
+};
+
+const AWARDS: Kind = Kind {
+    table: "industry_award",
+    noun: "产业奖补",
+    person: None,
+    own: &["year", "project", "amount_fen"],
+    edited: &["withdrawn_on", "withdraw_reason"],
+    by_year: YearRule::Column,
+    newest_first: "year",
+};
+
+const JOBS: Kind = Kind {
+    table: "employment",
+    noun: "务工记录",
+    person: Some(PERSON),
+    own: &[
+        "year",
+        "region",
+        "place",
+        "employer",
+        "months",
+        "income_fen",
+    ],
+    edited: &["ended_on"],
+    by_year: YearRule::Column,
+    newest_first: "year",
+};
+
+impl Kind {
+    /// Columns of a new row, in the order of [`Kind::values`].
+    fn insert_columns(&self) -> Vec<&'static str> {
+        let mut c = vec!["household_id", "area_code"];
+        c.extend(self.person.iter().flatten());
+        c.extend(self.own);
+        c.extend(["note", "created_by", "created_at"]);
+        c
+    }
+
+    /// Columns lists and edits read.
+    fn read_columns(&self) -> Vec<&'static str> {
+        let mut c = vec!["id", "household_id", "area_code"];
+        c.extend(self.person.iter().flat_map(|p| &p[..2]));
+        c.extend(self.own);
+        c.extend(self.edited);
+        c.extend(["note", "revision"]);
+        c
+    }
+
+    /// The values of a new row: the household, the member (with the keyed
+    /// hash of their ID) for kinds about a person, the kind's own values,
+    /// the note, who and when.
+    fn values(
+        &self,
+        d: &HouseholdDetail,
+        member: Option<(&Person, &str)>,
+        own: Vec<sea_orm::Value>,
+        note: &str,
+        user: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Vec<sea_orm::Value> {
+        let mut v: Vec<sea_orm::Value> = vec![d.id.into(), d.household.area.as_string().into()];
+        if let Some((m, hash)) = member {
+            v.extend([
+                m.person_no.clone().into(),
+                m.name.clone().into(),
+                hash.into(),
+            ]);
+        }
+        v.extend(own);
+        v.extend([note.trim().into(), user.into(), now.fixed_offset().into()]);
+        v
+    }
+
+    /// Records of this kind in the caller's area.
+    fn select(&self, access: &Access) -> SelectStatement {
+        select_with_household(self.table, &self.read_columns(), access)
+    }
+
+    /// Records of this kind in the caller's area, narrowed by the filter.
+    fn filtered(&self, access: &Access, f: &FundsFilter) -> SelectStatement {
+        let mut q = self.select(access);
+        narrow(&mut q, f.area.as_ref(), f.household_id);
+        match (f.year, self.by_year) {
+            (Some(y), YearRule::Column) => {
+                q.and_where(Expr::col(("t", "year")).eq(y));
+            }
+            (Some(y), YearRule::Period) => {
+                q.and_where(Expr::col(("t", "start_on")).lte(year_end(y)))
+                    .and_where(Expr::col(("t", "end_on")).gte(year_start(y)));
+            }
+            (None, _) => {}
+        }
+        q
+    }
+
+    fn not_found(&self, id: i64) -> StoreError {
+        StoreError::NotFound(format!("{}不存在：{id}", self.noun))
+    }
+
+    fn stale(&self) -> StoreError {
+        StoreError::Invalid(format!("{}已被他人修改，请刷新后再试", self.noun))
+    }
+}
+
+/// The common part of a row as lists show it.
+struct Head {
+    id: i64,
+    household_id: i64,
+    household_no: String,
+    head_name: String,
+    area_code: String,
+    note: String,
+    revision: i32,
+}
+
+fn head(r: &QueryResult) -> Result<Head> {
+    Ok(Head {
+        id: r.try_get("", "id")?,
+        household_id: r.try_get("", "household_id")?,
+        household_no: r.try_get("", "household_no")?,
+        head_name: r.try_get("", "head_name")?,
+        area_code: trimmed(r, "area_code")?,
+        note: r.try_get("", "note")?,
+        revision: r.try_get("", "revision")?,
+    })
+}
+
+/// A change of one stored record.
+struct Change {
+    id: i64,
+    revision: i32,
+    set: Vec<(&'static str, Expr)>,
+    action: &'static str,
+    area: AreaCode,
+    before: serde_json::Value,
+    after: serde_json::Value,
+    note: Option<String>,
+}
+
+/// Inserts a new record of `kind`; returns its id.
+async fn insert_record(
+    tx: &DatabaseTransaction,
+    kind: &Kind,
+    values: Vec<sea_orm::Value>,
+) -> Result<i64> {
+    Ok(
+        insert_rows(tx, kind.table, &kind.insert_columns(), vec![values], true)
+            .await?
+            .unwrap_or_default(),
+    )
+}
+
+/// Records the audit entry of a new record and commits: the end of every
+/// single add.
+async fn commit_added(
+    tx: DatabaseTransaction,
+    access: &Access,
+    kind: &Kind,
+    id: i64,
+    action: &'static str,
+    area: AreaCode,
+    after: serde_json::Value,
+) -> Result<()> {
+    commit_audited(
+        tx,
+        &access.actor(),
+        AuditEntry {
+            action,
+            entity: kind.table,
+            entity_key: Some(id.to_string()),
+            area: Some(area),
+            after: Some(after),
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Writes a change of a record still at the revision the page showed (a
+/// stale page is refused), moves its revision on and names who changed it,
+/// records the audit entry with before and after and commits: the end of
+/// every edit. Returns the new revision.
+async fn update_record(
+    tx: DatabaseTransaction,
+    access: &Access,
+    kind: &Kind,
+    c: Change,
+    now: DateTime<Utc>,
+) -> Result<i32> {
+    let next = c.revision + 1;
+    let mut upd = Query::update();
+    upd.table(kind.table)
+        .values(c.set)
+        .values([
+            ("revision", next.into()),
+            ("updated_by", access.user_id.into()),
+            ("updated_at", now.fixed_offset().into()),
+        ])
+        .and_where(Expr::col("id").eq(c.id))
+        .and_where(Expr::col("revision").eq(c.revision));
+    if tx.execute(&upd).await?.rows_affected() != 1 {
+        return Err(kind.stale());
+    }
+    commit_audited(
+        tx,
+        &access.actor(),
+        AuditEntry {
+            action: c.action,
+            entity: kind.table,
+            entity_key: Some(c.id.to_string()),
+            area: Some(c.area),
+            before: Some(c.before),
+            after: Some(c.after),
+            note: c.note,
+        },
+    )
+    .await?;
+    Ok(next)
+}
+
+/// What an edit answers: the record and its new revision.
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+pub struct Edited {
+    pub id: i64,
+    pub revision: i32,
+}
+
 impl Store {
     async fn writable_household(&self, access: &Access, id: i64) -> Result<HouseholdDetail> {
         access.require(perm::HOUSEHOLD_WRITE)?;
@@ -631,6 +914,63 @@ impl Store {
         } else {
             Err(out_of_scope())
         }
+    }
+
+    /// The transaction of a write to one household's records, with the
+    /// household row locked.
+    async fn begin_for(&self, household_id: i64) -> Result<DatabaseTransaction> {
+        let tx = self.db.begin().await?;
+        lock_household(self, &tx, household_id).await?;
+        Ok(tx)
+    }
+
+    /// A record of `kind` to edit: the caller may write (refused before
+    /// anything is read), the record is in the caller's area (outside it
+    /// does not exist), and `revision` is the one stored (a change made on a
+    /// stale page is refused). Returns the record's household and its row.
+    async fn editable(
+        &self,
+        access: &Access,
+        kind: &Kind,
+        id: i64,
+        revision: i32,
+    ) -> Result<(HouseholdDetail, QueryResult)> {
+        access.require(perm::HOUSEHOLD_WRITE)?;
+        let mut q = kind.select(access);
+        q.and_where(Expr::col(("t", "id")).eq(id));
+        let row = self
+            .db
+            .query_one(&q)
+            .await?
+            .ok_or_else(|| kind.not_found(id))?;
+        if row.try_get::<i32>("", "revision")? != revision {
+            return Err(kind.stale());
+        }
+        let d = self
+            .writable_household(access, row.try_get("", "household_id")?)
+            .await?;
+        Ok((d, row))
+    }
+
+    /// A page of records of `kind` (a filtered query), newest first.
+    async fn record_page<T>(
+        &self,
+        kind: &Kind,
+        mut q: SelectStatement,
+        offset: u64,
+        limit: u64,
+        row: impl Fn(&QueryResult) -> Result<T>,
+    ) -> Result<(u64, Vec<T>)> {
+        let total = self.count_of(&q).await?;
+        q.order_by(("t", kind.newest_first), Order::Desc)
+            .order_by(("t", "id"), Order::Desc)
+            .offset(offset)
+            .limit(limit.clamp(1, 500));
+        let mut items = Vec::new();
+        for r in self.db.query_all(&q).await? {
+            items.push(row(&r)?);
+        }
+        Ok((total, items))
     }
 
     // -----------------------------------------------------------------------
@@ -650,58 +990,85 @@ impl Store {
     ) -> Result<i64> {
         let d = self.writable_household(access, household_id).await?;
         let m = member(&d, &e.borrower_no)?;
-        non_blank("贷款银行", &e.bank)?;
-        let area = d.household.area;
-        let year = e.terms.issued_on.year();
         let policy = self.policy_set().await?;
-        let caps = LoanCaps::resolve(&policy, &area, year).map_err(param_missing)?;
-        let (min, max) =
-            funds::age_window(&policy, funds::BORROWER_AGE, &area, year).map_err(param_missing)?;
-        funds::check_age(
-            AgeRole::Borrower,
-            &m.name,
-            &m.id_number,
-            e.terms.issued_on,
-            min,
-            max,
-        )
-        .map_err(refused)?;
+        let caps = loan_caps(&policy, &d.household.area, m, &e.bank, &e.terms)?;
         let today = china_day(now);
-        let tx = self.db.begin().await?;
-        lock_household(self, &tx, household_id).await?;
-        let mut q = select_with_household("micro_loan", &LOAN_COLUMNS, access);
-        narrow(&mut q, None, Some(household_id));
-        let owed: Money = load_loans(&tx, &q)
-            .await?
-            .iter()
-            .map(|l| {
-                l.standing(std::cmp::max(today, e.terms.issued_on), 0)
-                    .outstanding
-            })
-            .sum();
+        let tx = self.begin_for(household_id).await?;
+        let on = std::cmp::max(today, e.terms.issued_on);
+        let owed = owed_elsewhere(&tx, access, household_id, None, on).await?;
         funds::check_loan(&e.terms, &caps, owed).map_err(refused)?;
-        let plan = funds::schedule(&e.terms);
-        let maturity = funds::maturity(e.terms.issued_on, e.terms.term_months);
         let hash = self.cipher.lookup_hash(m.id_number.as_str());
-        let id = insert_loan(&tx, access.user_id, &d, m, &hash, &e, maturity, now).await?;
-        insert_instalments(&tx, &[(id, plan)]).await?;
-        let after = json!({
-            "household_id": household_id,
-            "borrower_no": m.person_no,
-            "bank": e.bank.trim(),
-            "amount_fen": e.terms.amount.fen(),
-            "term_months": e.terms.term_months,
-            "issued_on": e.terms.issued_on,
-            "rate_bp": e.terms.annual_rate.0,
-            "method": e.terms.method.code(),
-            "subsidy": e.terms.subsidy,
-        });
-        audit_and_commit(tx, access, ("loan_add", "micro_loan"), id, area, after).await?;
+        let own = loan_own(&e.bank, &e.purpose, &e.terms);
+        let values = LOANS.values(&d, Some((m, &hash)), own, &e.note, access.user_id, now);
+        let id = insert_record(&tx, &LOANS, values).await?;
+        insert_instalments(&tx, &[(id, funds::schedule(&e.terms))]).await?;
+        let mut after = loan_json(&e.bank, &e.purpose, &e.terms);
+        after["household_id"] = household_id.into();
+        after["borrower_no"] = m.person_no.clone().into();
+        commit_added(tx, access, &LOANS, id, "loan_add", d.household.area, after).await?;
         Ok(id)
     }
 
+    /// Corrects a loan: bank, purpose, amount, term, issue day, rate, method,
+    /// subsidy and note, checked as a new loan is (the caps count the
+    /// household's other loans; the borrower's age on the issue day). The
+    /// schedule is recomputed when the terms change it, which is refused
+    /// once a repayment is recorded (it was applied to the old instalments);
+    /// the message says so. A stale `revision` is refused.
+    pub async fn correct_loan(
+        &self,
+        access: &Access,
+        id: i64,
+        revision: i32,
+        c: LoanCorrection,
+        now: DateTime<Utc>,
+    ) -> Result<Edited> {
+        let (d, row) = self.editable(access, &LOANS, id, revision).await?;
+        let no: String = row.try_get("", "borrower_no")?;
+        let m = member(&d, &no).map_err(|_| {
+            StoreError::Invalid(format!(
+                "借款人（人口编号{no}）已不在本户，无法按放款日期核对借款人年龄，不能修改"
+            ))
+        })?;
+        let policy = self.policy_set().await?;
+        let caps = loan_caps(&policy, &d.household.area, m, &c.bank, &c.terms)?;
+        let today = china_day(now);
+        let tx = self.begin_for(d.id).await?;
+        let old = load_loan(&tx, access, id).await?;
+        let on = std::cmp::max(today, c.terms.issued_on);
+        let owed = owed_elsewhere(&tx, access, d.id, Some(id), on).await?;
+        let reschedule =
+            funds::check_loan_correction(&old.terms, &c.terms, &caps, owed, &old.received())
+                .map_err(refused)?;
+        if reschedule {
+            let mut del = Query::delete();
+            del.from_table("loan_instalment")
+                .and_where(Expr::col("loan_id").eq(id));
+            tx.execute(&del).await?;
+            insert_instalments(&tx, &[(id, funds::schedule(&c.terms))]).await?;
+        }
+        let mut before = loan_json(&old.bank, &old.purpose, &old.terms);
+        before["note"] = old.note.clone().into();
+        let mut after = loan_json(&c.bank, &c.purpose, &c.terms);
+        after["note"] = c.note.trim().into();
+        after["rescheduled"] = reschedule.into();
+        let change = Change {
+            id,
+            revision,
+            set: own_set(&LOANS, loan_own(&c.bank, &c.purpose, &c.terms), &c.note),
+            action: "loan_correct",
+            area: old.area,
+            before,
+            after,
+            note: None,
+        };
+        let revision = update_record(tx, access, &LOANS, change, now).await?;
+        Ok(Edited { id, revision })
+    }
+
     /// Records a repayment; refused when it is not positive, dated before
-    /// the loan, or more than what is still owed.
+    /// the loan, or more than what is still owed. The loan's revision moves
+    /// on, so a correction made on a page that did not show it is refused.
     pub async fn add_repayment(
         &self,
         access: &Access,
@@ -713,12 +1080,7 @@ impl Store {
         access.require(perm::HOUSEHOLD_WRITE)?;
         access.require(perm::HOUSEHOLD_READ)?;
         let tx = self.db.begin().await?;
-        let mut q = select_with_household("micro_loan", &LOAN_COLUMNS, access);
-        q.and_where(Expr::col(("t", "id")).eq(loan_id));
-        let loan = load_loans(&tx, &q)
-            .await?
-            .pop()
-            .ok_or_else(|| StoreError::NotFound(format!("贷款不存在：{loan_id}")))?;
+        let loan = load_loan(&tx, access, loan_id).await?;
         lock_household(self, &tx, loan.household_id).await?;
         let earlier = loan.received();
         funds::check_repayment(loan.terms.issued_on, &loan.plan, &earlier, &r).map_err(refused)?;
@@ -730,24 +1092,88 @@ impl Store {
             access.user_id.into(),
             now.fixed_offset().into(),
         ];
+        let id = insert_rows(&tx, "loan_repayment", &REPAYMENT_COLUMNS, vec![row], true)
+            .await?
+            .unwrap_or_default();
+        let mut touch = Query::update();
+        touch
+            .table(LOANS.table)
+            .value("revision", Expr::col("revision").add(1))
+            .and_where(Expr::col("id").eq(loan_id));
+        tx.execute(&touch).await?;
         let after = json!({"loan_id": loan_id, "paid_on": r.paid_on, "amount_fen": r.amount.fen()});
-        insert_one(
+        commit_audited(
             tx,
-            access,
-            ("loan_repayment", &REPAYMENT_COLUMNS),
-            row,
-            "loan_repay",
-            loan.area,
-            after,
+            &access.actor(),
+            AuditEntry {
+                action: "loan_repay",
+                entity: "loan_repayment",
+                entity_key: Some(id.to_string()),
+                area: Some(loan.area),
+                after: Some(after),
+                ..Default::default()
+            },
         )
-        .await
+        .await?;
+        Ok(id)
+    }
+
+    /// Undoes a repayment recorded by mistake (a reason is required); the
+    /// instalments are paid again from the repayments left. A stale
+    /// `revision` of the loan is refused.
+    pub async fn undo_repayment(
+        &self,
+        access: &Access,
+        loan_id: i64,
+        repayment_id: i64,
+        revision: i32,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Edited> {
+        let (d, row) = self.editable(access, &LOANS, loan_id, revision).await?;
+        funds::require_reason("撤销原因", reason).map_err(refused)?;
+        let tx = self.begin_for(d.id).await?;
+        let mut q = Query::select();
+        q.columns(["id", "paid_on", "amount_fen", "note"])
+            .from("loan_repayment")
+            .and_where(Expr::col("id").eq(repayment_id))
+            .and_where(Expr::col("loan_id").eq(loan_id));
+        let r = tx.query_one(&q).await?.ok_or_else(|| {
+            StoreError::NotFound(format!("该笔贷款没有编号为{repayment_id}的还款记录"))
+        })?;
+        let before = json!({
+            "repayment_id": repayment_id,
+            "paid_on": r.try_get::<NaiveDate>("", "paid_on")?,
+            "amount_fen": r.try_get::<i64>("", "amount_fen")?,
+            "note": r.try_get::<String>("", "note")?,
+        });
+        let mut del = Query::delete();
+        del.from_table("loan_repayment")
+            .and_where(Expr::col("id").eq(repayment_id));
+        tx.execute(&del).await?;
+        let change = Change {
+            id: loan_id,
+            revision,
+            set: Vec::new(),
+            action: "loan_repay_undo",
+            area: AreaCode::parse(&trimmed(&row, "area_code")?)
+                .map_err(|_| corrupt("贷款区划代码无效", loan_id))?,
+            before,
+            after: json!({"repayment_id": repayment_id, "undone": true}),
+            note: Some(reason.trim().to_owned()),
+        };
+        let revision = update_record(tx, access, &LOANS, change, now).await?;
+        Ok(Edited {
+            id: loan_id,
+            revision,
+        })
     }
 
     /// One loan with its schedule (what each instalment received) and the
     /// repayments, as of `now`.
     pub async fn loan(&self, access: &Access, id: i64, now: DateTime<Utc>) -> Result<LoanDetail> {
         access.require(perm::HOUSEHOLD_READ)?;
-        let mut q = select_with_household("micro_loan", &LOAN_COLUMNS, access);
+        let mut q = LOANS.select(access);
         q.and_where(Expr::col(("t", "id")).eq(id));
         let loan = load_loans(&self.db, &q)
             .await?
@@ -821,7 +1247,7 @@ impl Store {
         f: &LoanFilter,
         now: DateTime<Utc>,
     ) -> Result<Vec<LoanRow>> {
-        let mut q = select_with_household("micro_loan", &LOAN_COLUMNS, access);
+        let mut q = LOANS.select(access);
         narrow(&mut q, f.area.as_ref(), f.household_id);
         let today = china_day(now);
         let policy = self.policy_set().await?;
@@ -863,7 +1289,7 @@ impl Store {
         let names = area_names(&self.db, &area).await?;
         let areas = area_and_children(&names, &area);
         let mut sums = vec![Portfolio::default(); areas.len()];
-        let mut q = select_with_household("micro_loan", &LOAN_COLUMNS, access);
+        let mut q = LOANS.select(access);
         narrow(&mut q, Some(&area), None);
         let mut grace = Grace {
             policy: &policy,
@@ -932,9 +1358,8 @@ impl Store {
         let (min_age, max_age) = funds::age_window(&policy, funds::POST_AGE, &area, e.start.year())
             .map_err(param_missing)?;
         let hash = self.cipher.lookup_hash(m.id_number.as_str());
-        let tx = self.db.begin().await?;
-        lock_household(self, &tx, household_id).await?;
-        let existing = posts_of_person(&tx, &hash).await?;
+        let tx = self.begin_for(household_id).await?;
+        let existing = posts_of_person(&tx, &hash, None).await?;
         let months = funds::check_post(&PostCheck {
             post: &e.post,
             holder: &m.name,
@@ -956,17 +1381,107 @@ impl Store {
             "end_on": e.end,
             "monthly_pay_fen": e.monthly_pay.fen(),
         });
-        let row = post_values(access.user_id, &d, m, &hash, &e, months, now);
-        insert_one(
-            tx,
-            access,
-            ("public_post", &POST_COLUMNS),
-            row,
-            "post_add",
+        let own = post_own(&e.post, e.start, e.end, months, e.monthly_pay);
+        let values = POSTS.values(&d, Some((m, &hash)), own, &e.note, access.user_id, now);
+        let id = insert_record(&tx, &POSTS, values).await?;
+        commit_added(tx, access, &POSTS, id, "post_add", area, after).await?;
+        Ok(id)
+    }
+
+    /// Corrects a 公益性岗位 (name, period, monthly pay, note; the months
+    /// follow the period) with the checks of a new one: the holder's age on
+    /// the first day and labour capacity, no overlap with their other posts.
+    pub async fn correct_post(
+        &self,
+        access: &Access,
+        id: i64,
+        revision: i32,
+        c: PostCorrection,
+        now: DateTime<Utc>,
+    ) -> Result<Edited> {
+        let (d, row) = self.editable(access, &POSTS, id, revision).await?;
+        let no: String = row.try_get("", "person_no")?;
+        let m = member(&d, &no).map_err(|_| {
+            StoreError::Invalid(format!(
+                "岗位人员（人口编号{no}）已不在本户，无法核对年龄和劳动能力，不能修改"
+            ))
+        })?;
+        let area = d.household.area;
+        let policy = self.policy_set().await?;
+        let (min_age, max_age) = funds::age_window(&policy, funds::POST_AGE, &area, c.start.year())
+            .map_err(param_missing)?;
+        let hash = self.cipher.lookup_hash(m.id_number.as_str());
+        let tx = self.begin_for(d.id).await?;
+        let existing = posts_of_person(&tx, &hash, Some(id)).await?;
+        let months = funds::check_post(&PostCheck {
+            post: &c.post,
+            holder: &m.name,
+            id: &m.id_number,
+            labor_skill: &m.labor_skill,
+            start: c.start,
+            end: c.end,
+            monthly_pay: c.monthly_pay,
+            min_age,
+            max_age,
+            existing: &existing,
+        })
+        .map_err(refused)?;
+        let change = Change {
+            id,
+            revision,
+            set: own_set(
+                &POSTS,
+                post_own(&c.post, c.start, c.end, months, c.monthly_pay),
+                &c.note,
+            ),
+            action: "post_correct",
             area,
-            after,
-        )
-        .await
+            before: post_json(&row)?,
+            after: json!({
+                "post": c.post.trim(),
+                "start_on": c.start,
+                "end_on": c.end,
+                "months": months,
+                "monthly_pay_fen": c.monthly_pay.fen(),
+                "note": c.note.trim(),
+            }),
+            note: None,
+        };
+        let revision = update_record(tx, access, &POSTS, change, now).await?;
+        Ok(Edited { id, revision })
+    }
+
+    /// Ends a 公益性岗位 early: its last day becomes the last day of `month`,
+    /// which must fall within the post and before the agreed end; the months
+    /// follow. A reason is required.
+    pub async fn end_post(
+        &self,
+        access: &Access,
+        id: i64,
+        revision: i32,
+        month: YearMonth,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Edited> {
+        let (d, row) = self.editable(access, &POSTS, id, revision).await?;
+        funds::require_reason("结束原因", reason).map_err(refused)?;
+        let start: NaiveDate = row.try_get("", "start_on")?;
+        let end: NaiveDate = row.try_get("", "end_on")?;
+        let last = funds::end_post_early(start, end, month).map_err(refused)?;
+        let months = funds::months_touched(start, last);
+        let tx = self.begin_for(d.id).await?;
+        let change = Change {
+            id,
+            revision,
+            set: vec![("end_on", last.into()), ("months", (months as i32).into())],
+            action: "post_end",
+            area: d.household.area,
+            before: post_json(&row)?,
+            after: json!({"end_on": last, "months": months}),
+            note: Some(reason.trim().to_owned()),
+        };
+        let revision = update_record(tx, access, &POSTS, change, now).await?;
+        Ok(Edited { id, revision })
     }
 
     /// 公益性岗位 in the caller's area.
@@ -980,42 +1495,9 @@ impl Store {
     ) -> Result<(u64, Vec<PostRow>)> {
         access.require(perm::HOUSEHOLD_READ)?;
         let today = china_day(now);
-        let mut q = select_with_household("public_post", &POST_READ_COLUMNS, access);
-        narrow(&mut q, f.area.as_ref(), f.household_id);
-        if let Some(y) = f.year {
-            q.and_where(Expr::col(("t", "start_on")).lte(year_end(y)))
-                .and_where(Expr::col(("t", "end_on")).gte(year_start(y)));
-        }
-        let total = self.count_of(&q).await?;
-        q.order_by(("t", "start_on"), Order::Desc)
-            .order_by(("t", "id"), Order::Desc)
-            .offset(offset)
-            .limit(limit.clamp(1, 500));
-        let mut items = Vec::new();
-        for r in self.db.query_all(&q).await? {
-            let start: NaiveDate = r.try_get("", "start_on")?;
-            let end: NaiveDate = r.try_get("", "end_on")?;
-            let months = nonneg(r.try_get::<i32>("", "months")?);
-            let pay = money(&r, "monthly_pay_fen")?;
-            items.push(PostRow {
-                id: r.try_get("", "id")?,
-                household_id: r.try_get("", "household_id")?,
-                household_no: r.try_get("", "household_no")?,
-                head_name: r.try_get("", "head_name")?,
-                area_code: trimmed(&r, "area_code")?,
-                person_no: r.try_get("", "person_no")?,
-                person_name: r.try_get("", "person_name")?,
-                post: r.try_get("", "post")?,
-                start_on: start,
-                end_on: end,
-                months,
-                monthly_pay_fen: pay,
-                total_pay_fen: Money::from_fen(pay.fen() * i64::from(months)),
-                current: start <= today && today <= end,
-                note: r.try_get("", "note")?,
-            });
-        }
-        Ok((total, items))
+        let q = POSTS.filtered(access, f);
+        self.record_page(&POSTS, q, offset, limit, |r| post_row(r, today))
+            .await
     }
 
     async fn count_of(&self, q: &SelectStatement) -> Result<u64> {
@@ -1100,9 +1582,8 @@ impl Store {
         let area = d.household.area;
         let policy = self.policy_set().await?;
         let cap = funds::award_cap(&policy, &area, e.year).map_err(param_missing)?;
-        let tx = self.db.begin().await?;
-        lock_household(self, &tx, household_id).await?;
-        let granted = awards_total(&tx, household_id, e.year).await?;
+        let tx = self.begin_for(household_id).await?;
+        let granted = awards_total(&tx, household_id, e.year, None).await?;
         funds::check_award(e.year, cap, granted, e.amount, &e.project).map_err(refused)?;
         let after = json!({
             "household_id": household_id,
@@ -1112,17 +1593,84 @@ impl Store {
             "granted_before_fen": granted.fen(),
             "cap_fen": cap.fen(),
         });
-        let row = award_values(access.user_id, &d, &e, now);
-        insert_one(
-            tx,
-            access,
-            ("industry_award", &AWARD_COLUMNS),
-            row,
-            "award_add",
+        let values = AWARDS.values(&d, None, award_own(&e), &e.note, access.user_id, now);
+        let id = insert_record(&tx, &AWARDS, values).await?;
+        commit_added(tx, access, &AWARDS, id, "award_add", area, after).await?;
+        Ok(id)
+    }
+
+    /// Corrects a 到户产业奖补 (year, project, amount, note) within the cap
+    /// of its year, counting the household's other awards of that year: an
+    /// amount above what remains is refused with what was granted and what
+    /// remains, and nothing changes. A withdrawn award cannot be corrected.
+    pub async fn correct_award(
+        &self,
+        access: &Access,
+        id: i64,
+        revision: i32,
+        e: AwardEntry,
+        now: DateTime<Utc>,
+    ) -> Result<Edited> {
+        let (d, row) = self.editable(access, &AWARDS, id, revision).await?;
+        funds::check_not_withdrawn(row.try_get("", "withdrawn_on")?).map_err(refused)?;
+        let area = d.household.area;
+        let policy = self.policy_set().await?;
+        let cap = funds::award_cap(&policy, &area, e.year).map_err(param_missing)?;
+        let tx = self.begin_for(d.id).await?;
+        let granted = awards_total(&tx, d.id, e.year, Some(id)).await?;
+        funds::check_award(e.year, cap, granted, e.amount, &e.project).map_err(refused)?;
+        let change = Change {
+            id,
+            revision,
+            set: own_set(&AWARDS, award_own(&e), &e.note),
+            action: "award_correct",
             area,
-            after,
-        )
-        .await
+            before: award_json(&row)?,
+            after: json!({
+                "year": e.year,
+                "project": e.project.trim(),
+                "amount_fen": e.amount.fen(),
+                "note": e.note.trim(),
+                "granted_other_fen": granted.fen(),
+                "cap_fen": cap.fen(),
+            }),
+            note: None,
+        };
+        let revision = update_record(tx, access, &AWARDS, change, now).await?;
+        Ok(Edited { id, revision })
+    }
+
+    /// Withdraws (撤销) a 到户产业奖补 with a reason: it stays on record,
+    /// marked withdrawn, and no longer counts against the year's cap.
+    pub async fn withdraw_award(
+        &self,
+        access: &Access,
+        id: i64,
+        revision: i32,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Edited> {
+        let (d, row) = self.editable(access, &AWARDS, id, revision).await?;
+        funds::check_not_withdrawn(row.try_get("", "withdrawn_on")?).map_err(refused)?;
+        funds::require_reason("撤销原因", reason).map_err(refused)?;
+        let today = china_day(now);
+        let tx = self.begin_for(d.id).await?;
+        let change = Change {
+            id,
+            revision,
+            set: vec![
+                ("withdrawn_on", today.into()),
+                ("withdrawn_by", access.user_id.into()),
+                ("withdraw_reason", reason.trim().into()),
+            ],
+            action: "award_withdraw",
+            area: d.household.area,
+            before: award_json(&row)?,
+            after: json!({"withdrawn_on": today, "withdraw_reason": reason.trim()}),
+            note: Some(reason.trim().to_owned()),
+        };
+        let revision = update_record(tx, access, &AWARDS, change, now).await?;
+        Ok(Edited { id, revision })
     }
 
     /// The cap, what was granted and what remains for a household and year.
@@ -1134,7 +1682,7 @@ impl Store {
     ) -> Result<AwardRoom> {
         let d = self.household(access, household_id).await?;
         let policy = self.policy_set().await?;
-        let granted = awards_total(&self.db, household_id, year).await?;
+        let granted = awards_total(&self.db, household_id, year, None).await?;
         let (cap, source) = match policy.resolve(keys::AWARD_CAP, &d.household.area, year) {
             Ok(r) => (
                 funds::award_cap(&policy, &d.household.area, year).ok(),
@@ -1151,7 +1699,7 @@ impl Store {
         })
     }
 
-    /// 到户产业奖补 in the caller's area, with their sum.
+    /// 到户产业奖补 in the caller's area, with the sum of those not withdrawn.
     pub async fn awards(
         &self,
         access: &Access,
@@ -1160,49 +1708,19 @@ impl Store {
         limit: u64,
     ) -> Result<(u64, Money, Vec<AwardRow>)> {
         access.require(perm::HOUSEHOLD_READ)?;
-        let mut q = select_with_household(
-            "industry_award",
-            &[
-                "id",
-                "household_id",
-                "area_code",
-                "year",
-                "project",
-                "amount_fen",
-                "note",
-            ],
-            access,
-        );
-        narrow(&mut q, f.area.as_ref(), f.household_id);
-        if let Some(y) = f.year {
-            q.and_where(Expr::col(("t", "year")).eq(y));
-        }
+        let q = AWARDS.filtered(access, f);
         let mut sum_q = q.clone();
-        sum_q.clear_selects().column(("t", "amount_fen"));
+        sum_q
+            .clear_selects()
+            .column(("t", "amount_fen"))
+            .and_where(Expr::col(("t", "withdrawn_on")).is_null());
         let mut sum = Money::ZERO;
-        let mut total = 0u64;
         for r in self.db.query_all(&sum_q).await? {
             sum += money(&r, "amount_fen")?;
-            total += 1;
         }
-        q.order_by(("t", "year"), Order::Desc)
-            .order_by(("t", "id"), Order::Desc)
-            .offset(offset)
-            .limit(limit.clamp(1, 500));
-        let mut items = Vec::new();
-        for r in self.db.query_all(&q).await? {
-            items.push(AwardRow {
-                id: r.try_get("", "id")?,
-                household_id: r.try_get("", "household_id")?,
-                household_no: r.try_get("", "household_no")?,
-                head_name: r.try_get("", "head_name")?,
-                area_code: trimmed(&r, "area_code")?,
-                year: r.try_get("", "year")?,
-                project: r.try_get("", "project")?,
-                amount_fen: money(&r, "amount_fen")?,
-                note: r.try_get("", "note")?,
-            });
-        }
+        let (total, items) = self
+            .record_page(&AWARDS, q, offset, limit, award_row)
+            .await?;
         Ok((total, sum, items))
     }
 
@@ -1221,15 +1739,9 @@ impl Store {
         let d = self.writable_household(access, household_id).await?;
         let m = member(&d, &e.person_no)?;
         funds::check_employment(&e.employer, e.months, e.income).map_err(refused)?;
-        let this_year = china_day(now).year();
-        if e.year > this_year {
-            return Err(StoreError::Invalid(format!(
-                "务工年度{}晚于今年（{this_year}年）",
-                e.year
-            )));
-        }
+        not_after_this_year(e.year, now)?;
         let hash = self.cipher.lookup_hash(m.id_number.as_str());
-        let tx = self.db.begin().await?;
+        let tx = self.begin_for(household_id).await?;
         let after = json!({
             "household_id": household_id,
             "person_no": m.person_no,
@@ -1239,17 +1751,96 @@ impl Store {
             "months": e.months,
             "income_fen": e.income.fen(),
         });
-        let row = job_values(access.user_id, &d, m, &hash, &e, now);
-        insert_one(
+        let own = job_own(e.year, e.region, &e.place, &e.employer, e.months, e.income);
+        let values = JOBS.values(&d, Some((m, &hash)), own, &e.note, access.user_id, now);
+        let id = insert_record(&tx, &JOBS, values).await?;
+        commit_added(
             tx,
             access,
-            ("employment", &JOB_COLUMNS),
-            row,
+            &JOBS,
+            id,
             "employment_add",
             d.household.area,
             after,
         )
-        .await
+        .await?;
+        Ok(id)
+    }
+
+    /// Corrects a 务工 record (year, region, place, employer, months, income,
+    /// note) with the checks of a new one; a record whose work ended keeps
+    /// its year and at most the months up to that day.
+    pub async fn correct_employment(
+        &self,
+        access: &Access,
+        id: i64,
+        revision: i32,
+        c: EmploymentCorrection,
+        now: DateTime<Utc>,
+    ) -> Result<Edited> {
+        let (d, row) = self.editable(access, &JOBS, id, revision).await?;
+        funds::check_employment(&c.employer, c.months, c.income).map_err(refused)?;
+        not_after_this_year(c.year, now)?;
+        funds::check_months_until_end(c.year, c.months, row.try_get("", "ended_on")?)
+            .map_err(refused)?;
+        let tx = self.begin_for(d.id).await?;
+        let change = Change {
+            id,
+            revision,
+            set: own_set(
+                &JOBS,
+                job_own(c.year, c.region, &c.place, &c.employer, c.months, c.income),
+                &c.note,
+            ),
+            action: "employment_correct",
+            area: d.household.area,
+            before: job_json(&row)?,
+            after: json!({
+                "year": c.year,
+                "region": c.region.code(),
+                "place": c.place.trim(),
+                "employer": c.employer.trim(),
+                "months": c.months,
+                "income_fen": c.income.fen(),
+                "note": c.note.trim(),
+            }),
+            note: None,
+        };
+        let revision = update_record(tx, access, &JOBS, change, now).await?;
+        Ok(Edited { id, revision })
+    }
+
+    /// Ends a 务工 record on `ended_on` (in the record's year, not after
+    /// today); its months are cut to those up to that day.
+    pub async fn end_employment(
+        &self,
+        access: &Access,
+        id: i64,
+        revision: i32,
+        ended_on: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<Edited> {
+        let (d, row) = self.editable(access, &JOBS, id, revision).await?;
+        let year: i32 = row.try_get("", "year")?;
+        let months = row.try_get::<i32>("", "months")?.clamp(0, 12) as u8;
+        let kept =
+            funds::end_employment(year, months, ended_on, china_day(now)).map_err(refused)?;
+        let tx = self.begin_for(d.id).await?;
+        let change = Change {
+            id,
+            revision,
+            set: vec![
+                ("ended_on", ended_on.into()),
+                ("months", i32::from(kept).into()),
+            ],
+            action: "employment_end",
+            area: d.household.area,
+            before: job_json(&row)?,
+            after: json!({"ended_on": ended_on, "months": kept}),
+            note: None,
+        };
+        let revision = update_record(tx, access, &JOBS, change, now).await?;
+        Ok(Edited { id, revision })
     }
 
     /// 务工 records in the caller's area.
@@ -1261,40 +1852,8 @@ impl Store {
         limit: u64,
     ) -> Result<(u64, Vec<JobRow>)> {
         access.require(perm::HOUSEHOLD_READ)?;
-        let mut q = select_with_household("employment", &JOB_READ_COLUMNS, access);
-        narrow(&mut q, f.area.as_ref(), f.household_id);
-        if let Some(y) = f.year {
-            q.and_where(Expr::col(("t", "year")).eq(y));
-        }
-        let total = self.count_of(&q).await?;
-        q.order_by(("t", "year"), Order::Desc)
-            .order_by(("t", "id"), Order::Desc)
-            .offset(offset)
-            .limit(limit.clamp(1, 500));
-        let mut items = Vec::new();
-        for r in self.db.query_all(&q).await? {
-            let id: i64 = r.try_get("", "id")?;
-            let region = WorkRegion::parse(&r.try_get::<String>("", "region")?)
-                .map_err(|_| corrupt("务工地域无效", id))?;
-            items.push(JobRow {
-                id,
-                household_id: r.try_get("", "household_id")?,
-                household_no: r.try_get("", "household_no")?,
-                head_name: r.try_get("", "head_name")?,
-                area_code: trimmed(&r, "area_code")?,
-                person_no: r.try_get("", "person_no")?,
-                person_name: r.try_get("", "person_name")?,
-                year: r.try_get("", "year")?,
-                region,
-                region_label: region.label(),
-                place: r.try_get("", "place")?,
-                employer: r.try_get("", "employer")?,
-                months: r.try_get::<i32>("", "months")?.clamp(0, 12) as u8,
-                income_fen: money(&r, "income_fen")?,
-                note: r.try_get("", "note")?,
-            });
-        }
-        Ok((total, items))
+        let q = JOBS.filtered(access, f);
+        self.record_page(&JOBS, q, offset, limit, job_row).await
     }
 
     /// Persons of the area who worked in `year`: a 务工 record with months,
@@ -1609,9 +2168,10 @@ impl Store {
                     owed +=
                         funds::standing(e.terms.amount, &plan, paid, china_day(now), 0).outstanding;
                     let hash = self.cipher.lookup_hash(m.id_number.as_str());
-                    let maturity = funds::maturity(e.terms.issued_on, e.terms.term_months);
-                    let id =
-                        insert_loan(&tx, access.user_id, d, m, &hash, e, maturity, now).await?;
+                    let own = loan_own(&e.bank, &e.purpose, &e.terms);
+                    let values =
+                        LOANS.values(d, Some((m, &hash)), own, &e.note, access.user_id, now);
+                    let id = insert_record(&tx, &LOANS, values).await?;
                     loan_ids.push(id);
                     instalments.push((id, plan));
                     for r in paid {
@@ -1651,7 +2211,15 @@ impl Store {
                         end: e.end,
                     });
                     let hash = self.cipher.lookup_hash(m.id_number.as_str());
-                    posts.push(post_values(access.user_id, d, m, &hash, e, months, now));
+                    let own = post_own(&e.post, e.start, e.end, months, e.monthly_pay);
+                    posts.push(POSTS.values(
+                        d,
+                        Some((m, &hash)),
+                        own,
+                        &e.note,
+                        access.user_id,
+                        now,
+                    ));
                 }
                 let mut granted: HashMap<i32, Money> = HashMap::new();
                 for e in &item.awards {
@@ -1661,14 +2229,15 @@ impl Store {
                     funds::check_award(e.year, cap, *g, e.amount, &e.project)
                         .map_err(|x| fail(refused(x)))?;
                     *g += e.amount;
-                    awards.push(award_values(access.user_id, d, e, now));
+                    awards.push(AWARDS.values(d, None, award_own(e), &e.note, access.user_id, now));
                 }
                 for e in &item.jobs {
                     let m = member(d, &e.person_no).map_err(fail)?;
                     funds::check_employment(&e.employer, e.months, e.income)
                         .map_err(|x| fail(refused(x)))?;
                     let hash = self.cipher.lookup_hash(m.id_number.as_str());
-                    jobs.push(job_values(access.user_id, d, m, &hash, e, now));
+                    let own = job_own(e.year, e.region, &e.place, &e.employer, e.months, e.income);
+                    jobs.push(JOBS.values(d, Some((m, &hash)), own, &e.note, access.user_id, now));
                 }
             }
         }
@@ -1678,14 +2247,20 @@ impl Store {
         done.awards = awards.len() as u64;
         done.jobs = jobs.len() as u64;
         insert_instalments(&tx, &instalments).await?;
-        for (table, cols, rows) in [
-            ("loan_repayment", &REPAYMENT_COLUMNS[..], repayments),
-            ("public_post", &POST_COLUMNS[..], posts),
-            ("industry_award", &AWARD_COLUMNS[..], awards),
-            ("employment", &JOB_COLUMNS[..], jobs),
-        ] {
+        for chunk in repayments.chunks(400) {
+            insert_rows(
+                &tx,
+                "loan_repayment",
+                &REPAYMENT_COLUMNS,
+                chunk.to_vec(),
+                false,
+            )
+            .await?;
+        }
+        for (kind, rows) in [(&POSTS, posts), (&AWARDS, awards), (&JOBS, jobs)] {
+            let cols = kind.insert_columns();
             for chunk in rows.chunks(400) {
-                insert_rows(&tx, table, cols, chunk.to_vec(), false).await?;
+                insert_rows(&tx, kind.table, &cols, chunk.to_vec(), false).await?;
             }
         }
         commit_audited(
@@ -1750,93 +2325,105 @@ fn year_end(y: i32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, 12, 31).unwrap_or(NaiveDate::MAX)
 }
 
-/// Records the audit entry of a single write and commits it.
-async fn audit_and_commit(
-    tx: DatabaseTransaction,
-    access: &Access,
-    (action, entity): (&'static str, &'static str),
-    id: i64,
-    area: AreaCode,
-    after: serde_json::Value,
-) -> Result<()> {
-    commit_audited(
-        tx,
-        &access.actor(),
-        AuditEntry {
-            action,
-            entity,
-            entity_key: Some(id.to_string()),
-            area: Some(area),
-            after: Some(after),
-            ..Default::default()
-        },
-    )
-    .await?;
-    Ok(())
+/// The kind's own columns set to `own`, and the note: what an edit writes.
+fn own_set(kind: &Kind, own: Vec<sea_orm::Value>, note: &str) -> Vec<(&'static str, Expr)> {
+    kind.own
+        .iter()
+        .copied()
+        .zip(own.into_iter().map(Expr::from))
+        .chain([("note", Expr::from(note.trim()))])
+        .collect()
 }
 
-/// Inserts one row, records its audit entry and commits: the end of each
-/// single write.
-async fn insert_one(
-    tx: DatabaseTransaction,
-    access: &Access,
-    (table, cols): (&'static str, &[&str]),
-    row: Vec<sea_orm::Value>,
-    action: &'static str,
-    area: AreaCode,
-    after: serde_json::Value,
-) -> Result<i64> {
-    let id = insert_rows(&tx, table, cols, vec![row], true)
-        .await?
-        .unwrap_or_default();
-    audit_and_commit(tx, access, (action, table), id, area, after).await?;
-    Ok(id)
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn insert_loan(
-    tx: &DatabaseTransaction,
-    user: Option<i64>,
-    d: &HouseholdDetail,
+/// The checks of a loan that need no transaction: the bank, the caps of the
+/// area and year of issue, the borrower's age on the issue day. Returns
+/// the caps.
+fn loan_caps(
+    policy: &PolicySet,
+    area: &AreaCode,
     m: &Person,
-    hash: &str,
-    e: &LoanEntry,
-    maturity: NaiveDate,
-    now: DateTime<Utc>,
-) -> Result<i64> {
-    let (rate, fen) = match e.terms.subsidy {
+    bank: &str,
+    terms: &LoanTerms,
+) -> Result<LoanCaps> {
+    non_blank("贷款银行", bank)?;
+    let year = terms.issued_on.year();
+    let caps = LoanCaps::resolve(policy, area, year).map_err(param_missing)?;
+    let (min, max) =
+        funds::age_window(policy, funds::BORROWER_AGE, area, year).map_err(param_missing)?;
+    funds::check_age(
+        AgeRole::Borrower,
+        &m.name,
+        &m.id_number,
+        terms.issued_on,
+        min,
+        max,
+    )
+    .map_err(refused)?;
+    Ok(caps)
+}
+
+/// Principal the household still owes on `on` on its loans other than
+/// `except`.
+async fn owed_elsewhere(
+    tx: &DatabaseTransaction,
+    access: &Access,
+    household_id: i64,
+    except: Option<i64>,
+    on: NaiveDate,
+) -> Result<Money> {
+    let mut q = LOANS.select(access);
+    narrow(&mut q, None, Some(household_id));
+    if let Some(id) = except {
+        q.and_where(Expr::col(("t", "id")).ne(id));
+    }
+    Ok(load_loans(tx, &q)
+        .await?
+        .iter()
+        .map(|l| l.standing(on, 0).outstanding)
+        .sum())
+}
+
+/// One loan in the caller's area with its schedule and repayments.
+async fn load_loan<C: ConnectionTrait>(conn: &C, access: &Access, id: i64) -> Result<StoredLoan> {
+    let mut q = LOANS.select(access);
+    q.and_where(Expr::col(("t", "id")).eq(id));
+    load_loans(conn, &q)
+        .await?
+        .pop()
+        .ok_or_else(|| LOANS.not_found(id))
+}
+
+/// The values of [`LOANS`]' own columns.
+fn loan_own(bank: &str, purpose: &str, t: &LoanTerms) -> Vec<sea_orm::Value> {
+    let (rate, fen) = match t.subsidy {
         Subsidy::Rate(r) => (Some(r.0 as i32), None),
         Subsidy::Amount(a) => (None, Some(a.fen())),
     };
-    let mut ins = Query::insert();
-    ins.into_table("micro_loan")
-        .columns(LOAN_COLUMNS[1..].iter().copied())
-        .values_panic([
-            d.id.into(),
-            d.household.area.as_string().into(),
-            m.person_no.clone().into(),
-            m.name.clone().into(),
-            hash.into(),
-            e.bank.trim().into(),
-            e.purpose.trim().into(),
-            e.terms.amount.fen().into(),
-            (e.terms.term_months as i32).into(),
-            e.terms.issued_on.into(),
-            maturity.into(),
-            (e.terms.annual_rate.0 as i32).into(),
-            e.terms.method.code().into(),
-            rate.into(),
-            fen.into(),
-            e.note.trim().into(),
-            user.into(),
-            now.fixed_offset().into(),
-        ])
-        .returning_col("id");
-    Ok(tx
-        .query_one(&ins)
-        .await?
-        .ok_or_else(|| StoreError::Corrupt("新建贷款未返回编号".into()))?
-        .try_get("", "id")?)
+    vec![
+        bank.trim().into(),
+        purpose.trim().into(),
+        t.amount.fen().into(),
+        (t.term_months as i32).into(),
+        t.issued_on.into(),
+        funds::maturity(t.issued_on, t.term_months).into(),
+        (t.annual_rate.0 as i32).into(),
+        t.method.code().into(),
+        rate.into(),
+        fen.into(),
+    ]
+}
+
+fn loan_json(bank: &str, purpose: &str, t: &LoanTerms) -> serde_json::Value {
+    json!({
+        "bank": bank.trim(),
+        "purpose": purpose.trim(),
+        "amount_fen": t.amount.fen(),
+        "term_months": t.term_months,
+        "issued_on": t.issued_on,
+        "rate_bp": t.annual_rate.0,
+        "method": t.method.code(),
+        "subsidy": t.subsidy,
+    })
 }
 
 async fn insert_instalments(
@@ -1910,67 +2497,73 @@ const REPAYMENT_COLUMNS: [&str; 6] = [
     "created_at",
 ];
 
-const POST_COLUMNS: [&str; 13] = [
-    "household_id",
-    "area_code",
-    "person_no",
-    "person_name",
-    "person_hash",
-    "post",
-    "start_on",
-    "end_on",
-    "months",
-    "monthly_pay_fen",
-    "note",
-    "created_by",
-    "created_at",
-];
-
-const POST_READ_COLUMNS: [&str; 11] = [
-    "id",
-    "household_id",
-    "area_code",
-    "person_no",
-    "person_name",
-    "post",
-    "start_on",
-    "end_on",
-    "months",
-    "monthly_pay_fen",
-    "note",
-];
-
-fn post_values(
-    user: Option<i64>,
-    d: &HouseholdDetail,
-    m: &Person,
-    hash: &str,
-    e: &PostEntry,
+/// The values of [`POSTS`]' own columns.
+fn post_own(
+    post: &str,
+    start: NaiveDate,
+    end: NaiveDate,
     months: u32,
-    now: DateTime<Utc>,
+    pay: Money,
 ) -> Vec<sea_orm::Value> {
     vec![
-        d.id.into(),
-        d.household.area.as_string().into(),
-        m.person_no.clone().into(),
-        m.name.clone().into(),
-        hash.into(),
-        e.post.trim().into(),
-        e.start.into(),
-        e.end.into(),
+        post.trim().into(),
+        start.into(),
+        end.into(),
         (months as i32).into(),
-        e.monthly_pay.fen().into(),
-        e.note.trim().into(),
-        user.into(),
-        now.fixed_offset().into(),
+        pay.fen().into(),
     ]
 }
 
-async fn posts_of_person<C: ConnectionTrait>(conn: &C, hash: &str) -> Result<Vec<PostSpan>> {
+fn post_json(r: &QueryResult) -> Result<serde_json::Value> {
+    Ok(json!({
+        "post": r.try_get::<String>("", "post")?,
+        "start_on": r.try_get::<NaiveDate>("", "start_on")?,
+        "end_on": r.try_get::<NaiveDate>("", "end_on")?,
+        "months": r.try_get::<i32>("", "months")?,
+        "monthly_pay_fen": r.try_get::<i64>("", "monthly_pay_fen")?,
+        "note": r.try_get::<String>("", "note")?,
+    }))
+}
+
+fn post_row(r: &QueryResult, today: NaiveDate) -> Result<PostRow> {
+    let h = head(r)?;
+    let start: NaiveDate = r.try_get("", "start_on")?;
+    let end: NaiveDate = r.try_get("", "end_on")?;
+    let months = nonneg(r.try_get::<i32>("", "months")?);
+    let pay = money(r, "monthly_pay_fen")?;
+    Ok(PostRow {
+        id: h.id,
+        household_id: h.household_id,
+        household_no: h.household_no,
+        head_name: h.head_name,
+        area_code: h.area_code,
+        person_no: r.try_get("", "person_no")?,
+        person_name: r.try_get("", "person_name")?,
+        post: r.try_get("", "post")?,
+        start_on: start,
+        end_on: end,
+        months,
+        monthly_pay_fen: pay,
+        total_pay_fen: Money::from_fen(pay.fen() * i64::from(months)),
+        current: start <= today && today <= end,
+        note: h.note,
+        revision: h.revision,
+    })
+}
+
+/// The posts of a person (by ID hash), but `except`.
+async fn posts_of_person<C: ConnectionTrait>(
+    conn: &C,
+    hash: &str,
+    except: Option<i64>,
+) -> Result<Vec<PostSpan>> {
     let mut q = Query::select();
     q.columns(["post", "start_on", "end_on"])
         .from("public_post")
         .and_where(Expr::col("person_hash").eq(hash));
+    if let Some(id) = except {
+        q.and_where(Expr::col("id").ne(id));
+    }
     let mut out = Vec::new();
     for r in conn.query_all(&q).await? {
         out.push(PostSpan {
@@ -1982,41 +2575,65 @@ async fn posts_of_person<C: ConnectionTrait>(conn: &C, hash: &str) -> Result<Vec
     Ok(out)
 }
 
-const AWARD_COLUMNS: [&str; 8] = [
-    "household_id",
-    "area_code",
-    "year",
-    "project",
-    "amount_fen",
-    "note",
-    "created_by",
-    "created_at",
-];
-
-fn award_values(
-    user: Option<i64>,
-    d: &HouseholdDetail,
-    e: &AwardEntry,
-    now: DateTime<Utc>,
-) -> Vec<sea_orm::Value> {
+/// The values of [`AWARDS`]' own columns.
+fn award_own(e: &AwardEntry) -> Vec<sea_orm::Value> {
     vec![
-        d.id.into(),
-        d.household.area.as_string().into(),
         e.year.into(),
         e.project.trim().into(),
         e.amount.fen().into(),
-        e.note.trim().into(),
-        user.into(),
-        now.fixed_offset().into(),
     ]
 }
 
-async fn awards_total<C: ConnectionTrait>(conn: &C, household_id: i64, year: i32) -> Result<Money> {
+fn award_json(r: &QueryResult) -> Result<serde_json::Value> {
+    Ok(json!({
+        "year": r.try_get::<i32>("", "year")?,
+        "project": r.try_get::<String>("", "project")?,
+        "amount_fen": r.try_get::<i64>("", "amount_fen")?,
+        "note": r.try_get::<String>("", "note")?,
+    }))
+}
+
+fn award_row(r: &QueryResult) -> Result<AwardRow> {
+    let h = head(r)?;
+    let withdrawn_on: Option<NaiveDate> = r.try_get("", "withdrawn_on")?;
+    Ok(AwardRow {
+        id: h.id,
+        household_id: h.household_id,
+        household_no: h.household_no,
+        head_name: h.head_name,
+        area_code: h.area_code,
+        year: r.try_get("", "year")?,
+        project: r.try_get("", "project")?,
+        amount_fen: money(r, "amount_fen")?,
+        note: h.note,
+        withdrawn_on,
+        withdraw_reason: r.try_get("", "withdraw_reason")?,
+        status_label: if withdrawn_on.is_some() {
+            "已撤销"
+        } else {
+            "有效"
+        },
+        revision: h.revision,
+    })
+}
+
+/// What a household was granted in `year` (withdrawn awards and `except`
+/// left out).
+async fn awards_total<C: ConnectionTrait>(
+    conn: &C,
+    household_id: i64,
+    year: i32,
+    except: Option<i64>,
+) -> Result<Money> {
     let mut q = Query::select();
     q.column("amount_fen")
         .from("industry_award")
         .and_where(Expr::col("household_id").eq(household_id))
-        .and_where(Expr::col("year").eq(year));
+        .and_where(Expr::col("year").eq(year))
+        .and_where(Expr::col("withdrawn_on").is_null());
+    if let Some(id) = except {
+        q.and_where(Expr::col("id").ne(id));
+    }
     let mut sum = Money::ZERO;
     for r in conn.query_all(&q).await? {
         sum += money(&r, "amount_fen")?;
@@ -2024,61 +2641,70 @@ async fn awards_total<C: ConnectionTrait>(conn: &C, household_id: i64, year: i32
     Ok(sum)
 }
 
-const JOB_COLUMNS: [&str; 14] = [
-    "household_id",
-    "area_code",
-    "person_no",
-    "person_name",
-    "person_hash",
-    "year",
-    "region",
-    "place",
-    "employer",
-    "months",
-    "income_fen",
-    "note",
-    "created_by",
-    "created_at",
-];
+/// Refuses a 务工 year after the current one.
+fn not_after_this_year(year: i32, now: DateTime<Utc>) -> Result<()> {
+    let this_year = china_day(now).year();
+    if year > this_year {
+        return Err(StoreError::Invalid(format!(
+            "务工年度{year}晚于今年（{this_year}年）"
+        )));
+    }
+    Ok(())
+}
 
-const JOB_READ_COLUMNS: [&str; 13] = [
-    "id",
-    "household_id",
-    "area_code",
-    "person_no",
-    "person_name",
-    "year",
-    "region",
-    "place",
-    "employer",
-    "months",
-    "income_fen",
-    "note",
-    "created_at",
-];
-
-fn job_values(
-    user: Option<i64>,
-    d: &HouseholdDetail,
-    m: &Person,
-    hash: &str,
-    e: &EmploymentEntry,
-    now: DateTime<Utc>,
+/// The values of [`JOBS`]' own columns.
+fn job_own(
+    year: i32,
+    region: WorkRegion,
+    place: &str,
+    employer: &str,
+    months: u8,
+    income: Money,
 ) -> Vec<sea_orm::Value> {
     vec![
-        d.id.into(),
-        d.household.area.as_string().into(),
-        m.person_no.clone().into(),
-        m.name.clone().into(),
-        hash.into(),
-        e.year.into(),
-        e.region.code().into(),
-        e.place.trim().into(),
-        e.employer.trim().into(),
-        i32::from(e.months).into(),
-        e.income.fen().into(),
-        e.note.trim().into(),
-        user.into(),
-        now.fixed_offset().into(),
+        year.into(),
+        region.code().into(),
+        place.trim().into(),
+        employer.trim().into(),
+        i32::from(months).into(),
+        income.fen().into(),
     ]
+}
+
+fn job_json(r: &QueryResult) -> Result<serde_json::Value> {
+    Ok(json!({
+        "year": r.try_get::<i32>("", "year")?,
+        "region": r.try_get::<String>("", "region")?,
+        "place": r.try_get::<String>("", "place")?,
+        "employer": r.try_get::<String>("", "employer")?,
+        "months": r.try_get::<i32>("", "months")?,
+        "income_fen": r.try_get::<i64>("", "income_fen")?,
+        "ended_on": r.try_get::<Option<NaiveDate>>("", "ended_on")?,
+        "note": r.try_get::<String>("", "note")?,
+    }))
+}
+
+fn job_row(r: &QueryResult) -> Result<JobRow> {
+    let h = head(r)?;
+    let region = WorkRegion::parse(&r.try_get::<String>("", "region")?)
+        .map_err(|_| corrupt("务工地域无效", h.id))?;
+    Ok(JobRow {
+        id: h.id,
+        household_id: h.household_id,
+        household_no: h.household_no,
+        head_name: h.head_name,
+        area_code: h.area_code,
+        person_no: r.try_get("", "person_no")?,
+        person_name: r.try_get("", "person_name")?,
+        year: r.try_get("", "year")?,
+        region,
+        region_label: region.label(),
+        place: r.try_get("", "place")?,
+        employer: r.try_get("", "employer")?,
+        months: r.try_get::<i32>("", "months")?.clamp(0, 12) as u8,
+        income_fen: money(r, "income_fen")?,
+        ended_on: r.try_get("", "ended_on")?,
+        note: h.note,
+        revision: h.revision,
+    })
 }

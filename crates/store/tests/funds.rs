@@ -5,10 +5,11 @@
 
 use chrono::{Datelike, NaiveDate};
 use fangpin_domain::funds::{
-    AwardEntry, BasisPoints, EmploymentEntry, LoanEntry, LoanTerms, PostEntry, Repayment,
-    RepaymentMethod, Subsidy, WorkRegion,
+    AwardEntry, BasisPoints, EmploymentCorrection, EmploymentEntry, LoanCorrection, LoanEntry,
+    LoanTerms, PostCorrection, PostEntry, Repayment, RepaymentMethod, Subsidy, WorkRegion,
 };
-use fangpin_domain::{AreaCode, HouseholdBundle, Money, Person};
+use fangpin_domain::{AreaCode, HouseholdBundle, Money, Person, YearMonth};
+use fangpin_store::AuditFilter;
 use fangpin_store::funds::{FundsFilter, LoanFilter};
 use fangpin_store::quality::QualityFilter;
 use fangpin_store::testing::{china_morning, day, role_user};
@@ -23,6 +24,11 @@ fangpin_store::dual_backend_tests!(
     industry_awards_respect_the_yearly_cap,
     employment_scale_and_zero_employment_households,
     writes_need_permission_and_scope,
+    loans_are_corrected_and_repayments_undone,
+    posts_are_corrected_and_ended_early,
+    awards_are_corrected_within_the_cap_and_withdrawn,
+    jobs_are_corrected_and_ended,
+    edits_need_permission_scope_and_a_fresh_page,
 );
 
 const TABLES: [&str; 7] = [
@@ -791,4 +797,719 @@ async fn writes_need_permission_and_scope(store: Store) {
         .await
         .unwrap();
     assert_eq!(n, 0, "another village's operator sees none");
+}
+
+// ---------------------------------------------------------------------------
+// Corrections
+// ---------------------------------------------------------------------------
+
+/// Everything recorded for a household as its page shows it, and the row
+/// counts with the audit log: what a refused edit must leave alone.
+async fn state(store: &Store, access: &Access, hid: i64) -> (Vec<i64>, serde_json::Value) {
+    let view = store
+        .household_funds(access, hid, china_morning(2024, 10, 1))
+        .await
+        .unwrap();
+    (counts(store).await, serde_json::to_value(view).unwrap())
+}
+
+/// Asserts that an edit is refused with a message containing `needle` and
+/// that the household's records and the audit log are as they were.
+async fn edit_refused<T: std::fmt::Debug>(
+    store: &Store,
+    access: &Access,
+    hid: i64,
+    before: &(Vec<i64>, serde_json::Value),
+    result: Result<T, StoreError>,
+    needle: &str,
+) {
+    match result {
+        Err(StoreError::Invalid(m)) => assert!(m.contains(needle), "{m} should contain {needle}"),
+        other => panic!("expected a refusal containing {needle}, got {other:?}"),
+    }
+    assert_eq!(
+        &state(store, access, hid).await,
+        before,
+        "a refused edit changes nothing"
+    );
+}
+
+/// The newest audit entry of `action` about record `id`.
+async fn last_audit(store: &Store, action: &str, id: i64) -> fangpin_store::AuditRecord {
+    let f = AuditFilter {
+        action: Some(action.into()),
+        entity_key: Some(id.to_string()),
+        ..Default::default()
+    };
+    let (n, rows) = store.audit_search(&f, 0, 1).await.unwrap();
+    assert!(n >= 1, "an audit entry {action} for {id}");
+    rows.into_iter().next().unwrap()
+}
+
+fn correction(e: &LoanEntry) -> LoanCorrection {
+    LoanCorrection {
+        bank: e.bank.clone(),
+        purpose: e.purpose.clone(),
+        terms: e.terms.clone(),
+        note: e.note.clone(),
+    }
+}
+
+async fn loans_are_corrected_and_repayments_undone(store: Store) {
+    let (bundles, county) = common::demo_county(&store, 36, 80).await;
+    let (hid, b) = family_with_child(&store, &county, &bundles).await;
+    let a = adults(&b);
+    let issued = day(2024, 3, 15);
+    let at = china_morning(2024, 3, 20);
+    let entry = loan(&a[0].person_no, 30_000, 12, issued);
+    let id = store
+        .add_loan(&county, hid, entry.clone(), at)
+        .await
+        .unwrap();
+    store
+        .add_loan(&county, hid, loan(&a[1].person_no, 15_000, 12, issued), at)
+        .await
+        .unwrap();
+    let d = store.loan(&county, id, at).await.unwrap();
+    assert_eq!(d.loan.revision, 0);
+
+    // Over the household cap (the other loan still owes 15,000) or the term
+    // cap: refused with the numbers, nothing changes.
+    let before = state(&store, &county, hid).await;
+    let mut big = correction(&entry);
+    big.terms.amount = Money::from_yuan(40_000);
+    edit_refused(
+        &store,
+        &county,
+        hid,
+        &before,
+        store.correct_loan(&county, id, 0, big, at).await,
+        "本户小额信贷未还本金已有15000.00元，每户上限50000.00元，本次最多还可贷35000.00元，申请40000.00元超出上限",
+    )
+    .await;
+    let mut long = correction(&entry);
+    long.terms.term_months = 48;
+    edit_refused(
+        &store,
+        &county,
+        hid,
+        &before,
+        store.correct_loan(&county, id, 0, long, at).await,
+        "贷款期限48个月超过上限36个月",
+    )
+    .await;
+
+    // Accepted before any repayment: the schedule follows the new terms.
+    let mut fixed = correction(&entry);
+    fixed.terms.amount = Money::from_yuan(35_000);
+    fixed.terms.term_months = 24;
+    fixed.bank = "重庆农商行丰都支行".into();
+    let done = store.correct_loan(&county, id, 0, fixed, at).await.unwrap();
+    assert_eq!(done.revision, 1);
+    let d = store.loan(&county, id, at).await.unwrap();
+    assert_eq!(d.schedule.len(), 8);
+    assert_eq!(d.schedule[7].principal_fen, Money::from_yuan(35_000));
+    assert_eq!(d.loan.maturity_on, day(2026, 3, 15));
+    assert_eq!(d.loan.bank, "重庆农商行丰都支行");
+    let audit = last_audit(&store, "loan_correct", id).await;
+    assert_eq!(audit.before.unwrap()["amount_fen"], 3_000_000);
+    let after = audit.after.unwrap();
+    assert_eq!(after["amount_fen"], 3_500_000);
+    assert_eq!(after["rescheduled"], true);
+
+    // A repayment moves the revision on; a page that did not see it is stale.
+    let first = d.schedule[0].total_fen;
+    let paid_at = china_morning(2024, 6, 15);
+    let rid = store
+        .add_repayment(
+            &county,
+            id,
+            Repayment {
+                paid_on: day(2024, 6, 15),
+                amount: first,
+            },
+            "柜台还款",
+            paid_at,
+        )
+        .await
+        .unwrap();
+    let d = store.loan(&county, id, paid_at).await.unwrap();
+    assert_eq!(d.loan.revision, 2);
+    let before = state(&store, &county, hid).await;
+    let mut note = correction(&entry);
+    note.terms = d_terms(&d);
+    note.note = "补录合同号".into();
+    edit_refused(
+        &store,
+        &county,
+        hid,
+        &before,
+        store
+            .correct_loan(&county, id, 1, note.clone(), paid_at)
+            .await,
+        "贷款已被他人修改，请刷新后再试",
+    )
+    .await;
+
+    // With a repayment recorded the schedule stands: a new amount is refused
+    // and says why; a new note or subsidy is accepted.
+    let mut more = note.clone();
+    more.terms.amount = Money::from_yuan(36_000);
+    edit_refused(
+        &store,
+        &county,
+        hid,
+        &before,
+        store.correct_loan(&county, id, 2, more, paid_at).await,
+        &format!("该笔贷款已登记1笔还款共{first}元，还款计划已按原条件执行"),
+    )
+    .await;
+    note.terms.subsidy = Subsidy::Rate(BasisPoints(200));
+    let done = store
+        .correct_loan(&county, id, 2, note, paid_at)
+        .await
+        .unwrap();
+    let d = store.loan(&county, id, paid_at).await.unwrap();
+    assert_eq!(d.loan.note, "补录合同号");
+    assert_eq!(d.loan.subsidy, Subsidy::Rate(BasisPoints(200)));
+    assert_eq!(
+        d.schedule[0].status, "paid",
+        "the schedule kept its payment"
+    );
+
+    // Undoing the repayment needs a reason and the current revision.
+    let before = state(&store, &county, hid).await;
+    edit_refused(
+        &store,
+        &county,
+        hid,
+        &before,
+        store
+            .undo_repayment(&county, id, rid, done.revision, " ", paid_at)
+            .await,
+        "撤销原因不能为空",
+    )
+    .await;
+    edit_refused(
+        &store,
+        &county,
+        hid,
+        &before,
+        store
+            .undo_repayment(&county, id, rid, done.revision - 1, "录错", paid_at)
+            .await,
+        "已被他人修改",
+    )
+    .await;
+    let undone = store
+        .undo_repayment(&county, id, rid, done.revision, "金额录错", paid_at)
+        .await
+        .unwrap();
+    assert_eq!(undone.revision, done.revision + 1);
+    let d = store.loan(&county, id, paid_at).await.unwrap();
+    assert!(d.repayments.is_empty());
+    assert_eq!(d.schedule[0].paid_fen, Money::ZERO);
+    let audit = last_audit(&store, "loan_repay_undo", id).await;
+    assert_eq!(audit.before.unwrap()["amount_fen"], first.fen());
+    assert_eq!(audit.note.as_deref(), Some("金额录错"));
+    // Nothing repaid any more: the amount may change again.
+    let mut again = correction(&entry);
+    again.terms = d_terms(&d);
+    again.terms.amount = Money::from_yuan(32_000);
+    store
+        .correct_loan(&county, id, undone.revision, again, paid_at)
+        .await
+        .unwrap();
+    let d = store.loan(&county, id, paid_at).await.unwrap();
+    assert_eq!(d.loan.amount_fen, Money::from_yuan(32_000));
+}
+
+/// The terms of a stored loan.
+fn d_terms(d: &fangpin_store::funds::LoanDetail) -> LoanTerms {
+    LoanTerms {
+        amount: d.loan.amount_fen,
+        term_months: d.loan.term_months,
+        issued_on: d.loan.issued_on,
+        annual_rate: d.loan.rate_bp,
+        method: d.loan.method,
+        subsidy: d.loan.subsidy,
+        collateral: false,
+    }
+}
+
+async fn posts_are_corrected_and_ended_early(store: Store) {
+    let (bundles, county) = common::demo_county(&store, 37, 80).await;
+    let (hid, b) = family_with_child(&store, &county, &bundles).await;
+    let holder = adults(&b)[0].person_no.clone();
+    let at = china_morning(2024, 3, 1);
+    let entry = |start: NaiveDate, end: NaiveDate| PostEntry {
+        person_no: holder.clone(),
+        post: "护林员".into(),
+        start,
+        end,
+        monthly_pay: Money::from_yuan(600),
+        note: String::new(),
+    };
+    let id = store
+        .add_post(&county, hid, entry(day(2024, 3, 1), day(2024, 12, 31)), at)
+        .await
+        .unwrap();
+    store
+        .add_post(&county, hid, entry(day(2025, 1, 1), day(2025, 6, 30)), at)
+        .await
+        .unwrap();
+    let fix = |end: NaiveDate, yuan: i64| PostCorrection {
+        post: "护林员".into(),
+        start: day(2024, 3, 1),
+        end,
+        monthly_pay: Money::from_yuan(yuan),
+        note: "按协议更正".into(),
+    };
+
+    // A longer period running into the next post is refused.
+    let before = state(&store, &county, hid).await;
+    edit_refused(
+        &store,
+        &county,
+        hid,
+        &before,
+        store
+            .correct_post(&county, id, 0, fix(day(2025, 2, 28), 600), at)
+            .await,
+        "在2025-01-01至2025-06-30已有公益性岗位“护林员”",
+    )
+    .await;
+    edit_refused(
+        &store,
+        &county,
+        hid,
+        &before,
+        store
+            .correct_post(&county, id, 0, fix(day(2024, 12, 31), 0), at)
+            .await,
+        "月工资应大于0元",
+    )
+    .await;
+    // The pay corrected: accepted, audited with before and after.
+    let done = store
+        .correct_post(&county, id, 0, fix(day(2024, 12, 31), 650), at)
+        .await
+        .unwrap();
+    let row = post_of(&store, &county, hid, id).await;
+    assert_eq!(row.monthly_pay_fen, Money::from_yuan(650));
+    assert_eq!((row.months, row.revision), (10, 1));
+    let audit = last_audit(&store, "post_correct", id).await;
+    assert_eq!(audit.before.unwrap()["monthly_pay_fen"], 60_000);
+    assert_eq!(audit.after.unwrap()["monthly_pay_fen"], 65_000);
+
+    // Ending early: the month must be within the post and before its end.
+    let ym = |y, m| YearMonth::new(y, m).unwrap();
+    let before = state(&store, &county, hid).await;
+    edit_refused(
+        &store,
+        &county,
+        hid,
+        &before,
+        store
+            .end_post(&county, id, done.revision, ym(2024, 2), "外出务工", at)
+            .await,
+        "提前结束月份2024年2月早于岗位开始日期2024-03-01",
+    )
+    .await;
+    edit_refused(
+        &store,
+        &county,
+        hid,
+        &before,
+        store
+            .end_post(&county, id, done.revision, ym(2024, 12), "外出务工", at)
+            .await,
+        "不是提前结束",
+    )
+    .await;
+    edit_refused(
+        &store,
+        &county,
+        hid,
+        &before,
+        store
+            .end_post(&county, id, done.revision, ym(2024, 8), "", at)
+            .await,
+        "结束原因不能为空",
+    )
+    .await;
+    let ended = store
+        .end_post(&county, id, done.revision, ym(2024, 8), "外出务工", at)
+        .await
+        .unwrap();
+    let row = post_of(&store, &county, hid, id).await;
+    assert_eq!((row.end_on, row.months), (day(2024, 8, 31), 6));
+    assert_eq!(row.total_pay_fen, Money::from_yuan(3_900));
+    assert_eq!(
+        last_audit(&store, "post_end", id).await.note.as_deref(),
+        Some("外出务工")
+    );
+
+    // A holder who has lost the capacity to work: a correction re-runs the
+    // labour check and is refused.
+    let d = store.household(&county, hid).await.unwrap();
+    let mut members = d.members.clone();
+    members
+        .iter_mut()
+        .find(|m| m.person_no == holder)
+        .unwrap()
+        .labor_skill = "4".into();
+    store
+        .update_household(
+            &county,
+            hid,
+            d.household.clone(),
+            members,
+            d.incomes.clone(),
+            "核实劳动能力",
+        )
+        .await
+        .unwrap();
+    let before = state(&store, &county, hid).await;
+    edit_refused(
+        &store,
+        &county,
+        hid,
+        &before,
+        store
+            .correct_post(&county, id, ended.revision, fix(day(2024, 8, 31), 700), at)
+            .await,
+        "没有劳动能力",
+    )
+    .await;
+}
+
+async fn post_of(
+    store: &Store,
+    access: &Access,
+    hid: i64,
+    id: i64,
+) -> fangpin_store::funds::PostRow {
+    let f = FundsFilter {
+        household_id: Some(hid),
+        ..Default::default()
+    };
+    let (_, rows) = store
+        .posts(access, &f, 0, 50, china_morning(2024, 3, 1))
+        .await
+        .unwrap();
+    rows.into_iter().find(|r| r.id == id).unwrap()
+}
+
+async fn awards_are_corrected_within_the_cap_and_withdrawn(store: Store) {
+    let (bundles, county) = common::demo_county(&store, 38, 40).await;
+    let hid = store
+        .household_by_no(&county, &bundles[0].household.household_no)
+        .await
+        .unwrap()
+        .id;
+    let at = china_morning(2024, 5, 1);
+    let award = |year: i32, yuan: i64| AwardEntry {
+        year,
+        project: "中药材种植".into(),
+        amount: Money::from_yuan(yuan),
+        note: String::new(),
+    };
+    let first = store
+        .add_award(&county, hid, award(2024, 1_500), at)
+        .await
+        .unwrap();
+    let second = store
+        .add_award(&county, hid, award(2024, 300), at)
+        .await
+        .unwrap();
+    let amounts = async || {
+        let view = store.household_funds(&county, hid, at).await.unwrap();
+        view.awards
+            .iter()
+            .map(|a| (a.id, a.amount_fen, a.status_label))
+            .collect::<Vec<_>>()
+    };
+
+    // Above what remains: refused with what was granted and what remains.
+    let before = state(&store, &county, hid).await;
+    edit_refused(
+        &store,
+        &county,
+        hid,
+        &before,
+        store
+            .correct_award(&county, second, 0, award(2024, 600), at)
+            .await,
+        "2024年到户产业奖补每户不超过2000.00元：本户已获1500.00元，还可申请500.00元，本次600.00元超出上限",
+    )
+    .await;
+    assert!(
+        amounts()
+            .await
+            .contains(&(second, Money::from_yuan(300), "有效"))
+    );
+    // Moved to a year without a cap: refused as unconfigured.
+    edit_refused(
+        &store,
+        &county,
+        hid,
+        &before,
+        store
+            .correct_award(&county, second, 0, award(2025, 300), at)
+            .await,
+        "未配置参数“到户产业奖补每户每年上限”",
+    )
+    .await;
+    // Up to what remains: accepted, audited.
+    let done = store
+        .correct_award(&county, second, 0, award(2024, 500), at)
+        .await
+        .unwrap();
+    assert_eq!(done.revision, 1);
+    let room = store.award_room(&county, hid, 2024).await.unwrap();
+    assert_eq!(room.remaining_fen, Some(Money::ZERO));
+    let audit = last_audit(&store, "award_correct", second).await;
+    assert_eq!(audit.before.unwrap()["amount_fen"], 30_000);
+    assert_eq!(audit.after.unwrap()["amount_fen"], 50_000);
+
+    // 撤销 needs a reason; once withdrawn the award counts for nothing and
+    // cannot be changed again.
+    let before = state(&store, &county, hid).await;
+    edit_refused(
+        &store,
+        &county,
+        hid,
+        &before,
+        store.withdraw_award(&county, first, 0, "  ", at).await,
+        "撤销原因不能为空",
+    )
+    .await;
+    store
+        .withdraw_award(&county, first, 0, "项目未验收", at)
+        .await
+        .unwrap();
+    let room = store.award_room(&county, hid, 2024).await.unwrap();
+    assert_eq!(room.granted_fen, Money::from_yuan(500));
+    assert_eq!(room.remaining_fen, Some(Money::from_yuan(1_500)));
+    assert!(
+        amounts()
+            .await
+            .contains(&(first, Money::from_yuan(1_500), "已撤销"))
+    );
+    let (n, sum, _) = store
+        .awards(
+            &county,
+            &FundsFilter {
+                year: Some(2024),
+                ..Default::default()
+            },
+            0,
+            10,
+        )
+        .await
+        .unwrap();
+    assert_eq!((n, sum), (2, Money::from_yuan(500)));
+    let audit = last_audit(&store, "award_withdraw", first).await;
+    assert_eq!(audit.note.as_deref(), Some("项目未验收"));
+    let before = state(&store, &county, hid).await;
+    edit_refused(
+        &store,
+        &county,
+        hid,
+        &before,
+        store
+            .correct_award(&county, first, 1, award(2024, 100), at)
+            .await,
+        "该笔奖补已于2024-05-01撤销",
+    )
+    .await;
+    // The room it left can be granted again.
+    store
+        .correct_award(&county, second, 1, award(2024, 2_000), at)
+        .await
+        .unwrap();
+}
+
+async fn jobs_are_corrected_and_ended(store: Store) {
+    let (bundles, county) = common::demo_county(&store, 39, 80).await;
+    let (hid, b) = family_with_child(&store, &county, &bundles).await;
+    let at = china_morning(2024, 10, 1);
+    let id = store
+        .add_employment(
+            &county,
+            hid,
+            EmploymentEntry {
+                person_no: adults(&b)[0].person_no.clone(),
+                year: 2024,
+                region: WorkRegion::OutOfProvince,
+                place: "浙江宁波".into(),
+                employer: "电子厂".into(),
+                months: 9,
+                income: Money::from_yuan(40_000),
+                note: String::new(),
+            },
+            at,
+        )
+        .await
+        .unwrap();
+    let fix = |months: u8, employer: &str| EmploymentCorrection {
+        year: 2024,
+        region: WorkRegion::InProvince,
+        place: "重庆".into(),
+        employer: employer.into(),
+        months,
+        income: Money::from_yuan(38_000),
+        note: String::new(),
+    };
+    let job = async || {
+        let view = store.household_funds(&county, hid, at).await.unwrap();
+        view.jobs.into_iter().find(|j| j.id == id).unwrap()
+    };
+    let before = state(&store, &county, hid).await;
+    edit_refused(
+        &store,
+        &county,
+        hid,
+        &before,
+        store
+            .correct_employment(&county, id, 0, fix(13, "电子厂"), at)
+            .await,
+        "务工月数应在1至12之间，实际为13",
+    )
+    .await;
+    edit_refused(
+        &store,
+        &county,
+        hid,
+        &before,
+        store
+            .correct_employment(&county, id, 0, fix(9, " "), at)
+            .await,
+        "务工单位不能为空",
+    )
+    .await;
+    let done = store
+        .correct_employment(&county, id, 0, fix(9, "汽配厂"), at)
+        .await
+        .unwrap();
+    let j = job().await;
+    assert_eq!(
+        (j.region_label, j.employer.as_str()),
+        ("县外省内", "汽配厂")
+    );
+    let audit = last_audit(&store, "employment_correct", id).await;
+    assert_eq!(audit.before.unwrap()["employer"], "电子厂");
+
+    // Ended: in its year, not in the future; the months stop at the end.
+    let before = state(&store, &county, hid).await;
+    edit_refused(
+        &store,
+        &county,
+        hid,
+        &before,
+        store
+            .end_employment(&county, id, done.revision, day(2024, 11, 30), at)
+            .await,
+        "务工结束日期2024-11-30晚于今天（2024-10-01）",
+    )
+    .await;
+    edit_refused(
+        &store,
+        &county,
+        hid,
+        &before,
+        store
+            .end_employment(&county, id, done.revision, day(2023, 12, 31), at)
+            .await,
+        "不在2024年内",
+    )
+    .await;
+    let ended = store
+        .end_employment(&county, id, done.revision, day(2024, 6, 30), at)
+        .await
+        .unwrap();
+    let j = job().await;
+    assert_eq!((j.ended_on, j.months), (Some(day(2024, 6, 30)), 6));
+    // A correction of an ended record keeps to the months before its end.
+    let before = state(&store, &county, hid).await;
+    edit_refused(
+        &store,
+        &county,
+        hid,
+        &before,
+        store
+            .correct_employment(&county, id, ended.revision, fix(8, "汽配厂"), at)
+            .await,
+        "务工已于2024-06-30结束，当年务工月数不能超过6个月，实际为8",
+    )
+    .await;
+    store
+        .correct_employment(&county, id, ended.revision, fix(5, "汽配厂"), at)
+        .await
+        .unwrap();
+    assert_eq!(job().await.months, 5);
+}
+
+async fn edits_need_permission_scope_and_a_fresh_page(store: Store) {
+    let (bundles, county) = common::demo_county(&store, 40, 60).await;
+    let b = &bundles[0];
+    let hid = store
+        .household_by_no(&county, &b.household.household_no)
+        .await
+        .unwrap()
+        .id;
+    let at = china_morning(2024, 5, 1);
+    let award = |yuan: i64| AwardEntry {
+        year: 2024,
+        project: "养殖".into(),
+        amount: Money::from_yuan(yuan),
+        note: String::new(),
+    };
+    let id = store.add_award(&county, hid, award(100), at).await.unwrap();
+    let village = b.household.area;
+    let other = bundles
+        .iter()
+        .find(|x| x.household.area.parent() != village.parent())
+        .map(|x| x.household.area)
+        .unwrap_or_else(|| AreaCode::parse("500230999999").unwrap());
+    let inspector = role_user(7, "inspector", AreaCode::parse("500230").unwrap());
+    let outsider = role_user(8, "village_operator", other);
+    let operator = role_user(9, "village_operator", village);
+    let before = state(&store, &county, hid).await;
+    assert!(matches!(
+        store.correct_award(&inspector, id, 0, award(200), at).await,
+        Err(StoreError::Forbidden(_))
+    ));
+    assert!(matches!(
+        store.withdraw_award(&inspector, id, 0, "误录", at).await,
+        Err(StoreError::Forbidden(_))
+    ));
+    assert!(matches!(
+        store.correct_award(&outsider, id, 0, award(200), at).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        store.withdraw_award(&outsider, id, 0, "误录", at).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert_eq!(state(&store, &county, hid).await, before);
+    // The village's operator corrects it; a second edit from the same old
+    // page is stale and changes nothing.
+    store
+        .correct_award(&operator, id, 0, award(200), at)
+        .await
+        .unwrap();
+    let before = state(&store, &county, hid).await;
+    edit_refused(
+        &store,
+        &county,
+        hid,
+        &before,
+        store.correct_award(&operator, id, 0, award(300), at).await,
+        "产业奖补已被他人修改，请刷新后再试",
+    )
+    .await;
+    let audit = last_audit(&store, "award_correct", id).await;
+    assert_eq!(audit.actor, "village_operator9");
 }
