@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::area::{AreaCode, AreaCodeError};
+use crate::area::{AreaCode, AreaCodeError, AreaLevel};
 use crate::codes::{find_list, keys as code_keys};
 use crate::household::Person;
 use crate::money::Money;
@@ -447,6 +447,66 @@ impl Plan {
     }
 }
 
+/// Who asks to review (审核) an 一户一策 plan, and what they had to do with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlanReviewer {
+    /// The level of the reviewer's own area.
+    pub level: AreaLevel,
+    /// The role may review for a 乡镇 (乡镇审核).
+    pub township_review: bool,
+    /// The role may review for the county (县级审定).
+    pub county_approve: bool,
+    /// The reviewer made or last changed the plan.
+    pub wrote_plan: bool,
+}
+
+/// Why a plan review is refused.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ReviewRefusal {
+    /// The role has neither 乡镇审核 nor 县级审定.
+    #[error("审核帮扶计划须由具有乡镇审核或县级审定权限的人员进行")]
+    Role,
+    /// A village-level account (the plan is reviewed above the village).
+    #[error("审核帮扶计划须由乡镇或县级人员进行，村级账号不能审核")]
+    Level,
+    /// The reviewer wrote the plan.
+    #[error("不能审核本人制定或修改的帮扶计划，请由其他审核人员审核")]
+    OwnPlan,
+    /// Reviewed already, and unchanged since.
+    #[error("帮扶计划已于{0}审核，计划修改后才需重新审核")]
+    AlreadyReviewed(NaiveDate),
+}
+
+impl ReviewRefusal {
+    /// The refusal is about who asks (not about the plan's state).
+    pub fn is_about_the_reviewer(&self) -> bool {
+        !matches!(self, ReviewRefusal::AlreadyReviewed(_))
+    }
+}
+
+/// Whether `reviewer` may review a plan last reviewed on `reviewed_on`: a
+/// 乡镇 or county account with the 乡镇审核 or 县级审定 permission, never the
+/// person who wrote the plan, and a plan not yet reviewed since its last
+/// change. (Scope — the household in the reviewer's area — is the store's.)
+pub fn check_plan_review(
+    reviewer: &PlanReviewer,
+    reviewed_on: Option<NaiveDate>,
+) -> Result<(), ReviewRefusal> {
+    if !reviewer.township_review && !reviewer.county_approve {
+        return Err(ReviewRefusal::Role);
+    }
+    if reviewer.level == AreaLevel::Village {
+        return Err(ReviewRefusal::Level);
+    }
+    if reviewer.wrote_plan {
+        return Err(ReviewRefusal::OwnPlan);
+    }
+    if let Some(on) = reviewed_on {
+        return Err(ReviewRefusal::AlreadyReviewed(on));
+    }
+    Ok(())
+}
+
 /// A measure as entered on a plan.
 #[derive(Debug, Clone, Deserialize)]
 pub struct MeasureForm {
@@ -861,6 +921,48 @@ mod tests {
             Plan::parse(&PlanForm::default()).unwrap_err().to_string(),
             "帮扶目标和措施思路：不能为空"
         );
+    }
+
+    #[test]
+    fn plan_review_by_township_or_county_never_the_writer() {
+        let township = PlanReviewer {
+            level: AreaLevel::Township,
+            township_review: true,
+            county_approve: false,
+            wrote_plan: false,
+        };
+        assert_eq!(check_plan_review(&township, None), Ok(()));
+        let county = PlanReviewer {
+            level: AreaLevel::County,
+            township_review: false,
+            county_approve: true,
+            ..township
+        };
+        assert_eq!(check_plan_review(&county, None), Ok(()));
+        let operator = PlanReviewer {
+            township_review: false,
+            ..township
+        };
+        assert_eq!(check_plan_review(&operator, None), Err(ReviewRefusal::Role));
+        let village = PlanReviewer {
+            level: AreaLevel::Village,
+            ..township
+        };
+        assert_eq!(check_plan_review(&village, None), Err(ReviewRefusal::Level));
+        let writer = PlanReviewer {
+            wrote_plan: true,
+            ..county
+        };
+        let e = check_plan_review(&writer, None).unwrap_err();
+        assert_eq!(e, ReviewRefusal::OwnPlan);
+        assert!(e.to_string().contains("本人"), "{e}");
+        let e = check_plan_review(&township, Some(d(2024, 10, 8))).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "帮扶计划已于2024-10-08审核，计划修改后才需重新审核"
+        );
+        assert!(!e.is_about_the_reviewer());
+        assert!(ReviewRefusal::OwnPlan.is_about_the_reviewer());
     }
 
     proptest::proptest! {

@@ -23,6 +23,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/meta", get(meta))
         .route("/api/areas/tree", get(area_tree))
         .route("/api/areas/{code}/summary", get(area_summary))
+        .route("/api/areas/{code}/employment", get(area_employment))
         .route(
             "/api/households",
             get(household_list).post(household_create),
@@ -249,6 +250,37 @@ async fn area_summary(
     ApiPath(code): ApiPath<String>,
 ) -> ApiResult<AreaSummary> {
     Ok(Json(s.store.area_summary(&c.access, &code).await?))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct YearQuery {
+    /// 年度；缺省为数据年度（无数据年度时为今年）。
+    pub year: Option<i32>,
+}
+
+/// 务工规模 of an area in a year and of each area directly below it.
+#[utoipa::path(get, path = "/api/areas/{code}/employment", tag = "区划", params(("code" = String, Path, description = "12位区划代码，或村民小组键 村代码-NN"), YearQuery), responses((status = 200, description = "务工人数（其中脱贫人口、监测对象）、县内/县外省内/省外/国外、县外合计、务工收入（分）、有劳动力户数、零就业家庭户数；本级合计及各下级区划", body = serde_json::Value), (status = 400, description = "年度无效", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+async fn area_employment(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(code): ApiPath<String>,
+    ApiQuery(q): ApiQuery<YearQuery>,
+) -> ApiResult<fangpin_store::overview::AreaEmployment> {
+    let year = match q.year {
+        Some(y) if (2000..=2100).contains(&y) => y,
+        Some(y) => return Err(ApiError::bad_request(format!("年度无效：{y}"))),
+        None => match s
+            .store
+            .setting(settings::DATA_YEAR)
+            .await?
+            .and_then(|y| y.parse::<i32>().ok())
+        {
+            Some(y) => y,
+            None => chrono::Datelike::year(&fangpin_store::cases::china_day(s.clock.now())),
+        },
+    };
+    Ok(Json(s.store.area_employment(&c.access, &code, year).await?))
 }
 
 /// Pagination parameters shared by list endpoints.

@@ -31,10 +31,12 @@ pub fn routes() -> Router<AppState> {
         .route("/api/assist/households", get(assisted))
         .route("/api/cadres", get(cadre_list).post(cadre_create))
         .route("/api/cadres/{id}", put(cadre_update))
+        .route("/api/cadres/{id}/phone", post(cadre_phone))
         .route("/api/households/{id}/assistance", get(household_assistance))
         .route("/api/households/{id}/responsible", post(pair))
         .route("/api/households/{id}/responsible/end", post(unpair))
         .route("/api/households/{id}/plan", put(plan_save))
+        .route("/api/households/{id}/plan/review", post(plan_review))
         .route(
             "/api/households/{id}/measures",
             get(measure_list).post(measure_add),
@@ -165,6 +167,17 @@ async fn cadre_update(
     Ok(Json(json!({ "ok": true })))
 }
 
+/// A 帮扶干部's full phone number; each reveal is audited.
+#[utoipa::path(post, path = "/api/cadres/{id}/phone", tag = "帮扶", params(("id" = i64, Path, description = "干部编号")), responses((status = 200, description = "{phone}：完整联系电话（需要“查看完整证件号”权限；每次查看记入审计日志）", body = serde_json::Value), (status = 403, description = "无此权限或缺少 CSRF 令牌", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+async fn cadre_phone(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Value> {
+    let phone = s.store.cadre_phone(&c.access, id).await?;
+    Ok(Json(json!({ "phone": phone })))
+}
+
 /// The household's 帮扶 panel.
 #[utoipa::path(get, path = "/api/households/{id}/assistance", tag = "帮扶", params(("id" = i64, Path, description = "农户编号")), responses((status = 200, description = "帮扶责任人及历史、明确期限、一户一策计划、帮扶措施、当前用户可否修改", body = serde_json::Value), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
 async fn household_assistance(
@@ -234,8 +247,8 @@ struct PlanBody {
     revision: Option<i32>,
 }
 
-/// Saves the 一户一策 plan.
-#[utoipa::path(put, path = "/api/households/{id}/plan", tag = "帮扶", params(("id" = i64, Path, description = "农户编号")), request_body(content = Object, description = "{goals, reviewed?, revision?}"), responses((status = 200, description = "保存后的计划", body = serde_json::Value), (status = 400, description = "字段错误或已被他人修改", body = ErrorBody), (status = 403, description = "非本户帮扶责任人且无维护权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+/// Saves the 一户一策 plan (changed goals need a new review).
+#[utoipa::path(put, path = "/api/households/{id}/plan", tag = "帮扶", params(("id" = i64, Path, description = "农户编号")), request_body(content = Object, description = "{goals, revision?}；审核另见 /plan/review"), responses((status = 200, description = "保存后的计划", body = serde_json::Value), (status = 400, description = "字段错误或已被他人修改", body = ErrorBody), (status = 403, description = "非本户帮扶责任人且无维护权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
 async fn plan_save(
     State(s): State<AppState>,
     c: Caller,
@@ -245,6 +258,28 @@ async fn plan_save(
     Ok(Json(
         s.store
             .save_plan(&c.access, id, &b.form, b.revision, s.clock.now())
+            .await?,
+    ))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+struct ReviewBody {
+    /// 审核时看到的计划 revision。
+    revision: i32,
+}
+
+/// 审核 of the 一户一策 plan: a 乡镇审核 or 县级审定 account of the household's
+/// area, never whoever made or last changed the plan.
+#[utoipa::path(post, path = "/api/households/{id}/plan/review", tag = "帮扶", params(("id" = i64, Path, description = "农户编号")), request_body = ReviewBody, responses((status = 200, description = "审核后的计划", body = serde_json::Value), (status = 400, description = "尚无计划、已审核或已被他人修改", body = ErrorBody), (status = 403, description = "非乡镇或县级审核人员，或本人制定或修改的计划", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+async fn plan_review(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<ReviewBody>,
+) -> ApiResult<PlanView> {
+    Ok(Json(
+        s.store
+            .review_plan(&c.access, id, b.revision, s.clock.now())
             .await?,
     ))
 }

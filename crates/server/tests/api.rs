@@ -267,6 +267,30 @@ async fn area_tree_and_summary(store: Store) {
         .sum();
     assert_eq!(Some(children_total), township["households"].as_i64());
     assert!(s["by_category"].as_array().unwrap().len() >= 3);
+
+    // 务工规模 of the same area: the data year by default, one row per area
+    // below, the rows adding up to the area's own figures.
+    let (status, e, _) = get(&store, &format!("/api/areas/{code}/employment")).await;
+    assert_eq!(status, StatusCode::OK, "{e}");
+    assert_eq!(e["year"], 2024);
+    assert_eq!(e["code"], code);
+    let rows = e["children"].as_array().unwrap();
+    assert_eq!(rows.len(), s["children"].as_array().unwrap().len());
+    for key in ["labour_households", "zero_employment_households", "workers"] {
+        let sum: i64 = rows.iter().map(|r| r[key].as_i64().unwrap()).sum();
+        assert_eq!(Some(sum), e[key].as_i64(), "{key}");
+    }
+    assert!(e["labour_households"].as_i64().unwrap() > 0);
+    // No 务工 records yet: every household with labour is 零就业.
+    assert_eq!(e["workers"], 0);
+    assert_eq!(e["zero_employment_households"], e["labour_households"]);
+    let (status, e, _) = get(&store, &format!("/api/areas/{code}/employment?year=2023")).await;
+    assert_eq!((status, &e["year"]), (StatusCode::OK, &json!(2023)));
+    let (status, e, _) = get(&store, &format!("/api/areas/{code}/employment?year=99")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(e["message"], "年度无效：99");
+    let (status, _, _) = get(&store, "/api/areas/500230999000/employment").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
 async fn household_list_is_paginated_and_masked(store: Store) {
@@ -712,6 +736,13 @@ async fn route_role_scope_matrix(store: Store) {
                 get(h("measures"), read, ok),
                 post(h("responsible/end"), json!({"reason": " "}), write, bad),
                 ("PUT", h("plan"), Some(json!({"goals": " "})), own, own_ok),
+                // Plan review: 乡镇审核 or 县级审定 only; no plan yet is 400.
+                post(
+                    h("plan/review"),
+                    json!({"revision": 0}),
+                    matches!(user, "shending" | "xiangzhen"),
+                    bad,
+                ),
                 post(
                     h("measures"),
                     json!({"code": "CY01", "target_risk": "01", "started_on": "2026-01-05", "amount_fen": -1}),
@@ -740,6 +771,8 @@ async fn route_role_scope_matrix(store: Store) {
                 get(format!("/api/print/cards?area={area}"), read, ok),
                 // Area summaries are aggregates: any role sees its own subtree.
                 get(format!("/api/areas/{area}/summary"), true, ok),
+                // 务工规模 counts persons: for roles that read households.
+                get(format!("/api/areas/{area}/employment?year=2024"), read, ok),
             ];
             for (method, uri, body, allowed, answer) in calls {
                 let state = on_fixed_day(&store);
@@ -2246,6 +2279,40 @@ async fn assistance_through_the_api(store: Store) {
     let (_, list) = call("GET", "/api/cadres", None).await;
     assert_eq!(list["items"][0]["phone_masked"], "139****5678");
     assert!(!list.to_string().contains("13912345678"));
+    // The full number: refused to the village, read (and audited) by the
+    // county administrator.
+    let phone_uri = format!("/api/cadres/{cadre}/phone");
+    let (status, e) = call("POST", &phone_uri, None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{e}");
+    assert!(
+        e["message"].as_str().unwrap().contains("查看完整证件号"),
+        "{e}"
+    );
+    let admin = login(&store, "admin").await;
+    let (status, e, _, _) = send(&store, &admin, "POST", &phone_uri, None, false).await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "the CSRF token is needed: {e}"
+    );
+    let (status, r, _, _) = send(&store, &admin, "POST", &phone_uri, None, true).await;
+    assert_eq!(status, StatusCode::OK, "{r}");
+    assert_eq!(r["phone"], "13912345678");
+    let (_, audit) = store
+        .audit_search(
+            &fangpin_store::AuditFilter {
+                action: Some("read_sensitive".into()),
+                entity: Some("assist_cadre".into()),
+                ..Default::default()
+            },
+            0,
+            10,
+        )
+        .await
+        .unwrap();
+    assert_eq!(audit.len(), 1);
+    assert_eq!(audit[0].actor, "admin");
+    assert_eq!(audit[0].entity_key, Some(cadre.to_string()));
 
     let (status, p) = call(
         "POST",
@@ -2262,6 +2329,77 @@ async fn assistance_through_the_api(store: Store) {
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{plan}");
+    // The review: not by whoever wrote the plan, nor by the village; the
+    // township's reviewer passes.
+    let (status, e) = call(
+        "PUT",
+        &format!("/api/households/{id}/plan"),
+        Some(json!({"goals": "发展养殖，落实医保资助", "reviewed": true, "revision": 0})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{e}");
+    assert!(e["message"].as_str().unwrap().contains("本人"), "{e}");
+    let review_uri = format!("/api/households/{id}/plan/review");
+    let (status, e) = call("POST", &review_uri, Some(json!({"revision": 0}))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{e}");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("乡镇审核或县级审定"),
+        "{e}"
+    );
+    let xiangzhen = login(&store, "xiangzhen").await;
+    let (_, v, _, _) = send_to(
+        on_fixed_day(&store),
+        &xiangzhen,
+        "GET",
+        &format!("/api/households/{id}/assistance"),
+        None,
+        false,
+    )
+    .await;
+    assert_eq!(v["can_review"], true, "{v}");
+    let (status, e, _, _) = send_to(
+        on_fixed_day(&store),
+        &xiangzhen,
+        "POST",
+        &review_uri,
+        Some(json!({})),
+        true,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{e}");
+    assert!(e["message"].as_str().unwrap().contains("revision"), "{e}");
+    let (status, reviewed, _, _) = send_to(
+        on_fixed_day(&store),
+        &xiangzhen,
+        "POST",
+        &review_uri,
+        Some(json!({"revision": 0})),
+        true,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{reviewed}");
+    assert_eq!(reviewed["reviewed_on"], "2026-06-01");
+    assert_eq!(reviewed["revision"], 1);
+    let (status, e, _, _) = send_to(
+        on_fixed_day(&store),
+        &xiangzhen,
+        "POST",
+        &review_uri,
+        Some(json!({"revision": 1})),
+        true,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{e}");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("已于2026-06-01审核"),
+        "{e}"
+    );
     let (status, m) = call(
         "POST",
         &format!("/api/households/{id}/measures"),
@@ -2290,6 +2428,8 @@ async fn assistance_through_the_api(store: Store) {
     assert_eq!(view["responsible"]["name"], "李明");
     assert_eq!(view["responsible_due"], Value::Null);
     assert_eq!(view["plan"]["goals"], "发展养殖，落实医保资助");
+    assert_eq!(view["plan"]["reviewed_on"], "2026-06-01");
+    assert_eq!(view["can_review"], false);
     assert_eq!(view["measures"][0]["code"], "JY01");
     assert_eq!(view["measures"][0]["kind"], "开发式");
     let (_, wb) = call("GET", "/api/workbench", None).await;

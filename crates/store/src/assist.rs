@@ -15,7 +15,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
 use fangpin_domain::assist::{
     AssistBatch, AssistFacts, Cadre, CadreForm, Catalogue, Category, Measure, MeasureForm,
-    MeasureKind, MeasureStatus, Plan, PlanForm, StatusChange,
+    MeasureKind, MeasureStatus, Plan, PlanForm, PlanReviewer, ReviewRefusal, StatusChange,
+    check_plan_review,
 };
 use fangpin_domain::calendar::WorkCalendar;
 use fangpin_domain::policy::{PolicySet, keys};
@@ -77,7 +78,33 @@ pub struct PlanView {
     pub created_at: DateTime<FixedOffset>,
     pub updated_at: DateTime<FixedOffset>,
     pub reviewed_on: Option<NaiveDate>,
+    /// Who reviewed it (display name).
+    pub reviewer: Option<String>,
     pub revision: i32,
+}
+
+/// A stored plan with who made and last changed it.
+struct StoredPlan {
+    view: PlanView,
+    created_by: Option<i64>,
+    updated_by: Option<i64>,
+}
+
+impl StoredPlan {
+    /// The caller made the plan or last changed it.
+    fn written_by(&self, access: &Access) -> bool {
+        self.created_by == access.user_id || self.updated_by == access.user_id
+    }
+}
+
+/// The caller as a plan reviewer.
+fn reviewer_of(access: &Access, wrote_plan: bool) -> PlanReviewer {
+    PlanReviewer {
+        level: access.area.level(),
+        township_review: access.has(perm::CASE_TOWNSHIP),
+        county_approve: access.has(perm::CASE_COUNTY),
+        wrote_plan,
+    }
 }
 
 /// A measure as the household page shows it.
@@ -120,6 +147,8 @@ pub struct HouseholdAssistance {
     pub can_pair: bool,
     /// The caller may edit the plan and measures.
     pub can_edit: bool,
+    /// The caller may review (审核) the plan as it stands.
+    pub can_review: bool,
 }
 
 /// A monitored household in the 帮扶对象 list.
@@ -774,6 +803,11 @@ impl Store {
     ) -> Result<PlanView> {
         let d = self.assist_writer(access, household_id).await?;
         let plan = &Plan::parse(form).map_err(invalid)?;
+        // Whoever writes a plan is never its reviewer: the review is a step
+        // of its own (`review_plan`).
+        if plan.reviewed {
+            return Err(StoreError::Forbidden(ReviewRefusal::OwnPlan.to_string()));
+        }
         if d.household.monitor_category.is_none() {
             return Err(StoreError::Invalid(
                 "该户不是监测对象，不制定一户一策帮扶计划".into(),
@@ -788,7 +822,6 @@ impl Store {
             ));
         }
         let at = now.fixed_offset();
-        let today = china_day(now);
         let case = self.open_case_of(household_id).await?.map(|(id, _)| id);
         let tx = self.db.begin().await?;
         match &existing {
@@ -813,8 +846,8 @@ impl Store {
                         case.into(),
                         d.household.area.as_string().into(),
                         plan.goals.clone().into(),
-                        plan.reviewed.then_some(today).into(),
-                        plan.reviewed.then_some(access.user_id).flatten().into(),
+                        None::<NaiveDate>.into(),
+                        None::<i64>.into(),
                         access.user_id.into(),
                         at.into(),
                         access.user_id.into(),
@@ -834,9 +867,10 @@ impl Store {
                     ])
                     .and_where(Expr::col("household_id").eq(household_id))
                     .and_where(Expr::col("revision").eq(p.revision));
-                if plan.reviewed {
-                    upd.value("reviewed_on", today)
-                        .value("reviewed_by", access.user_id);
+                // Changed goals need a new review.
+                if plan.goals != p.goals {
+                    upd.value("reviewed_on", None::<NaiveDate>)
+                        .value("reviewed_by", None::<i64>);
                 }
                 if tx.execute(&upd).await?.rows_affected() != 1 {
                     return Err(StoreError::Invalid(
@@ -854,7 +888,7 @@ impl Store {
                 entity_key: Some(household_id.to_string()),
                 area: Some(d.household.area),
                 before: existing.as_ref().map(|p| json!({"goals": p.goals})),
-                after: Some(json!({"goals": plan.goals, "reviewed": plan.reviewed})),
+                after: Some(json!({"goals": plan.goals})),
                 ..Default::default()
             },
         )
@@ -865,28 +899,163 @@ impl Store {
     }
 
     async fn plan_of(&self, household_id: i64) -> Result<Option<PlanView>> {
+        Ok(self.stored_plan(household_id).await?.map(|p| p.view))
+    }
+
+    /// The plan with who made and last changed it.
+    async fn stored_plan(&self, household_id: i64) -> Result<Option<StoredPlan>> {
         let mut q = Query::select();
-        q.columns([
+        for c in [
             "goals",
             "case_id",
             "created_at",
             "updated_at",
             "reviewed_on",
             "revision",
-        ])
-        .from("assist_plan")
-        .and_where(Expr::col("household_id").eq(household_id));
+            "created_by",
+            "updated_by",
+        ] {
+            q.column(("pl", c));
+        }
+        q.expr_as(Expr::col(("u", "display_name")), "reviewer")
+            .from_as("assist_plan", "pl")
+            .join_as(
+                JoinType::LeftJoin,
+                "app_user",
+                "u",
+                Expr::col(("u", "id")).equals(("pl", "reviewed_by")),
+            )
+            .and_where(Expr::col(("pl", "household_id")).eq(household_id));
         Ok(match self.db.query_one(&q).await? {
             None => None,
-            Some(r) => Some(PlanView {
-                goals: r.try_get("", "goals")?,
-                case_id: r.try_get("", "case_id")?,
-                created_at: r.try_get("", "created_at")?,
-                updated_at: r.try_get("", "updated_at")?,
-                reviewed_on: r.try_get("", "reviewed_on")?,
-                revision: r.try_get("", "revision")?,
+            Some(r) => Some(StoredPlan {
+                view: PlanView {
+                    goals: r.try_get("", "goals")?,
+                    case_id: r.try_get("", "case_id")?,
+                    created_at: r.try_get("", "created_at")?,
+                    updated_at: r.try_get("", "updated_at")?,
+                    reviewed_on: r.try_get("", "reviewed_on")?,
+                    reviewer: r.try_get("", "reviewer")?,
+                    revision: r.try_get("", "revision")?,
+                },
+                created_by: r.try_get("", "created_by")?,
+                updated_by: r.try_get("", "updated_by")?,
             }),
         })
+    }
+
+    /// 审核 of a household's 一户一策 plan by a 乡镇审核 or 县级审定 account
+    /// in whose area the household lies, never by whoever made or last
+    /// changed the plan (`fangpin_domain::assist::check_plan_review`);
+    /// `revision` is the plan the reviewer read.
+    pub async fn review_plan(
+        &self,
+        access: &Access,
+        household_id: i64,
+        revision: i32,
+        now: DateTime<Utc>,
+    ) -> Result<PlanView> {
+        let refused = |e: ReviewRefusal| {
+            if e.is_about_the_reviewer() {
+                StoreError::Forbidden(e.to_string())
+            } else {
+                StoreError::Invalid(e.to_string())
+            }
+        };
+        // The role first, then the scope (outside it the household does not exist).
+        check_plan_review(&reviewer_of(access, false), None).map_err(refused)?;
+        let d = self.household(access, household_id).await?;
+        let stored = self
+            .stored_plan(household_id)
+            .await?
+            .ok_or_else(|| StoreError::Invalid("该户尚未制定一户一策帮扶计划".into()))?;
+        if stored.view.revision != revision {
+            return Err(StoreError::Invalid(
+                "帮扶计划已被他人修改，请刷新后再试".into(),
+            ));
+        }
+        check_plan_review(
+            &reviewer_of(access, stored.written_by(access)),
+            stored.view.reviewed_on,
+        )
+        .map_err(refused)?;
+        let today = china_day(now);
+        let tx = self.db.begin().await?;
+        let mut upd = Query::update();
+        upd.table("assist_plan")
+            .values([
+                ("reviewed_on", today.into()),
+                ("reviewed_by", access.user_id.into()),
+                ("revision", (revision + 1).into()),
+            ])
+            .and_where(Expr::col("household_id").eq(household_id))
+            .and_where(Expr::col("revision").eq(revision))
+            .and_where(Expr::col("reviewed_on").is_null());
+        if tx.execute(&upd).await?.rows_affected() != 1 {
+            return Err(StoreError::Invalid(
+                "帮扶计划已被他人修改，请刷新后再试".into(),
+            ));
+        }
+        commit_audited(
+            tx,
+            &access.actor(),
+            AuditEntry {
+                action: "assist_plan_review",
+                entity: "assist_plan",
+                entity_key: Some(household_id.to_string()),
+                area: Some(d.household.area),
+                before: Some(json!({"revision": revision})),
+                after: Some(json!({"reviewed_on": today, "revision": revision + 1})),
+                note: Some("审核一户一策帮扶计划".into()),
+            },
+        )
+        .await?;
+        self.plan_of(household_id)
+            .await?
+            .ok_or_else(|| corrupt("审核后未找到帮扶计划"))
+    }
+
+    /// The full phone number of a 帮扶干部, for a role allowed to read it
+    /// (查看完整证件号); every reveal is audited. The cadre is in scope when
+    /// they work in the caller's area or help (or helped) a household there.
+    pub async fn cadre_phone(&self, access: &Access, cadre_id: i64) -> Result<String> {
+        access.require(perm::ID_UNMASK)?;
+        let prefix = format!("{}%", access.area.prefix());
+        let mut paired = Query::select();
+        paired
+            .column("cadre_id")
+            .from("assist_pairing")
+            .and_where(Expr::col("area_code").like(prefix.clone()));
+        let mut q = Query::select();
+        q.columns(["phone", "area_code", "name"])
+            .from("assist_cadre")
+            .and_where(Expr::col("id").eq(cadre_id))
+            .and_where(
+                Expr::col("area_code")
+                    .like(prefix)
+                    .or(Expr::col("id").in_subquery(paired)),
+            );
+        let r = self
+            .db
+            .query_one(&q)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("帮扶干部不存在：{cadre_id}")))?;
+        let phone: String = r.try_get("", "phone")?;
+        let area: String = r.try_get("", "area_code")?;
+        let name: String = r.try_get("", "name")?;
+        self.audit(
+            &access.actor(),
+            AuditEntry {
+                action: "read_sensitive",
+                entity: "assist_cadre",
+                entity_key: Some(cadre_id.to_string()),
+                area: AreaCode::parse(area.trim()).ok(),
+                note: Some(format!("查看帮扶干部{name}的联系电话")),
+                ..Default::default()
+            },
+        )
+        .await?;
+        Ok(phone.trim().to_owned())
     }
 
     /// Records a measure of the catalogue on the household's plan.
@@ -1046,13 +1215,21 @@ impl Store {
                 && responsible
                     .as_ref()
                     .is_some_and(|p| mine.contains(&p.cadre_id)));
+        let stored = self.stored_plan(household_id).await?;
+        let can_review = stored.as_ref().is_some_and(|p| {
+            check_plan_review(
+                &reviewer_of(access, p.written_by(access)),
+                p.view.reviewed_on,
+            )
+            .is_ok()
+        });
         Ok(HouseholdAssistance {
             household_id,
             monitored,
             responsible,
             history: all,
             responsible_due,
-            plan: self.plan_of(household_id).await?,
+            plan: stored.map(|p| p.view),
             measures: self
                 .measures_of(&[household_id])
                 .await?
@@ -1060,6 +1237,7 @@ impl Store {
                 .unwrap_or_default(),
             can_pair,
             can_edit,
+            can_review,
         })
     }
 

@@ -21,6 +21,7 @@ pub mod households;
 pub mod import;
 pub mod migration;
 pub mod monitor;
+pub mod overview;
 mod pg_copy;
 pub mod print;
 pub mod quality;

@@ -7,6 +7,7 @@ mod common;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use common::demo_county;
+use fangpin_domain::AreaLevel;
 use fangpin_domain::assist::{CadreForm, MeasureForm, PlanForm, StatusChange};
 use fangpin_domain::codes::well_known;
 use fangpin_domain::sla::Urgency;
@@ -22,6 +23,8 @@ fangpin_store::dual_backend_tests!(
     pairing_keeps_history_and_the_deadline_counts_working_days,
     plans_and_measures_by_the_responsible_person,
     each_measure_rule_fails_and_passes,
+    plan_review_by_the_township_or_county_never_the_writer,
+    cadre_phones_are_masked_and_revealed_with_an_audit_entry,
 );
 
 /// 09:00 in China on a day.
@@ -507,14 +510,9 @@ async fn plans_and_measures_by_the_responsible_person(store: Store) {
     let plan = st.save_plan(&helper, a, &goals, None, now).await.unwrap();
     assert_eq!(plan.revision, 0);
     assert_eq!(plan.reviewed_on, None);
-    let reviewed = PlanForm {
-        reviewed: true,
-        ..goals.clone()
-    };
-    let plan = st
-        .save_plan(&s.operator, a, &reviewed, Some(0), now)
-        .await
-        .unwrap();
+    // The plan is reviewed by the township, not by whoever writes it.
+    let township = staff(21, "township_reviewer", s.village.parent().unwrap());
+    let plan = st.review_plan(&township, a, 0, now).await.unwrap();
     assert_eq!(
         (plan.revision, plan.reviewed_on),
         (1, Some(day(2024, 10, 8)))
@@ -716,4 +714,281 @@ async fn each_measure_rule_fails_and_passes(store: Store) {
         .unwrap();
     assert!(!check.has_labour);
     assert_eq!(check.targeted_measures, 1);
+}
+
+/// Audit entries of one action.
+async fn audited(store: &Store, action: &str) -> Vec<fangpin_store::audit::AuditRecord> {
+    store
+        .audit_search(
+            &AuditFilter {
+                action: Some(action.into()),
+                ..Default::default()
+            },
+            0,
+            100,
+        )
+        .await
+        .unwrap()
+        .1
+}
+
+async fn plan_review_by_the_township_or_county_never_the_writer(store: Store) {
+    let s = setup(&store).await;
+    let a = s.ids[0];
+    monitor(&store, &s.county, a, "202409").await;
+    let now = at(2024, 10, 8);
+    let st = store.with_clock_at(now);
+    let township = s.village.parent().unwrap();
+    let other_township = store
+        .area_tree(&s.county)
+        .await
+        .unwrap()
+        .unwrap()
+        .children
+        .iter()
+        .map(|t| AreaCode::parse(&t.code).unwrap())
+        .find(|t| *t != township)
+        .unwrap();
+    let reviewer = staff(21, "township_reviewer", township);
+    let second = staff(22, "township_reviewer", township);
+    let county = staff(
+        31,
+        "county_approver",
+        s.village.parent().unwrap().parent().unwrap(),
+    );
+    let far = staff(23, "township_reviewer", other_township);
+    let inspector = staff(5, "inspector", township);
+    // A village account holding the township's permission still may not.
+    let mut village_level = staff(24, "township_reviewer", s.village);
+    village_level.role = "乡镇审核（村级账号）".into();
+    assert_eq!(village_level.area.level(), AreaLevel::Village);
+
+    let goals = PlanForm {
+        goals: "发展生猪养殖，户主外出务工".into(),
+        reviewed: false,
+    };
+    // Ticking 审核 while writing is reviewing one's own plan.
+    let before = audit_count(&store).await;
+    let e = st
+        .save_plan(
+            &s.operator,
+            a,
+            &PlanForm {
+                reviewed: true,
+                ..goals.clone()
+            },
+            None,
+            now,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Forbidden(_)), "{e}");
+    assert!(
+        e.to_string().contains("不能审核本人制定或修改的帮扶计划"),
+        "{e}"
+    );
+    assert_eq!(audit_count(&store).await, before);
+    assert!(
+        st.household_assistance(&s.operator, a, now)
+            .await
+            .unwrap()
+            .plan
+            .is_none()
+    );
+    // No plan yet.
+    let e = st.review_plan(&reviewer, a, 0, now).await.unwrap_err();
+    assert!(e.to_string().contains("尚未制定"), "{e}");
+
+    // The village writes the plan; the township reviewer then changes it.
+    st.save_plan(&s.operator, a, &goals, None, now)
+        .await
+        .unwrap();
+    let changed = PlanForm {
+        goals: "发展生猪养殖，户主外出务工；落实医保资助参保".into(),
+        reviewed: false,
+    };
+    let plan = st
+        .save_plan(&reviewer, a, &changed, Some(0), now)
+        .await
+        .unwrap();
+    assert_eq!(plan.revision, 1);
+    let view = |who: &Access| {
+        let st = st.clone();
+        let who = who.clone();
+        async move { st.household_assistance(&who, a, now).await.unwrap() }
+    };
+    assert!(!view(&s.operator).await.can_review);
+    assert!(!view(&reviewer).await.can_review);
+    assert!(view(&second).await.can_review);
+    assert!(view(&county).await.can_review);
+
+    // Each refusal changes nothing and says why.
+    let before = audit_count(&store).await;
+    let refusals: [(&Access, &str, bool); 5] = [
+        (
+            &s.operator,
+            "须由具有乡镇审核或县级审定权限的人员进行",
+            true,
+        ),
+        (&inspector, "须由具有乡镇审核或县级审定权限的人员进行", true),
+        (&village_level, "村级账号不能审核", true),
+        (&reviewer, "不能审核本人制定或修改的帮扶计划", true),
+        (&far, "不存在", false),
+    ];
+    for (who, needle, forbidden) in refusals {
+        let e = st.review_plan(who, a, 1, now).await.unwrap_err();
+        assert!(e.to_string().contains(needle), "{}: {e}", who.username);
+        if forbidden {
+            assert!(
+                matches!(e, StoreError::Forbidden(_)),
+                "{}: {e}",
+                who.username
+            );
+        } else {
+            assert!(
+                matches!(e, StoreError::NotFound(_)),
+                "{}: {e}",
+                who.username
+            );
+        }
+    }
+    // A stale page.
+    let e = st.review_plan(&second, a, 0, now).await.unwrap_err();
+    assert!(e.to_string().contains("已被他人修改"), "{e}");
+    assert_eq!(audit_count(&store).await, before);
+    assert_eq!(view(&s.county).await.plan.unwrap().reviewed_on, None);
+
+    // Another township reviewer of the same township passes.
+    let plan = st.review_plan(&second, a, 1, now).await.unwrap();
+    assert_eq!(
+        (plan.revision, plan.reviewed_on),
+        (2, Some(day(2024, 10, 8)))
+    );
+    assert_eq!(audit_count(&store).await, before + 1);
+    let entries = audited(&store, "assist_plan_review").await;
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].user_id, Some(22));
+    assert_eq!(
+        entries[0].entity_key.as_deref(),
+        Some(a.to_string().as_str())
+    );
+    let (_, rows) = st
+        .assisted_households(
+            &s.operator,
+            &AssistFilter {
+                limit: 500,
+                ..Default::default()
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        rows.iter().find(|r| r.household_id == a).unwrap().plan,
+        "reviewed"
+    );
+    // Reviewed once is enough until the plan changes.
+    let e = st.review_plan(&county, a, 2, now).await.unwrap_err();
+    assert!(e.to_string().contains("已于2024-10-08审核"), "{e}");
+    assert!(matches!(e, StoreError::Invalid(_)), "{e}");
+    assert!(!view(&county).await.can_review);
+
+    // Saving the same goals keeps the review; changed goals need a new one,
+    // which the county gives.
+    let later = at(2024, 11, 4);
+    let plan = st
+        .save_plan(&s.operator, a, &changed, Some(2), later)
+        .await
+        .unwrap();
+    assert_eq!(plan.reviewed_on, Some(day(2024, 10, 8)));
+    let plan = st
+        .save_plan(&s.operator, a, &goals, Some(3), later)
+        .await
+        .unwrap();
+    assert_eq!((plan.revision, plan.reviewed_on), (4, None));
+    assert!(view(&county).await.can_review);
+    let plan = st.review_plan(&county, a, 4, later).await.unwrap();
+    assert_eq!(plan.reviewed_on, Some(day(2024, 11, 4)));
+    assert_eq!(audited(&store, "assist_plan_review").await.len(), 2);
+}
+
+async fn cadre_phones_are_masked_and_revealed_with_an_audit_entry(store: Store) {
+    let s = setup(&store).await;
+    let a = s.ids[0];
+    monitor(&store, &s.county, a, "202409").await;
+    let now = at(2024, 10, 8);
+    let st = store.with_clock_at(now);
+    let township = s.village.parent().unwrap();
+    let county_code = township.parent().unwrap();
+    let li = st
+        .create_cadre(&s.operator, &cadre("李明", s.village, ""), now)
+        .await
+        .unwrap();
+    // A county cadre helping in the village.
+    let mut form = cadre("周静", county_code, "");
+    form.phone = "13800135678".into();
+    let zhou = st.create_cadre(&s.county, &form, now).await.unwrap();
+    st.pair(&s.county, a, zhou, day(2024, 10, 8), now)
+        .await
+        .unwrap();
+
+    // Lists mask the phone for everyone, also for a role that may reveal it.
+    let admin = staff(41, "county_admin", county_code);
+    for who in [&s.operator, &admin] {
+        let list = st.cadres(who, &Default::default()).await.unwrap();
+        let row = list.iter().find(|c| c.id == li).unwrap();
+        assert_eq!(row.phone_masked, "139****5678");
+    }
+    let panel = st.household_assistance(&s.operator, a, now).await.unwrap();
+    assert_eq!(
+        panel.responsible.as_ref().unwrap().phone_masked,
+        "138****5678"
+    );
+    let json = serde_json::to_string(&panel).unwrap();
+    assert!(!json.contains("13800135678"), "{json}");
+
+    // Roles without 查看完整证件号 are refused and nothing is recorded.
+    let before = audited(&store, "read_sensitive").await.len();
+    for who in [
+        &s.operator,
+        &staff(21, "township_reviewer", township),
+        &staff(5, "inspector", county_code),
+    ] {
+        let e = st.cadre_phone(who, li).await.unwrap_err();
+        assert!(matches!(e, StoreError::Forbidden(_)), "{e}");
+        assert!(e.to_string().contains("查看完整证件号"), "{e}");
+    }
+    assert_eq!(audited(&store, "read_sensitive").await.len(), before);
+
+    // The county administrator reads it; the reveal is audited.
+    assert_eq!(st.cadre_phone(&admin, li).await.unwrap(), "13912345678");
+    let entries = audited(&store, "read_sensitive").await;
+    assert_eq!(entries.len(), before + 1);
+    let e = &entries[0];
+    assert_eq!(
+        (e.entity.as_str(), e.entity_key.as_deref(), e.user_id),
+        ("assist_cadre", Some(li.to_string().as_str()), Some(41))
+    );
+    assert!(e.note.as_deref().unwrap().contains("李明"), "{:?}", e.note);
+
+    // Scope: an administrator of another township does not see the village
+    // cadre; one of the township sees the county cadre helping there.
+    let other_township = store
+        .area_tree(&s.county)
+        .await
+        .unwrap()
+        .unwrap()
+        .children
+        .iter()
+        .map(|t| AreaCode::parse(&t.code).unwrap())
+        .find(|t| *t != township)
+        .unwrap();
+    let far = staff(42, "county_admin", other_township);
+    let e = st.cadre_phone(&far, li).await.unwrap_err();
+    assert!(matches!(e, StoreError::NotFound(_)), "{e}");
+    let e = st.cadre_phone(&far, zhou).await.unwrap_err();
+    assert!(matches!(e, StoreError::NotFound(_)), "{e}");
+    let near = staff(43, "county_admin", township);
+    assert_eq!(st.cadre_phone(&near, zhou).await.unwrap(), "13800135678");
+    assert_eq!(audited(&store, "read_sensitive").await.len(), before + 2);
 }
