@@ -40,6 +40,15 @@ struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080", env = "FANGPIN_BIND")]
     bind: SocketAddr,
+    /// Address of a reverse proxy in front of the server whose
+    /// X-Forwarded-For header names the client (repeat for several, or a
+    /// comma-separated list in the environment variable).
+    #[arg(
+        long = "trusted-proxy",
+        env = "FANGPIN_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 #[derive(Subcommand)]
@@ -201,7 +210,9 @@ async fn run() -> Result<()> {
         Command::Serve { db, serve } => {
             let key = keys::load(db.key_file.as_deref())?;
             let store = open(db.database_url.as_deref().unwrap_or(DEFAULT_DB), &key).await?;
-            run_server(AppState::new(store), serve.bind, None).await
+            let mut state = AppState::new(store);
+            state.trusted_proxies = serve.trusted_proxies.into();
+            run_server(state, serve.bind, None).await
         }
         Command::Demo {
             db,
@@ -227,6 +238,7 @@ async fn run() -> Result<()> {
             }
             let banner = demo::banner(&store).await?;
             let mut state = AppState::demo(store, demo::DEMO_PASSWORD);
+            state.trusted_proxies = serve.trusted_proxies.into();
             if let Some(now) = fixed_now()? {
                 state.clock = fangpin_server::Clock::fixed(now);
             }

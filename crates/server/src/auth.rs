@@ -59,11 +59,33 @@ pub fn routes() -> Router<AppState> {
         .route("/api/auth/password", post(change_password))
 }
 
-fn client_ip(parts: &Parts) -> Option<IpAddr> {
-    parts
+/// The address of the client: the connection's peer, or — when the peer is
+/// one of the configured reverse proxies — the nearest address in
+/// `X-Forwarded-For` that is not itself a trusted proxy. Headers from
+/// anyone else are ignored, so a client cannot pick its own address.
+fn client_ip(parts: &Parts, trusted: &[IpAddr]) -> Option<IpAddr> {
+    let peer = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(a)| a.ip())
+        .map(|ConnectInfo(a)| a.ip())?;
+    if !trusted.contains(&peer) {
+        return Some(peer);
+    }
+    let forwarded: Vec<IpAddr> = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse().ok())
+        .collect();
+    forwarded
+        .iter()
+        .rev()
+        .find(|a| !trusted.contains(a))
+        .or(forwarded.first())
+        .copied()
+        .or(Some(peer))
 }
 
 fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -111,7 +133,7 @@ pub struct Caller {
 /// Resolves the caller from the session cookie or a bearer token, enforcing
 /// CSRF on state-changing requests made with a cookie.
 async fn resolve(parts: &Parts, state: &AppState) -> Result<Caller, ApiError> {
-    let address = client_ip(parts).map(|ip| ip.to_string());
+    let address = client_ip(parts, &state.trusted_proxies).map(|ip| ip.to_string());
     let now = Utc::now();
     if let Some(token) = bearer(&parts.headers) {
         let user = state
@@ -181,11 +203,11 @@ impl FromRequestParts<AppState> for PendingCaller {
 /// The client address for handlers that run before login.
 pub struct ClientIp(pub Option<IpAddr>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl FromRequestParts<AppState> for ClientIp {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
-        Ok(ClientIp(client_ip(parts)))
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        Ok(ClientIp(client_ip(parts, &state.trusted_proxies)))
     }
 }
 
@@ -293,4 +315,50 @@ async fn change_password(
         .change_password(&c.access, &body.old_password, &body.new_password, keep)
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts(peer: &str, forwarded: &[&str]) -> Parts {
+        let mut req = axum::http::Request::builder().uri("/");
+        for f in forwarded {
+            req = req.header("x-forwarded-for", *f);
+        }
+        let (mut parts, ()) = req.body(()).unwrap().into_parts();
+        let addr: SocketAddr = format!("{peer}:40000").parse().unwrap();
+        parts.extensions.insert(ConnectInfo(addr));
+        parts
+    }
+
+    fn ip(a: &str) -> IpAddr {
+        a.parse().unwrap()
+    }
+
+    #[test]
+    fn without_trusted_proxies_the_peer_is_the_client() {
+        let p = parts("203.0.113.9", &["198.51.100.1"]);
+        assert_eq!(client_ip(&p, &[]), Some(ip("203.0.113.9")));
+        // A header from an untrusted peer is ignored.
+        let trusted = [ip("10.0.0.2")];
+        assert_eq!(client_ip(&p, &trusted), Some(ip("203.0.113.9")));
+    }
+
+    #[test]
+    fn behind_a_trusted_proxy_the_forwarded_client_counts() {
+        let trusted = [ip("10.0.0.2"), ip("10.0.0.3")];
+        let p = parts("10.0.0.2", &["198.51.100.1"]);
+        assert_eq!(client_ip(&p, &trusted), Some(ip("198.51.100.1")));
+        // A client that sends its own header cannot choose its address: the
+        // nearest untrusted hop is the one the proxy saw.
+        let p = parts("10.0.0.2", &["6.6.6.6, 198.51.100.1"]);
+        assert_eq!(client_ip(&p, &trusted), Some(ip("198.51.100.1")));
+        // Two proxies in a row, and the header split over two lines.
+        let p = parts("10.0.0.2", &["198.51.100.7", "10.0.0.3"]);
+        assert_eq!(client_ip(&p, &trusted), Some(ip("198.51.100.7")));
+        // No usable header: the proxy itself.
+        let p = parts("10.0.0.2", &["unknown"]);
+        assert_eq!(client_ip(&p, &trusted), Some(ip("10.0.0.2")));
+    }
 }

@@ -42,6 +42,9 @@ pub struct AppState {
     pub clock: Clock,
     /// Per-address limits of the public self-report routes.
     pub public_limits: self_report::PublicLimits,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (for the
+    /// per-address limits and the audit log); empty: the peer is the client.
+    pub trusted_proxies: std::sync::Arc<[std::net::IpAddr]>,
 }
 
 /// A source of the current time.
@@ -74,6 +77,7 @@ impl AppState {
             jobs: exchange::Jobs::default(),
             clock: Clock::system(),
             public_limits: self_report::PublicLimits::default(),
+            trusted_proxies: std::sync::Arc::from([]),
         }
     }
 
