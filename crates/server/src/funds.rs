@@ -5,17 +5,17 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post};
 use axum::{Json, Router};
 use chrono::{Datelike, NaiveDate};
-use fangpin_domain::Money;
 use fangpin_domain::funds::{
-    AwardEntry, BasisPoints, EmploymentEntry, LoanEntry, LoanTerms, PostEntry, Repayment,
-    RepaymentMethod, Subsidy, WorkRegion,
+    AwardEntry, BasisPoints, EmploymentCorrection, EmploymentEntry, LoanCorrection, LoanEntry,
+    LoanTerms, PostCorrection, PostEntry, Repayment, RepaymentMethod, Subsidy, WorkRegion,
 };
+use fangpin_domain::{Money, YearMonth};
 use fangpin_store::funds::{
-    AwardRoom, EmploymentScale, FundsFilter, HouseholdFundsView, JobRow, LoanDetail, LoanFilter,
-    LoanRates, LoanRow, PostRow, ZeroEmployment,
+    AwardRoom, Edited, EmploymentScale, FundsFilter, HouseholdFundsView, JobRow, LoanDetail,
+    LoanFilter, LoanRates, LoanRow, PostRow, ZeroEmployment,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -39,8 +39,21 @@ pub fn routes() -> Router<AppState> {
         .route("/api/households/{id}/award-room", get(award_room))
         .route("/api/households/{id}/jobs", post(add_job))
         .route("/api/funds/loans", get(loan_list))
-        .route("/api/funds/loans/{id}", get(loan_detail))
+        .route(
+            "/api/funds/loans/{id}",
+            get(loan_detail).patch(correct_loan),
+        )
         .route("/api/funds/loans/{id}/repayments", post(add_repayment))
+        .route(
+            "/api/funds/loans/{id}/repayments/{repayment}/undo",
+            post(undo_repayment),
+        )
+        .route("/api/funds/posts/{id}", patch(correct_post))
+        .route("/api/funds/posts/{id}/end", post(end_post))
+        .route("/api/funds/awards/{id}", patch(correct_award))
+        .route("/api/funds/awards/{id}/withdraw", post(withdraw_award))
+        .route("/api/funds/jobs/{id}", patch(correct_job))
+        .route("/api/funds/jobs/{id}/end", post(end_job))
         .route("/api/funds/loan-rates", get(loan_rates))
         .route("/api/funds/posts", get(post_list))
         .route("/api/funds/awards", get(award_list))
@@ -55,6 +68,13 @@ async fn writable(s: &AppState, c: &Caller, id: i64) -> Result<(), ApiError> {
     c.access
         .require(fangpin_store::users::perm::HOUSEHOLD_WRITE)?;
     s.store.household(&c.access, id).await?;
+    Ok(())
+}
+
+/// An edit refuses a caller who may not write before reading the body.
+fn may_write(c: &Caller) -> Result<(), ApiError> {
+    c.access
+        .require(fangpin_store::users::perm::HOUSEHOLD_WRITE)?;
     Ok(())
 }
 
@@ -138,6 +158,15 @@ struct LoanBody {
     bank: String,
     #[serde(default)]
     purpose: String,
+    #[serde(flatten)]
+    terms: LoanTermsBody,
+    #[serde(default)]
+    note: String,
+}
+
+/// A loan's amount, term, issue day, rate, method and 贴息.
+#[derive(Deserialize, utoipa::ToSchema)]
+struct LoanTermsBody {
     amount_fen: i64,
     term_months: u32,
     issued_on: NaiveDate,
@@ -152,12 +181,10 @@ struct LoanBody {
     /// 是否有抵押或担保（小额信贷应为 false）。
     #[serde(default)]
     collateral: bool,
-    #[serde(default)]
-    note: String,
 }
 
-impl LoanBody {
-    fn parse(self) -> Result<LoanEntry, ApiError> {
+impl LoanTermsBody {
+    fn parse(self) -> Result<LoanTerms, ApiError> {
         let subsidy = match (
             self.subsidy_rate.as_deref().map(str::trim),
             self.subsidy_fen,
@@ -173,22 +200,96 @@ impl LoanBody {
                 return Err(ApiError::bad_request("贴息利率和贴息金额只能填写一项"));
             }
         };
+        Ok(LoanTerms {
+            amount: money_field(self.amount_fen, "贷款金额")?,
+            term_months: self.term_months,
+            issued_on: self.issued_on,
+            annual_rate: BasisPoints::parse_percent(&self.annual_rate).map_err(bad)?,
+            method: RepaymentMethod::parse(&self.method).map_err(bad)?,
+            subsidy,
+            collateral: self.collateral,
+        })
+    }
+}
+
+impl LoanBody {
+    fn parse(self) -> Result<LoanEntry, ApiError> {
         Ok(LoanEntry {
             borrower_no: self.borrower_no,
             bank: self.bank,
             purpose: self.purpose,
-            terms: LoanTerms {
-                amount: money_field(self.amount_fen, "贷款金额")?,
-                term_months: self.term_months,
-                issued_on: self.issued_on,
-                annual_rate: BasisPoints::parse_percent(&self.annual_rate).map_err(bad)?,
-                method: RepaymentMethod::parse(&self.method).map_err(bad)?,
-                subsidy,
-                collateral: self.collateral,
-            },
+            terms: self.terms.parse()?,
             note: self.note,
         })
     }
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+struct LoanEditBody {
+    /// 页面所示的版本号（他人已修改时拒绝）。
+    revision: i32,
+    bank: String,
+    #[serde(default)]
+    purpose: String,
+    #[serde(flatten)]
+    terms: LoanTermsBody,
+    #[serde(default)]
+    note: String,
+}
+
+/// Corrects a loan (everything but the borrower), checked as a new loan;
+/// the schedule is recomputed only while nothing is repaid, otherwise a
+/// change of amount, term, issue day, rate or method is refused with why.
+#[utoipa::path(patch, path = "/api/funds/loans/{id}", tag = "资金与就业", params(("id" = i64, Path, description = "贷款编号")), request_body = LoanEditBody, responses((status = 200, description = "{id, revision}", body = serde_json::Value), (status = 400, description = "超过上限、已有还款不能改还款计划、版本已过期等（中文说明，未修改）", body = ErrorBody), (status = 403, description = "无维护农户档案权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+async fn correct_loan(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<LoanEditBody>,
+) -> ApiResult<Edited> {
+    may_write(&c)?;
+    let fix = LoanCorrection {
+        bank: b.bank,
+        purpose: b.purpose,
+        terms: b.terms.parse()?,
+        note: b.note,
+    };
+    Ok(Json(
+        s.store
+            .correct_loan(&c.access, id, b.revision, fix, s.clock.now())
+            .await?,
+    ))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+struct ReasonBody {
+    /// 页面所示的版本号。
+    revision: i32,
+    /// 原因（必填）。
+    reason: String,
+}
+
+/// Undoes a repayment recorded by mistake (a reason is required).
+#[utoipa::path(post, path = "/api/funds/loans/{id}/repayments/{repayment}/undo", tag = "资金与就业", params(("id" = i64, Path, description = "贷款编号"), ("repayment" = i64, Path, description = "还款记录编号")), request_body = ReasonBody, responses((status = 200, description = "{id, revision}", body = serde_json::Value), (status = 400, description = "未填原因或版本已过期（未修改）", body = ErrorBody), (status = 403, description = "无维护农户档案权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+async fn undo_repayment(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath((id, repayment)): ApiPath<(i64, i64)>,
+    ApiJson(b): ApiJson<ReasonBody>,
+) -> ApiResult<Edited> {
+    may_write(&c)?;
+    Ok(Json(
+        s.store
+            .undo_repayment(
+                &c.access,
+                id,
+                repayment,
+                b.revision,
+                &b.reason,
+                s.clock.now(),
+            )
+            .await?,
+    ))
 }
 
 /// Records a 小额信贷 with its repayment schedule; refused with a Chinese
@@ -323,6 +424,66 @@ async fn add_post(
     created(s.store.add_post(&c.access, id, e, s.clock.now()).await?)
 }
 
+#[derive(Deserialize, utoipa::ToSchema)]
+struct PostEditBody {
+    revision: i32,
+    post: String,
+    start_on: NaiveDate,
+    end_on: NaiveDate,
+    monthly_pay_fen: i64,
+    #[serde(default)]
+    note: String,
+}
+
+/// Corrects a 公益性岗位 (name, period, monthly pay) with the checks of a new
+/// one: age on the first day, labour capacity, no overlap.
+#[utoipa::path(patch, path = "/api/funds/posts/{id}", tag = "资金与就业", params(("id" = i64, Path, description = "岗位编号")), request_body = PostEditBody, responses((status = 200, description = "{id, revision}", body = serde_json::Value), (status = 400, description = "年龄、劳动能力、期间重叠或版本已过期（未修改）", body = ErrorBody), (status = 403, description = "无维护农户档案权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+async fn correct_post(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<PostEditBody>,
+) -> ApiResult<Edited> {
+    may_write(&c)?;
+    let fix = PostCorrection {
+        post: b.post,
+        start: b.start_on,
+        end: b.end_on,
+        monthly_pay: money_field(b.monthly_pay_fen, "月工资")?,
+        note: b.note,
+    };
+    Ok(Json(
+        s.store
+            .correct_post(&c.access, id, b.revision, fix, s.clock.now())
+            .await?,
+    ))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+struct PostEndBody {
+    revision: i32,
+    /// 提前结束的月份（如 2024-08），岗位至该月最后一天。
+    end_month: String,
+    reason: String,
+}
+
+/// Ends a 公益性岗位 early, on the last day of a month within it.
+#[utoipa::path(post, path = "/api/funds/posts/{id}/end", tag = "资金与就业", params(("id" = i64, Path, description = "岗位编号")), request_body = PostEndBody, responses((status = 200, description = "{id, revision}", body = serde_json::Value), (status = 400, description = "月份不在岗位期间内、不早于原结束日期、未填原因或版本已过期（未修改）", body = ErrorBody), (status = 403, description = "无维护农户档案权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+async fn end_post(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<PostEndBody>,
+) -> ApiResult<Edited> {
+    may_write(&c)?;
+    let month = YearMonth::parse(&b.end_month).map_err(bad)?;
+    Ok(Json(
+        s.store
+            .end_post(&c.access, id, b.revision, month, &b.reason, s.clock.now())
+            .await?,
+    ))
+}
+
 #[utoipa::path(get, path = "/api/funds/posts", tag = "资金与就业", params(ListQuery), responses((status = 200, description = "公益性岗位分页列表（year：与该年度有交集的岗位）", body = serde_json::Value)))]
 async fn post_list(
     State(s): State<AppState>,
@@ -362,6 +523,57 @@ async fn add_award(
         note: b.note,
     };
     created(s.store.add_award(&c.access, id, e, s.clock.now()).await?)
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+struct AwardEditBody {
+    revision: i32,
+    year: i32,
+    project: String,
+    amount_fen: i64,
+    #[serde(default)]
+    note: String,
+}
+
+/// Corrects a 到户产业奖补 within the yearly cap (the household's other
+/// awards of the year count); above it the refusal says what was granted
+/// and what remains, and nothing changes.
+#[utoipa::path(patch, path = "/api/funds/awards/{id}", tag = "资金与就业", params(("id" = i64, Path, description = "奖补编号")), request_body = AwardEditBody, responses((status = 200, description = "{id, revision}", body = serde_json::Value), (status = 400, description = "超过每户每年上限（说明已获和尚可金额）、已撤销或版本已过期（未修改）", body = ErrorBody), (status = 403, description = "无维护农户档案权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+async fn correct_award(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<AwardEditBody>,
+) -> ApiResult<Edited> {
+    may_write(&c)?;
+    let e = AwardEntry {
+        year: b.year,
+        project: b.project,
+        amount: money_field(b.amount_fen, "奖补金额")?,
+        note: b.note,
+    };
+    Ok(Json(
+        s.store
+            .correct_award(&c.access, id, b.revision, e, s.clock.now())
+            .await?,
+    ))
+}
+
+/// Withdraws (撤销) a 到户产业奖补 with a reason; it stays listed as 已撤销
+/// and no longer counts against the cap.
+#[utoipa::path(post, path = "/api/funds/awards/{id}/withdraw", tag = "资金与就业", params(("id" = i64, Path, description = "奖补编号")), request_body = ReasonBody, responses((status = 200, description = "{id, revision}", body = serde_json::Value), (status = 400, description = "未填原因、已撤销或版本已过期（未修改）", body = ErrorBody), (status = 403, description = "无维护农户档案权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+async fn withdraw_award(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<ReasonBody>,
+) -> ApiResult<Edited> {
+    may_write(&c)?;
+    Ok(Json(
+        s.store
+            .withdraw_award(&c.access, id, b.revision, &b.reason, s.clock.now())
+            .await?,
+    ))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -442,6 +654,69 @@ async fn add_job(
             .add_employment(&c.access, id, e, s.clock.now())
             .await?,
     )
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+struct JobEditBody {
+    revision: i32,
+    year: i32,
+    /// in_county / in_province / out_of_province / abroad（或中文）
+    region: String,
+    #[serde(default)]
+    place: String,
+    employer: String,
+    months: u8,
+    income_fen: i64,
+    #[serde(default)]
+    note: String,
+}
+
+/// Corrects a 务工 record with the checks of a new one.
+#[utoipa::path(patch, path = "/api/funds/jobs/{id}", tag = "资金与就业", params(("id" = i64, Path, description = "务工记录编号")), request_body = JobEditBody, responses((status = 200, description = "{id, revision}", body = serde_json::Value), (status = 400, description = "字段错误或版本已过期（未修改）", body = ErrorBody), (status = 403, description = "无维护农户档案权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+async fn correct_job(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<JobEditBody>,
+) -> ApiResult<Edited> {
+    may_write(&c)?;
+    let fix = EmploymentCorrection {
+        year: b.year,
+        region: WorkRegion::parse(&b.region).map_err(bad)?,
+        place: b.place,
+        employer: b.employer,
+        months: b.months,
+        income: money_field(b.income_fen, "务工收入")?,
+        note: b.note,
+    };
+    Ok(Json(
+        s.store
+            .correct_employment(&c.access, id, b.revision, fix, s.clock.now())
+            .await?,
+    ))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+struct JobEndBody {
+    revision: i32,
+    /// 务工结束日期（当年内、不晚于今天）。
+    ended_on: NaiveDate,
+}
+
+/// Ends a 务工 record; its months stop at the end day.
+#[utoipa::path(post, path = "/api/funds/jobs/{id}/end", tag = "资金与就业", params(("id" = i64, Path, description = "务工记录编号")), request_body = JobEndBody, responses((status = 200, description = "{id, revision}", body = serde_json::Value), (status = 400, description = "日期不在当年或晚于今天、版本已过期（未修改）", body = ErrorBody), (status = 403, description = "无维护农户档案权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+async fn end_job(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<JobEndBody>,
+) -> ApiResult<Edited> {
+    may_write(&c)?;
+    Ok(Json(
+        s.store
+            .end_employment(&c.access, id, b.revision, b.ended_on, s.clock.now())
+            .await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/funds/jobs", tag = "资金与就业", params(ListQuery), responses((status = 200, description = "务工记录分页列表", body = serde_json::Value)))]
