@@ -1,6 +1,6 @@
 // 帮扶: the county administrator opens a monitored household from the 帮扶对象 list, adds a
-// 帮扶干部 for its village to the registry, names that cadre the household's 帮扶责任人 and
-// records an 开发式 measure from the catalogue on its plan.
+// 帮扶干部 for its village to the registry (its phone masked until 查看), names that cadre the
+// household's 帮扶责任人 and records an 开发式 measure from the catalogue on its plan.
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { artifactPath, demoAccount, eventually, login, useServerAndBrowser, withPage } from '../lib/harness.mjs'
@@ -37,7 +37,14 @@ describe('帮扶', () => {
       await eventually(async () => (await page.locator('[data-testid="cadre-table"]').innerText()).includes('测试干部'), {
         what: 'the new cadre in the registry',
       })
-      assert.ok((await page.locator('[data-testid="cadre-table"]').innerText()).includes('139****5678'))
+      const cadreRow = page.locator('[data-testid="cadre-table"] .el-table__body-wrapper tbody tr', { hasText: '测试干部' })
+      assert.ok((await cadreRow.innerText()).includes('139****5678'))
+      assert.ok(!(await page.locator('[data-testid="cadre-table"]').innerText()).includes('13912345678'))
+      // The administrator may read the full number (查看, audited).
+      await cadreRow.locator('[data-testid="cadre-phone-reveal"]').click()
+      await eventually(async () => (await cadreRow.locator('[data-testid="cadre-phone-shown"]').innerText()) === '13912345678', {
+        what: 'the full phone number after 查看',
+      })
 
       // Pair on the household page.
       await page.goto(`${ctx.server.baseUrl}/#/households/${id}`)

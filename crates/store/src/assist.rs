@@ -1354,7 +1354,7 @@ impl Store {
             let reviewed: Option<NaiveDate> = r.try_get("", "reviewed_on")?;
             let (plan, plan_label) = match (plan_id, reviewed) {
                 (None, _) => ("none", "未制定"),
-                (Some(_), None) => ("made", "已制定"),
+                (Some(_), None) => ("made", "已制定待审核"),
                 (Some(_), Some(_)) => ("reviewed", "已审核"),
             };
             let due = if cadre_id.is_none() {

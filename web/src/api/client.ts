@@ -31,6 +31,7 @@ import type {
   NewPost,
   PostRow,
   ZeroEmployment,
+  AreaEmployment,
   AreaSummary,
   AreaTree,
   Assessment,
@@ -277,6 +278,8 @@ export const api = {
   areaTree: (signal?: AbortSignal) => request<AreaTree>('api/areas/tree', { signal }),
   areaSummary: (code: string, signal?: AbortSignal) =>
     request<AreaSummary>(`api/areas/${encodeURIComponent(code)}/summary`, { signal }),
+  areaEmployment: (code: string, year: number | undefined, signal?: AbortSignal) =>
+    request<AreaEmployment>(`api/areas/${encodeURIComponent(code)}/employment`, { query: { year }, signal }),
 
   // ---- code lists ----
   codes: (list: string, signal?: AbortSignal) =>
@@ -392,6 +395,7 @@ export const api = {
     }),
   createCadre: (c: CadreForm) => request<{ id: number }>('api/cadres', { method: 'POST', body: c }),
   updateCadre: (id: number, c: CadreForm) => request<{ ok: boolean }>(`api/cadres/${id}`, { method: 'PUT', body: c }),
+  cadrePhone: (id: number) => request<{ phone: string }>(`api/cadres/${id}/phone`, { method: 'POST' }),
   householdAssistance: (id: number, signal?: AbortSignal) =>
     request<HouseholdAssistance>(`api/households/${id}/assistance`, { signal }),
   pairResponsible: (id: number, cadreId: number, fromOn?: string) =>
@@ -401,8 +405,10 @@ export const api = {
     }),
   endResponsible: (id: number, reason: string) =>
     request<{ ok: boolean }>(`api/households/${id}/responsible/end`, { method: 'POST', body: { reason } }),
-  savePlan: (id: number, body: { goals: string; reviewed: boolean; revision: number | null }) =>
+  savePlan: (id: number, body: { goals: string; revision: number | null }) =>
     request<AssistPlan>(`api/households/${id}/plan`, { method: 'PUT', body }),
+  reviewPlan: (id: number, revision: number) =>
+    request<AssistPlan>(`api/households/${id}/plan/review`, { method: 'POST', body: { revision } }),
   addMeasure: (id: number, m: NewMeasure) =>
     request<{ id: number }>(`api/households/${id}/measures`, { method: 'POST', body: m }),
   measureStatus: (id: number, body: { status: MeasureStatus; ended_on?: string; evidence?: string }) =>

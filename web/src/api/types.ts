@@ -53,6 +53,35 @@ export interface AreaChild extends AreaCounts {
   level: AreaLevel
 }
 
+/** 务工规模 figures of one area (GET /api/areas/{code}/employment). */
+export interface EmploymentCounts {
+  workers: number
+  lifted_workers: number
+  monitored_workers: number
+  in_county: number
+  in_province: number
+  out_of_province: number
+  abroad: number
+  out_of_county: number
+  income_fen: number
+  labour_households: number
+  zero_employment_households: number
+}
+
+export interface EmploymentChild extends EmploymentCounts {
+  code: string
+  name: string
+  level: AreaLevel
+}
+
+export interface AreaEmployment extends EmploymentCounts {
+  year: number
+  code: string
+  name: string
+  level: AreaLevel
+  children: EmploymentChild[]
+}
+
 export interface AreaSummary extends AreaCounts {
   code: string
   name: string
@@ -1171,6 +1200,8 @@ export interface AssistPlan {
   created_at: string
   updated_at: string
   reviewed_on: string | null
+  /** Who reviewed it. */
+  reviewer: string | null
   revision: number
 }
 
@@ -1203,6 +1234,8 @@ export interface HouseholdAssistance {
   measures: AssistMeasure[]
   can_pair: boolean
   can_edit: boolean
+  /** The caller may review (审核) the plan as it stands. */
+  can_review: boolean
 }
 
 export interface AssistRow {
