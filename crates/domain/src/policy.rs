@@ -161,6 +161,10 @@ pub mod keys {
     pub const VISIT_STABLE_WORK_MONTHS: &str = "visit_stable_work_months";
     /// 集中排查截止前多少天起未走访计为逾期.
     pub const CAMPAIGN_WARN_DAYS: &str = "campaign_warn_days";
+    /// 每次走访最多几张照片.
+    pub const VISIT_PHOTO_MAX_COUNT: &str = "visit_photo_max_count";
+    /// 每张走访照片最大字节数.
+    pub const VISIT_PHOTO_MAX_BYTES: &str = "visit_photo_max_bytes";
     /// 小额信贷每户额度上限 (金额).
     pub const LOAN_MAX_AMOUNT: &str = "loan_max_amount";
     /// 小额信贷期限上限 (月).
@@ -223,6 +227,8 @@ pub fn key_label(key: &str) -> &str {
         keys::VISIT_MIGRANT_WAGE_PCT => "必访：务工收入占比%",
         keys::VISIT_STABLE_WORK_MONTHS => "必访：稳定务工月数",
         keys::CAMPAIGN_WARN_DAYS => "集中排查临期天数",
+        keys::VISIT_PHOTO_MAX_COUNT => "每次走访照片张数上限",
+        keys::VISIT_PHOTO_MAX_BYTES => "每张走访照片大小上限（字节）",
         keys::LOAN_MAX_AMOUNT => "小额信贷每户额度上限",
         keys::LOAN_MAX_TERM_MONTHS => "小额信贷期限上限（月）",
         keys::LOAN_BORROWER_MIN_AGE => "小额信贷借款人最低年龄",

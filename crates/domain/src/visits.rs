@@ -85,6 +85,47 @@ pub enum VisitError {
     /// "All households" was combined with other rules.
     #[error("排查对象选“全部农户”时不能再选其他名单")]
     AllWithOthers,
+    /// A photo file is not a JPEG, PNG or WebP image (by its content).
+    #[error("照片“{name}”不是 JPEG、PNG 或 WebP 图片，请上传手机拍摄的照片")]
+    PhotoType {
+        /// File name as uploaded.
+        name: String,
+    },
+    /// A photo file is empty.
+    #[error("照片“{name}”是空文件")]
+    PhotoEmpty {
+        /// File name as uploaded.
+        name: String,
+    },
+    /// A photo file is larger than the limit.
+    #[error("照片“{name}”大小为{size}，超过每张{max}的上限")]
+    PhotoTooLarge {
+        /// File name as uploaded.
+        name: String,
+        /// Its size, readable.
+        size: String,
+        /// The limit, readable.
+        max: String,
+    },
+    /// A photo file is larger than the limit (told while it arrives, before
+    /// its whole size is known).
+    #[error("照片“{name}”超过每张{max}的上限")]
+    PhotoOverLimit {
+        /// File name as uploaded.
+        name: String,
+        /// The limit, readable.
+        max: String,
+    },
+    /// More photos than a visit may carry.
+    #[error("每次走访最多{max}张照片，已有{existing}张，本次选了{adding}张")]
+    PhotoCount {
+        /// Limit.
+        max: i64,
+        /// Photos the visit already has.
+        existing: i64,
+        /// Photos in this upload.
+        adding: i64,
+    },
 }
 
 /// Defines a small closed list with a stored code and a Chinese label.
@@ -312,6 +353,156 @@ pub fn parse_flags(s: &str) -> Result<Vec<Flag>, VisitError> {
         .filter(|c| !c.trim().is_empty())
         .map(Flag::parse)
         .collect()
+}
+
+// ---------------------------------------------------------------------------
+// Photos
+// ---------------------------------------------------------------------------
+
+/// The image types a visit photo may have, told by the file's first bytes
+/// (never by its name or the type the browser claims).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum PhotoType {
+    /// JPEG (FF D8 FF).
+    Jpeg,
+    /// PNG (89 50 4E 47 0D 0A 1A 0A).
+    Png,
+    /// WebP (RIFF, size, WEBP).
+    Webp,
+}
+
+impl PhotoType {
+    /// The type of an image by its magic bytes; `None` for anything else.
+    pub fn sniff(bytes: &[u8]) -> Option<PhotoType> {
+        if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            Some(PhotoType::Jpeg)
+        } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+            Some(PhotoType::Png)
+        } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+            Some(PhotoType::Webp)
+        } else {
+            None
+        }
+    }
+
+    /// MIME type served with the photo.
+    pub fn mime(self) -> &'static str {
+        match self {
+            PhotoType::Jpeg => "image/jpeg",
+            PhotoType::Png => "image/png",
+            PhotoType::Webp => "image/webp",
+        }
+    }
+
+    /// Parse a stored MIME type.
+    pub fn from_mime(s: &str) -> Option<PhotoType> {
+        [PhotoType::Jpeg, PhotoType::Png, PhotoType::Webp]
+            .into_iter()
+            .find(|t| t.mime() == s.trim())
+    }
+}
+
+/// How many photos a visit may carry and how large each may be (per-area,
+/// per-year parameters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PhotoLimits {
+    /// Photos per visit.
+    pub max_count: i64,
+    /// Bytes per photo.
+    pub max_bytes: i64,
+}
+
+impl PhotoLimits {
+    /// Resolve the limits of `area` for `year`.
+    pub fn resolve(policy: &PolicySet, area: &AreaCode, year: i32) -> Result<Self, PolicyError> {
+        Ok(PhotoLimits {
+            max_count: policy.int_param(keys::VISIT_PHOTO_MAX_COUNT, area, year)?,
+            max_bytes: policy.int_param(keys::VISIT_PHOTO_MAX_BYTES, area, year)?,
+        })
+    }
+
+    /// Checks one file: not empty, within the size, and an image by its
+    /// content; gives its type.
+    pub fn check(&self, name: &str, bytes: &[u8]) -> Result<PhotoType, VisitError> {
+        let name = display_name(name);
+        if bytes.is_empty() {
+            return Err(VisitError::PhotoEmpty { name });
+        }
+        let size = bytes.len() as i64;
+        if size > self.max_bytes {
+            return Err(VisitError::PhotoTooLarge {
+                name,
+                size: readable_size(size),
+                max: readable_size(self.max_bytes),
+            });
+        }
+        PhotoType::sniff(bytes).ok_or(VisitError::PhotoType { name })
+    }
+
+    /// The refusal of a file found to be over the size limit while it is
+    /// still arriving.
+    pub fn over_limit(&self, name: &str) -> VisitError {
+        VisitError::PhotoOverLimit {
+            name: display_name(name),
+            max: readable_size(self.max_bytes),
+        }
+    }
+
+    /// Checks that `adding` more photos fit beside `existing` ones.
+    pub fn check_count(&self, existing: i64, adding: i64) -> Result<(), VisitError> {
+        if existing + adding > self.max_count {
+            return Err(VisitError::PhotoCount {
+                max: self.max_count,
+                existing,
+                adding,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The longest file name kept, in characters.
+pub const MAX_PHOTO_NAME_CHARS: usize = 100;
+
+/// A file name as shown in messages and kept with the photo: the last path
+/// segment, without control characters, at most [`MAX_PHOTO_NAME_CHARS`]
+/// characters; 未命名 when nothing is left.
+pub fn display_name(name: &str) -> String {
+    let last = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let clean: String = last
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(MAX_PHOTO_NAME_CHARS)
+        .collect();
+    let clean = clean.trim();
+    if clean.is_empty() {
+        "未命名".to_owned()
+    } else {
+        clean.to_owned()
+    }
+}
+
+/// A byte count as people read it: 5 MB, 300 KB, 812 字节 (1 KB = 1024 bytes;
+/// one decimal when not whole, rounded up so that a file just over a limit
+/// never reads as equal to it).
+pub fn readable_size(bytes: i64) -> String {
+    const KB: i64 = 1024;
+    const MB: i64 = 1024 * 1024;
+    let scaled = |unit: i64, label: &str| {
+        let tenths = (bytes.max(0) * 10 + unit - 1) / unit;
+        if tenths % 10 == 0 {
+            format!("{} {label}", tenths / 10)
+        } else {
+            format!("{}.{} {label}", tenths / 10, tenths % 10)
+        }
+    };
+    if bytes >= MB {
+        scaled(MB, "MB")
+    } else if bytes >= KB {
+        scaled(KB, "KB")
+    } else {
+        format!("{bytes} 字节")
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -1119,6 +1310,18 @@ pub fn param_defaults(year: i32) -> Vec<ParamDef> {
             "八必访“务工收入占比高”的百分比；本系统默认",
         ),
         int(
+            keys::VISIT_PHOTO_MAX_COUNT,
+            6,
+            Unconfirmed,
+            "每次走访最多6张照片；本系统默认",
+        ),
+        int(
+            keys::VISIT_PHOTO_MAX_BYTES,
+            5 * 1024 * 1024,
+            Unconfirmed,
+            "每张走访照片不超过5 MB（手机照片一般1–4 MB）；本系统默认",
+        ),
+        int(
             keys::CAMPAIGN_WARN_DAYS,
             7,
             Unconfirmed,
@@ -1205,6 +1408,58 @@ mod tests {
         .parse(today)
         .unwrap();
         assert!(!quiet.risk_found);
+    }
+
+    #[test]
+    fn photos_are_told_by_their_bytes() {
+        let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+        let jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F'];
+        let webp = b"RIFF\x24\0\0\0WEBPVP8 ";
+        assert_eq!(PhotoType::sniff(png), Some(PhotoType::Png));
+        assert_eq!(PhotoType::sniff(&jpeg), Some(PhotoType::Jpeg));
+        assert_eq!(PhotoType::sniff(webp), Some(PhotoType::Webp));
+        assert_eq!(PhotoType::sniff(b"GIF89a"), None);
+        assert_eq!(PhotoType::sniff(b"RIFF\x24\0\0\0WAVEfmt "), None);
+        assert_eq!(PhotoType::sniff(&png[..7]), None);
+        for t in [PhotoType::Jpeg, PhotoType::Png, PhotoType::Webp] {
+            assert_eq!(PhotoType::from_mime(t.mime()), Some(t));
+        }
+
+        let limits = PhotoLimits {
+            max_count: 6,
+            max_bytes: 5 * 1024 * 1024,
+        };
+        // The name does not matter, the content does.
+        assert_eq!(limits.check("a.txt", png), Ok(PhotoType::Png));
+        assert_eq!(
+            limits
+                .check("C:\\相册\\门口.jpg", b"GIF89a....")
+                .unwrap_err()
+                .to_string(),
+            "照片“门口.jpg”不是 JPEG、PNG 或 WebP 图片，请上传手机拍摄的照片"
+        );
+        assert_eq!(
+            limits.check("空.png", b"").unwrap_err().to_string(),
+            "照片“空.png”是空文件"
+        );
+        let mut big = png.to_vec();
+        big.resize(5 * 1024 * 1024 + 1, 0);
+        assert_eq!(
+            limits.check("大.png", &big).unwrap_err().to_string(),
+            "照片“大.png”大小为5.1 MB，超过每张5 MB的上限"
+        );
+        big.pop();
+        assert_eq!(limits.check("刚好.png", &big), Ok(PhotoType::Png));
+        assert_eq!(limits.check_count(4, 2), Ok(()));
+        assert_eq!(
+            limits.check_count(4, 3).unwrap_err().to_string(),
+            "每次走访最多6张照片，已有4张，本次选了3张"
+        );
+        assert_eq!(readable_size(812), "812 字节");
+        assert_eq!(readable_size(1536), "1.5 KB");
+        assert_eq!(readable_size(6 * 1024 * 1024 + 300 * 1024), "6.3 MB");
+        assert_eq!(readable_size(5 * 1024 * 1024), "5 MB");
+        assert_eq!(display_name("  "), "未命名");
     }
 
     #[test]

@@ -155,6 +155,8 @@ impl Modify for Security {
         crate::visits::progress,
         crate::visits::pending,
         crate::visits::redraw,
+        crate::visits::add_photos,
+        crate::visits::photo,
         crate::print::notice,
         crate::print::announcement,
         crate::print::minutes,

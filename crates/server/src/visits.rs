@@ -4,8 +4,9 @@
 //! `fangpin_domain::visits`, every rule of scope and role lives in
 //! `fangpin_store::visits`.
 
-use axum::extract::State;
-use axum::http::StatusCode;
+use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::NaiveDate;
@@ -14,7 +15,8 @@ use fangpin_domain::visits::{
 };
 use fangpin_store::cases::china_day;
 use fangpin_store::visits::{
-    CampaignProgress, CampaignRow, PendingTarget, Redraw, VisitFilter, VisitInput, VisitRow,
+    CampaignProgress, CampaignRow, PendingTarget, PhotoMeta, PhotoUpload, Redraw, VisitFilter,
+    VisitInput, VisitRow,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -34,11 +36,21 @@ pub fn routes() -> Router<AppState> {
         .route("/api/visits/options", get(options))
         .route("/api/visits/{id}", get(detail))
         .route("/api/visits/{id}/lead", post(raise_lead))
+        .route(
+            "/api/visits/{id}/photos",
+            post(add_photos).layer(DefaultBodyLimit::max(MAX_PHOTO_REQUEST)),
+        )
+        .route("/api/visits/{id}/photos/{photo}", get(photo))
         .route("/api/campaigns", get(campaigns).post(create_campaign))
         .route("/api/campaigns/{id}/progress", get(progress))
         .route("/api/campaigns/{id}/pending", get(pending))
         .route("/api/campaigns/{id}/redraw", post(redraw))
 }
+
+/// The most one photo upload request may carry. The area's parameters set
+/// the real limits (photos per visit, bytes per photo) and are enforced as
+/// the files arrive; this only bounds what the server reads at all.
+const MAX_PHOTO_REQUEST: usize = 100 * 1024 * 1024;
 
 fn bad(e: impl std::fmt::Display) -> ApiError {
     ApiError::bad_request(e.to_string())
@@ -295,4 +307,92 @@ async fn redraw(
             .redraw_campaign(&c.access, id, s.clock.now())
             .await?,
     ))
+}
+
+fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError {
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            code: "too_large",
+            message: format!(
+                "上传内容超过{}，请分几次上传照片",
+                fangpin_domain::visits::readable_size(MAX_PHOTO_REQUEST as i64)
+            ),
+        }
+    } else {
+        bad(format!(
+            "照片上传不完整，请重新选择照片后再试（{}）",
+            e.body_text()
+        ))
+    }
+}
+
+/// Adds photos to a visit (村级、帮扶责任人, the visit in their area): a
+/// multipart form with one file field per photo (any field name). JPEG, PNG
+/// or WebP by their bytes, within the area's limits; all land or none.
+#[utoipa::path(post, path = "/api/visits/{id}/photos", tag = "走访", params(("id" = i64, Path, description = "走访记录编号")), request_body(content = String, content_type = "multipart/form-data", description = "照片文件（可多个）"), responses((status = 201, description = "{items}：新增的照片（编号、类型、大小、SHA-256、文件名）", body = serde_json::Value), (status = 400, description = "不是 JPEG/PNG/WebP 图片、超过大小或张数上限（中文说明文件名）", body = ErrorBody), (status = 403, description = "当前角色不能登记走访", body = ErrorBody), (status = 404, description = "走访记录不存在或不在辖区内", body = ErrorBody), (status = 413, description = "请求超过服务器上限", body = ErrorBody)))]
+async fn add_photos(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(id): ApiPath<i64>,
+    mut form: Multipart,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let now = s.clock.now();
+    // Role, scope and limits before reading the files.
+    let room = s.store.visit_photo_room(&c.access, id, now).await?;
+    let limits = room.limits;
+    let max_bytes = usize::try_from(limits.max_bytes).unwrap_or(usize::MAX);
+    let mut photos: Vec<PhotoUpload> = Vec::new();
+    let mut files: i64 = 0;
+    while let Some(mut field) = form.next_field().await.map_err(multipart_error)? {
+        let Some(name) = field.file_name().map(str::to_owned) else {
+            continue;
+        };
+        files += 1;
+        // Past the count the files are still counted (for the message) but not kept.
+        let keep = room.existing + files <= limits.max_count;
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+            if keep {
+                if bytes.len() + chunk.len() > max_bytes {
+                    return Err(bad(limits.over_limit(&name)));
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+        }
+        if keep {
+            photos.push(PhotoUpload {
+                file_name: name,
+                bytes,
+            });
+        }
+    }
+    limits.check_count(room.existing, files).map_err(bad)?;
+    let items: Vec<PhotoMeta> = s.store.add_visit_photos(&c.access, id, photos, now).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "items": items }))))
+}
+
+/// One photo of a visit in the caller's area, as the image itself; each
+/// read is recorded in the audit log.
+#[utoipa::path(get, path = "/api/visits/{id}/photos/{photo}", tag = "走访", params(("id" = i64, Path, description = "走访记录编号"), ("photo" = i64, Path, description = "照片编号")), responses((status = 200, description = "照片（image/jpeg、image/png 或 image/webp）", content_type = "image/*", body = Vec<u8>), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+async fn photo(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath((id, photo)): ApiPath<(i64, i64)>,
+) -> Result<Response, ApiError> {
+    let f = s.store.visit_photo(&c.access, id, photo).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, f.meta.content_type.clone()),
+            (header::CACHE_CONTROL, "private, max-age=300".to_owned()),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; sandbox".to_owned(),
+            ),
+            (header::ETAG, format!("\"{}\"", f.meta.sha256)),
+        ],
+        f.bytes,
+    )
+        .into_response())
 }

@@ -15,20 +15,21 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
 use fangpin_domain::policy::keys;
 use fangpin_domain::visits::{
-    CampaignForm, CampaignKind, Flag, NewVisit, Period, Phase, Progress, Subject, TargetSpec,
-    VisitForm, VisitKind, parse_flags,
+    CampaignForm, CampaignKind, Flag, NewVisit, Period, Phase, PhotoLimits, Progress, Subject,
+    TargetSpec, VisitForm, VisitKind, display_name, parse_flags,
 };
 use fangpin_domain::workflow::Channel;
 use fangpin_domain::{AreaCode, AreaLevel};
-use sea_orm::sea_query::{Expr, ExprTrait, JoinType, Order, Query, SelectStatement};
+use sea_orm::sea_query::{Expr, ExprTrait, JoinType, LockType, Order, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, QueryResult, TransactionTrait};
 use serde::Serialize;
 use serde_json::json;
+use sha2::{Digest, Sha256};
 
 use crate::audit::{AuditEntry, commit_audited, record};
 use crate::cases::{NewLead, china_day};
 use crate::users::{Access, perm};
-use crate::{HouseholdFilter, Result, Store, StoreError};
+use crate::{Engine, HouseholdFilter, Result, Store, StoreError};
 
 /// Rows per multi-row insert of target households (4 values each).
 const TARGET_CHUNK: usize = 2_000;
@@ -70,6 +71,46 @@ pub struct VisitRow {
     /// The case opened from this visit.
     pub case_id: Option<i64>,
     pub created_at: DateTime<FixedOffset>,
+    /// Photos taken at the visit, oldest first (without their bytes).
+    pub photos: Vec<PhotoMeta>,
+}
+
+/// A visit photo as lists show it (its bytes are read one by one, audited).
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct PhotoMeta {
+    pub id: i64,
+    pub visit_id: i64,
+    /// image/jpeg, image/png or image/webp, told by the bytes.
+    pub content_type: String,
+    pub size: i64,
+    /// SHA-256 of the bytes, lower-case hex.
+    pub sha256: String,
+    /// The name the file had when uploaded.
+    pub file_name: String,
+    pub uploaded_by_name: String,
+    pub created_at: DateTime<FixedOffset>,
+}
+
+/// A photo to add, as uploaded.
+#[derive(Clone, Debug)]
+pub struct PhotoUpload {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A photo to serve.
+#[derive(Clone, Debug)]
+pub struct PhotoFile {
+    pub meta: PhotoMeta,
+    pub bytes: Vec<u8>,
+}
+
+/// How many more photos a visit may take, and how large each may be.
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+pub struct PhotoRoom {
+    pub limits: PhotoLimits,
+    /// Photos the visit has.
+    pub existing: i64,
 }
 
 /// Filters of the visit list; every field narrows it.
@@ -262,7 +303,60 @@ fn visit_of(r: &QueryResult) -> Result<VisitRow> {
         risk_found: r.try_get("", "risk_found")?,
         case_id: r.try_get("", "case_id")?,
         created_at: r.try_get("", "created_at")?,
+        photos: Vec::new(),
     })
+}
+
+const PHOTO_COLUMNS: [&str; 8] = [
+    "id",
+    "visit_id",
+    "content_type",
+    "size",
+    "sha256",
+    "file_name",
+    "uploaded_by_name",
+    "created_at",
+];
+
+fn photo_of(r: &QueryResult) -> Result<PhotoMeta> {
+    Ok(PhotoMeta {
+        id: r.try_get("", "id")?,
+        visit_id: r.try_get("", "visit_id")?,
+        content_type: r.try_get("", "content_type")?,
+        size: r.try_get("", "size")?,
+        sha256: r.try_get::<String>("", "sha256")?.trim().to_owned(),
+        file_name: r.try_get("", "file_name")?,
+        uploaded_by_name: r.try_get("", "uploaded_by_name")?,
+        created_at: r.try_get("", "created_at")?,
+    })
+}
+
+/// Fills in the photos (without bytes) of the visits, one query.
+async fn attach_photos<C: ConnectionTrait>(conn: &C, rows: &mut [VisitRow]) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut q = Query::select();
+    q.columns(PHOTO_COLUMNS)
+        .from("visit_photo")
+        .and_where(Expr::col("visit_id").is_in(rows.iter().map(|r| r.id)))
+        .order_by("id", Order::Asc);
+    let mut by_visit: HashMap<i64, Vec<PhotoMeta>> = HashMap::new();
+    for r in conn.query_all(&q).await? {
+        let p = photo_of(&r)?;
+        by_visit.entry(p.visit_id).or_default().push(p);
+    }
+    for row in rows {
+        row.photos = by_visit.remove(&row.id).unwrap_or_default();
+    }
+    Ok(())
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// A campaign as stored.
@@ -476,13 +570,14 @@ impl Store {
             .order_by(("v", "id"), Order::Desc)
             .offset(f.offset)
             .limit(f.limit.clamp(1, 500));
-        let rows = self
+        let mut rows = self
             .db
             .query_all(&q)
             .await?
             .iter()
             .map(visit_of)
             .collect::<Result<Vec<_>>>()?;
+        attach_photos(&self.db, &mut rows).await?;
         Ok((total as u64, rows))
     }
 
@@ -501,10 +596,177 @@ impl Store {
         let mut q = select_visits();
         q.and_where(Expr::col(("v", "id")).eq(id))
             .and_where(Expr::col(("v", "area_code")).like(like(&access.area)));
-        match conn.query_one(&q).await? {
-            Some(r) => visit_of(&r),
-            None => Err(not_found("走访记录", id)),
+        let mut row = match conn.query_one(&q).await? {
+            Some(r) => visit_of(&r)?,
+            None => return Err(not_found("走访记录", id)),
+        };
+        attach_photos(conn, std::slice::from_mut(&mut row)).await?;
+        Ok(row)
+    }
+
+    /// The photo limits of a visit in the caller's area, for a caller who
+    /// may add photos, and how many it has (an upload can stop reading a
+    /// request as soon as it exceeds them).
+    pub async fn visit_photo_room(
+        &self,
+        access: &Access,
+        visit_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<PhotoRoom> {
+        require_visitor(access)?;
+        access.require(perm::HOUSEHOLD_READ)?;
+        let v = self.visit_in(&self.db, access, visit_id).await?;
+        self.photo_room(&v, now).await
+    }
+
+    async fn photo_room(&self, v: &VisitRow, now: DateTime<Utc>) -> Result<PhotoRoom> {
+        let policy = self.policy_set().await?;
+        let limits = PhotoLimits::resolve(&policy, &area_of(&v.area_code)?, china_day(now).year())
+            .map_err(|e| StoreError::Invalid(e.to_string()))?;
+        Ok(PhotoRoom {
+            limits,
+            existing: v.photos.len() as i64,
+        })
+    }
+
+    /// Adds photos to a visit of the caller's area (村级 or 帮扶责任人): all
+    /// of them or none. Each must be a JPEG, PNG or WebP image by its bytes
+    /// and within the area's size limit, and the visit must not go over its
+    /// number of photos. One transaction with its audit entry.
+    pub async fn add_visit_photos(
+        &self,
+        access: &Access,
+        visit_id: i64,
+        photos: Vec<PhotoUpload>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<PhotoMeta>> {
+        require_visitor(access)?;
+        access.require(perm::HOUSEHOLD_READ)?;
+        let tx = self.db.begin().await?;
+        if self.engine == Engine::Postgres {
+            // Two uploads to one visit cannot both pass the count.
+            let mut q = Query::select();
+            q.column("id")
+                .from("visit")
+                .and_where(Expr::col("id").eq(visit_id))
+                .lock(LockType::Update);
+            tx.query_one(&q).await?;
         }
+        let v = self.visit_in(&tx, access, visit_id).await?;
+        if photos.is_empty() {
+            return Err(StoreError::Invalid("请选择要上传的照片".into()));
+        }
+        let room = self.photo_room(&v, now).await?;
+        let invalid = |e: fangpin_domain::visits::VisitError| StoreError::Invalid(e.to_string());
+        room.limits
+            .check_count(room.existing, photos.len() as i64)
+            .map_err(invalid)?;
+        let mut checked = Vec::with_capacity(photos.len());
+        for p in &photos {
+            let kind = room.limits.check(&p.file_name, &p.bytes).map_err(invalid)?;
+            checked.push((kind, display_name(&p.file_name), sha256_hex(&p.bytes)));
+        }
+        let mut added = Vec::with_capacity(photos.len());
+        for (p, (kind, name, sha)) in photos.iter().zip(&checked) {
+            let mut ins = Query::insert();
+            ins.into_table("visit_photo")
+                .columns([
+                    "visit_id",
+                    "area_code",
+                    "content_type",
+                    "size",
+                    "sha256",
+                    "file_name",
+                    "data",
+                    "uploaded_by",
+                    "uploaded_by_name",
+                    "created_at",
+                ])
+                .values_panic([
+                    visit_id.into(),
+                    v.area_code.clone().into(),
+                    kind.mime().into(),
+                    (p.bytes.len() as i64).into(),
+                    sha.clone().into(),
+                    name.clone().into(),
+                    p.bytes.clone().into(),
+                    access.user_id.into(),
+                    access.username.clone().into(),
+                    now.fixed_offset().into(),
+                ])
+                .returning_col("id");
+            let id = insert_id(&tx, &ins, "新照片").await?;
+            added.push(PhotoMeta {
+                id,
+                visit_id,
+                content_type: kind.mime().to_owned(),
+                size: p.bytes.len() as i64,
+                sha256: sha.clone(),
+                file_name: name.clone(),
+                uploaded_by_name: access.username.clone(),
+                created_at: now.fixed_offset(),
+            });
+        }
+        commit_audited(
+            tx,
+            &access.actor(),
+            AuditEntry {
+                action: "visit_photo_add",
+                entity: "visit",
+                entity_key: Some(visit_id.to_string()),
+                area: Some(area_of(&v.area_code)?),
+                after: Some(json!({
+                    "household_no": v.household_no,
+                    "photos": added.iter().map(|p| json!({
+                        "id": p.id,
+                        "content_type": p.content_type,
+                        "size": p.size,
+                        "sha256": p.sha256,
+                        "file_name": p.file_name,
+                    })).collect::<Vec<_>>(),
+                })),
+                ..Default::default()
+            },
+        )
+        .await?;
+        Ok(added)
+    }
+
+    /// One photo of a visit in the caller's area, with its bytes; each read
+    /// is audited (photos show people and their homes).
+    pub async fn visit_photo(
+        &self,
+        access: &Access,
+        visit_id: i64,
+        photo_id: i64,
+    ) -> Result<PhotoFile> {
+        access.require(perm::HOUSEHOLD_READ)?;
+        let mut q = Query::select();
+        q.columns(PHOTO_COLUMNS)
+            .columns(["data", "area_code"])
+            .from("visit_photo")
+            .and_where(Expr::col("id").eq(photo_id))
+            .and_where(Expr::col("visit_id").eq(visit_id))
+            .and_where(Expr::col("area_code").like(like(&access.area)));
+        let Some(r) = self.db.query_one(&q).await? else {
+            return Err(not_found("照片", photo_id));
+        };
+        let meta = photo_of(&r)?;
+        let bytes: Vec<u8> = r.try_get("", "data")?;
+        let area = area_of(&r.try_get::<String>("", "area_code")?)?;
+        self.audit(
+            &access.actor(),
+            AuditEntry {
+                action: "visit_photo_read",
+                entity: "visit_photo",
+                entity_key: Some(photo_id.to_string()),
+                area: Some(area),
+                after: Some(json!({"visit_id": visit_id, "sha256": meta.sha256})),
+                ..Default::default()
+            },
+        )
+        .await?;
+        Ok(PhotoFile { meta, bytes })
     }
 
     /// 转为风险线索: opens a case (channel 干部排查) from a visit, with its
@@ -1132,7 +1394,7 @@ impl Store {
     pub async fn clear_visits(&self, actor: &crate::Actor) -> Result<()> {
         self.delete_all(
             actor,
-            &["visit", "campaign_target", "campaign"],
+            &["visit_photo", "visit", "campaign_target", "campaign"],
             "visit",
             "清空演示走访和集中排查",
         )

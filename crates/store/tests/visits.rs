@@ -26,6 +26,7 @@ fangpin_store::dual_backend_tests!(
     raising_a_lead_links_the_case,
     campaign_progress_on_the_demo_county,
     redrawing_targets_adds_keeps_visited_and_removes,
+    photos_within_limits_by_content_and_in_scope,
 );
 
 const SEED: u64 = 23;
@@ -728,4 +729,231 @@ async fn redrawing_targets_adds_keeps_visited_and_removes(store: Store) {
         .unwrap();
     assert_eq!(entry.after.as_ref().unwrap()["removed"], 1);
     assert_eq!(entry.entity_key.as_deref(), Some(id.to_string().as_str()));
+}
+
+/// A tiny PNG-looking file: the signature, then filler.
+fn png(filler: u8, len: usize) -> Vec<u8> {
+    let mut b = b"\x89PNG\r\n\x1a\n".to_vec();
+    b.resize(len, filler);
+    b
+}
+
+fn jpeg(len: usize) -> Vec<u8> {
+    let mut b = vec![0xFF, 0xD8, 0xFF, 0xE0];
+    b.resize(len, 7);
+    b
+}
+
+fn upload(name: &str, bytes: Vec<u8>) -> fangpin_store::visits::PhotoUpload {
+    fangpin_store::visits::PhotoUpload {
+        file_name: name.into(),
+        bytes,
+    }
+}
+
+async fn audit_count(store: &Store, action: &str) -> u64 {
+    store
+        .audit_search(
+            &AuditFilter {
+                action: Some(action.into()),
+                ..Default::default()
+            },
+            0,
+            1,
+        )
+        .await
+        .unwrap()
+        .0
+}
+
+async fn photos_within_limits_by_content_and_in_scope(store: Store) {
+    use fangpin_domain::policy::{Confidence, ParamDef, ParamValue, keys};
+    let (bundles, county) = demo_county(&store, SEED, 120).await;
+    let (a, b) = two_villages(&bundles);
+    let ida = id_of(&store, &county, a).await;
+    let cadre = user(5, "village_operator", a.household.area);
+    let now = at(2026, 5, 10);
+    let vid = store
+        .record_visit(
+            &cadre,
+            VisitInput {
+                household_id: ida,
+                form: visit("2026-05-10", &["housing"], "房屋后墙开裂"),
+                campaign_id: None,
+            },
+            now,
+        )
+        .await
+        .unwrap();
+
+    // Two photos land together, typed by their bytes whatever their names.
+    let first = png(1, 300);
+    let added = store
+        .add_visit_photos(
+            &cadre,
+            vid,
+            vec![
+                upload("IMG_0001.jpg", first.clone()),
+                upload("后墙", jpeg(500)),
+            ],
+            now,
+        )
+        .await
+        .unwrap();
+    assert_eq!(added.len(), 2);
+    assert_eq!(added[0].content_type, "image/png");
+    assert_eq!(added[1].content_type, "image/jpeg");
+    assert_eq!((added[0].size, added[1].size), (300, 500));
+    assert_eq!(added[0].file_name, "IMG_0001.jpg");
+    assert_eq!(added[0].sha256.len(), 64);
+    assert_ne!(added[0].sha256, added[1].sha256);
+    let row = store.visit(&cadre, vid).await.unwrap();
+    assert_eq!(row.photos, added);
+    let (_, listed) = store
+        .visits(
+            &county,
+            &VisitFilter {
+                household_id: Some(ida),
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(listed[0].photos.len(), 2);
+
+    // Refusals change nothing: a GIF among images (named after the file),
+    // too many photos, a file over the village's limit, an empty upload.
+    let refused = |r: Result<Vec<fangpin_store::visits::PhotoMeta>, StoreError>| match r {
+        Err(StoreError::Invalid(m)) => m,
+        other => panic!("expected a refusal: {other:?}"),
+    };
+    let m = refused(
+        store
+            .add_visit_photos(
+                &cadre,
+                vid,
+                vec![
+                    upload("好的.png", png(2, 100)),
+                    upload("门口.jpg", b"GIF89a\x01\x00\x01\x00".to_vec()),
+                ],
+                now,
+            )
+            .await,
+    );
+    assert_eq!(
+        m,
+        "照片“门口.jpg”不是 JPEG、PNG 或 WebP 图片，请上传手机拍摄的照片"
+    );
+    let m = refused(
+        store
+            .add_visit_photos(
+                &cadre,
+                vid,
+                (0..5)
+                    .map(|i| upload(&format!("{i}.png"), png(i, 64)))
+                    .collect(),
+                now,
+            )
+            .await,
+    );
+    assert_eq!(m, "每次走访最多6张照片，已有2张，本次选了5张");
+    store
+        .insert_param(
+            &Actor::system("测试"),
+            &ParamDef {
+                key: keys::VISIT_PHOTO_MAX_BYTES.into(),
+                scope: Some(a.household.area),
+                year: 2026,
+                value: ParamValue::Int(1024),
+                confidence: Confidence::Local,
+                note: "测试".into(),
+            },
+            true,
+        )
+        .await
+        .unwrap();
+    let m = refused(
+        store
+            .add_visit_photos(&cadre, vid, vec![upload("大图.png", png(3, 1025))], now)
+            .await,
+    );
+    assert_eq!(m, "照片“大图.png”大小为1.1 KB，超过每张1 KB的上限");
+    let m = refused(store.add_visit_photos(&cadre, vid, vec![], now).await);
+    assert!(m.contains("请选择"), "{m}");
+    assert_eq!(store.visit(&cadre, vid).await.unwrap().photos, added);
+    assert_eq!(audit_count(&store, "visit_photo_add").await, 1);
+    // Exactly at the limits is accepted: 1,024 bytes, the 3rd to 6th photos.
+    let more = store
+        .add_visit_photos(
+            &cadre,
+            vid,
+            (0..4)
+                .map(|i| upload(&format!("{i}.png"), png(i, 1024)))
+                .collect(),
+            now,
+        )
+        .await
+        .unwrap();
+    assert_eq!(more.len(), 4);
+    let m = refused(
+        store
+            .add_visit_photos(&cadre, vid, vec![upload("7.png", png(9, 10))], now)
+            .await,
+    );
+    assert_eq!(m, "每次走访最多6张照片，已有6张，本次选了1张");
+
+    // Scope: another village's cadre neither adds nor reads; a role that does
+    // not visit cannot add; the county reads; each read is audited.
+    let other = user(6, "village_operator", b.household.area);
+    assert!(matches!(
+        store
+            .add_visit_photos(&other, vid, vec![upload("x.png", png(1, 10))], now)
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        store.visit_photo(&other, vid, added[0].id).await,
+        Err(StoreError::NotFound(_))
+    ));
+    let inspector = user(9, "inspector", county.area);
+    assert!(matches!(
+        store
+            .add_visit_photos(&inspector, vid, vec![upload("x.png", png(1, 10))], now)
+            .await,
+        Err(StoreError::Forbidden(_))
+    ));
+    assert!(matches!(
+        store.visit_photo_room(&other, vid, now).await,
+        Err(StoreError::NotFound(_))
+    ));
+    let room = store.visit_photo_room(&cadre, vid, now).await.unwrap();
+    assert_eq!((room.existing, room.limits.max_bytes), (6, 1024));
+    assert_eq!(audit_count(&store, "visit_photo_read").await, 0);
+    let f = store.visit_photo(&cadre, vid, added[0].id).await.unwrap();
+    assert_eq!(f.bytes, first);
+    assert_eq!(f.meta, added[0]);
+    let f = store
+        .visit_photo(&inspector, vid, added[1].id)
+        .await
+        .unwrap();
+    assert_eq!(f.meta.content_type, "image/jpeg");
+    // A photo asked for under another visit does not exist.
+    let v2 = store
+        .record_visit(
+            &cadre,
+            VisitInput {
+                household_id: ida,
+                form: visit("2026-05-10", &[], "回访"),
+                campaign_id: None,
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.visit_photo(&cadre, v2, added[0].id).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert_eq!(audit_count(&store, "visit_photo_read").await, 2);
 }

@@ -1,0 +1,390 @@
+//! Visit photos and 重新生成目标 through the HTTP API on both engines: a
+//! multipart upload from the visiting cadre, refusals in Chinese naming the
+//! file (and nothing stored), the image served only inside the area with an
+//! audit entry per read, and a campaign's list drawn again.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use fangpin_demo::{DemoConfig, layout};
+use fangpin_domain::AreaCode;
+use fangpin_server::{AppState, app};
+use fangpin_store::{Access, Actor, AuditFilter, HouseholdBundle, NewUser, Store, settings};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+fangpin_store::dual_backend_tests!(
+    photos_are_uploaded_checked_and_served_in_scope,
+    campaign_targets_are_redrawn_through_the_api,
+);
+
+const PW: &str = "Abcdefg123";
+const BOUNDARY: &str = "----fangpin-photo-boundary";
+
+#[derive(Clone, Default)]
+struct Client {
+    cookie: Option<String>,
+    csrf: Option<String>,
+}
+
+struct Answer {
+    status: StatusCode,
+    json: Value,
+    bytes: Vec<u8>,
+    headers: axum::http::HeaderMap,
+}
+
+async fn call(
+    store: &Store,
+    c: &Client,
+    method: &str,
+    uri: &str,
+    body: Option<(&str, Vec<u8>)>,
+) -> Answer {
+    let mut req = Request::builder().method(method).uri(uri);
+    if let Some(k) = &c.cookie {
+        req = req.header("cookie", k.as_str());
+    }
+    if let Some(t) = &c.csrf {
+        req = req.header("x-csrf-token", t.as_str());
+    }
+    let req = match body {
+        Some((ctype, bytes)) => req.header("content-type", ctype).body(Body::from(bytes)),
+        None => req.body(Body::empty()),
+    }
+    .unwrap();
+    let resp = app(AppState::demo(store.clone(), "unused"))
+        .oneshot(req)
+        .await
+        .unwrap();
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let bytes = axum::body::to_bytes(resp.into_body(), 64 << 20)
+        .await
+        .unwrap()
+        .to_vec();
+    let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    Answer {
+        status,
+        json,
+        bytes,
+        headers,
+    }
+}
+
+async fn call_json(
+    store: &Store,
+    c: &Client,
+    method: &str,
+    uri: &str,
+    body: Option<Value>,
+) -> Answer {
+    let body = body.map(|b| ("application/json", b.to_string().into_bytes()));
+    call(store, c, method, uri, body).await
+}
+
+async fn login(store: &Store, username: &str) -> Client {
+    let a = call_json(
+        store,
+        &Client::default(),
+        "POST",
+        "/api/auth/login",
+        Some(json!({"username": username, "password": PW})),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "login {username}: {}", a.json);
+    let cookie = a.headers.get("set-cookie").unwrap().to_str().unwrap();
+    Client {
+        cookie: Some(cookie.split(';').next().unwrap().to_owned()),
+        csrf: a.json["csrf_token"].as_str().map(str::to_owned),
+    }
+}
+
+/// The demo county with a village cadre of the first household's village
+/// (`cunji`), one of another village (`other`), a township reviewer and the
+/// county administrator.
+async fn demo(store: &Store, n: u32) -> Vec<HouseholdBundle> {
+    store.seed_reference().await.unwrap();
+    let cfg = DemoConfig::fengdu(5, n);
+    let lay = layout(&cfg);
+    let actor = Actor::system("测试");
+    store.insert_areas(&actor, &lay.areas).await.unwrap();
+    store
+        .insert_village_groups(&actor, &lay.groups)
+        .await
+        .unwrap();
+    let bundles: Vec<_> = fangpin_demo::households(&cfg, &lay)
+        .map(fangpin_demo::GeneratedHousehold::into_bundle)
+        .collect();
+    store
+        .insert_households(&Access::system(cfg.county), "测试", &bundles)
+        .await
+        .unwrap();
+    store
+        .set_setting(&actor, settings::DEMO, "true")
+        .await
+        .unwrap();
+    let county = AreaCode::parse("500230").unwrap();
+    let village = bundles[0].household.area;
+    let other = bundles
+        .iter()
+        .map(|b| b.household.area)
+        .find(|a| *a != village)
+        .unwrap();
+    for (name, role, area) in [
+        ("admin", "county_admin", county),
+        ("xiangzhen", "township_reviewer", village.parent().unwrap()),
+        ("cunji", "village_operator", village),
+        ("other", "village_operator", other),
+        ("ducha", "inspector", county),
+    ] {
+        store
+            .create_user(
+                &actor,
+                &NewUser {
+                    username: name.into(),
+                    display_name: name.into(),
+                    password: PW.into(),
+                    role: role.into(),
+                    area,
+                    department: None,
+                    must_change_password: false,
+                    demo_seeded: false,
+                },
+            )
+            .await
+            .unwrap();
+    }
+    bundles
+}
+
+/// A multipart body with one file field per (name, bytes).
+fn multipart(files: &[(&str, &[u8])]) -> (String, Vec<u8>) {
+    let mut body = Vec::new();
+    for (name, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"photos\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={BOUNDARY}"), body)
+}
+
+async fn upload(store: &Store, c: &Client, vid: i64, files: &[(&str, &[u8])]) -> Answer {
+    let (ctype, body) = multipart(files);
+    call(
+        store,
+        c,
+        "POST",
+        &format!("/api/visits/{vid}/photos"),
+        Some((&ctype, body)),
+    )
+    .await
+}
+
+fn png(fill: u8, len: usize) -> Vec<u8> {
+    let mut b = b"\x89PNG\r\n\x1a\n".to_vec();
+    b.resize(len, fill);
+    b
+}
+
+async fn audits(store: &Store, action: &str) -> u64 {
+    store
+        .audit_search(
+            &AuditFilter {
+                action: Some(action.into()),
+                ..Default::default()
+            },
+            0,
+            1,
+        )
+        .await
+        .unwrap()
+        .0
+}
+
+async fn household_of_village(store: &Store, c: &Client, bundles: &[HouseholdBundle]) -> i64 {
+    let no = &bundles[0].household.household_no;
+    let a = call_json(store, c, "GET", &format!("/api/households?q={no}"), None).await;
+    a.json["items"][0]["id"].as_i64().unwrap()
+}
+
+async fn photos_are_uploaded_checked_and_served_in_scope(store: Store) {
+    let bundles = demo(&store, 60).await;
+    let cunji = login(&store, "cunji").await;
+    let hid = household_of_village(&store, &cunji, &bundles).await;
+    let a = call_json(
+        &store,
+        &cunji,
+        "POST",
+        "/api/visits",
+        Some(json!({"household_id": hid, "kind": "home", "findings": "房屋后墙开裂", "flags": ["housing"]})),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.json);
+    let vid = a.json["id"].as_i64().unwrap();
+
+    // Without the CSRF token the upload is refused.
+    let (ctype, body) = multipart(&[("门口.png", &png(1, 200))]);
+    let bare = Client {
+        csrf: None,
+        ..cunji.clone()
+    };
+    let a = call(
+        &store,
+        &bare,
+        "POST",
+        &format!("/api/visits/{vid}/photos"),
+        Some((&ctype, body)),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN);
+
+    // A PNG named .jpg is a PNG; a GIF named .jpg is refused by name, and
+    // the upload it came with stores nothing.
+    let a = upload(
+        &store,
+        &cunji,
+        vid,
+        &[("好的.png", &png(2, 100)), ("后墙.jpg", b"GIF89a\x01\x00")],
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        a.json["message"],
+        "照片“后墙.jpg”不是 JPEG、PNG 或 WebP 图片，请上传手机拍摄的照片"
+    );
+    let a = upload(&store, &cunji, vid, &[]).await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.json);
+    let seven: Vec<(String, Vec<u8>)> = (0..7).map(|i| (format!("{i}.png"), png(i, 50))).collect();
+    let refs: Vec<(&str, &[u8])> = seven
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    let a = upload(&store, &cunji, vid, &refs).await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        a.json["message"],
+        "每次走访最多6张照片，已有0张，本次选了7张"
+    );
+    let big = png(3, 5 * 1024 * 1024 + 1);
+    let a = upload(&store, &cunji, vid, &[("大图.png", &big)]).await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    assert_eq!(a.json["message"], "照片“大图.png”超过每张5 MB的上限");
+    assert_eq!(audits(&store, "visit_photo_add").await, 0);
+
+    let photo = png(4, 321);
+    let a = upload(&store, &cunji, vid, &[("后墙.jpg", &photo)]).await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.json);
+    let item = &a.json["items"][0];
+    assert_eq!(item["content_type"], "image/png");
+    assert_eq!(item["size"], 321);
+    assert_eq!(item["file_name"], "后墙.jpg");
+    let pid = item["id"].as_i64().unwrap();
+
+    // The visit lists its photo; the image is served with its type.
+    let a = call_json(&store, &cunji, "GET", &format!("/api/visits/{vid}"), None).await;
+    assert_eq!(a.json["photos"][0]["id"], pid);
+    let a = call_json(&store, &cunji, "GET", "/api/visits?mine=true", None).await;
+    assert_eq!(a.json["items"][0]["photos"][0]["sha256"], item["sha256"]);
+    let url = format!("/api/visits/{vid}/photos/{pid}");
+    let a = call(&store, &cunji, "GET", &url, None).await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(a.headers["content-type"], "image/png");
+    assert_eq!(a.headers["x-content-type-options"], "nosniff");
+    assert_eq!(a.bytes, photo);
+
+    // Another village's cadre sees neither the photo nor the upload; the
+    // county reads it; each read is audited.
+    let other = login(&store, "other").await;
+    assert_eq!(
+        call(&store, &other, "GET", &url, None).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        upload(&store, &other, vid, &[("x.png", &png(1, 9))])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let ducha = login(&store, "ducha").await;
+    assert_eq!(
+        upload(&store, &ducha, vid, &[("x.png", &png(1, 9))])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        call(&store, &ducha, "GET", &url, None).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        call(
+            &store,
+            &cunji,
+            "GET",
+            &format!("/api/visits/{vid}/photos/{}", pid + 1),
+            None
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(audits(&store, "visit_photo_read").await, 2);
+    assert_eq!(audits(&store, "visit_photo_add").await, 1);
+}
+
+async fn campaign_targets_are_redrawn_through_the_api(store: Store) {
+    demo(&store, 60).await;
+    let xiangzhen = login(&store, "xiangzhen").await;
+    // Running around the server's today (the demo state reads the real clock).
+    let today = chrono::Utc::now().date_naive();
+    let from = (today - chrono::Days::new(30)).to_string();
+    let until = (today + chrono::Days::new(300)).to_string();
+    let a = call_json(
+        &store,
+        &xiangzhen,
+        "POST",
+        "/api/campaigns",
+        Some(json!({"name": "全部农户遍访", "kind": "sweep", "from": from, "until": until, "targets": ["all"]})),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.json);
+    let cid = a.json["id"].as_i64().unwrap();
+    let cunji = login(&store, "cunji").await;
+    let uri = format!("/api/campaigns/{cid}/redraw");
+    let a = call_json(&store, &cunji, "POST", &uri, None).await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN, "{}", a.json);
+    let a = call_json(&store, &xiangzhen, "POST", &uri, None).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.json);
+    assert_eq!(
+        (a.json["added"].as_i64(), a.json["removed"].as_i64()),
+        (Some(0), Some(0))
+    );
+    let p = call_json(
+        &store,
+        &xiangzhen,
+        "GET",
+        &format!("/api/campaigns/{cid}/progress"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        a.json["target_count"],
+        p.json["campaign"]["progress"]["target"]
+    );
+    assert!(a.json["target_count"].as_i64().unwrap() > 0);
+    let a = call_json(
+        &store,
+        &xiangzhen,
+        "POST",
+        "/api/campaigns/999999/redraw",
+        None,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::NOT_FOUND);
+}
