@@ -1,10 +1,14 @@
 // 走访 at 360 px on a phone (touch): the village cadre finds a household of the village by its
 // 户编号, records a visit that found illness and a fall in income, and turns it into a lead with
-// one tap; the case (channel 干部排查) opens and is listed among the village's cases. The visit
+// one tap; a photo (a small PNG file given to the phone's 拍照 input) is uploaded with the visit and
+// shows as a thumbnail served by the API; the case (channel 干部排查) opens and is listed among the village's cases. The visit
 // shows on the household page and in 我的走访; the campaign tab shows the demo's running
 // 集中排查 with the village's progress and who is left to visit. No page overflows horizontally at 360 px.
 import { before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { artifactPath, demoAccount, eventually, login, useServerAndBrowser, withPage } from '../lib/harness.mjs'
 
 const NOW = '2026-06-01T10:00:00+08:00'
@@ -30,6 +34,24 @@ async function apiGet(session, path) {
   const resp = await fetch(`${ctx.server.baseUrl}${path}`, { headers: { cookie: session.cookie } })
   assert.equal(resp.status, 200, `GET ${path}`)
   return resp.json()
+}
+
+/** A 1×1 PNG written to a file, as a phone's camera would hand over a picture. */
+function photoFile() {
+  const dir = mkdtempSync(join(tmpdir(), 'fangpin-visit-photo-'))
+  const path = join(dir, '后墙裂缝.png')
+  const png =
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=='
+  writeFileSync(path, Buffer.from(png, 'base64'))
+  return path
+}
+
+/** Every thumbnail under `root` has loaded an image from the server. */
+async function thumbnailsLoaded(root, what) {
+  const img = root.locator('[data-testid="visit-photo"]').first()
+  await img.waitFor()
+  await eventually(async () => (await img.evaluate((el) => el.complete && el.naturalWidth > 0)), { what })
+  assert.match(await img.getAttribute('src'), /^api\/visits\/\d+\/photos\/\d+$/)
 }
 
 async function noOverflow(page, what) {
@@ -81,11 +103,20 @@ describe('走访', { timeout: 600_000 }, () => {
       await page.locator('[data-testid="visit-findings"]').fill('户主突发脑梗住院，自付医疗费较高，妻子辞工照顾，家庭收入骤减。')
       await page.locator('[data-testid="visit-flag-illness"]').tap()
       await page.locator('[data-testid="visit-flag-income_drop"]').tap()
+      // The 拍照 input takes pictures from the camera (capture) and only images.
+      const input = page.locator('[data-testid="visit-photo-input"]')
+      assert.equal(await input.getAttribute('accept'), 'image/*')
+      assert.notEqual(await input.getAttribute('capture'), null)
+      await input.setInputFiles(photoFile())
+      await page.locator('[data-testid="visit-photo-chosen"]').waitFor()
+      await touchTargets(page)
       await noOverflow(page, 'visit form filled in')
       await page.screenshot({ path: artifactPath('visits-form.png'), fullPage: true })
       await page.locator('[data-testid="visit-submit"]').tap()
 
-      await page.locator('[data-testid="visit-saved"]').waitFor()
+      const saved = page.locator('[data-testid="visit-saved"]')
+      await saved.waitFor()
+      await thumbnailsLoaded(saved, 'the uploaded photo as a thumbnail')
       await page.locator('[data-testid="visit-saved-raise"]').tap()
       const caseLink = page.locator('[data-testid="visit-saved-case"]')
       await caseLink.waitFor()
@@ -124,6 +155,7 @@ describe('走访', { timeout: 600_000 }, () => {
       const list = page.locator('[data-testid="visit-list"]')
       await list.waitFor()
       await eventually(async () => /脑梗住院/.test(await list.innerText()), { what: 'my visit in 我的走访' })
+      await thumbnailsLoaded(list, 'the photo in 我的走访')
       await noOverflow(page, 'my visits')
 
       await page.locator('[data-testid="visit-tab-campaigns"]').tap()

@@ -25,6 +25,18 @@ export interface VisitOptions {
   presets: { id: string; label: string; rules: string[] }[]
 }
 
+/** A photo of a visit (its bytes at {@link photoUrl}). */
+export interface PhotoMeta {
+  id: number
+  visit_id: number
+  content_type: string
+  size: number
+  sha256: string
+  file_name: string
+  uploaded_by_name: string
+  created_at: string
+}
+
 export interface VisitRow {
   id: number
   household_id: number
@@ -43,6 +55,7 @@ export interface VisitRow {
   risk_found: boolean
   case_id: number | null
   created_at: string
+  photos: PhotoMeta[]
 }
 
 export interface VisitQuery {
@@ -108,6 +121,14 @@ export interface PendingTarget {
   reasons: string[]
 }
 
+/** What 重新生成目标 changed. */
+export interface Redraw {
+  added: number
+  removed: number
+  target_count: number
+  drawn_on: string
+}
+
 export interface NewCampaign {
   name: string
   kind: string
@@ -127,6 +148,17 @@ export const visitsApi = {
   record: (v: NewVisit) => request<{ id: number }>('api/visits', { method: 'POST', body: v }),
   raiseLead: (id: number, greenChannel = false) =>
     request<{ case_id: number }>(`api/visits/${id}/lead`, { method: 'POST', body: { green_channel: greenChannel } }),
+  /** Adds photos to a visit: one multipart request, all land or none. */
+  uploadPhotos: async (visitId: number, files: File[]) => {
+    const form = new FormData()
+    for (const f of files) form.append('photos', f, f.name)
+    // The browser writes the multipart body and its boundary.
+    const encoded = new Response(form)
+    const type = encoded.headers.get('Content-Type') ?? 'multipart/form-data'
+    const data = await encoded.arrayBuffer()
+    return request<{ items: PhotoMeta[] }>(`api/visits/${visitId}/photos`, { method: 'POST', raw: { data, type } })
+  },
+  redraw: (id: number) => request<Redraw>(`api/campaigns/${id}/redraw`, { method: 'POST' }),
   campaigns: (signal?: AbortSignal) => request<{ items: CampaignRow[] }>('api/campaigns', { signal }),
   createCampaign: (c: NewCampaign) => request<{ id: number }>('api/campaigns', { method: 'POST', body: c }),
   progress: (id: number, area: string | undefined, signal?: AbortSignal) =>
@@ -134,6 +166,9 @@ export const visitsApi = {
   pending: (id: number, area: string | undefined, signal?: AbortSignal) =>
     request<{ items: PendingTarget[] }>(`api/campaigns/${id}/pending`, { query: { area, limit: 200 }, signal }),
 }
+
+/** Where the image of a visit photo is served (area-scoped, each read audited). */
+export const photoUrl = (visitId: number, photoId: number) => `api/visits/${visitId}/photos/${photoId}`
 
 /** Roles that record visits: village cadres and 帮扶 cadres. */
 export const VISITORS = ['case.village', 'assist.own']
