@@ -16,7 +16,7 @@ use fangpin_domain::codes::well_known;
 use fangpin_domain::funds::WorkRegion;
 use fangpin_domain::{AreaCode, AreaLevel, Money};
 use sea_orm::ConnectionTrait;
-use sea_orm::sea_query::{Expr, ExprTrait, JoinType, Order, Query, SelectStatement};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, JoinType, Order, Query, SelectStatement};
 use serde::Serialize;
 
 use crate::areas::{group_key, level_str};
@@ -254,9 +254,22 @@ impl Store {
     }
 }
 
-/// The one query of a request: members of the node's registered households
-/// joined with their 务工 months by region and their 公益性岗位 of the year,
-/// summed per household, then per village (or per 村民小组 when `by_group`).
+/// Codes under `area`: `[prefix, next prefix)`, a range an index serves on
+/// both engines (the next prefix is absent when the prefix is all nines).
+fn code_range(area: &AreaCode) -> (String, Option<String>) {
+    let prefix = area.prefix();
+    let next = prefix
+        .parse::<u64>()
+        .ok()
+        .map(|n| format!("{:0width$}", n + 1, width = prefix.len()))
+        .filter(|n| n.len() == prefix.len());
+    (prefix, next)
+}
+
+/// The one query of a request: each member of the node's registered
+/// households with their 务工 records of the year summed by region and
+/// whether they held a 公益性岗位 in it; then per household; then per
+/// village (or per 村民小组 when `by_group`).
 fn grouped_query(
     node: &Node,
     year: i32,
@@ -268,108 +281,44 @@ fn grouped_query(
         Node::Area(a) => (*a, None),
         Node::Group(a, g) => (*a, Some(*g)),
     };
-    let prefix = format!("{}%", area.prefix());
-    let mut members = Query::select();
-    members
-        .column("id_hash")
-        .from("person")
-        .and_where(Expr::col("area_code").like(prefix.clone()));
 
-    // Per person: months in each region and income of the year.
+    // Per person.
     let months_in = |r: WorkRegion| {
-        format!(
-            "SUM(CASE WHEN region = '{}' THEN months ELSE 0 END)",
+        sum(&format!(
+            "CASE WHEN e.region = '{}' THEN e.months ELSE 0 END",
             r.code()
-        )
+        ))
     };
-    let mut jobs = Query::select();
-    jobs.column("person_hash")
-        .expr_as(Expr::cust("SUM(months)"), "months")
+    let mut post = Query::select();
+    post.expr(Expr::val(1))
+        .from_as("public_post", "po")
+        .and_where(Expr::col(("po", "person_hash")).equals(("p", "id_hash")))
+        .and_where(Expr::col(("po", "start_on")).lte(last_day))
+        .and_where(Expr::col(("po", "end_on")).gte(first_day));
+    let mut persons = Query::select();
+    persons
+        .column(("p", "household_id"))
+        .column(("h", "area_code"))
+        .column(("h", "group_no"))
+        .column(("h", "household_type"))
+        .column(("h", "monitor_category"))
+        .expr_as(
+            Expr::cust(format!(
+                "MAX(CASE WHEN p.labor_skill IN ('{}', '{}') THEN 1 ELSE 0 END)",
+                well_known::LABOR_ORDINARY,
+                well_known::LABOR_SKILLED
+            )),
+            "able",
+        )
+        .expr_as(Expr::cust(sum("e.months")), "months")
         .expr_as(Expr::cust(months_in(WorkRegion::InCounty)), "m_county")
         .expr_as(Expr::cust(months_in(WorkRegion::InProvince)), "m_province")
         .expr_as(Expr::cust(months_in(WorkRegion::OutOfProvince)), "m_out")
         .expr_as(Expr::cust(months_in(WorkRegion::Abroad)), "m_abroad")
-        .expr_as(Expr::cust(sum("income_fen")), "income_fen")
-        .from("employment")
-        .and_where(Expr::col("year").eq(year))
-        .and_where(Expr::col("person_hash").in_subquery(members.clone()))
-        .group_by_col("person_hash");
-
-    let mut posts = Query::select();
-    posts
-        .distinct()
-        .column("person_hash")
-        .from("public_post")
-        .and_where(Expr::col("start_on").lte(last_day))
-        .and_where(Expr::col("end_on").gte(first_day))
-        .and_where(Expr::col("person_hash").in_subquery(members));
-
-    // Per household.
-    let worked = "e.months > 0";
-    let able = format!(
-        "p.labor_skill IN ('{}', '{}')",
-        well_known::LABOR_ORDINARY,
-        well_known::LABOR_SKILLED
-    );
-    let mut households = Query::select();
-    households
-        .column(("p", "household_id"))
-        .column(("h", "area_code"))
-        .column(("h", "group_no"))
-        .expr_as(Expr::cust(count_if(worked)), "workers")
+        .expr_as(Expr::cust(sum("e.income_fen")), "income_fen")
         .expr_as(
-            Expr::cust(count_if(&format!(
-                "{worked} AND h.household_type = '{}'",
-                well_known::HOUSEHOLD_LIFTED
-            ))),
-            "lifted_workers",
-        )
-        .expr_as(
-            Expr::cust(count_if(&format!(
-                "{worked} AND h.monitor_category IS NOT NULL"
-            ))),
-            "monitored_workers",
-        )
-        // Where they worked longest; on a tie the nearer region.
-        .expr_as(
-            Expr::cust(count_if(&format!(
-                "{worked} AND e.m_county >= e.m_province AND e.m_county >= e.m_out AND e.m_county >= e.m_abroad"
-            ))),
-            "in_county",
-        )
-        .expr_as(
-            Expr::cust(count_if(&format!(
-                "{worked} AND e.m_province > e.m_county AND e.m_province >= e.m_out AND e.m_province >= e.m_abroad"
-            ))),
-            "in_province",
-        )
-        .expr_as(
-            Expr::cust(count_if(&format!(
-                "{worked} AND e.m_out > e.m_county AND e.m_out > e.m_province AND e.m_out >= e.m_abroad"
-            ))),
-            "out_of_province",
-        )
-        .expr_as(
-            Expr::cust(count_if(&format!(
-                "{worked} AND e.m_abroad > e.m_county AND e.m_abroad > e.m_province AND e.m_abroad > e.m_out"
-            ))),
-            "abroad",
-        )
-        .expr_as(
-            Expr::cust(sum(&format!(
-                "CASE WHEN {worked} THEN e.income_fen ELSE 0 END"
-            ))),
-            "income_fen",
-        )
-        .expr_as(
-            Expr::cust(format!("MAX(CASE WHEN {able} THEN 1 ELSE 0 END)")),
-            "able",
-        )
-        .expr_as(
-            Expr::cust(format!(
-                "MAX(CASE WHEN {worked} OR po.person_hash IS NOT NULL THEN 1 ELSE 0 END)"
-            )),
-            "employed",
+            Func::max(Expr::case(Expr::exists(post), 1).finally(0)),
+            "post",
         )
         .from_as("person", "p")
         .join_as(
@@ -378,26 +327,100 @@ fn grouped_query(
             "h",
             Expr::col(("h", "id")).equals(("p", "household_id")),
         )
-        .join_subquery(
+        .join_as(
             JoinType::LeftJoin,
-            jobs,
+            "employment",
             "e",
-            Expr::col(("e", "person_hash")).equals(("p", "id_hash")),
+            Expr::col(("e", "person_hash"))
+                .equals(("p", "id_hash"))
+                .and(Expr::col(("e", "year")).eq(year)),
         )
-        .join_subquery(
-            JoinType::LeftJoin,
-            posts,
-            "po",
-            Expr::col(("po", "person_hash")).equals(("p", "id_hash")),
-        )
-        .and_where(Expr::col(("h", "area_code")).like(prefix))
         .and_where(Expr::col(("h", "current_size")).gt(0))
+        // In household order, so that no grouping needs a sort.
         .group_by_col(("p", "household_id"))
+        .group_by_col(("p", "id"))
         .group_by_col(("h", "area_code"))
-        .group_by_col(("h", "group_no"));
-    if let Some(g) = group {
-        households.and_where(Expr::col(("h", "group_no")).eq(g));
+        .group_by_col(("h", "group_no"))
+        .group_by_col(("h", "household_type"))
+        .group_by_col(("h", "monitor_category"));
+    match group {
+        Some(g) => {
+            persons
+                .and_where(Expr::col(("h", "area_code")).eq(area.as_string()))
+                .and_where(Expr::col(("h", "group_no")).eq(g));
+        }
+        None => {
+            let (from, until) = code_range(&area);
+            persons.and_where(Expr::col(("h", "area_code")).gte(from));
+            if let Some(u) = until {
+                persons.and_where(Expr::col(("h", "area_code")).lt(u));
+            }
+        }
     }
+
+    // Per household.
+    let worked = "y.months > 0";
+    let mut households = Query::select();
+    households
+        .column(("y", "household_id"))
+        .column(("y", "area_code"))
+        .column(("y", "group_no"))
+        .expr_as(Expr::cust(count_if(worked)), "workers")
+        .expr_as(
+            Expr::cust(count_if(&format!(
+                "{worked} AND y.household_type = '{}'",
+                well_known::HOUSEHOLD_LIFTED
+            ))),
+            "lifted_workers",
+        )
+        .expr_as(
+            Expr::cust(count_if(&format!(
+                "{worked} AND y.monitor_category IS NOT NULL"
+            ))),
+            "monitored_workers",
+        )
+        // Where they worked longest; on a tie the nearer region.
+        .expr_as(
+            Expr::cust(count_if(&format!(
+                "{worked} AND y.m_county >= y.m_province AND y.m_county >= y.m_out AND y.m_county >= y.m_abroad"
+            ))),
+            "in_county",
+        )
+        .expr_as(
+            Expr::cust(count_if(&format!(
+                "{worked} AND y.m_province > y.m_county AND y.m_province >= y.m_out AND y.m_province >= y.m_abroad"
+            ))),
+            "in_province",
+        )
+        .expr_as(
+            Expr::cust(count_if(&format!(
+                "{worked} AND y.m_out > y.m_county AND y.m_out > y.m_province AND y.m_out >= y.m_abroad"
+            ))),
+            "out_of_province",
+        )
+        .expr_as(
+            Expr::cust(count_if(&format!(
+                "{worked} AND y.m_abroad > y.m_county AND y.m_abroad > y.m_province AND y.m_abroad > y.m_out"
+            ))),
+            "abroad",
+        )
+        .expr_as(
+            Expr::cust(sum(&format!(
+                "CASE WHEN {worked} THEN y.income_fen ELSE 0 END"
+            ))),
+            "income_fen",
+        )
+        .expr_as(Expr::cust("MAX(y.able)"), "able")
+        .expr_as(
+            Expr::cust(format!(
+                "MAX(CASE WHEN {worked} OR y.post = 1 THEN 1 ELSE 0 END)"
+            )),
+            "employed",
+        )
+        .from_subquery(persons, "y")
+        .group_by_col(("y", "household_id"))
+        .group_by_col(("y", "area_code"))
+        .group_by_col(("y", "group_no"));
 
     // Per village, or per 村民小组.
     let key = if by_group { "group_no" } else { "area_code" };
