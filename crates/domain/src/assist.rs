@@ -665,6 +665,56 @@ impl Measure {
     }
 }
 
+/// A correction of a recorded measure as entered: what was mistyped. The
+/// status and its end date move only through [`Measure::change_status`].
+#[derive(Debug, Clone, Deserialize)]
+pub struct MeasureCorrection {
+    /// Catalogue code (an older measure without one gets one here).
+    pub code: String,
+    /// Specific name; the item's name when blank.
+    #[serde(default)]
+    pub name: String,
+    /// The 致贫返贫风险 code the measure targets.
+    pub target_risk: String,
+    /// 开始日期.
+    pub started_on: NaiveDate,
+    /// 金额（分）.
+    #[serde(default)]
+    pub amount_fen: i64,
+    /// 佐证材料说明 (replaces the recorded notes).
+    #[serde(default)]
+    pub evidence: String,
+    /// 修改原因, kept in the audit log.
+    #[serde(default)]
+    pub reason: String,
+    /// The revision of the measure the page showed.
+    pub revision: i32,
+}
+
+impl Measure {
+    /// The measure with `c` applied, checked as a new one would be (the
+    /// catalogue item, the risk, a non-negative amount) and keeping its
+    /// status and end date, which must not fall before the corrected start.
+    pub fn corrected(
+        &self,
+        c: &MeasureCorrection,
+        cat: &Catalogue,
+    ) -> Result<(Measure, String), AssistError> {
+        let reason = text(&c.reason, "修改原因", 200, true)?;
+        let form = MeasureForm {
+            code: c.code.clone(),
+            name: c.name.clone(),
+            target_risk: c.target_risk.clone(),
+            started_on: c.started_on,
+            ended_on: self.ended_on,
+            amount_fen: c.amount_fen,
+            status: self.status.code().to_owned(),
+            evidence: c.evidence.clone(),
+        };
+        Ok((Measure::parse(&form, cat)?, reason))
+    }
+}
+
 /// A status change as entered.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]

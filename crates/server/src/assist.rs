@@ -5,11 +5,13 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post, put};
+use axum::routing::{get, patch, post, put};
 use axum::{Json, Router};
 use chrono::NaiveDate;
 use fangpin_domain::Money;
-use fangpin_domain::assist::{CadreForm, Catalogue, MeasureForm, PlanForm, StatusChange};
+use fangpin_domain::assist::{
+    CadreForm, Catalogue, MeasureCorrection, MeasureForm, PlanForm, StatusChange,
+};
 use fangpin_store::assist::{
     AssistFilter, AssistRow, CadreFilter, HouseholdAssistance, MeasureRow, Pairing, PlanView,
 };
@@ -41,6 +43,7 @@ pub fn routes() -> Router<AppState> {
             "/api/households/{id}/measures",
             get(measure_list).post(measure_add),
         )
+        .route("/api/measures/{id}", patch(measure_correct))
         .route("/api/measures/{id}/status", post(measure_status))
 }
 
@@ -379,6 +382,22 @@ async fn measure_status(
     Ok(Json(
         s.store
             .change_measure_status(&c.access, id, &b, s.clock.now())
+            .await?,
+    ))
+}
+
+/// Corrects a measure's item, name, risk, start, amount or evidence, with a
+/// reason; its status moves only through `/status`.
+#[utoipa::path(patch, path = "/api/measures/{id}", tag = "帮扶", params(("id" = i64, Path, description = "措施编号")), request_body(content = Object, description = "{code, name?, target_risk, started_on, amount_fen?, evidence?, reason, revision}"), responses((status = 200, description = "修改后的措施", body = serde_json::Value), (status = 400, description = "字段错误、缺少修改原因或页面已过期（中文说明，未保存）", body = ErrorBody), (status = 403, description = "非本户帮扶责任人且无维护权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+async fn measure_correct(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<MeasureCorrection>,
+) -> ApiResult<MeasureRow> {
+    Ok(Json(
+        s.store
+            .correct_measure(&c.access, id, &b, s.clock.now())
             .await?,
     ))
 }

@@ -145,6 +145,7 @@ impl Modify for Security {
         crate::assist::measure_list,
         crate::assist::measure_add,
         crate::assist::measure_status,
+        crate::assist::measure_correct,
         crate::visits::options,
         crate::visits::list,
         crate::visits::record,

@@ -2920,12 +2920,24 @@ async fn measure_rules_through_the_api(store: Store) {
     measure(dev, "CY01", 200_000).await;
     assert_eq!(open_rules(dev).await, Vec::<String>::new());
 
-    // 1111_10: 外出务工交通补助 without an amount; another household's with
-    // the amount passes.
+    // 1111_10: 外出务工交通补助 without an amount, then corrected with it.
     measure(travel, "JY01", 0).await;
     assert_eq!(open_rules(travel).await, vec!["1111_10"]);
-    measure(dev, "JY01", 60_000).await;
-    assert_eq!(open_rules(dev).await, Vec::<String>::new());
+    let (_, view) = call("GET", &format!("/api/households/{travel}/assistance"), None).await;
+    let m = &view["measures"][0];
+    let fix = |reason: &str, revision: &Value| {
+        json!({"code": "JY01", "target_risk": "01", "started_on": m["started_on"],
+               "amount_fen": 60_000, "reason": reason, "revision": revision})
+    };
+    let uri = format!("/api/measures/{}", m["id"]);
+    let (status, e) = call("PATCH", &uri, Some(fix("", &m["revision"]))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(e["message"].as_str().unwrap().contains("修改原因"), "{e}");
+    assert_eq!(open_rules(travel).await, vec!["1111_10"]);
+    let (status, fixed) = call("PATCH", &uri, Some(fix("金额漏填", &m["revision"]))).await;
+    assert_eq!(status, StatusCode::OK, "{fixed}");
+    assert_eq!(fixed["amount"], 60_000);
+    assert_eq!(open_rules(travel).await, Vec::<String>::new());
 
     // 残疾人两项补贴 in a household without a disabled member.
     measure(disab, "CY01", 100_000).await;

@@ -14,9 +14,9 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
 use fangpin_domain::assist::{
-    AssistBatch, AssistFacts, Cadre, CadreForm, Catalogue, Category, Measure, MeasureForm,
-    MeasureKind, MeasureStatus, Plan, PlanForm, PlanReviewer, ReviewRefusal, StatusChange,
-    check_plan_review,
+    AssistBatch, AssistFacts, Cadre, CadreForm, Catalogue, Category, Measure, MeasureCorrection,
+    MeasureForm, MeasureKind, MeasureStatus, Plan, PlanForm, PlanReviewer, ReviewRefusal,
+    StatusChange, check_plan_review,
 };
 use fangpin_domain::calendar::WorkCalendar;
 use fangpin_domain::policy::{PolicySet, keys};
@@ -118,6 +118,8 @@ pub struct MeasureRow {
     /// §5.3: what happens after elimination (catalogue measures only).
     pub after_elimination: Option<&'static str>,
     pub note: String,
+    /// Bumped by every change; a correction names the one it started from.
+    pub revision: i32,
 }
 
 /// When a 帮扶责任人 is due and how that stands today.
@@ -234,12 +236,14 @@ fn measure_of(r: &QueryResult) -> Result<MeasureRow> {
         status_label: measure.status.label(),
         after_elimination: after,
         note: r.try_get("", "note")?,
+        revision: r.try_get("", "revision")?,
         measure,
     })
 }
 
-const MEASURE_COLUMNS: [&str; 14] = [
+const MEASURE_COLUMNS: [&str; 15] = [
     "id",
+    "revision",
     "household_id",
     "catalogue_code",
     "category",
@@ -1105,19 +1109,7 @@ impl Store {
         change: &StatusChange,
         now: DateTime<Utc>,
     ) -> Result<MeasureRow> {
-        access.require(perm::HOUSEHOLD_READ)?;
-        let mut q = Query::select();
-        q.columns(MEASURE_COLUMNS)
-            .from("assist_measure")
-            .and_where(Expr::col("id").eq(measure_id))
-            .and_where(Expr::col("area_code").like(format!("{}%", access.area.prefix())));
-        let r = self
-            .db
-            .query_one(&q)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("帮扶措施不存在：{measure_id}")))?;
-        let household_id: i64 = r.try_get("", "household_id")?;
-        let mut row = measure_of(&r)?;
+        let (household_id, mut row) = self.scoped_measure(access, measure_id).await?;
         let d = self.assist_writer(access, household_id).await?;
         let before = row.measure.status;
         row.measure
@@ -1132,9 +1124,11 @@ impl Store {
                 ("ended_on", m.ended_on.into()),
                 ("evidence", m.evidence.clone().into()),
                 ("updated_at", now.fixed_offset().into()),
+                ("updated_by", access.user_id.into()),
             ])
+            .value("revision", Expr::col("revision").add(1))
             .and_where(Expr::col("id").eq(measure_id))
-            .and_where(Expr::col("status").eq(before.code()));
+            .and_where(Expr::col("revision").eq(row.revision));
         if tx.execute(&upd).await?.rows_affected() != 1 {
             return Err(StoreError::Invalid("措施已被他人修改，请刷新后再试".into()));
         }
@@ -1155,7 +1149,91 @@ impl Store {
         self.quality_after_save(access, std::slice::from_ref(&d.household.household_no))
             .await;
         row.status_label = row.measure.status.label();
+        row.revision += 1;
         Ok(row)
+    }
+
+    /// Corrects what was mistyped on a measure (item, name, risk, start,
+    /// amount, evidence) with a reason; its status stays. Checked as a new
+    /// measure is, refused on a stale revision, audited with before and
+    /// after, and the household's data-quality findings are checked again.
+    pub async fn correct_measure(
+        &self,
+        access: &Access,
+        measure_id: i64,
+        c: &MeasureCorrection,
+        now: DateTime<Utc>,
+    ) -> Result<MeasureRow> {
+        let (household_id, old) = self.scoped_measure(access, measure_id).await?;
+        let d = self.assist_writer(access, household_id).await?;
+        let (m, reason) = old
+            .measure
+            .corrected(c, Catalogue::official())
+            .map_err(invalid)?;
+        if old.revision != c.revision {
+            return Err(StoreError::Invalid("措施已被他人修改，请刷新后再试".into()));
+        }
+        let tx = self.db.begin().await?;
+        let mut upd = Query::update();
+        upd.table("assist_measure")
+            .values([
+                ("catalogue_code", m.code.clone().into()),
+                ("category", m.category.code().into()),
+                ("kind", m.kind.code().into()),
+                ("name", m.name.clone().into()),
+                ("target_risk", m.target_risk.clone().into()),
+                ("started_on", m.started_on.into()),
+                ("amount_fen", m.amount.fen().into()),
+                ("evidence", m.evidence.clone().into()),
+                ("updated_at", now.fixed_offset().into()),
+                ("updated_by", access.user_id.into()),
+            ])
+            .value("revision", Expr::col("revision").add(1))
+            .and_where(Expr::col("id").eq(measure_id))
+            .and_where(Expr::col("revision").eq(c.revision));
+        if tx.execute(&upd).await?.rows_affected() != 1 {
+            return Err(StoreError::Invalid("措施已被他人修改，请刷新后再试".into()));
+        }
+        let snapshot = |m: &Measure| {
+            json!({
+                "code": m.code, "name": m.name, "target_risk": m.target_risk,
+                "started_on": m.started_on, "amount_fen": m.amount.fen(), "evidence": m.evidence,
+            })
+        };
+        commit_audited(
+            tx,
+            &access.actor(),
+            AuditEntry {
+                action: "measure_correct",
+                entity: "assist_measure",
+                entity_key: Some(measure_id.to_string()),
+                area: Some(d.household.area),
+                before: Some(snapshot(&old.measure)),
+                after: Some(snapshot(&m)),
+                note: Some(reason),
+            },
+        )
+        .await?;
+        self.quality_after_save(access, std::slice::from_ref(&d.household.household_no))
+            .await;
+        let (_, row) = self.scoped_measure(access, measure_id).await?;
+        Ok(row)
+    }
+
+    /// A measure in the caller's area: (household id, row).
+    async fn scoped_measure(&self, access: &Access, measure_id: i64) -> Result<(i64, MeasureRow)> {
+        access.require(perm::HOUSEHOLD_READ)?;
+        let mut q = Query::select();
+        q.columns(MEASURE_COLUMNS)
+            .from("assist_measure")
+            .and_where(Expr::col("id").eq(measure_id))
+            .and_where(Expr::col("area_code").like(format!("{}%", access.area.prefix())));
+        let r = self
+            .db
+            .query_one(&q)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("帮扶措施不存在：{measure_id}")))?;
+        Ok((r.try_get("", "household_id")?, measure_of(&r)?))
     }
 
     pub(crate) async fn measures_of(&self, ids: &[i64]) -> Result<HashMap<i64, Vec<MeasureRow>>> {

@@ -8,7 +8,7 @@ mod common;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use common::demo_county;
 use fangpin_domain::AreaLevel;
-use fangpin_domain::assist::{CadreForm, MeasureForm, PlanForm, StatusChange};
+use fangpin_domain::assist::{CadreForm, MeasureCorrection, MeasureForm, PlanForm, StatusChange};
 use fangpin_domain::codes::well_known;
 use fangpin_domain::sla::Urgency;
 use fangpin_domain::{AreaCode, HouseholdBundle, YearMonth};
@@ -25,6 +25,7 @@ fangpin_store::dual_backend_tests!(
     each_measure_rule_fails_and_passes,
     plan_review_by_the_township_or_county_never_the_writer,
     cadre_phones_are_masked_and_revealed_with_an_audit_entry,
+    a_mistyped_measure_is_corrected_with_a_reason,
 );
 
 /// 09:00 in China on a day.
@@ -991,4 +992,139 @@ async fn cadre_phones_are_masked_and_revealed_with_an_audit_entry(store: Store) 
     let near = staff(43, "county_admin", township);
     assert_eq!(st.cadre_phone(&near, zhou).await.unwrap(), "13800135678");
     assert_eq!(audited(&store, "read_sensitive").await.len(), before + 2);
+}
+
+/// A 外出务工补贴 entered without its amount is corrected: the 1111_10
+/// finding goes, the audit keeps before, after and the reason; a stale page,
+/// a missing reason, an unknown item, a start after the end of a closed
+/// measure, another village and a read-only role are refused and change
+/// nothing.
+async fn a_mistyped_measure_is_corrected_with_a_reason(store: Store) {
+    let s = setup(&store).await;
+    let now = at(2024, 11, 20);
+    let st = store.with_clock_at(now);
+    let id = s.ids[0];
+    monitor(&store, &s.county, id, "202409").await;
+    let op = &s.operator;
+    let li = st
+        .create_cadre(op, &cadre("李明", s.village, ""), now)
+        .await
+        .unwrap();
+    st.pair(op, id, li, day(2024, 9, 25), now).await.unwrap();
+    let started = day(2024, 9, 20);
+    st.add_plan_measure(op, id, &measure("CY01", 2_000, started), now)
+        .await
+        .unwrap();
+    let mid = st
+        .add_plan_measure(op, id, &measure("JY01", 0, started), now)
+        .await
+        .unwrap();
+    assert_eq!(findings(&st, op, id).await, vec!["1111_10"]);
+    let fix = |amount_yuan: i64, reason: &str, revision: i32| MeasureCorrection {
+        code: "JY01".into(),
+        name: String::new(),
+        target_risk: "01".into(),
+        started_on: started,
+        amount_fen: amount_yuan * 100,
+        evidence: "交通费补助发放花名册".into(),
+        reason: reason.into(),
+        revision,
+    };
+    let measures = async || {
+        st.household_assistance(op, id, now)
+            .await
+            .unwrap()
+            .measures
+            .into_iter()
+            .find(|m| m.id == mid)
+            .unwrap()
+    };
+    let before = measures().await;
+    assert_eq!(before.revision, 0);
+    let audits = audit_count(&store).await;
+
+    // Refusals first: each names its problem and changes nothing.
+    let refusals: Vec<(Access, MeasureCorrection, &str)> = vec![
+        (op.clone(), fix(600, " ", 0), "修改原因"),
+        (op.clone(), fix(600, "金额漏填", 3), "已被他人修改"),
+        (
+            op.clone(),
+            MeasureCorrection {
+                code: "XX99".into(),
+                ..fix(600, "金额漏填", 0)
+            },
+            "XX99",
+        ),
+        (
+            op.clone(),
+            MeasureCorrection {
+                amount_fen: -1,
+                ..fix(600, "金额漏填", 0)
+            },
+            "金额",
+        ),
+    ];
+    for (who, c, says) in &refusals {
+        let e = st.correct_measure(who, mid, c, now).await.unwrap_err();
+        assert!(matches!(e, StoreError::Invalid(_)), "{e}");
+        assert!(e.to_string().contains(says), "{says}: {e}");
+    }
+    let far = staff(9, "village_operator", s.other_village);
+    let e = st
+        .correct_measure(&far, mid, &fix(600, "金额漏填", 0), now)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::NotFound(_)), "{e}");
+    let inspector = staff(10, "inspector", s.county.area);
+    let e = st
+        .correct_measure(&inspector, mid, &fix(600, "金额漏填", 0), now)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Forbidden(_)), "{e}");
+    assert_eq!(measures().await, before);
+    assert_eq!(audit_count(&store).await, audits);
+
+    // The correction: the amount is filled in and the finding goes.
+    let row = st
+        .correct_measure(op, mid, &fix(600, "金额漏填，按花名册补录", 0), now)
+        .await
+        .unwrap();
+    assert_eq!(row.measure.amount.fen(), 60_000);
+    assert_eq!(row.revision, 1);
+    assert_eq!(row.measure.status, before.measure.status);
+    assert_eq!(findings(&st, op, id).await, Vec::<String>::new());
+    let a = audited(&store, "measure_correct").await;
+    assert_eq!(a.len(), 1);
+    assert_eq!(a[0].note.as_deref(), Some("金额漏填，按花名册补录"));
+    assert_eq!(a[0].before.as_ref().unwrap()["amount_fen"], 0);
+    assert_eq!(a[0].after.as_ref().unwrap()["amount_fen"], 60_000);
+    // The page that showed revision 0 is now stale.
+    let e = st
+        .correct_measure(op, mid, &fix(800, "再改", 0), now)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("已被他人修改"), "{e}");
+
+    // A closed measure keeps its end date: the start may not pass it.
+    let done = st
+        .change_measure_status(
+            op,
+            mid,
+            &StatusChange {
+                status: "done".into(),
+                ended_on: Some(day(2024, 10, 31)),
+                evidence: String::new(),
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    assert_eq!(done.revision, 2);
+    let late = MeasureCorrection {
+        started_on: day(2024, 11, 5),
+        ..fix(600, "开始日期录错", 2)
+    };
+    let e = st.correct_measure(op, mid, &late, now).await.unwrap_err();
+    assert!(matches!(e, StoreError::Invalid(_)), "{e}");
+    assert_eq!(measures().await.measure.started_on, started);
 }
