@@ -1,6 +1,7 @@
 // 帮扶: the county administrator opens a monitored household from the 帮扶对象 list, adds a
 // 帮扶干部 for its village to the registry (its phone masked until 查看), names that cadre the
-// household's 帮扶责任人 and records an 开发式 measure from the catalogue on its plan.
+// household's 帮扶责任人, records an 开发式 measure from the catalogue on its plan and corrects
+// its amount with a reason.
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { artifactPath, demoAccount, eventually, login, useServerAndBrowser, withPage } from '../lib/harness.mjs'
@@ -72,6 +73,27 @@ describe('帮扶', () => {
           return text.includes('到户产业奖补') && text.includes('1,500') && text.includes('实施中')
         },
         { what: 'the measure in the table' },
+      )
+
+      // A mistyped amount is corrected: without a reason the dialog says so
+      // and nothing changes; with one the table shows the new amount.
+      const row = panel.locator('[data-testid="assist-measures"] .el-table__body tbody tr', { hasText: '到户产业奖补' })
+      await row.locator('[data-testid="assist-measure-edit"]').click()
+      await measureDialog.locator('[data-testid="assist-measure-amount"]').fill('1800')
+      await measureDialog.locator('[data-testid="assist-measure-save"]').click()
+      await eventually(
+        async () => (await measureDialog.locator('[data-testid="assist-measure-error"]').innerText()).includes('修改原因'),
+        { what: 'the refusal without a reason, in the dialog' },
+      )
+      assert.ok((await panel.locator('[data-testid="assist-measures"]').innerText()).includes('1,500'))
+      await measureDialog.locator('[data-testid="assist-measure-reason"]').fill('金额录错，按验收单更正')
+      await measureDialog.locator('[data-testid="assist-measure-save"]').click()
+      await eventually(
+        async () => {
+          const text = await panel.locator('[data-testid="assist-measures"]').innerText()
+          return text.includes('1,800') && !text.includes('1,500')
+        },
+        { what: 'the corrected amount in the table' },
       )
       await page.screenshot({ path: artifactPath('assist.png'), fullPage: true })
       assert.deepEqual(pageErrors, [], 'no uncaught errors in the page')

@@ -6,6 +6,7 @@ import type {
   HouseholdList,
   ReviewMinutes,
   AssistMeasure,
+  MeasureCorrection,
   AssistPlan,
   AssistQuery,
   AssistRow,
@@ -413,6 +414,8 @@ export const api = {
     request<{ id: number }>(`api/households/${id}/measures`, { method: 'POST', body: m }),
   measureStatus: (id: number, body: { status: MeasureStatus; ended_on?: string; evidence?: string }) =>
     request<AssistMeasure>(`api/measures/${id}/status`, { method: 'POST', body }),
+  correctMeasure: (id: number, body: MeasureCorrection) =>
+    request<AssistMeasure>(`api/measures/${id}`, { method: 'PATCH', body }),
 
   // ---- data quality ----
   qualityIssues: (q: QualityQuery, signal?: AbortSignal) =>

@@ -1222,6 +1222,20 @@ export interface AssistMeasure {
   evidence: string
   after_elimination: string | null
   note: string
+  /** bumped by every change; a correction names the one it started from */
+  revision: number
+}
+
+/** PATCH /api/measures/{id}: what was mistyped, with a reason. */
+export interface MeasureCorrection {
+  code: string
+  name?: string
+  target_risk: string
+  started_on: string
+  amount_fen: number
+  evidence?: string
+  reason: string
+  revision: number
 }
 
 export interface HouseholdAssistance {
