@@ -14,9 +14,10 @@ use fangpin_domain::funds::{
 };
 use fangpin_domain::{Money, YearMonth};
 use fangpin_store::funds::{
-    AwardRoom, Edited, EmploymentScale, FundsFilter, HouseholdFundsView, JobRow, LoanDetail,
-    LoanFilter, LoanRates, LoanRow, PostRow, ZeroEmployment,
+    AwardRoom, Edited, FundsFilter, HouseholdFundsView, JobRow, LoanDetail, LoanFilter, LoanRates,
+    LoanRow, PostRow, ZeroEmployment,
 };
+use fangpin_store::overview::AreaEmployment;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -748,15 +749,19 @@ async fn zero_employment(
     ))
 }
 
-/// 务工规模: persons with a 务工 record in the year by where they worked
-/// longest, for the area and each area below it.
-#[utoipa::path(get, path = "/api/funds/employment-scale", tag = "资金与就业", params(AreaQuery), responses((status = 200, description = "{year, area, children}：务工人数、县内/县外省内/省外/国外、6个月及以上、务工收入", body = serde_json::Value), (status = 404, description = "区划不在辖区内", body = ErrorBody)))]
+/// 务工规模 for the 务工 tab: the 首页概览's figures of the area (by
+/// default the caller's) and each area below it.
+#[utoipa::path(get, path = "/api/funds/employment-scale", tag = "资金与就业", params(AreaQuery), responses((status = 200, description = "同 /api/areas/{code}/employment：务工人数（其中脱贫人口、监测对象）、县内/县外省内/省外/国外、6个月及以上、务工收入、零就业家庭", body = serde_json::Value), (status = 404, description = "区划不在辖区内", body = ErrorBody)))]
 async fn employment_scale(
     State(s): State<AppState>,
     c: Caller,
     ApiQuery(q): ApiQuery<AreaQuery>,
-) -> ApiResult<EmploymentScale> {
+) -> ApiResult<AreaEmployment> {
     let year = year_or_now(q.year, &s);
-    let area = area_param(q.area, "area")?;
-    Ok(Json(s.store.employment_scale(&c.access, area, year).await?))
+    let area = area_param(q.area, "area")?.unwrap_or(c.access.area);
+    Ok(Json(
+        s.store
+            .area_employment(&c.access, &area.as_string(), year)
+            .await?,
+    ))
 }

@@ -2673,8 +2673,9 @@ async fn funds_through_the_api(store: Store) {
         false,
     )
     .await;
-    assert_eq!(scale["area"]["persons"], 1, "{scale}");
-    assert_eq!(scale["area"]["out_of_province"], 1);
+    assert_eq!(scale["workers"], 1, "{scale}");
+    assert_eq!(scale["out_of_province"], 1);
+    assert_eq!(scale["six_months_plus"], 1);
     let (_, view, _, _) = send(
         &store,
         &admin,

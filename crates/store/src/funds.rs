@@ -291,30 +291,6 @@ pub struct ZeroEmployment {
     pub by_area: Vec<ZeroEmploymentCount>,
 }
 
-/// 务工规模 of an area: persons with a 务工 record in the year, by where
-/// they worked longest.
-#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
-pub struct ScaleRow {
-    pub area_code: String,
-    pub name: String,
-    pub persons: u64,
-    pub in_county: u64,
-    pub in_province: u64,
-    pub out_of_province: u64,
-    pub abroad: u64,
-    /// Worked six months or more in the year (丰都 tracks this number).
-    pub six_months_plus: u64,
-    pub income_fen: Money,
-}
-
-/// 务工规模 of an area and of each area directly below it.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
-pub struct EmploymentScale {
-    pub year: i32,
-    pub area: ScaleRow,
-    pub children: Vec<ScaleRow>,
-}
-
 /// A household's money measures and work records.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct HouseholdFundsView {
@@ -1988,90 +1964,6 @@ impl Store {
             total,
             items,
             by_area: counts,
-        })
-    }
-
-    /// 务工规模 of `area` and each area directly below it in `year`.
-    pub async fn employment_scale(
-        &self,
-        access: &Access,
-        area: Option<AreaCode>,
-        year: i32,
-    ) -> Result<EmploymentScale> {
-        access.require(perm::HOUSEHOLD_READ)?;
-        let area = Self::scoped_area(access, area)?;
-        let mut q = Query::select();
-        q.columns(["person_hash", "area_code", "region", "months", "income_fen"])
-            .from("employment")
-            .and_where(Expr::col("area_code").like(format!("{}%", area.prefix())))
-            .and_where(Expr::col("year").eq(year));
-        // Per person: the village, months by region, total months and income.
-        struct Worker {
-            village: String,
-            by_region: BTreeMap<WorkRegion, i64>,
-            months: i64,
-            income: Money,
-        }
-        let mut workers: HashMap<String, Worker> = HashMap::new();
-        for r in self.db.query_all(&q).await? {
-            let region = WorkRegion::parse(&r.try_get::<String>("", "region")?)
-                .unwrap_or(WorkRegion::InCounty);
-            let months = i64::from(r.try_get::<i32>("", "months")?);
-            let w = workers
-                .entry(trimmed(&r, "person_hash")?)
-                .or_insert_with(|| Worker {
-                    village: String::new(),
-                    by_region: BTreeMap::new(),
-                    months: 0,
-                    income: Money::ZERO,
-                });
-            w.village = trimmed(&r, "area_code")?;
-            *w.by_region.entry(region).or_default() += months;
-            w.months += months;
-            w.income += money(&r, "income_fen")?;
-        }
-        let names = area_names(&self.db, &area).await?;
-        let areas = area_and_children(&names, &area);
-        let mut rows: Vec<ScaleRow> = areas
-            .iter()
-            .map(|(c, n)| ScaleRow {
-                area_code: c.as_string(),
-                name: n.clone(),
-                ..Default::default()
-            })
-            .collect();
-        for w in workers.values() {
-            if w.months <= 0 {
-                continue;
-            }
-            // Where the person worked longest (the nearest on a tie).
-            let region = w
-                .by_region
-                .iter()
-                .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
-                .map(|(r, _)| *r)
-                .unwrap_or(WorkRegion::InCounty);
-            let child = AreaCode::parse(&w.village)
-                .ok()
-                .and_then(|v| child_of(&areas, &v));
-            for i in std::iter::once(0).chain(child) {
-                let row = &mut rows[i];
-                row.persons += 1;
-                match region {
-                    WorkRegion::InCounty => row.in_county += 1,
-                    WorkRegion::InProvince => row.in_province += 1,
-                    WorkRegion::OutOfProvince => row.out_of_province += 1,
-                    WorkRegion::Abroad => row.abroad += 1,
-                }
-                row.six_months_plus += u64::from(w.months >= 6);
-                row.income_fen += w.income;
-            }
-        }
-        let first = rows.remove(0);
-        Ok(EmploymentScale {
-            year,
-            area: first,
-            children: rows,
         })
     }
 

@@ -39,6 +39,8 @@ pub struct EmploymentCounts {
     pub abroad: i64,
     /// 县外 (县外省内, 省外 and 国外 together).
     pub out_of_county: i64,
+    /// …of them worked six months or more in the year (丰都 tracks this).
+    pub six_months_plus: i64,
     /// 务工收入 of those persons in the year.
     pub income_fen: Money,
     /// Households with a member able to work (普通/技能劳动力).
@@ -57,6 +59,7 @@ impl EmploymentCounts {
         self.out_of_province += o.out_of_province;
         self.abroad += o.abroad;
         self.out_of_county += o.out_of_county;
+        self.six_months_plus += o.six_months_plus;
         self.income_fen += o.income_fen;
         self.labour_households += o.labour_households;
         self.zero_employment_households += o.zero_employment_households;
@@ -210,6 +213,7 @@ impl Store {
                 out_of_province: r.try_get("", "out_of_province")?,
                 abroad: r.try_get("", "abroad")?,
                 out_of_county: 0,
+                six_months_plus: r.try_get("", "six_months_plus")?,
                 income_fen: Money::from_fen(r.try_get("", "income_fen")?),
                 labour_households: r.try_get("", "labour_households")?,
                 zero_employment_households: r.try_get("", "zero_households")?,
@@ -404,6 +408,7 @@ fn grouped_query(
             ))),
             "abroad",
         )
+        .expr_as(Expr::cust(count_if("y.months >= 6")), "six_months_plus")
         .expr_as(
             Expr::cust(sum(&format!(
                 "CASE WHEN {worked} THEN y.income_fen ELSE 0 END"
@@ -433,6 +438,7 @@ fn grouped_query(
         .expr_as(Expr::cust(sum("x.in_province")), "in_province")
         .expr_as(Expr::cust(sum("x.out_of_province")), "out_of_province")
         .expr_as(Expr::cust(sum("x.abroad")), "abroad")
+        .expr_as(Expr::cust(sum("x.six_months_plus")), "six_months_plus")
         .expr_as(Expr::cust(sum("x.income_fen")), "income_fen")
         .expr_as(
             Expr::cust(sum("CASE WHEN x.able = 1 THEN 1 ELSE 0 END")),

@@ -715,18 +715,15 @@ async fn employment_scale_and_zero_employment_households(store: Store) {
     assert_eq!(other.total, with_labour);
 
     // 务工规模: one person outside the province, six months or more.
-    let scale = store.employment_scale(&county, None, 2024).await.unwrap();
-    assert_eq!(scale.area.persons, 1);
-    assert_eq!(scale.area.out_of_province, 1);
-    assert_eq!(scale.area.six_months_plus, 1);
-    assert_eq!(scale.area.income_fen, Money::from_yuan(48_000));
+    let whole = county.area.as_string();
+    let scale = store.area_employment(&county, &whole, 2024).await.unwrap();
+    assert_eq!(scale.total.workers, 1);
+    assert_eq!(scale.total.out_of_province, 1);
+    assert_eq!(scale.total.six_months_plus, 1);
+    assert_eq!(scale.total.income_fen, Money::from_yuan(48_000));
     let township = w.household.area.parent().unwrap().as_string();
-    let t = scale
-        .children
-        .iter()
-        .find(|c| c.area_code == township)
-        .unwrap();
-    assert_eq!(t.persons, 1);
+    let t = scale.children.iter().find(|c| c.code == township).unwrap();
+    assert_eq!(t.counts.workers, 1);
     // A second record of the same person in the county counts them once,
     // where they worked longest.
     let mut local = job(2, "县城超市");
@@ -735,12 +732,12 @@ async fn employment_scale_and_zero_employment_households(store: Store) {
         .add_employment(&county, id_of(w).await, local, at)
         .await
         .unwrap();
-    let scale = store.employment_scale(&county, None, 2024).await.unwrap();
+    let scale = store.area_employment(&county, &whole, 2024).await.unwrap();
     assert_eq!(
         (
-            scale.area.persons,
-            scale.area.out_of_province,
-            scale.area.in_county
+            scale.total.workers,
+            scale.total.out_of_province,
+            scale.total.in_county
         ),
         (1, 1, 0)
     );

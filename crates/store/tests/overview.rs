@@ -42,6 +42,8 @@ async fn monitor(store: &Store, county: &Access, id: i64) {
 /// One worker as the test records them.
 struct Worker {
     household: usize,
+    /// 务工 months in the year, all regions.
+    months: u8,
     lifted: bool,
     monitored: bool,
     region: WorkRegion,
@@ -122,9 +124,10 @@ async fn employment_scale_on_the_overview_per_area_below(store: Store) {
     // A: 10 months 省外 and 2 县内 — once, under 省外.
     record(a, job(&pa, 2024, WorkRegion::OutOfProvince, 10, 40_000)).await;
     record(a, job(&pa, 2024, WorkRegion::InCounty, 2, 3_000)).await;
-    // B: 3 months 县内, 3 months 县外省内 — a tie goes to the nearer, 县内.
-    record(b, job(&pb, 2024, WorkRegion::InCounty, 3, 9_000)).await;
-    record(b, job(&pb, 2024, WorkRegion::InProvince, 3, 12_000)).await;
+    // B: 2 months 县内, 2 months 县外省内 — a tie goes to the nearer, 县内;
+    // four months in all, not six.
+    record(b, job(&pb, 2024, WorkRegion::InCounty, 2, 9_000)).await;
+    record(b, job(&pb, 2024, WorkRegion::InProvince, 2, 12_000)).await;
     // C: a year abroad.
     record(c, job(&pc, 2024, WorkRegion::Abroad, 12, 90_000)).await;
     // D: worked in 2023 only.
@@ -151,6 +154,7 @@ async fn employment_scale_on_the_overview_per_area_below(store: Store) {
     let workers_2024 = [
         Worker {
             household: a,
+            months: 12,
             lifted: true,
             monitored: false,
             region: WorkRegion::OutOfProvince,
@@ -158,6 +162,7 @@ async fn employment_scale_on_the_overview_per_area_below(store: Store) {
         },
         Worker {
             household: b,
+            months: 4,
             lifted: false,
             monitored: true,
             region: WorkRegion::InCounty,
@@ -165,6 +170,7 @@ async fn employment_scale_on_the_overview_per_area_below(store: Store) {
         },
         Worker {
             household: c,
+            months: 12,
             lifted: false,
             monitored: false,
             region: WorkRegion::Abroad,
@@ -188,6 +194,7 @@ async fn employment_scale_on_the_overview_per_area_below(store: Store) {
                 WorkRegion::Abroad => x.abroad += 1,
             }
             x.out_of_county += i64::from(w.region != WorkRegion::InCounty);
+            x.six_months_plus += i64::from(w.months >= 6);
             x.income_fen += w.income;
         }
         for (i, h) in bundles.iter().enumerate() {

@@ -19,7 +19,6 @@ import type {
   Pairing,
   AwardRoom,
   AwardRow,
-  EmploymentScale,
   FundsQuery,
   HouseholdFunds,
   JobRow,
@@ -380,7 +379,7 @@ export const api = {
   zeroEmployment: (q: FundsQuery, signal?: AbortSignal) =>
     request<ZeroEmployment>('api/funds/zero-employment', { query: { ...q }, signal }),
   employmentScale: (area: string | undefined, year: number, signal?: AbortSignal) =>
-    request<EmploymentScale>('api/funds/employment-scale', { query: { area, year }, signal }),
+    request<AreaEmployment>('api/funds/employment-scale', { query: { area, year }, signal }),
 
   // ---- 帮扶 ----
   measureCatalogue: (signal?: AbortSignal) => request<MeasureCatalogue>('api/assist/catalogue', { signal }),

@@ -63,6 +63,7 @@ export interface EmploymentCounts {
   out_of_province: number
   abroad: number
   out_of_county: number
+  six_months_plus: number
   income_fen: number
   labour_households: number
   zero_employment_households: number
@@ -1095,24 +1096,6 @@ export interface ZeroEmployment {
   total: number
   items: ZeroEmploymentRow[]
   by_area: { area_code: string; name: string; with_labour: number; zero: number }[]
-}
-
-export interface ScaleRow {
-  area_code: string
-  name: string
-  persons: number
-  in_county: number
-  in_province: number
-  out_of_province: number
-  abroad: number
-  six_months_plus: number
-  income_fen: number
-}
-
-export interface EmploymentScale {
-  year: number
-  area: ScaleRow
-  children: ScaleRow[]
 }
 
 export interface HouseholdFunds {
