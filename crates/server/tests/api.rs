@@ -1,11 +1,13 @@
 //! HTTP API behaviour on both engines (`sqlite::*` and `postgres::*`).
 
+mod common;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use fangpin_demo::{DemoConfig, layout};
+use common::{Client, PW, demo, json_body, login, request};
 use fangpin_domain::AreaCode;
 use fangpin_server::{AppState, app};
-use fangpin_store::{Access, Actor, HouseholdBundle, NewUser, Store, settings};
+use fangpin_store::{Access, Actor, HouseholdBundle, NewUser, Store};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
@@ -42,13 +44,6 @@ fangpin_store::dual_backend_tests!(
     measure_rules_through_the_api,
 );
 
-/// A logged-in browser: session cookie and CSRF token.
-#[derive(Clone, Default)]
-struct Client {
-    cookie: Option<String>,
-    csrf: Option<String>,
-}
-
 async fn send(
     store: &Store,
     client: &Client,
@@ -83,64 +78,8 @@ async fn send_to(
     body: Option<Value>,
     csrf: bool,
 ) -> (StatusCode, Value, String, axum::http::HeaderMap) {
-    let mut req = Request::builder().method(method).uri(uri);
-    if let Some(c) = &client.cookie {
-        req = req.header("cookie", c.as_str());
-    }
-    if csrf && let Some(t) = &client.csrf {
-        req = req.header("x-csrf-token", t.as_str());
-    }
-    let req = match body {
-        Some(b) => req
-            .header("content-type", "application/json")
-            .body(Body::from(b.to_string()))
-            .unwrap(),
-        None => req.body(Body::empty()).unwrap(),
-    };
-    let resp = app(state).oneshot(req).await.unwrap();
-    let headers = resp.headers().clone();
-    let status = resp.status();
-    let ctype = resp
-        .headers()
-        .get("content-type")
-        .map(|v| v.to_str().unwrap_or("").to_owned())
-        .unwrap_or_default();
-    let bytes = axum::body::to_bytes(resp.into_body(), 10 << 20)
-        .await
-        .unwrap();
-    let json = if ctype.starts_with("application/json") {
-        serde_json::from_slice(&bytes).unwrap()
-    } else {
-        Value::String(String::from_utf8_lossy(&bytes).into_owned())
-    };
-    (status, json, ctype, headers)
-}
-
-async fn login(store: &Store, username: &str) -> Client {
-    let (status, body, _, headers) = send(
-        store,
-        &Client::default(),
-        "POST",
-        "/api/auth/login",
-        Some(json!({"username": username, "password": PW})),
-        false,
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "login {username}: {body}");
-    let set = headers
-        .get("set-cookie")
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_owned();
-    assert!(
-        set.contains("HttpOnly") && set.contains("SameSite=Strict"),
-        "{set}"
-    );
-    Client {
-        cookie: Some(set.split(';').next().unwrap().to_owned()),
-        csrf: body["csrf_token"].as_str().map(str::to_owned),
-    }
+    let a = request(state, client, method, uri, json_body(body), csrf).await;
+    (a.status, a.json, a.content_type, a.headers)
 }
 
 /// GET without logging in.
@@ -155,75 +94,6 @@ async fn get(store: &Store, uri: &str) -> (StatusCode, Value, String) {
     let (s, b, c, _) = send(store, &admin, "GET", uri, None, false).await;
     (s, b, c)
 }
-
-async fn demo(store: &Store, n: u32) -> Vec<HouseholdBundle> {
-    store.seed_reference().await.unwrap();
-    let cfg = DemoConfig::fengdu(5, n);
-    let lay = layout(&cfg);
-    let areas = lay.areas.clone();
-    let actor = Actor::system("测试");
-    store.insert_areas(&actor, &areas).await.unwrap();
-    store
-        .insert_village_groups(&actor, &lay.groups)
-        .await
-        .unwrap();
-    let bundles: Vec<_> = fangpin_demo::households(&cfg, &lay)
-        .map(fangpin_demo::GeneratedHousehold::into_bundle)
-        .collect();
-    store
-        .insert_households(&Access::system(cfg.county), "测试", &bundles)
-        .await
-        .unwrap();
-    store
-        .set_setting(&actor, settings::COUNTY_CODE, "500230000000")
-        .await
-        .unwrap();
-    store
-        .set_setting(&actor, settings::COUNTY_NAME, "丰都县")
-        .await
-        .unwrap();
-    store
-        .set_setting(&actor, settings::DEMO, "true")
-        .await
-        .unwrap();
-    store
-        .set_setting(&actor, settings::DATA_YEAR, "2024")
-        .await
-        .unwrap();
-    let county = AreaCode::parse("500230").unwrap();
-    let village = bundles[0].household.area;
-    let township = village.parent().unwrap();
-    for (name, role, area) in [
-        ("admin", "county_admin", county),
-        ("shending", "county_approver", county),
-        ("xiangzhen", "township_reviewer", township),
-        ("cunji", "village_operator", village),
-        ("bangfu", "assistance_cadre", village),
-        ("yibao", "dept_officer", county),
-        ("ducha", "inspector", county),
-        ("xitong", "sys_admin", county),
-    ] {
-        store
-            .create_user(
-                &actor,
-                &NewUser {
-                    username: name.into(),
-                    display_name: name.into(),
-                    password: PW.into(),
-                    role: role.into(),
-                    area,
-                    department: None,
-                    must_change_password: false,
-                    demo_seeded: false,
-                },
-            )
-            .await
-            .unwrap();
-    }
-    bundles
-}
-
-const PW: &str = "Abcdefg123";
 
 async fn health_and_meta(store: Store) {
     let (status, body, _) = get_public(&store, "/healthz").await;

@@ -3,35 +3,20 @@
 //! file (and nothing stored), the image served only inside the area with an
 //! audit entry per read, and a campaign's list drawn again.
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use fangpin_demo::{DemoConfig, layout};
-use fangpin_domain::AreaCode;
-use fangpin_server::{AppState, app};
-use fangpin_store::{Access, Actor, AuditFilter, HouseholdBundle, NewUser, Store, settings};
+mod common;
+
+use axum::http::StatusCode;
+use common::{Answer, Client, add_user, json_body, login, request};
+use fangpin_server::AppState;
+use fangpin_store::{AuditFilter, HouseholdBundle, Store};
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
 fangpin_store::dual_backend_tests!(
     photos_are_uploaded_checked_and_served_in_scope,
     campaign_targets_are_redrawn_through_the_api,
 );
 
-const PW: &str = "Abcdefg123";
 const BOUNDARY: &str = "----fangpin-photo-boundary";
-
-#[derive(Clone, Default)]
-struct Client {
-    cookie: Option<String>,
-    csrf: Option<String>,
-}
-
-struct Answer {
-    status: StatusCode,
-    json: Value,
-    bytes: Vec<u8>,
-    headers: axum::http::HeaderMap,
-}
 
 async fn call(
     store: &Store,
@@ -40,35 +25,8 @@ async fn call(
     uri: &str,
     body: Option<(&str, Vec<u8>)>,
 ) -> Answer {
-    let mut req = Request::builder().method(method).uri(uri);
-    if let Some(k) = &c.cookie {
-        req = req.header("cookie", k.as_str());
-    }
-    if let Some(t) = &c.csrf {
-        req = req.header("x-csrf-token", t.as_str());
-    }
-    let req = match body {
-        Some((ctype, bytes)) => req.header("content-type", ctype).body(Body::from(bytes)),
-        None => req.body(Body::empty()),
-    }
-    .unwrap();
-    let resp = app(AppState::demo(store.clone(), "unused"))
-        .oneshot(req)
-        .await
-        .unwrap();
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let bytes = axum::body::to_bytes(resp.into_body(), 64 << 20)
-        .await
-        .unwrap()
-        .to_vec();
-    let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    Answer {
-        status,
-        json,
-        bytes,
-        headers,
-    }
+    let state = AppState::demo(store.clone(), "unused");
+    request(state, c, method, uri, body, true).await
 }
 
 async fn call_json(
@@ -78,82 +36,19 @@ async fn call_json(
     uri: &str,
     body: Option<Value>,
 ) -> Answer {
-    let body = body.map(|b| ("application/json", b.to_string().into_bytes()));
-    call(store, c, method, uri, body).await
+    call(store, c, method, uri, json_body(body)).await
 }
 
-async fn login(store: &Store, username: &str) -> Client {
-    let a = call_json(
-        store,
-        &Client::default(),
-        "POST",
-        "/api/auth/login",
-        Some(json!({"username": username, "password": PW})),
-    )
-    .await;
-    assert_eq!(a.status, StatusCode::OK, "login {username}: {}", a.json);
-    let cookie = a.headers.get("set-cookie").unwrap().to_str().unwrap();
-    Client {
-        cookie: Some(cookie.split(';').next().unwrap().to_owned()),
-        csrf: a.json["csrf_token"].as_str().map(str::to_owned),
-    }
-}
-
-/// The demo county with a village cadre of the first household's village
-/// (`cunji`), one of another village (`other`), a township reviewer and the
-/// county administrator.
+/// The demo county, with a village cadre of another village (`other`).
 async fn demo(store: &Store, n: u32) -> Vec<HouseholdBundle> {
-    store.seed_reference().await.unwrap();
-    let cfg = DemoConfig::fengdu(5, n);
-    let lay = layout(&cfg);
-    let actor = Actor::system("测试");
-    store.insert_areas(&actor, &lay.areas).await.unwrap();
-    store
-        .insert_village_groups(&actor, &lay.groups)
-        .await
-        .unwrap();
-    let bundles: Vec<_> = fangpin_demo::households(&cfg, &lay)
-        .map(fangpin_demo::GeneratedHousehold::into_bundle)
-        .collect();
-    store
-        .insert_households(&Access::system(cfg.county), "测试", &bundles)
-        .await
-        .unwrap();
-    store
-        .set_setting(&actor, settings::DEMO, "true")
-        .await
-        .unwrap();
-    let county = AreaCode::parse("500230").unwrap();
+    let bundles = common::demo(store, n).await;
     let village = bundles[0].household.area;
     let other = bundles
         .iter()
         .map(|b| b.household.area)
         .find(|a| *a != village)
         .unwrap();
-    for (name, role, area) in [
-        ("admin", "county_admin", county),
-        ("xiangzhen", "township_reviewer", village.parent().unwrap()),
-        ("cunji", "village_operator", village),
-        ("other", "village_operator", other),
-        ("ducha", "inspector", county),
-    ] {
-        store
-            .create_user(
-                &actor,
-                &NewUser {
-                    username: name.into(),
-                    display_name: name.into(),
-                    password: PW.into(),
-                    role: role.into(),
-                    area,
-                    department: None,
-                    must_change_password: false,
-                    demo_seeded: false,
-                },
-            )
-            .await
-            .unwrap();
-    }
+    add_user(store, "other", "village_operator", other).await;
     bundles
 }
 
