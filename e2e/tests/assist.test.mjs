@@ -1,7 +1,8 @@
 // 帮扶: the county administrator opens a monitored household from the 帮扶对象 list, adds a
 // 帮扶干部 for its village to the registry (its phone masked until 查看), names that cadre the
 // household's 帮扶责任人, records an 开发式 measure from the catalogue on its plan and corrects
-// its amount with a reason.
+// its amount with a reason. Then it writes the household's 一户一策 plan, which the county
+// approver reviews (the writer is never offered the review).
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { artifactPath, demoAccount, eventually, login, useServerAndBrowser, withPage } from '../lib/harness.mjs'
@@ -96,6 +97,43 @@ describe('帮扶', () => {
         { what: 'the corrected amount in the table' },
       )
       await page.screenshot({ path: artifactPath('assist.png'), fullPage: true })
+      assert.deepEqual(pageErrors, [], 'no uncaught errors in the page')
+    })
+  })
+
+  test('the 一户一策 plan is written by the administrator and reviewed by the county', async () => {
+    const writer = await demoAccount(ctx.server.baseUrl, '县级管理员')
+    const reviewer = await demoAccount(ctx.server.baseUrl, '县级审定')
+    const goals = `稳定务工收入，落实医保资助（${Date.now()}）`
+    let householdUrl = ''
+    await withPage(ctx.browser, DESKTOP, 'assist-plan-write', async (page, { pageErrors }) => {
+      await login(page, ctx.server.baseUrl, writer, { target: '/assistance' })
+      const link = page.locator('[data-testid="assist-household-link"]').first()
+      await link.waitFor()
+      await link.click()
+      await page.waitForURL(/#\/households\/\d+/)
+      householdUrl = page.url()
+      const plan = page.locator('[data-testid="section-assist"] [data-testid="assist-plan"]')
+      await plan.locator('[data-testid="assist-plan-edit"]').click()
+      await plan.locator('[data-testid="assist-plan-goals"]').fill(goals)
+      await plan.locator('[data-testid="assist-plan-save"]').click()
+      await eventually(async () => (await plan.locator('[data-testid="assist-plan-state"]').innerText()).includes('已制定待审核'), {
+        what: 'the plan waiting for review',
+      })
+      // Whoever wrote the plan does not review it.
+      assert.equal(await plan.locator('[data-testid="assist-plan-review"]').count(), 0)
+      assert.deepEqual(pageErrors, [], 'no uncaught errors in the page')
+    })
+    await withPage(ctx.browser, DESKTOP, 'assist-plan-review', async (page, { pageErrors }) => {
+      await login(page, ctx.server.baseUrl, reviewer)
+      await page.goto(householdUrl)
+      const plan = page.locator('[data-testid="section-assist"] [data-testid="assist-plan"]')
+      await plan.locator('[data-testid="assist-plan-review"]').click()
+      await eventually(async () => (await plan.locator('[data-testid="assist-plan-state"]').innerText()).includes('已审核'), {
+        what: 'the plan reviewed by the county',
+      })
+      assert.ok((await plan.innerText()).includes(goals))
+      assert.equal(await plan.locator('[data-testid="assist-plan-review"]').count(), 0)
       assert.deepEqual(pageErrors, [], 'no uncaught errors in the page')
     })
   })
