@@ -4,6 +4,7 @@
 // shows as a thumbnail served by the API; the case (channel 干部排查) opens and is listed among the village's cases. The visit
 // shows on the household page and in 我的走访; the campaign tab shows the demo's running
 // 集中排查 with the village's progress and who is left to visit. No page overflows horizontally at 360 px.
+// The county administrator draws the running campaign's list again and reads how many were added and removed.
 import { before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdtempSync, writeFileSync } from 'node:fs'
@@ -168,10 +169,31 @@ describe('走访', { timeout: 600_000 }, () => {
       // The village's share of the running campaign, the visit just recorded included.
       assert.ok(target > 0 && visited >= 1 && visited <= target, `progress: ${summary}`)
       assert.match(await page.locator('[data-testid="campaign-table"]').innerText(), new RegExp(cadre.area_name))
-      // The village cadre sees who is left to visit.
+      // The village cadre sees who is left to visit, but does not redraw the list.
       await page.locator('[data-testid="campaign-pending"]').waitFor()
+      assert.equal(await page.locator('[data-testid="campaign-redraw"]').count(), 0)
       await noOverflow(page, 'campaign progress')
       await page.screenshot({ path: artifactPath('visits-campaign.png'), fullPage: true })
+    })
+  })
+
+  test('the county draws the running campaign\'s list again', async () => {
+    const admin = await demoAccount(ctx.server.baseUrl, '县级管理员')
+    await withPage(ctx.browser, { viewport: { width: 1440, height: 900 } }, 'visits-redraw', async (page, { pageErrors }) => {
+      await page.clock.setFixedTime(new Date(NOW))
+      await login(page, ctx.server.baseUrl, admin, { target: '/visits' })
+      await page.locator('[data-testid="visit-tab-campaigns"]').click()
+      const button = page.locator('[data-testid="campaign-redraw"]').first()
+      await button.click()
+      await page.locator('.el-message-box').getByRole('button', { name: '重新生成' }).click()
+      await eventually(
+        async () => /已重新生成目标：新增 [\d,]+ 户，移出 [\d,]+ 户，现有对象 [\d,]+ 户/.test(await page.locator('.el-message').innerText()),
+        { what: 'the counts of the redraw' },
+      )
+      await eventually(async () => /名单生成于 2026-06-01/.test(await page.locator('[data-testid="campaign-progress"]').first().innerText()), {
+        what: "today's date on the list",
+      })
+      assert.deepEqual(pageErrors, [], 'no uncaught errors in the page')
     })
   })
 })
