@@ -4,7 +4,8 @@
 // shows as a thumbnail served by the API; the case (channel 干部排查) opens and is listed among the village's cases. The visit
 // shows on the household page and in 我的走访; the campaign tab shows the demo's running
 // 集中排查 with the village's progress and who is left to visit. No page overflows horizontally at 360 px.
-// The county administrator draws the running campaign's list again and reads how many were added and removed.
+// The cadre removes the photo again with a reason. The county administrator draws the running
+// campaign's list again and reads how many were added and removed.
 import { before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdtempSync, writeFileSync } from 'node:fs'
@@ -158,6 +159,15 @@ describe('走访', { timeout: 600_000 }, () => {
       await eventually(async () => /脑梗住院/.test(await list.innerText()), { what: 'my visit in 我的走访' })
       await thumbnailsLoaded(list, 'the photo in 我的走访')
       await noOverflow(page, 'my visits')
+      // The cadre removes the photo it attached, giving a reason.
+      const photos = await list.locator('[data-testid="visit-photo"]').count()
+      await list.locator('[data-testid="visit-photo-remove"]').first().tap()
+      const box = page.locator('.el-message-box')
+      await box.locator('input').fill('误传了邻户的照片')
+      await box.getByRole('button', { name: '删除' }).tap()
+      await eventually(async () => (await list.locator('[data-testid="visit-photo"]').count()) === photos - 1, {
+        what: 'the photo gone from 我的走访',
+      })
 
       await page.locator('[data-testid="visit-tab-campaigns"]').tap()
       const progress = page.locator('[data-testid="campaign-progress"]')

@@ -158,6 +158,7 @@ impl Modify for Security {
         crate::visits::redraw,
         crate::visits::add_photos,
         crate::visits::photo,
+        crate::visits::remove_photo,
         crate::print::notice,
         crate::print::announcement,
         crate::print::minutes,

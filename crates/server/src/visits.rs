@@ -41,6 +41,7 @@ pub fn routes() -> Router<AppState> {
             post(add_photos).layer(DefaultBodyLimit::max(MAX_PHOTO_REQUEST)),
         )
         .route("/api/visits/{id}/photos/{photo}", get(photo))
+        .route("/api/visits/{id}/photos/{photo}/remove", post(remove_photo))
         .route("/api/campaigns", get(campaigns).post(create_campaign))
         .route("/api/campaigns/{id}/progress", get(progress))
         .route("/api/campaigns/{id}/pending", get(pending))
@@ -395,4 +396,25 @@ async fn photo(
         f.bytes,
     )
         .into_response())
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+struct RemovePhotoBody {
+    /// 删除原因（如：误传了其他农户的照片）。
+    reason: String,
+}
+
+/// Removes a photo its uploader attached by mistake, with a reason; the
+/// audit log keeps what it was.
+#[utoipa::path(post, path = "/api/visits/{id}/photos/{photo}/remove", tag = "走访", params(("id" = i64, Path, description = "走访记录编号"), ("photo" = i64, Path, description = "照片编号")), request_body = RemovePhotoBody, responses((status = 204, description = "已删除"), (status = 400, description = "缺少删除原因", body = ErrorBody), (status = 403, description = "不是本人上传的照片", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+async fn remove_photo(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath((id, photo)): ApiPath<(i64, i64)>,
+    ApiJson(b): ApiJson<RemovePhotoBody>,
+) -> Result<StatusCode, ApiError> {
+    s.store
+        .remove_visit_photo(&c.access, id, photo, &b.reason)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -769,6 +769,71 @@ impl Store {
         Ok(PhotoFile { meta, bytes })
     }
 
+    /// Removes a photo its uploader attached by mistake (another household,
+    /// a wrong picture), with a reason. The bytes go; the audit entry keeps
+    /// what the photo was (type, size, SHA-256, file name) and the reason.
+    pub async fn remove_visit_photo(
+        &self,
+        access: &Access,
+        visit_id: i64,
+        photo_id: i64,
+        reason: &str,
+    ) -> Result<()> {
+        require_visitor(access)?;
+        access.require(perm::HOUSEHOLD_READ)?;
+        let mut q = Query::select();
+        q.columns(PHOTO_COLUMNS)
+            .columns(["uploaded_by", "area_code"])
+            .from("visit_photo")
+            .and_where(Expr::col("id").eq(photo_id))
+            .and_where(Expr::col("visit_id").eq(visit_id))
+            .and_where(Expr::col("area_code").like(like(&access.area)));
+        let Some(r) = self.db.query_one(&q).await? else {
+            return Err(not_found("照片", photo_id));
+        };
+        let meta = photo_of(&r)?;
+        let uploader: Option<i64> = r.try_get("", "uploaded_by")?;
+        if uploader.is_none() || uploader != access.user_id {
+            return Err(StoreError::Forbidden(format!(
+                "只能删除本人上传的照片（此照片由{}上传）",
+                meta.uploaded_by_name
+            )));
+        }
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(StoreError::Invalid("删除原因不能为空".into()));
+        }
+        if reason.chars().count() > 200 {
+            return Err(StoreError::Invalid("删除原因不能超过200字".into()));
+        }
+        let area = area_of(&r.try_get::<String>("", "area_code")?)?;
+        let tx = self.db.begin().await?;
+        let mut del = Query::delete();
+        del.from_table("visit_photo")
+            .and_where(Expr::col("id").eq(photo_id));
+        tx.execute(&del).await?;
+        commit_audited(
+            tx,
+            &access.actor(),
+            AuditEntry {
+                action: "visit_photo_remove",
+                entity: "visit_photo",
+                entity_key: Some(photo_id.to_string()),
+                area: Some(area),
+                before: Some(json!({
+                    "visit_id": visit_id,
+                    "content_type": meta.content_type,
+                    "size": meta.size,
+                    "sha256": meta.sha256,
+                    "file_name": meta.file_name,
+                })),
+                note: Some(reason.to_owned()),
+                ..Default::default()
+            },
+        )
+        .await
+    }
+
     /// 转为风险线索: opens a case (channel 干部排查) from a visit, with its
     /// findings as the summary and its flags as evidence, and links the case
     /// to the visit — one transaction.

@@ -956,4 +956,51 @@ async fn photos_within_limits_by_content_and_in_scope(store: Store) {
         Err(StoreError::NotFound(_))
     ));
     assert_eq!(audit_count(&store, "visit_photo_read").await, 2);
+
+    // A photo attached by mistake is removed by its uploader with a reason;
+    // nobody else removes it, and a blank reason changes nothing.
+    let wrong = added[1].id;
+    let colleague = user(7, "village_operator", a.household.area);
+    assert!(matches!(
+        store
+            .remove_visit_photo(&colleague, vid, wrong, "误传")
+            .await,
+        Err(StoreError::Forbidden(_))
+    ));
+    assert!(matches!(
+        store.remove_visit_photo(&other, vid, wrong, "误传").await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        store.remove_visit_photo(&cadre, vid, wrong, " ").await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert_eq!(store.visit(&cadre, vid).await.unwrap().photos.len(), 6);
+    store
+        .remove_visit_photo(&cadre, vid, wrong, "误传了邻户的照片")
+        .await
+        .unwrap();
+    let left = store.visit(&cadre, vid).await.unwrap().photos;
+    assert_eq!(left.len(), 5);
+    assert!(left.iter().all(|p| p.id != wrong));
+    assert!(matches!(
+        store.visit_photo(&cadre, vid, wrong).await,
+        Err(StoreError::NotFound(_))
+    ));
+    let f = AuditFilter {
+        action: Some("visit_photo_remove".into()),
+        ..Default::default()
+    };
+    let (_, entries) = store.audit_search(&f, 0, 10).await.unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].note.as_deref(), Some("误传了邻户的照片"));
+    assert_eq!(
+        entries[0].before.as_ref().unwrap()["sha256"],
+        added[1].sha256.as_str()
+    );
+    // The room freed is usable again.
+    store
+        .add_visit_photos(&cadre, vid, vec![upload("补拍.png", png(8, 64))], now)
+        .await
+        .unwrap();
 }

@@ -158,6 +158,9 @@ export const visitsApi = {
     const data = await encoded.arrayBuffer()
     return request<{ items: PhotoMeta[] }>(`api/visits/${visitId}/photos`, { method: 'POST', raw: { data, type } })
   },
+  /** Removes a photo its uploader attached by mistake; the reason goes to the audit log. */
+  removePhoto: (visitId: number, photoId: number, reason: string) =>
+    request<void>(`api/visits/${visitId}/photos/${photoId}/remove`, { method: 'POST', body: { reason }, empty: true }),
   redraw: (id: number) => request<Redraw>(`api/campaigns/${id}/redraw`, { method: 'POST' }),
   campaigns: (signal?: AbortSignal) => request<{ items: CampaignRow[] }>('api/campaigns', { signal }),
   createCampaign: (c: NewCampaign) => request<{ id: number }>('api/campaigns', { method: 'POST', body: c }),
