@@ -231,6 +231,28 @@ async fn photos_are_uploaded_checked_and_served_in_scope(store: Store) {
     );
     assert_eq!(audits(&store, "visit_photo_read").await, 2);
     assert_eq!(audits(&store, "visit_photo_add").await, 1);
+
+    // Removal: only the uploader, with a reason; then the photo is gone.
+    let remove = format!("{url}/remove");
+    let reason = |r: &str| Some(json!({ "reason": r }));
+    let a = call_json(&store, &other, "POST", &remove, reason("误传")).await;
+    assert_eq!(a.status, StatusCode::NOT_FOUND);
+    let a = call_json(&store, &ducha, "POST", &remove, reason("误传")).await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN);
+    let a = call_json(&store, &cunji, "POST", &remove, reason(" ")).await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    assert!(
+        a.json["message"].as_str().unwrap().contains("删除原因"),
+        "{}",
+        a.json
+    );
+    let a = call_json(&store, &cunji, "POST", &remove, reason("误传了邻户的照片")).await;
+    assert_eq!(a.status, StatusCode::NO_CONTENT, "{}", a.json);
+    assert_eq!(
+        call(&store, &cunji, "GET", &url, None).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(audits(&store, "visit_photo_remove").await, 1);
 }
 
 async fn campaign_targets_are_redrawn_through_the_api(store: Store) {
