@@ -190,6 +190,8 @@ describe('data exchange and system pages', { timeout: 300_000 }, () => {
     await withPage(ctx.browser, DESKTOP, 'system-village', async (page) => {
       await login(page, ctx.server.baseUrl, operator, { target: '/system' })
       await page.locator('[data-testid="duplicates-panel"]').waitFor()
+      // The page is loaded on demand: wait for its tabs before reading them.
+      await page.locator('[data-testid="system-tabs"] .el-tabs__item').first().waitFor()
       const tabs = await page.locator('[data-testid="system-tabs"] .el-tabs__item').allInnerTexts()
       assert.deepEqual(tabs.map((t) => t.trim()), ['重复待审'])
       await page.locator('[data-testid="dup-scan"]').waitFor()
@@ -290,6 +292,8 @@ describe('data exchange and system pages', { timeout: 300_000 }, () => {
     await withPage(ctx.browser, DESKTOP, 'audit', async (page, { pageErrors }) => {
       await login(page, ctx.server.baseUrl, inspector)
       await page.locator('[data-testid="app-menu"]').getByText('系统').click()
+      // The page is loaded on demand: wait for its tabs before reading them.
+      await page.locator('[data-testid="system-tabs"] .el-tabs__item').first().waitFor()
       const tabs = await page.locator('[data-testid="system-tabs"] .el-tabs__item').allInnerTexts()
       assert.deepEqual(tabs.map((t) => t.trim()), ['审计日志', '重复待审'], 'no 用户与角色 for the inspector')
       await page.locator('[data-testid="audit-list"][data-loading="false"]').waitFor()
@@ -354,6 +358,8 @@ describe('data exchange and system pages', { timeout: 300_000 }, () => {
       // No household permissions: the system administrator lands on 系统.
       await login(page, ctx.server.baseUrl, sysadmin)
       await page.locator('[data-testid="users-panel"]').waitFor()
+      // The page is loaded on demand: wait for its tabs before reading them.
+      await page.locator('[data-testid="system-tabs"] .el-tabs__item').first().waitFor()
       const tabs = await page.locator('[data-testid="system-tabs"] .el-tabs__item').allInnerTexts()
       assert.deepEqual(tabs.map((t) => t.trim()), ['用户与角色', '审计日志'])
       await page.locator('[data-testid="users-table"] [data-testid="cell-username"]').first().waitFor()
