@@ -741,16 +741,9 @@ impl Store {
         photo_id: i64,
     ) -> Result<PhotoFile> {
         access.require(perm::HOUSEHOLD_READ)?;
-        let mut q = Query::select();
-        q.columns(PHOTO_COLUMNS)
-            .columns(["data", "area_code"])
-            .from("visit_photo")
-            .and_where(Expr::col("id").eq(photo_id))
-            .and_where(Expr::col("visit_id").eq(visit_id))
-            .and_where(Expr::col("area_code").like(like(&access.area)));
-        let Some(r) = self.db.query_one(&q).await? else {
-            return Err(not_found("照片", photo_id));
-        };
+        let r = self
+            .photo_in_scope(access, visit_id, photo_id, "data")
+            .await?;
         let meta = photo_of(&r)?;
         let bytes: Vec<u8> = r.try_get("", "data")?;
         let area = area_of(&r.try_get::<String>("", "area_code")?)?;
@@ -769,6 +762,29 @@ impl Store {
         Ok(PhotoFile { meta, bytes })
     }
 
+    /// The row of a photo of `visit_id` in the caller's area, with its
+    /// metadata, area and the column `extra`; outside the area it does not
+    /// exist.
+    async fn photo_in_scope(
+        &self,
+        access: &Access,
+        visit_id: i64,
+        photo_id: i64,
+        extra: &'static str,
+    ) -> Result<QueryResult> {
+        let mut q = Query::select();
+        q.columns(PHOTO_COLUMNS)
+            .columns([extra, "area_code"])
+            .from("visit_photo")
+            .and_where(Expr::col("id").eq(photo_id))
+            .and_where(Expr::col("visit_id").eq(visit_id))
+            .and_where(Expr::col("area_code").like(like(&access.area)));
+        self.db
+            .query_one(&q)
+            .await?
+            .ok_or_else(|| not_found("照片", photo_id))
+    }
+
     /// Removes a photo its uploader attached by mistake (another household,
     /// a wrong picture), with a reason. The bytes go; the audit entry keeps
     /// what the photo was (type, size, SHA-256, file name) and the reason.
@@ -781,16 +797,9 @@ impl Store {
     ) -> Result<()> {
         require_visitor(access)?;
         access.require(perm::HOUSEHOLD_READ)?;
-        let mut q = Query::select();
-        q.columns(PHOTO_COLUMNS)
-            .columns(["uploaded_by", "area_code"])
-            .from("visit_photo")
-            .and_where(Expr::col("id").eq(photo_id))
-            .and_where(Expr::col("visit_id").eq(visit_id))
-            .and_where(Expr::col("area_code").like(like(&access.area)));
-        let Some(r) = self.db.query_one(&q).await? else {
-            return Err(not_found("照片", photo_id));
-        };
+        let r = self
+            .photo_in_scope(access, visit_id, photo_id, "uploaded_by")
+            .await?;
         let meta = photo_of(&r)?;
         let uploader: Option<i64> = r.try_get("", "uploaded_by")?;
         if uploader.is_none() || uploader != access.user_id {
