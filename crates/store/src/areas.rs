@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use fangpin_domain::{AreaCode, AreaLevel, VillageGroup};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder, Statement, TransactionTrait};
+use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder, Statement};
 use serde::Serialize;
 
 use crate::audit::{Actor, AuditEntry, record};
@@ -94,7 +94,7 @@ impl Counts {
 impl Store {
     /// Inserts area nodes (parents before children); existing codes are kept.
     pub async fn insert_areas(&self, actor: &Actor, nodes: &[AreaRecord]) -> Result<()> {
-        let tx = self.db.begin().await?;
+        let tx = self.begin_write().await?;
         let added = insert_areas_tx(&tx, nodes).await?;
         if added > 0 {
             record(
@@ -118,7 +118,7 @@ impl Store {
         actor: &Actor,
         groups: &[VillageGroup],
     ) -> Result<()> {
-        let tx = self.db.begin().await?;
+        let tx = self.begin_write().await?;
         let added = insert_groups_tx(&tx, groups).await?;
         if added > 0 {
             record(

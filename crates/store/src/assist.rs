@@ -23,7 +23,7 @@ use fangpin_domain::policy::{PolicySet, keys};
 use fangpin_domain::sla::{Span, Urgency, urgency};
 use fangpin_domain::{AreaCode, HouseholdBundle, Money, YearMonth};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, JoinType, Order, Query, SelectStatement};
-use sea_orm::{ConnectionTrait, DatabaseTransaction, QueryResult, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, QueryResult};
 use serde::Serialize;
 use serde_json::json;
 
@@ -572,7 +572,7 @@ impl Store {
         }
         let user = self.user_for_cadre(access, c.username.as_deref()).await?;
         let at = now.fixed_offset();
-        let tx = self.db.begin().await?;
+        let tx = self.begin_write().await?;
         let mut ins = Query::insert();
         ins.into_table("assist_cadre")
             .columns([
@@ -640,7 +640,7 @@ impl Store {
             )));
         }
         let user = self.user_for_cadre(access, c.username.as_deref()).await?;
-        let tx = self.db.begin().await?;
+        let tx = self.begin_write().await?;
         let mut upd = Query::update();
         upd.table("assist_cadre")
             .values([
@@ -716,7 +716,7 @@ impl Store {
                 )));
             }
         }
-        let tx = self.db.begin().await?;
+        let tx = self.begin_write().await?;
         if let Some(c) = &current {
             end_pairing(&tx, c.id, from_on, "更换帮扶责任人").await?;
         }
@@ -772,7 +772,7 @@ impl Store {
                 current.from_on
             )));
         }
-        let tx = self.db.begin().await?;
+        let tx = self.begin_write().await?;
         end_pairing(&tx, current.id, until_on, reason).await?;
         commit_audited(
             tx,
@@ -827,7 +827,7 @@ impl Store {
         }
         let at = now.fixed_offset();
         let case = self.open_case_of(household_id).await?.map(|(id, _)| id);
-        let tx = self.db.begin().await?;
+        let tx = self.begin_write().await?;
         match &existing {
             None => {
                 let mut ins = Query::insert();
@@ -984,7 +984,7 @@ impl Store {
         )
         .map_err(refused)?;
         let today = china_day(now);
-        let tx = self.db.begin().await?;
+        let tx = self.begin_write().await?;
         let mut upd = Query::update();
         upd.table("assist_plan")
             .values([
@@ -1072,7 +1072,7 @@ impl Store {
     ) -> Result<i64> {
         let d = self.assist_writer(access, household_id).await?;
         let m = &Measure::parse(form, Catalogue::official()).map_err(invalid)?;
-        let tx = self.db.begin().await?;
+        let tx = self.begin_write().await?;
         let id =
             insert_measure(&tx, household_id, &d.household.area, m, access.user_id, now).await?;
         commit_audited(
@@ -1116,7 +1116,7 @@ impl Store {
             .change_status(change, china_day(now))
             .map_err(invalid)?;
         let m = &row.measure;
-        let tx = self.db.begin().await?;
+        let tx = self.begin_write().await?;
         let mut upd = Query::update();
         upd.table("assist_measure")
             .values([
@@ -1173,7 +1173,7 @@ impl Store {
         if old.revision != c.revision {
             return Err(StoreError::Invalid("措施已被他人修改，请刷新后再试".into()));
         }
-        let tx = self.db.begin().await?;
+        let tx = self.begin_write().await?;
         let mut upd = Query::update();
         upd.table("assist_measure")
             .values([
@@ -1634,7 +1634,7 @@ impl Store {
                 .ok_or_else(|| StoreError::NotFound(format!("户编号不存在：{no}")))
         };
         let at = now.fixed_offset();
-        let tx = self.db.begin().await?;
+        let tx = self.begin_write().await?;
         let mut written = 0u64;
         for c in &bulk.cadres {
             let mut ins = Query::insert();
@@ -1737,7 +1737,7 @@ impl Store {
         access.require(perm::HOUSEHOLD_WRITE)?;
         let (area, _, _) = self.stored_cadre(access, cadre_id).await?;
         let user = self.user_for_cadre(access, Some(username)).await?;
-        let tx = self.db.begin().await?;
+        let tx = self.begin_write().await?;
         let mut upd = Query::update();
         upd.table("assist_cadre")
             .value("user_id", user)

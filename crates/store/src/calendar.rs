@@ -7,8 +7,8 @@
 
 use chrono::Datelike;
 use fangpin_domain::calendar::{CalendarEntry, WorkCalendar};
+use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
-use sea_orm::{ConnectionTrait, TransactionTrait};
 use serde_json::json;
 
 use crate::audit::{AuditEntry, commit_audited};
@@ -74,7 +74,7 @@ impl Store {
             .chain(edit.entries.iter().cloned());
         let checked = WorkCalendar::new(years, entries).map_err(|e| invalid(e.to_string()))?;
 
-        let tx = self.db.begin().await?;
+        let tx = self.begin_write().await?;
         let mut year = Query::insert();
         year.into_table("work_calendar_year")
             .columns(["year", "source"])

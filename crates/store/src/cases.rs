@@ -20,7 +20,7 @@ use fangpin_domain::workflow::{
 };
 use fangpin_domain::{AreaCode, HouseholdBundle, YearMonth};
 use sea_orm::sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
-use sea_orm::{ConnectionTrait, DatabaseTransaction, QueryResult, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, QueryResult};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -469,7 +469,7 @@ impl Store {
         lead: NewLead,
         now: DateTime<Utc>,
     ) -> Result<i64> {
-        let tx = self.db.begin().await?;
+        let tx = self.begin_write().await?;
         let id = self.open_lead_in(&tx, access, lead, now).await?;
         tx.commit().await?;
         Ok(id)
@@ -746,7 +746,7 @@ impl Store {
         let is_open = !matches!(to, CaseState::Rejected | CaseState::Eliminated);
         let v = &outcome.view;
         let now_fixed = now.fixed_offset();
-        let tx = self.db.begin().await?;
+        let tx = self.begin_write().await?;
         let mut upd = Query::update();
         upd.table("case_file")
             .values([
@@ -1049,7 +1049,7 @@ impl Store {
         if amount.is_negative() {
             return Err(StoreError::Invalid("金额不能为负数".into()));
         }
-        let tx = self.db.begin().await?;
+        let tx = self.begin_write().await?;
         let mut ins = Query::insert();
         ins.into_table("assist_measure")
             .columns([

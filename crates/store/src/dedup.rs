@@ -7,7 +7,7 @@ use chrono::{NaiveDate, Utc};
 use fangpin_domain::dedup::{DuplicateRule, PersonKey, find_near_duplicates};
 use fangpin_domain::{AreaCode, IdNumber};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Order, Query};
-use sea_orm::{ConnectionTrait, QueryResult, TransactionTrait};
+use sea_orm::{ConnectionTrait, QueryResult};
 use serde::Serialize;
 use serde_json::json;
 
@@ -82,7 +82,7 @@ impl Store {
             people.iter().map(|p| (p.person_id, p.village)).collect();
         let pairs = find_near_duplicates(&people);
         let now = Utc::now().fixed_offset();
-        let tx = self.db.begin().await?;
+        let tx = self.begin_write().await?;
         let mut added = 0;
         for chunk in pairs.chunks(2_000) {
             let mut ins = Query::insert();
@@ -279,7 +279,7 @@ impl Store {
             .into_iter()
             .find(|i| i.id == id)
             .ok_or_else(|| StoreError::NotFound(format!("疑似重复记录不存在：{id}")))?;
-        let tx = self.db.begin().await?;
+        let tx = self.begin_write().await?;
         let mut upd = Query::update();
         upd.table("duplicate_candidate")
             .value("status", decision)

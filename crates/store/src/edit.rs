@@ -16,7 +16,7 @@ use fangpin_domain::codes::{keys, well_known};
 use fangpin_domain::household::{Household, Person, old_head_relation, relation_to_new_head};
 use fangpin_domain::income::IncomeRecord;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ConnectionTrait, DatabaseTransaction, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseTransaction};
 use serde_json::json;
 
 use crate::audit::{AuditEntry, record};
@@ -453,7 +453,7 @@ impl Store {
         note: &str,
     ) -> Result<String> {
         access.require(perm::HOUSEHOLD_WRITE)?;
-        let tx = self.db.begin().await?;
+        let tx = self.begin_write().await?;
         let old = self.current_tx(&tx, access, id).await?;
         let reason = listed_reason("新增原因", reason, &ADDITION_REASONS)?;
         person.name = person.name.trim().to_owned();
@@ -502,7 +502,7 @@ impl Store {
         reason: &str,
     ) -> Result<Vec<(String, String)>> {
         access.require(perm::HOUSEHOLD_WRITE)?;
-        let tx = self.db.begin().await?;
+        let tx = self.begin_write().await?;
         let old = self.current_tx(&tx, access, id).await?;
         let reason = need_reason(reason)?;
         let old_head = head_of(&old)?.clone();
@@ -570,7 +570,7 @@ impl Store {
         plan: &SplitPlan,
     ) -> Result<(i64, String)> {
         access.require(perm::HOUSEHOLD_WRITE)?;
-        let tx = self.db.begin().await?;
+        let tx = self.begin_write().await?;
         let old = self.current_tx(&tx, access, id).await?;
         let reason = need_reason(&plan.reason)?;
         let old_head = head_of(&old)?;
@@ -685,7 +685,7 @@ impl Store {
         plan: &MergePlan,
     ) -> Result<Vec<(String, String)>> {
         access.require(perm::HOUSEHOLD_WRITE)?;
-        let tx = self.db.begin().await?;
+        let tx = self.begin_write().await?;
         let target = self.current_tx(&tx, access, id).await?;
         if plan.other == id {
             return Err(StoreError::Invalid("并入户：不能与本户自身合户".into()));

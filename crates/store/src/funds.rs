@@ -23,7 +23,7 @@ use fangpin_domain::funds::{
 use fangpin_domain::policy::keys;
 use fangpin_domain::{AreaCode, HouseholdBundle, Money, Person, PolicySet, YearMonth};
 use sea_orm::sea_query::{Expr, ExprTrait, LockType, Order, Query, SelectStatement};
-use sea_orm::{ConnectionTrait, DatabaseTransaction, QueryResult, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, QueryResult};
 use serde::Serialize;
 use serde_json::json;
 
@@ -895,7 +895,7 @@ impl Store {
     /// The transaction of a write to one household's records, with the
     /// household row locked.
     async fn begin_for(&self, household_id: i64) -> Result<DatabaseTransaction> {
-        let tx = self.db.begin().await?;
+        let tx = self.begin_write().await?;
         lock_household(self, &tx, household_id).await?;
         Ok(tx)
     }
@@ -1055,7 +1055,7 @@ impl Store {
     ) -> Result<i64> {
         access.require(perm::HOUSEHOLD_WRITE)?;
         access.require(perm::HOUSEHOLD_READ)?;
-        let tx = self.db.begin().await?;
+        let tx = self.begin_write().await?;
         let loan = load_loan(&tx, access, loan_id).await?;
         lock_household(self, &tx, loan.household_id).await?;
         let earlier = loan.received();
@@ -2023,7 +2023,7 @@ impl Store {
             return Ok(done);
         }
         let policy = self.policy_set().await?;
-        let tx = self.db.begin().await?;
+        let tx = self.begin_write().await?;
         let mut loan_ids = Vec::new();
         let mut posts = Vec::new();
         let mut awards = Vec::new();

@@ -7,7 +7,7 @@ use fangpin_domain::{AreaCode, IdNumber, Money, Sex};
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SimpleExpr, Value};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
-    Statement, TransactionTrait,
+    Statement,
 };
 use serde::Serialize;
 
@@ -383,7 +383,7 @@ impl Store {
         if self.engine == Engine::Postgres {
             return crate::pg_copy::insert_households(self, actor, entry, bundles).await;
         }
-        let tx = self.db.begin().await?;
+        let tx = self.begin_write().await?;
         let new: Vec<&HouseholdBundle> = bundles.iter().collect();
         self.write_tx(&tx, &new, &[]).await?;
         record(&tx, actor, entry).await?;

@@ -9,9 +9,7 @@ use std::collections::{HashMap, HashSet};
 use fangpin_domain::household::Person;
 use fangpin_domain::income::IncomeRecord;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 use serde::Serialize;
 use serde_json::json;
 
@@ -102,7 +100,7 @@ impl Store {
         bundles: &[HouseholdBundle],
         dry_run: bool,
     ) -> Result<ImportSummary> {
-        let tx = self.db.begin().await?;
+        let tx = self.begin_write().await?;
         let mut summary = self.upsert_tx(&tx, access, note, areas, bundles).await?;
         summary.dry_run = dry_run;
         let actor = access.actor();

@@ -11,8 +11,8 @@ use fangpin_domain::policy::keys;
 use fangpin_domain::quality::{self, Context};
 use fangpin_domain::sla::Span;
 use fangpin_domain::{AreaCode, HouseholdBundle};
+use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
-use sea_orm::{ConnectionTrait, TransactionTrait};
 use serde::Serialize;
 
 use crate::cases::china_day;
@@ -87,7 +87,7 @@ impl Store {
         let with_posts = self.with_current_posts(households, today).await?;
         let ids: Vec<i64> = households.iter().map(|(id, _)| *id).collect();
         let mut run = QualityRun::default();
-        let tx = self.db.begin().await?;
+        let tx = self.begin_write().await?;
         // Open findings of these households: (household, rule) → id.
         let mut open: HashMap<(i64, String), i64> = HashMap::new();
         for chunk in ids.chunks(500) {

@@ -7,9 +7,7 @@ use fangpin_domain::AreaCode;
 use fangpin_domain::codes::seed_code_lists;
 use fangpin_domain::policy::{Confidence, ParamDef, ParamValue, PolicySet, seed_params};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Order, Query};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::audit::{Actor, AuditEntry, record};
 use crate::entity::policy_param;
@@ -18,7 +16,7 @@ use crate::{Result, Store, StoreError};
 impl Store {
     /// Seeds code lists and policy parameters; idempotent.
     pub async fn seed_reference(&self) -> Result<()> {
-        let tx = self.db.begin().await?;
+        let tx = self.begin_write().await?;
         let mut items_added = 0;
         let mut params_added = 0;
         for list in seed_code_lists() {
@@ -84,7 +82,7 @@ impl Store {
     pub async fn insert_param(&self, actor: &Actor, def: &ParamDef, replace: bool) -> Result<()> {
         let policy = self.policy_set().await?;
         let before = policy.get(&def.key, def.scope, def.year).cloned();
-        let tx = self.db.begin().await?;
+        let tx = self.begin_write().await?;
         let changed = tx
             .execute(&param_insert(def, replace)?)
             .await?

@@ -19,7 +19,7 @@ use fangpin_domain::sla::{Span, Urgency, urgency};
 use fangpin_domain::workflow::Channel;
 use fangpin_domain::{AreaCode, IdNumber};
 use sea_orm::sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
-use sea_orm::{ConnectionTrait, DatabaseTransaction, QueryResult, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, QueryResult};
 use serde::Serialize;
 use serde_json::json;
 
@@ -531,7 +531,7 @@ impl Store {
         let policy = self.policy_set().await?;
         let cal = self.work_calendar().await?;
         let due = accept_due(&policy, &cal, &report.village, today);
-        let tx = self.db.begin().await?;
+        let tx = self.begin_write().await?;
         let mut receipt_no = receipt_number(today)?;
         for _ in 0..8 {
             let mut taken = Query::select();
@@ -784,7 +784,7 @@ impl Store {
         // Scope and existence of the household (outside it: not found).
         let household = self.household(access, household_id).await?;
         let existing = self.open_case_of(household_id).await?;
-        let tx = self.db.begin().await?;
+        let tx = self.begin_write().await?;
         let (case_id, joined_existing) = match existing {
             Some((case_id, _)) => (case_id, true),
             None => {
@@ -850,7 +850,7 @@ impl Store {
             values: vec![("decline_reason", reason.into())],
             after: json!({ "reason": reason }),
         };
-        let tx = self.db.begin().await?;
+        let tx = self.begin_write().await?;
         record_decision(&tx, access, &s.row, decision, now).await?;
         tx.commit().await?;
         self.self_report(access, id, now).await

@@ -2,7 +2,7 @@
 //! flag, data year).
 
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, EntityTrait, TransactionTrait};
+use sea_orm::{ActiveValue::Set, EntityTrait};
 use serde_json::Value;
 
 use crate::audit::{Actor, AuditEntry, record};
@@ -30,7 +30,7 @@ impl Store {
         if before.as_deref() == Some(value) {
             return Ok(());
         }
-        let tx = self.db.begin().await?;
+        let tx = self.begin_write().await?;
         setting::Entity::insert(setting::ActiveModel {
             key: Set(key.to_owned()),
             value: Set(value.to_owned()),

@@ -14,7 +14,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64URL;
 use chrono::{DateTime, Duration, Utc};
 use fangpin_domain::AreaCode;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
-use sea_orm::{ConnectionTrait, QueryResult, TransactionTrait};
+use sea_orm::{ConnectionTrait, QueryResult};
 use serde::Serialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -477,7 +477,7 @@ impl Store {
         }
         let hash = hash_password(&u.password)?;
         let now = Utc::now().fixed_offset();
-        let tx = self.db.begin().await?;
+        let tx = self.begin_write().await?;
         let mut stmt = Query::insert();
         stmt.into_table("app_user")
             .columns([
@@ -586,7 +586,7 @@ impl Store {
                 .value("failed_logins", if lock.is_some() { 0 } else { failed })
                 .value("locked_until", lock.map(|t| t.fixed_offset()))
                 .and_where(Expr::col("id").eq(row.info.id));
-            let tx = self.db.begin().await?;
+            let tx = self.begin_write().await?;
             tx.execute(&upd).await?;
             let why = if !row.info.active {
                 "账号已停用"
@@ -601,7 +601,7 @@ impl Store {
         }
         let session_token = random_token()?;
         let csrf_token = random_token()?;
-        let tx = self.db.begin().await?;
+        let tx = self.begin_write().await?;
         let mut upd = Query::update();
         upd.table("app_user")
             .value("failed_logins", 0)
@@ -720,7 +720,7 @@ impl Store {
         }
         check_password_policy(new).map_err(StoreError::Invalid)?;
         let hash = hash_password(new)?;
-        let tx = self.db.begin().await?;
+        let tx = self.begin_write().await?;
         let mut upd = Query::update();
         upd.table("app_user")
             .value("password_hash", hash)
@@ -762,7 +762,7 @@ impl Store {
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("用户不存在：{username}")))?;
         let token = format!("fpt_{}", random_token()?);
-        let tx = self.db.begin().await?;
+        let tx = self.begin_write().await?;
         let mut ins = Query::insert();
         ins.into_table("api_token")
             .columns(["user_id", "name", "token_hash", "created_at"])

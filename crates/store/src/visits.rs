@@ -21,7 +21,7 @@ use fangpin_domain::visits::{
 use fangpin_domain::workflow::Channel;
 use fangpin_domain::{AreaCode, AreaLevel};
 use sea_orm::sea_query::{Expr, ExprTrait, JoinType, LockType, Order, Query, SelectStatement};
-use sea_orm::{ConnectionTrait, DatabaseTransaction, QueryResult, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, QueryResult};
 use serde::Serialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -450,7 +450,7 @@ impl Store {
     ) -> Result<i64> {
         require_visitor(access)?;
         access.require(perm::HOUSEHOLD_READ)?;
-        let tx = self.db.begin().await?;
+        let tx = self.begin_write().await?;
         let (area, household_no, _) = self
             .household_brief(&tx, access, input.household_id)
             .await?;
@@ -642,7 +642,7 @@ impl Store {
     ) -> Result<Vec<PhotoMeta>> {
         require_visitor(access)?;
         access.require(perm::HOUSEHOLD_READ)?;
-        let tx = self.db.begin().await?;
+        let tx = self.begin_write().await?;
         if self.engine == Engine::Postgres {
             // Two uploads to one visit cannot both pass the count.
             let mut q = Query::select();
@@ -816,7 +816,7 @@ impl Store {
             return Err(StoreError::Invalid("删除原因不能超过200字".into()));
         }
         let area = area_of(&r.try_get::<String>("", "area_code")?)?;
-        let tx = self.db.begin().await?;
+        let tx = self.begin_write().await?;
         let mut del = Query::delete();
         del.from_table("visit_photo")
             .and_where(Expr::col("id").eq(photo_id));
@@ -859,7 +859,7 @@ impl Store {
                 "当前角色不能登记风险线索（村级、乡镇或县级）".into(),
             ));
         }
-        let tx = self.db.begin().await?;
+        let tx = self.begin_write().await?;
         let v = self.visit_in(&tx, access, visit_id).await?;
         if let Some(case) = v.case_id {
             return Err(StoreError::Invalid(format!(
@@ -936,7 +936,7 @@ impl Store {
                     .await?,
             )
         };
-        let tx = self.db.begin().await?;
+        let tx = self.begin_write().await?;
         let mut ins = Query::insert();
         ins.into_table("campaign")
             .columns([
@@ -1043,7 +1043,7 @@ impl Store {
         let fresh = self
             .draw_targets(access, &c.area, &c.targets, today)
             .await?;
-        let tx = self.db.begin().await?;
+        let tx = self.begin_write().await?;
         let mut q = Query::select();
         q.columns(["household_id", "reasons"])
             .from("campaign_target")
@@ -1484,7 +1484,7 @@ impl Store {
         entity: &'static str,
         note: &str,
     ) -> Result<()> {
-        let tx = self.db.begin().await?;
+        let tx = self.begin_write().await?;
         let mut removed = serde_json::Map::new();
         for table in tables {
             let n = tx
@@ -1532,7 +1532,7 @@ impl Store {
         if visits.is_empty() {
             return Ok(0);
         }
-        let tx = self.db.begin().await?;
+        let tx = self.begin_write().await?;
         let mut ids: HashMap<String, (i64, String)> = HashMap::new();
         let nos: Vec<&str> = {
             let mut v: Vec<&str> = visits.iter().map(|v| v.household_no.as_str()).collect();
@@ -1608,7 +1608,7 @@ impl Store {
     /// Links the 集中排查 visits within a campaign's period and area that
     /// name no campaign to it (after a bulk load); returns how many.
     pub async fn link_sweep_visits(&self, actor: &crate::Actor, campaign_id: i64) -> Result<u64> {
-        let tx = self.db.begin().await?;
+        let tx = self.begin_write().await?;
         let mut q = Query::select();
         q.expr(Expr::cust("*"))
             .from("campaign")
