@@ -304,6 +304,25 @@ impl IdNumber {
     }
 }
 
+/// A birth date as shown to readers who may not see full ID numbers: the
+/// year only. The masked ID number keeps its first six and last four
+/// characters (with the check digit), so a full birth date next to it would
+/// give the hidden digits back; with the year alone about a month's worth of
+/// dates still fits (see the test below). A full birth date is read like a
+/// full ID number: through the audited reveal, or an unmasked export.
+pub fn masked_birth_date(date: NaiveDate) -> String {
+    format!("{}年", date.year())
+}
+
+/// [`masked_birth_date`] of a stored `YYYY-MM-DD` text; anything else is
+/// blanked rather than shown.
+pub fn masked_birth_text(text: &str) -> String {
+    match NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
+        Ok(d) => masked_birth_date(d),
+        Err(_) => "*".repeat(text.chars().count()),
+    }
+}
+
 fn write_digits(out: &mut [u8], mut value: u32) {
     for slot in out.iter_mut().rev() {
         *slot = b'0' + (value % 10) as u8;
@@ -382,6 +401,39 @@ impl<'de> Deserialize<'de> for IdNumber {
 
 #[cfg(test)]
 mod tests {
+
+    /// What a reader without `id.unmask` sees of a person: the masked ID
+    /// number and the birth year. Counting every valid ID number that agrees
+    /// with both shows how many guesses remain.
+    fn candidates(id: &IdNumber) -> usize {
+        let masked = id.masked();
+        let year = masked_birth_date(id.birth_date());
+        let start = NaiveDate::from_ymd_opt(id.birth_date().year(), 1, 1).unwrap();
+        let seq: u16 = id.as_str()[14..17].parse().unwrap();
+        start
+            .iter_days()
+            .take_while(|d| d.year() == start.year())
+            .filter_map(|d| IdNumber::from_parts(id.area_prefix(), d, seq).ok())
+            .filter(|c| c.masked() == masked && masked_birth_date(c.birth_date()) == year)
+            .count()
+    }
+
+    #[test]
+    fn a_masked_id_and_the_birth_year_do_not_give_the_number_back() {
+        for (area, (y, m, d), seq) in [
+            ("110105", (1949, 12, 31), 2),
+            ("500230", (1985, 7, 15), 151),
+            ("440301", (2000, 2, 29), 1),
+            ("500230", (1962, 1, 1), 998),
+        ] {
+            let birth = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            let id = IdNumber::from_parts(area, birth, seq).unwrap();
+            let n = candidates(&id);
+            assert!(n >= 20, "{id:?}: only {n} candidates");
+        }
+        assert_eq!(masked_birth_text("1985-07-15"), "1985年");
+        assert_eq!(masked_birth_text("bad"), "***");
+    }
     use super::*;
     use proptest::prelude::*;
 

@@ -31,7 +31,9 @@ pub use household::{
     Household, HouseholdBundle, HouseholdError, Hundredths, LivingConditions, Person, PersonError,
     PersonInsurance, YearMonth, YearMonthError,
 };
-pub use id_number::{IdNumber, IdNumberError, Sex, check_digit};
+pub use id_number::{
+    IdNumber, IdNumberError, Sex, check_digit, masked_birth_date, masked_birth_text,
+};
 pub use income::{
     IncomeBreakdown, IncomeError, IncomeLine, IncomeRecord, IncomeRules, IncomeStanding, compare,
     compute,

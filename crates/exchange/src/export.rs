@@ -127,6 +127,11 @@ fn render(col: &Column, value: Value, opts: &ExportOptions) -> Out {
         Value::Money(Some(m)) => Out::Fixed2(m.fen()),
         Value::Int(Some(n)) => Out::Int(n),
         Value::Month(Some(ym)) => Out::Text(ym.to_string()),
+        // With the ID number masked, the birth date shows its year only:
+        // the full date would give the masked digits back.
+        Value::Date(Some(d)) if opts.mask_ids && col.header == "出生日期" => {
+            Out::Text(fangpin_domain::masked_birth_date(d))
+        }
         Value::Date(Some(d)) => Out::Text(d.format("%Y-%m-%d").to_string()),
         Value::Id(Some(id)) => Out::Text(if opts.mask_ids {
             id.masked()

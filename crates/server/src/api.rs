@@ -528,6 +528,7 @@ async fn household_detail(
         .map(|p| {
             let mut v = serde_json::to_value(p).unwrap_or(Value::Null);
             v["id_number"] = Value::String(p.id_number.masked());
+            v["birth_date"] = Value::String(fangpin_domain::masked_birth_date(p.birth_date));
             v["phone"] = p.phone.as_deref().map(mask_phone).into();
             v
         })

@@ -42,6 +42,7 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::NotFound(message) => ApiError::not_found(message),
             StoreError::Invalid(msg) => ApiError::bad_request(msg),
+            StoreError::RegisteredElsewhere { message, .. } => ApiError::bad_request(message),
             StoreError::Forbidden(msg) => ApiError {
                 status: StatusCode::FORBIDDEN,
                 code: "forbidden",

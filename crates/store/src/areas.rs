@@ -4,11 +4,12 @@ use std::collections::HashMap;
 
 use fangpin_domain::{AreaCode, AreaLevel, VillageGroup};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder, Statement};
+use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder};
 use serde::Serialize;
 
 use crate::audit::{Actor, AuditEntry, record};
 use crate::entity::{area, village_group};
+use crate::scope::{Keyed, Scope};
 use crate::users::Access;
 use crate::{Result, Store, StoreError};
 
@@ -149,17 +150,35 @@ impl Store {
         Ok(area::Entity::find().count(&self.db).await?)
     }
 
-    async fn counts_by_group(&self) -> Result<HashMap<(String, Option<i16>), Counts>> {
-        let sql = "SELECT area_code, group_no, COUNT(*) AS households, \
-             COALESCE(SUM(current_size), 0) AS persons, \
-             COALESCE(SUM(CASE WHEN household_type = '1' THEN 1 ELSE 0 END), 0) AS poverty, \
-             COALESCE(SUM(CASE WHEN monitor_category IS NOT NULL THEN 1 ELSE 0 END), 0) AS monitored, \
-             COALESCE(SUM(CASE WHEN monitor_category IS NOT NULL AND (risk_eliminated IS NULL OR risk_eliminated = FALSE) THEN 1 ELSE 0 END), 0) AS unresolved \
-             FROM household WHERE current_size > 0 GROUP BY area_code, group_no";
-        let rows = self
-            .db
-            .query_all_raw(Statement::from_string(self.backend(), sql))
-            .await?;
+    /// Household counts per village and 村民小组 within `scope` (a
+    /// 帮扶责任人 counts their own households).
+    async fn counts_by_group(
+        &self,
+        scope: &Scope,
+    ) -> Result<HashMap<(String, Option<i16>), Counts>> {
+        let sum = |e: &str| Expr::cust(format!("COALESCE(SUM({e}), 0)"));
+        let mut q = Query::select();
+        q.columns(["area_code", "group_no"])
+            .expr_as(Expr::cust("COUNT(*)"), "households")
+            .expr_as(sum("current_size"), "persons")
+            .expr_as(
+                sum("CASE WHEN household_type = '1' THEN 1 ELSE 0 END"),
+                "poverty",
+            )
+            .expr_as(
+                sum("CASE WHEN monitor_category IS NOT NULL THEN 1 ELSE 0 END"),
+                "monitored",
+            )
+            .expr_as(
+                sum("CASE WHEN monitor_category IS NOT NULL AND (risk_eliminated IS NULL OR risk_eliminated = FALSE) THEN 1 ELSE 0 END"),
+                "unresolved",
+            )
+            .from("household")
+            .and_where(Expr::col("current_size").gt(0))
+            .and_where(scope.on(Keyed::household(None)))
+            .group_by_col("area_code")
+            .group_by_col("group_no");
+        let rows = self.db.query_all(&q).await?;
         let mut out = HashMap::with_capacity(rows.len());
         for r in rows {
             let area: String = r.try_get("", "area_code")?;
@@ -179,11 +198,17 @@ impl Store {
     /// The area tree under the caller's own area, with counts aggregated
     /// bottom-up from the household table.
     pub async fn area_tree(&self, access: &Access) -> Result<Option<AreaTreeNode>> {
-        self.area_tree_under(Some(&access.area)).await
+        let scope = access.scope()?;
+        self.area_tree_under(Some(&access.area), &scope).await
     }
 
-    /// The tree under `root`, or under the top stored node when `None`.
-    async fn area_tree_under(&self, root: Option<&AreaCode>) -> Result<Option<AreaTreeNode>> {
+    /// The tree under `root`, or under the top stored node when `None`,
+    /// counting the households of `scope`.
+    async fn area_tree_under(
+        &self,
+        root: Option<&AreaCode>,
+        scope: &Scope,
+    ) -> Result<Option<AreaTreeNode>> {
         let areas = area::Entity::find()
             .order_by_asc(area::Column::Code)
             .all(&self.db)
@@ -193,7 +218,7 @@ impl Store {
             .order_by_asc(village_group::Column::No)
             .all(&self.db)
             .await?;
-        let counts = self.counts_by_group().await?;
+        let counts = self.counts_by_group(scope).await?;
 
         let root_code = match root {
             Some(c) => c.as_string(),
@@ -280,9 +305,10 @@ impl Store {
             None => (key, None),
         };
         let code = AreaCode::parse(area_part).map_err(|_| not_found())?;
-        if !access.covers(&code) {
-            return Err(not_found());
-        }
+        let scope = access
+            .scope()?
+            .within(Some(&code))
+            .map_err(|_| not_found())?;
         let tree = self.area_tree(access).await?.ok_or_else(not_found)?;
         let node = find_node(&tree, &code.as_string())
             .and_then(|n| match group_no {
@@ -302,19 +328,11 @@ impl Store {
             .group_by_col(crate::entity::household::Column::HouseholdType);
         match group_no {
             Some(g) => {
-                filter
-                    .and_where(
-                        Expr::col(crate::entity::household::Column::AreaCode).eq(code.as_string()),
-                    )
-                    .and_where(Expr::col(crate::entity::household::Column::GroupNo).eq(g));
+                filter.and_where(Expr::col(crate::entity::household::Column::GroupNo).eq(g));
             }
-            None => {
-                filter.and_where(
-                    Expr::col(crate::entity::household::Column::AreaCode)
-                        .like(format!("{}%", code.prefix())),
-                );
-            }
+            None => {}
         }
+        filter.and_where(scope.on(Keyed::household(None)));
         let rows = self.db.query_all(&filter).await?;
         let mut by_cat: HashMap<String, i64> = HashMap::new();
         let mut by_type: HashMap<String, i64> = HashMap::new();

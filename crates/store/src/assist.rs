@@ -29,6 +29,7 @@ use serde_json::json;
 
 use crate::audit::{AuditEntry, commit_audited};
 use crate::cases::china_day;
+use crate::scope::{Keyed, under};
 use crate::users::{Access, perm};
 use crate::{Result, Store, StoreError};
 
@@ -439,23 +440,12 @@ impl Store {
         Ok(d)
     }
 
-    /// Whether a caller sees only their own households (a 帮扶责任人 who does
-    /// not maintain households).
-    fn own_only(access: &Access) -> bool {
-        access.has(perm::ASSIST_OWN) && !access.has(perm::HOUSEHOLD_WRITE)
-    }
-
     // ---- the registry --------------------------------------------------------
 
     /// 帮扶干部 in the caller's area, with the households paired to each.
     pub async fn cadres(&self, access: &Access, f: &CadreFilter) -> Result<Vec<CadreRow>> {
         access.require(perm::HOUSEHOLD_READ)?;
-        let area = f.area.unwrap_or(access.area);
-        if !access.covers(&area) {
-            return Err(StoreError::NotFound(
-                "区划不存在或不在您的管辖范围内".into(),
-            ));
-        }
+        let area = access.area_within(&f.area.unwrap_or(access.area))?;
         let mut q = Query::select();
         for c in [
             "id",
@@ -483,7 +473,7 @@ impl Store {
                 "u",
                 Expr::col(("u", "id")).equals(("c", "user_id")),
             )
-            .and_where(Expr::col(("c", "area_code")).like(format!("{}%", area.prefix())))
+            .and_where(under(("c", "area_code"), &area))
             .order_by(("c", "area_code"), Order::Asc)
             .order_by(("c", "id"), Order::Asc);
         // A cadre user within a village also sees the county and township
@@ -544,7 +534,7 @@ impl Store {
             )
             .from("assist_cadre")
             .and_where(Expr::col("id").eq(id))
-            .and_where(Expr::col("area_code").like(format!("{}%", access.area.prefix())));
+            .and_where(under("area_code", &access.area));
         let r = self
             .db
             .query_one(&q)
@@ -1024,21 +1014,16 @@ impl Store {
     /// they work in the caller's area or help (or helped) a household there.
     pub async fn cadre_phone(&self, access: &Access, cadre_id: i64) -> Result<String> {
         access.require(perm::ID_UNMASK)?;
-        let prefix = format!("{}%", access.area.prefix());
         let mut paired = Query::select();
         paired
             .column("cadre_id")
             .from("assist_pairing")
-            .and_where(Expr::col("area_code").like(prefix.clone()));
+            .and_where(access.scope()?.on(Keyed::bare()));
         let mut q = Query::select();
         q.columns(["phone", "area_code", "name"])
             .from("assist_cadre")
             .and_where(Expr::col("id").eq(cadre_id))
-            .and_where(
-                Expr::col("area_code")
-                    .like(prefix)
-                    .or(Expr::col("id").in_subquery(paired)),
-            );
+            .and_where(under("area_code", &access.area).or(Expr::col("id").in_subquery(paired)));
         let r = self
             .db
             .query_one(&q)
@@ -1222,12 +1207,11 @@ impl Store {
 
     /// A measure in the caller's area: (household id, row).
     async fn scoped_measure(&self, access: &Access, measure_id: i64) -> Result<(i64, MeasureRow)> {
-        access.require(perm::HOUSEHOLD_READ)?;
         let mut q = Query::select();
         q.columns(MEASURE_COLUMNS)
             .from("assist_measure")
             .and_where(Expr::col("id").eq(measure_id))
-            .and_where(Expr::col("area_code").like(format!("{}%", access.area.prefix())));
+            .and_where(access.scope()?.on(Keyed::bare()));
         let r = self
             .db
             .query_one(&q)
@@ -1327,18 +1311,7 @@ impl Store {
         f: &AssistFilter,
         now: DateTime<Utc>,
     ) -> Result<(u64, Vec<AssistRow>)> {
-        access.require(perm::HOUSEHOLD_READ)?;
-        let area = f.area.unwrap_or(access.area);
-        if !access.covers(&area) {
-            return Err(StoreError::NotFound(
-                "区划不存在或不在您的管辖范围内".into(),
-            ));
-        }
-        let own = if Self::own_only(access) {
-            Some(self.my_cadres(access).await?)
-        } else {
-            None
-        };
+        let scope = access.scope()?.within(f.area.as_ref())?;
         let narrow = |q: &mut SelectStatement| {
             q.from_as("household", "h")
                 .join_as(
@@ -1349,13 +1322,10 @@ impl Store {
                         .equals(("h", "id"))
                         .and(Expr::col(("p", "until_on")).is_null()),
                 )
-                .and_where(Expr::col(("h", "area_code")).like(format!("{}%", area.prefix())));
+                .and_where(scope.on(Keyed::household(Some("h"))));
             active_monitored(q);
             if f.unpaired_only {
                 q.and_where(Expr::col(("p", "id")).is_null());
-            }
-            if let Some(ids) = &own {
-                q.and_where(Expr::col(("p", "cadre_id")).is_in(ids.clone()));
             }
         };
         let mut count = Query::select();
@@ -1616,7 +1586,7 @@ impl Store {
             q.columns(["id", "household_no", "area_code"])
                 .from("household")
                 .and_where(Expr::col("household_no").is_in(chunk.iter().map(|s| s.to_string())))
-                .and_where(Expr::col("area_code").like(format!("{}%", access.area.prefix())));
+                .and_where(access.scope()?.on(Keyed::household(None)));
             for r in self.db.query_all(&q).await? {
                 let area: String = r.try_get("", "area_code")?;
                 ids.insert(

@@ -162,7 +162,7 @@ fn apply(q: &mut SelectStatement, f: &AuditFilter) {
         q.and_where(Expr::col("entity_key").eq(k.as_str()));
     }
     if let Some(area) = &f.area {
-        q.and_where(Expr::col("area_code").like(format!("{}%", area.prefix())));
+        q.and_where(crate::scope::under("area_code", area));
     }
     if let Some(from) = f.from {
         q.and_where(Expr::col("at").gte(from));

@@ -25,6 +25,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::audit::{AuditEntry, commit_audited, record};
+use crate::scope::{Keyed, Scope};
 use crate::users::{Access, perm};
 use crate::{Result, Store, StoreError};
 
@@ -221,8 +222,8 @@ fn select_cases() -> SelectStatement {
     q
 }
 
-fn scoped(q: &mut SelectStatement, access: &Access) {
-    q.and_where(Expr::col(("c", "area_code")).like(format!("{}%", access.area.prefix())));
+fn scoped(q: &mut SelectStatement, scope: &Scope) {
+    q.and_where(scope.on(Keyed::rows("c")));
 }
 
 /// Everything needed to judge a step's urgency.
@@ -432,7 +433,7 @@ impl Store {
     async fn stored_case(&self, access: &Access, id: i64) -> Result<Stored> {
         let mut q = select_cases();
         q.and_where(Expr::col(("c", "id")).eq(id));
-        scoped(&mut q, access);
+        scoped(&mut q, &access.scope_unchecked());
         let r = self
             .db
             .query_one(&q)
@@ -930,12 +931,9 @@ impl Store {
         f: &CaseFilter,
         now: DateTime<Utc>,
     ) -> Result<(u64, Vec<CaseRow>)> {
-        access.require(perm::HOUSEHOLD_READ)?;
+        let scope = access.scope()?.within(f.area.as_ref())?;
         let narrow = |q: &mut SelectStatement| {
-            scoped(q, access);
-            if let Some(a) = &f.area {
-                q.and_where(Expr::col(("c", "area_code")).like(format!("{}%", a.prefix())));
-            }
+            scoped(q, &scope);
             if !f.states.is_empty() {
                 q.and_where(Expr::col(("c", "state")).is_in(f.states.iter().map(|s| s.code())));
             }
@@ -990,10 +988,10 @@ impl Store {
     /// plus steps of the level below that are overdue long enough to be
     /// raised to the caller.
     pub async fn due_steps(&self, access: &Access, now: DateTime<Utc>) -> Result<Vec<DueItem>> {
-        access.require(perm::HOUSEHOLD_READ)?;
+        let scope = access.scope()?;
         let levels = levels_of(access);
         let mut q = select_cases();
-        scoped(&mut q, access);
+        scoped(&mut q, &scope);
         q.and_where(Expr::col(("c", "is_open")).eq(true))
             .and_where(Expr::col(("c", "step_due")).is_not_null())
             .order_by(("c", "step_due"), Order::Asc);

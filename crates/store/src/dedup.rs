@@ -3,7 +3,7 @@
 //! whether the two records are the same person. Nothing is merged
 //! automatically; decisions are audited and survive later scans.
 
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use fangpin_domain::dedup::{DuplicateRule, PersonKey, find_near_duplicates};
 use fangpin_domain::{AreaCode, IdNumber};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Order, Query};
@@ -12,6 +12,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::audit::{AuditEntry, commit_audited, record};
+use crate::scope::under;
 use crate::users::{Access, perm};
 use crate::{Result, Store, StoreError};
 
@@ -22,7 +23,8 @@ pub struct DuplicateSide {
     pub household_id: i64,
     pub household_no: String,
     pub name: String,
-    pub birth_date: NaiveDate,
+    /// The birth year only (a full date would unmask the ID number).
+    pub birth_date: String,
     pub id_number: String,
     pub area_code: String,
     pub area_name: String,
@@ -54,11 +56,11 @@ impl Store {
     /// Scans the caller's area for likely duplicates and queues new pairs.
     /// Returns the number of pairs added.
     pub async fn scan_duplicates(&self, access: &Access) -> Result<u64> {
-        access.require(perm::HOUSEHOLD_READ)?;
+        let area = *access.scope()?.whole_area()?;
         let mut q = Query::select();
         q.columns(["id", "area_code", "name", "birth_date", "id_enc"])
             .from("person")
-            .and_where(Expr::col("area_code").like(format!("{}%", access.area.prefix())));
+            .and_where(under("area_code", &area));
         let rows = self.db.query_all(&q).await?;
         let mut people = Vec::with_capacity(rows.len());
         for r in rows {
@@ -148,11 +150,10 @@ impl Store {
         offset: u64,
         limit: u64,
     ) -> Result<(u64, Vec<DuplicateItem>)> {
-        access.require(perm::HOUSEHOLD_READ)?;
-        let prefix = format!("{}%", access.area.prefix());
+        let area = *access.scope()?.whole_area()?;
         let filter = |q: &mut sea_orm::sea_query::SelectStatement| {
-            q.and_where(Expr::col(("d", "area_a")).like(prefix.clone()))
-                .and_where(Expr::col(("d", "area_b")).like(prefix.clone()));
+            q.and_where(under(("d", "area_a"), &area))
+                .and_where(under(("d", "area_b"), &area));
             if let Some(s) = status {
                 q.and_where(Expr::col(("d", "status")).eq(s));
             }
@@ -250,7 +251,7 @@ impl Store {
             household_id: r.try_get("", "household_id")?,
             household_no: r.try_get("", "household_no")?,
             name: r.try_get("", "name")?,
-            birth_date: r.try_get("", "birth_date")?,
+            birth_date: fangpin_domain::masked_birth_date(r.try_get("", "birth_date")?),
             id_number: id.masked(),
             area_code: area.trim().to_owned(),
             area_name: r

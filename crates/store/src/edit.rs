@@ -267,11 +267,12 @@ impl Store {
         access: &Access,
         id: i64,
     ) -> Result<HouseholdBundle> {
+        self.household_area(tx, &access.scope_unchecked(), id)
+            .await?;
         let b = self
             .load_bundles(tx, vec![id])
             .await?
             .remove(&id)
-            .filter(|b| access.covers(&b.household.area))
             .ok_or_else(|| StoreError::NotFound(format!("农户不存在：{id}")))?;
         if b.members.is_empty() {
             return Err(merged_away(&b.household));
@@ -483,8 +484,12 @@ impl Store {
             bundle: &new,
             after: json!({"person_no": person.person_no, "name": person.name, "reason": reason}),
         }];
-        self.upsert_tx(&tx, access, &why, &[], std::slice::from_ref(&new))
-            .await?;
+        if let Err(e) = self
+            .upsert_tx(&tx, access, &why, &[], std::slice::from_ref(&new))
+            .await
+        {
+            return self.refused(tx, access, e).await;
+        }
         self.commit_change(tx, access, &why, touched).await?;
         Ok(person.person_no)
     }
@@ -553,8 +558,12 @@ impl Store {
                 "relations": codes.iter().cloned().collect::<BTreeMap<_, _>>(),
             }),
         }];
-        self.upsert_tx(&tx, access, &why, &[], std::slice::from_ref(&new))
-            .await?;
+        if let Err(e) = self
+            .upsert_tx(&tx, access, &why, &[], std::slice::from_ref(&new))
+            .await
+        {
+            return self.refused(tx, access, e).await;
+        }
         self.commit_change(tx, access, &why, touched).await?;
         Ok(codes)
     }
@@ -657,8 +666,12 @@ impl Store {
                 after: json!({"from_household_no": old.household.household_no, "persons": persons}),
             },
         ];
-        self.upsert_tx(&tx, access, &why, &[], &[a.clone(), b.clone()])
-            .await?;
+        if let Err(e) = self
+            .upsert_tx(&tx, access, &why, &[], &[a.clone(), b.clone()])
+            .await
+        {
+            return self.refused(tx, access, e).await;
+        }
         // The new household's first version names who split it off and why.
         let mut q = Query::select();
         q.column("id")
@@ -747,8 +760,12 @@ impl Store {
                 after: json!({"merged_into": target.household.household_no, "persons": persons}),
             },
         ];
-        self.upsert_tx(&tx, access, &why, &[], &[a.clone(), shell.clone()])
-            .await?;
+        if let Err(e) = self
+            .upsert_tx(&tx, access, &why, &[], &[a.clone(), shell.clone()])
+            .await
+        {
+            return self.refused(tx, access, e).await;
+        }
         self.commit_change(tx, access, &why, touched).await?;
         Ok(codes)
     }

@@ -30,6 +30,7 @@ use serde_json::json;
 use crate::audit::{AuditEntry, commit_audited};
 use crate::cases::china_day;
 use crate::households::HouseholdDetail;
+use crate::scope::{Keyed, under};
 use crate::users::{Access, perm};
 use crate::{Engine, Result, Store, StoreError};
 
@@ -422,13 +423,13 @@ fn select_with_household(table: &str, cols: &[&'static str], access: &Access) ->
             "h",
             Expr::col(("h", "id")).equals(("t", "household_id")),
         )
-        .and_where(Expr::col(("t", "area_code")).like(format!("{}%", access.area.prefix())));
+        .and_where(access.scope_unchecked().on(Keyed::rows("t")));
     q
 }
 
 fn narrow(q: &mut SelectStatement, area: Option<&AreaCode>, household_id: Option<i64>) {
     if let Some(a) = area {
-        q.and_where(Expr::col(("t", "area_code")).like(format!("{}%", a.prefix())));
+        q.and_where(under(("t", "area_code"), a));
     }
     if let Some(h) = household_id {
         q.and_where(Expr::col(("t", "household_id")).eq(h));
@@ -540,7 +541,7 @@ async fn area_names<C: ConnectionTrait>(
     let mut q = Query::select();
     q.columns(["code", "name", "parent_code"])
         .from("area")
-        .and_where(Expr::col("code").like(format!("{}%", area.prefix())));
+        .and_where(under("code", area));
     let mut out = BTreeMap::new();
     for r in conn.query_all(&q).await? {
         out.insert(
@@ -1835,7 +1836,6 @@ impl Store {
     /// Persons of the area who worked in `year`: a 务工 record with months,
     /// or a 公益性岗位 in the year. Keyed by ID hash.
     async fn employed_in(&self, area: &AreaCode, year: i32) -> Result<HashSet<String>> {
-        let prefix = format!("{}%", area.prefix());
         let mut out = HashSet::new();
         let mut jobs = Query::select();
         jobs.column(("e", "person_hash"))
@@ -1846,7 +1846,7 @@ impl Store {
                 "p",
                 Expr::col(("p", "id_hash")).equals(("e", "person_hash")),
             )
-            .and_where(Expr::col(("p", "area_code")).like(prefix.clone()))
+            .and_where(under(("p", "area_code"), area))
             .and_where(Expr::col(("e", "year")).eq(year))
             .and_where(Expr::col(("e", "months")).gt(0));
         let mut posts = Query::select();
@@ -1859,7 +1859,7 @@ impl Store {
                 "p",
                 Expr::col(("p", "id_hash")).equals(("e", "person_hash")),
             )
-            .and_where(Expr::col(("p", "area_code")).like(prefix))
+            .and_where(under(("p", "area_code"), area))
             .and_where(Expr::col(("e", "start_on")).lte(year_end(year)))
             .and_where(Expr::col(("e", "end_on")).gte(year_start(year)));
         for q in [jobs, posts] {
@@ -1898,7 +1898,7 @@ impl Store {
                 "h",
                 Expr::col(("h", "id")).equals(("p", "household_id")),
             )
-            .and_where(Expr::col(("p", "area_code")).like(format!("{}%", area.prefix())))
+            .and_where(access.scope()?.within(Some(&area))?.on(Keyed::rows("p")))
             .order_by(("p", "household_id"), Order::Asc);
         let mut households: BTreeMap<i64, (ZeroEmploymentRow, Vec<MemberWork>)> = BTreeMap::new();
         for r in self.db.query_all(&q).await? {
@@ -2181,7 +2181,7 @@ impl Store {
         q.column("id")
             .from("household")
             .and_where(Expr::col("household_no").is_in(nos))
-            .and_where(Expr::col("area_code").like(format!("{}%", access.area.prefix())));
+            .and_where(access.scope_unchecked().on(Keyed::household(None)));
         let mut ids = Vec::new();
         for r in self.db.query_all(&q).await? {
             ids.push(r.try_get::<i64>("", "id")?);

@@ -48,6 +48,12 @@ const SENSITIVE: [&str; 5] = [
 ];
 
 fn mask_value(key: &str, v: &Value) -> Value {
+    if key == "birth_date" {
+        return match v.as_str() {
+            Some(s) => Value::String(fangpin_domain::masked_birth_text(s)),
+            None => v.clone(),
+        };
+    }
     if !SENSITIVE.contains(&key) {
         return v.clone();
     }

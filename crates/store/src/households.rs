@@ -15,6 +15,7 @@ use crate::audit::{Actor, AuditEntry, record};
 use crate::crypto::FieldCipher;
 use crate::entity::{household, income_record, person};
 use crate::migration::INCOME_MONEY_COLUMNS;
+use crate::scope::Keyed;
 use crate::users::{Access, perm};
 use crate::{Engine, Result, Store, StoreError};
 
@@ -371,7 +372,11 @@ impl Store {
             return Ok(0);
         }
         access.require(perm::HOUSEHOLD_WRITE)?;
-        if let Some(b) = bundles.iter().find(|b| !access.covers(&b.household.area)) {
+        let scope = access.scope_unchecked();
+        if let Some(b) = bundles
+            .iter()
+            .find(|b| !scope.covers_area(&b.household.area))
+        {
             return Err(StoreError::Forbidden(format!(
                 "户编号 {} 所在区划 {} 不在您的管辖范围内",
                 b.household.household_no,
@@ -404,9 +409,8 @@ impl Store {
     /// Reads one household with members and income records. A household
     /// outside the caller's area does not exist for them.
     pub async fn household(&self, access: &Access, id: i64) -> Result<HouseholdDetail> {
-        access.require(perm::HOUSEHOLD_READ)?;
         let h = household::Entity::find_by_id(id)
-            .filter(in_scope(access))
+            .filter(in_scope(access)?)
             .one(&self.db)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("农户不存在：{id}")))?;
@@ -418,10 +422,9 @@ impl Store {
         access: &Access,
         household_no: &str,
     ) -> Result<HouseholdDetail> {
-        access.require(perm::HOUSEHOLD_READ)?;
         let h = household::Entity::find()
             .filter(household::Column::HouseholdNo.eq(household_no))
-            .filter(in_scope(access))
+            .filter(in_scope(access)?)
             .one(&self.db)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("户编号不存在：{household_no}")))?;
@@ -491,13 +494,10 @@ impl Store {
         limit: u64,
     ) -> Result<(u64, Vec<HouseholdListItem>)> {
         use sea_orm::{PaginatorTrait, QuerySelect};
-        access.require(perm::HOUSEHOLD_READ)?;
+        let scope = access.scope()?.within(filter.area.as_ref())?;
         let mut q = household::Entity::find()
-            .filter(in_scope(access))
+            .filter(scope.on(Keyed::household(None)))
             .filter(in_registry());
-        if let Some(a) = &filter.area {
-            q = q.filter(Expr::col(household::Column::AreaCode).like(format!("{}%", a.prefix())));
-        }
         if let Some(g) = filter.group_no {
             q = q.filter(household::Column::GroupNo.eq(g as i16));
         }
@@ -597,9 +597,9 @@ pub struct RevealedId {
     pub id_number: String,
 }
 
-/// Households whose village lies under the caller's area.
-fn in_scope(access: &Access) -> sea_orm::sea_query::SimpleExpr {
-    Expr::col(household::Column::AreaCode).like(format!("{}%", access.area.prefix()))
+/// Households the caller may see (see [`crate::scope`]).
+fn in_scope(access: &Access) -> Result<SimpleExpr> {
+    Ok(access.scope()?.on(Keyed::household(None)))
 }
 
 /// Households of the current registry: a household merged into another

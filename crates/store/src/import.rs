@@ -17,6 +17,7 @@ use crate::areas::{AreaRecord, insert_areas_tx};
 use crate::audit::{AuditEntry, record};
 use crate::entity::{household, income_record, person};
 use crate::households::{HouseholdBundle, household_of, income_of, person_of};
+use crate::scope::Keyed;
 use crate::users::{Access, perm};
 use crate::{Result, Store, StoreError};
 
@@ -101,7 +102,10 @@ impl Store {
         dry_run: bool,
     ) -> Result<ImportSummary> {
         let tx = self.begin_write().await?;
-        let mut summary = self.upsert_tx(&tx, access, note, areas, bundles).await?;
+        let mut summary = match self.upsert_tx(&tx, access, note, areas, bundles).await {
+            Ok(s) => s,
+            Err(e) => return self.refused(tx, access, e).await,
+        };
         summary.dry_run = dry_run;
         let actor = access.actor();
         let created: Vec<&HouseholdBundle> = bundles
@@ -240,7 +244,7 @@ impl Store {
                     let old = stored
                         .get(id)
                         .ok_or_else(|| StoreError::Corrupt(format!("户编号 {no} 读取失败")))?;
-                    if !access.covers(&old.household.area) {
+                    if !access.scope_unchecked().covers_area(&old.household.area) {
                         return Err(StoreError::Forbidden(format!(
                             "户编号 {no} 已登记在您管辖范围以外的区划，不能由您修改"
                         )));
@@ -275,9 +279,27 @@ impl Store {
                 self.record_change(tx, *id, old, b, access, note).await?;
             }
         }
-        self.check_id_conflicts(tx, &new, &replaced).await?;
+        self.check_id_conflicts(tx, access, &new, &replaced).await?;
         self.write_tx(tx, &new, &replaced).await?;
         Ok(summary)
+    }
+
+    /// Rolls back a write that was refused and records the refusals that
+    /// must stay in the audit log (an ID number registered outside the
+    /// caller's scope); returns the refusal.
+    pub(crate) async fn refused<T>(
+        &self,
+        tx: DatabaseTransaction,
+        access: &Access,
+        e: StoreError,
+    ) -> Result<T> {
+        tx.rollback().await?;
+        if let StoreError::RegisteredElsewhere { refusals, .. } = &e {
+            for entry in refusals {
+                self.audit(&access.actor(), entry.clone()).await?;
+            }
+        }
+        Err(e)
     }
 
     /// Stored ids of the bundles' 户编号.
@@ -361,6 +383,7 @@ impl Store {
     async fn check_id_conflicts(
         &self,
         tx: &DatabaseTransaction,
+        access: &Access,
         new: &[&HouseholdBundle],
         replaced: &[(i64, &HouseholdBundle)],
     ) -> Result<()> {
@@ -386,12 +409,15 @@ impl Store {
             }
         }
         let rewritten: HashSet<i64> = replaced.iter().map(|(id, _)| *id).collect();
+        let scope = access.scope_unchecked();
+        let mut elsewhere = Vec::new();
         let hashes: Vec<String> = wanted.keys().cloned().collect();
         for chunk in hashes.chunks(CHUNK) {
             let mut q2 = Query::select();
             q2.expr_as(Expr::col(("p", "id_hash")), "id_hash")
                 .expr_as(Expr::col(("p", "household_id")), "household_id")
                 .expr_as(Expr::col(("h", "household_no")), "household_no")
+                .expr_as(Expr::col(("h", "area_code")), "area_code")
                 .from_as("person", "p")
                 .join_as(
                     sea_orm::sea_query::JoinType::InnerJoin,
@@ -404,13 +430,34 @@ impl Store {
                 let hash: String = r.try_get("", "id_hash")?;
                 let hid: i64 = r.try_get("", "household_id")?;
                 let stored_no: String = r.try_get("", "household_no")?;
+                let stored_area: String = r.try_get("", "area_code")?;
+                let stored_area = fangpin_domain::AreaCode::parse(stored_area.trim())
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
                 if let Some((masked, target, no)) = wanted.get(&hash)
                     && *target != Some(hid)
                     && !rewritten.contains(&hid)
                 {
-                    problems.push(format!(
-                        "户编号 {no} 的成员证件号码 {masked} 已登记在户编号 {stored_no}"
-                    ));
+                    if scope.covers_area(&stored_area) {
+                        problems.push(format!(
+                            "户编号 {no} 的成员证件号码 {masked} 已登记在户编号 {stored_no}"
+                        ));
+                    } else {
+                        // Outside the caller's scope the other household is
+                        // not named; the county sees the refusal in the log.
+                        problems.push(format!(
+                            "户编号 {no} 的成员证件号码 {masked} 已在您管辖范围以外登记"
+                        ));
+                        elsewhere.push(AuditEntry {
+                            action: "duplicate_refused",
+                            entity: "person",
+                            entity_key: Some(masked.clone()),
+                            area: Some(stored_area),
+                            note: Some(format!(
+                                "户编号 {no} 的成员证件号码已在管辖范围外的户编号 {stored_no} 登记，保存被拒绝"
+                            )),
+                            ..Default::default()
+                        });
+                    }
                 }
             }
         }
@@ -423,9 +470,18 @@ impl Store {
             if more > 0 {
                 msg.push_str(&format!("；另有 {more} 处"));
             }
-            Err(StoreError::Invalid(format!(
-                "证件号码重复，未保存（如为分户、迁移，请先在原户办理减员）：{msg}"
-            )))
+            let message =
+                format!("证件号码重复，未保存（如为分户、迁移，请先在原户办理减员）：{msg}");
+            if elsewhere.is_empty() {
+                Err(StoreError::Invalid(message))
+            } else {
+                Err(StoreError::RegisteredElsewhere {
+                    message: format!(
+                        "{message}。管辖范围以外的登记请联系县级管理员（县农业农村部门）核实"
+                    ),
+                    refusals: elsewhere,
+                })
+            }
         }
     }
 }
@@ -441,18 +497,13 @@ impl Store {
         limit: u64,
     ) -> Result<Vec<(i64, HouseholdBundle)>> {
         use sea_orm::{QueryOrder, QuerySelect};
-        access.require(perm::HOUSEHOLD_READ)?;
+        let scope = access.scope()?.within(filter.area.as_ref())?;
         let mut q = household::Entity::find()
             .select_only()
             .column(household::Column::Id)
-            .filter(
-                Expr::col(household::Column::AreaCode).like(format!("{}%", access.area.prefix())),
-            )
+            .filter(scope.on(Keyed::household(None)))
             .filter(household::Column::Id.gt(after_id))
             .filter(crate::households::in_registry());
-        if let Some(a) = &filter.area {
-            q = q.filter(Expr::col(household::Column::AreaCode).like(format!("{}%", a.prefix())));
-        }
         if let Some(t) = &filter.household_type {
             q = q.filter(household::Column::HouseholdType.eq(t.as_str()));
         }

@@ -26,6 +26,7 @@ mod pg_copy;
 pub mod print;
 pub mod quality;
 pub mod reference;
+pub mod scope;
 pub mod self_report;
 pub mod settings;
 pub mod testing;
@@ -46,6 +47,7 @@ pub use households::{
     HouseholdBundle, HouseholdDetail, HouseholdFilter, HouseholdListItem, RevealedIds,
 };
 pub use import::{ChangedHousehold, ImportSummary};
+pub use scope::{Keyed, Scope};
 pub use users::{Access, LoginOutcome, NewUser, UserInfo};
 
 /// Errors of the store. Messages are Chinese because they can reach users.
@@ -65,6 +67,14 @@ pub enum StoreError {
     /// The caller lacks a permission (for scope violations use `NotFound`).
     #[error("{0}")]
     Forbidden(String),
+    /// An ID number is registered in a household outside the caller's
+    /// scope: the message names no household there; the refusals are
+    /// audited once the write is rolled back.
+    #[error("{message}")]
+    RegisteredElsewhere {
+        message: String,
+        refusals: Vec<AuditEntry>,
+    },
     #[error("数据加密密钥与该数据库不匹配：请使用创建该数据库时的密钥文件（或 FANGPIN_KEY）")]
     WrongKey,
 }

@@ -21,7 +21,7 @@ use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use serde::Serialize;
 
 use crate::cases::{assess_bundle, china_day};
-use crate::users::{Access, perm};
+use crate::users::Access;
 use crate::{HouseholdFilter, Result, Store, StoreError};
 
 /// Facts of every household of an area for one year.
@@ -151,7 +151,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(Arc<FactsSnapshot>, bool)> {
         let generation = self.newest_version().await?;
-        let key = (area.prefix().to_owned(), year);
+        let key = (area.as_string(), year);
         let held = self
             .facts_cache
             .lock()
@@ -267,12 +267,9 @@ impl Store {
         w: &WhatIf,
         now: DateTime<Utc>,
     ) -> Result<WhatIfResult> {
-        access.require(perm::HOUSEHOLD_READ)?;
-        if !access.covers(&w.area) {
-            return Err(StoreError::NotFound(
-                "区划不存在或不在您的管辖范围内".into(),
-            ));
-        }
+        // A what-if is area-wide: not for a 帮扶责任人's pairings.
+        access.scope()?.whole_area()?;
+        access.area_within(&w.area)?;
         if w.line.is_some_and(|m| m.is_negative()) {
             return Err(StoreError::Invalid("监测范围不能为负数".into()));
         }

@@ -20,6 +20,7 @@ use sea_orm::sea_query::{Expr, ExprTrait, Func, JoinType, Order, Query, SelectSt
 use serde::Serialize;
 
 use crate::areas::{group_key, level_str};
+use crate::scope::{Keyed, Scope};
 use crate::users::{Access, perm};
 use crate::{Result, Store, StoreError};
 
@@ -138,9 +139,10 @@ impl Store {
         let code = match node {
             Node::Area(c) | Node::Group(c, _) => c,
         };
-        if !access.covers(&code) {
-            return Err(not_found());
-        }
+        let scope = access
+            .scope()?
+            .within(Some(&code))
+            .map_err(|_| not_found())?;
         let (first_day, last_day) = year_bounds(year)?;
 
         // The node's own name and the areas below it.
@@ -200,7 +202,7 @@ impl Store {
         };
 
         let by_group = matches!(node, Node::Area(a) if a.level() == AreaLevel::Village);
-        let q = grouped_query(&node, year, first_day, last_day, by_group);
+        let q = grouped_query(&node, &scope, year, first_day, last_day, by_group);
         let mut total = EmploymentCounts::default();
         let mut per_child: HashMap<String, EmploymentCounts> = HashMap::new();
         for r in self.db.query_all(&q).await? {
@@ -258,32 +260,21 @@ impl Store {
     }
 }
 
-/// Codes under `area`: `[prefix, next prefix)`, a range an index serves on
-/// both engines (the next prefix is absent when the prefix is all nines).
-fn code_range(area: &AreaCode) -> (String, Option<String>) {
-    let prefix = area.prefix();
-    let next = prefix
-        .parse::<u64>()
-        .ok()
-        .map(|n| format!("{:0width$}", n + 1, width = prefix.len()))
-        .filter(|n| n.len() == prefix.len());
-    (prefix, next)
-}
-
 /// The one query of a request: each member of the node's registered
 /// households with their 务工 records of the year summed by region and
 /// whether they held a 公益性岗位 in it; then per household; then per
 /// village (or per 村民小组 when `by_group`).
 fn grouped_query(
     node: &Node,
+    scope: &Scope,
     year: i32,
     first_day: NaiveDate,
     last_day: NaiveDate,
     by_group: bool,
 ) -> SelectStatement {
-    let (area, group) = match node {
-        Node::Area(a) => (*a, None),
-        Node::Group(a, g) => (*a, Some(*g)),
+    let group = match node {
+        Node::Area(_) => None,
+        Node::Group(_, g) => Some(*g),
     };
 
     // Per person.
@@ -347,19 +338,10 @@ fn grouped_query(
         .group_by_col(("h", "group_no"))
         .group_by_col(("h", "household_type"))
         .group_by_col(("h", "monitor_category"));
-    match group {
-        Some(g) => {
-            persons
-                .and_where(Expr::col(("h", "area_code")).eq(area.as_string()))
-                .and_where(Expr::col(("h", "group_no")).eq(g));
-        }
-        None => {
-            let (from, until) = code_range(&area);
-            persons.and_where(Expr::col(("h", "area_code")).gte(from));
-            if let Some(u) = until {
-                persons.and_where(Expr::col(("h", "area_code")).lt(u));
-            }
-        }
+    // The node's households the caller may see (a 帮扶责任人: their own).
+    persons.and_where(scope.on(Keyed::household(Some("h"))));
+    if let Some(g) = group {
+        persons.and_where(Expr::col(("h", "group_no")).eq(g));
     }
 
     // Per household.

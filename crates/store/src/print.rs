@@ -27,6 +27,7 @@ use crate::audit::AuditEntry;
 use crate::cases::china_day;
 use crate::entity::{area, household};
 use crate::households::household_of;
+use crate::scope::Keyed;
 use crate::users::{Access, perm};
 use crate::{Result, Store, StoreError};
 
@@ -359,9 +360,7 @@ impl Store {
         access.require(perm::HOUSEHOLD_READ)?;
         let code = area.unwrap_or(access.area);
         let missing = || StoreError::NotFound("区划不存在或不在您的管辖范围内".into());
-        if !access.covers(&code) {
-            return Err(missing());
-        }
+        access.scope()?.within(Some(&code)).map_err(|_| missing())?;
         let row = self.area(&code).await?.ok_or_else(missing)?;
         let names = self
             .place_names([code])
@@ -388,9 +387,7 @@ impl Store {
         }
         household::Entity::find()
             .filter(household::Column::Id.is_in(ids))
-            .filter(
-                Expr::col(household::Column::AreaCode).like(format!("{}%", access.area.prefix())),
-            )
+            .filter(access.scope()?.on(Keyed::household(None)))
             .all(&self.db)
             .await?
             .into_iter()
@@ -523,7 +520,7 @@ impl Store {
         .from("case_file")
         .and_where(Expr::col("state").eq(kind.notice_state().code()))
         .order_by("id", Order::Asc);
-        in_area(&mut q, "area_code", access, &code);
+        in_area(&mut q, Keyed::bare(), access, &code)?;
         let mut lines = Vec::new();
         for r in self.db.query_all(&q).await? {
             lines.push(CaseLine {
@@ -591,7 +588,7 @@ impl Store {
             .and_where(Expr::col(("e", "on_day")).gte(from))
             .and_where(Expr::col(("e", "on_day")).lte(until))
             .order_by(("e", "on_day"), Order::Asc);
-        in_area(&mut q, ("c", "area_code"), access, &code);
+        in_area(&mut q, Keyed::rows("c"), access, &code)?;
         let mut lines = Vec::new();
         for r in self.db.query_all(&q).await? {
             lines.push(CaseLine {
@@ -682,7 +679,7 @@ impl Store {
         q.columns(["id", "household_id", "area_code", "category", "risks"])
             .from("case_file")
             .and_where(Expr::col("id").eq(case_id));
-        in_area(&mut q, "area_code", access, &access.area);
+        in_area(&mut q, Keyed::bare(), access, &access.area)?;
         let case = self
             .db
             .query_one(&q)
@@ -826,9 +823,11 @@ impl Store {
             AreaCode::parse(&doc_area.code).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let rows = household::Entity::find()
             .filter(
-                Expr::col(household::Column::AreaCode).like(format!("{}%", access.area.prefix())),
+                access
+                    .scope()?
+                    .within(Some(&code))?
+                    .on(Keyed::household(None)),
             )
-            .filter(Expr::col(household::Column::AreaCode).like(format!("{}%", code.prefix())))
             .filter(crate::households::in_registry())
             .filter(household::Column::MonitorCategory.is_not_null())
             .filter(
@@ -925,13 +924,10 @@ impl Store {
     }
 }
 
-/// Narrows a query to the caller's area and to `area` within it.
-fn in_area<C>(q: &mut SelectStatement, column: C, access: &Access, area: &AreaCode)
-where
-    C: sea_orm::sea_query::IntoColumnRef + Clone,
-{
-    q.and_where(Expr::col(column.clone()).like(format!("{}%", access.area.prefix())))
-        .and_where(Expr::col(column).like(format!("{}%", area.prefix())));
+/// Narrows a query to the caller's scope within `area`.
+fn in_area(q: &mut SelectStatement, keyed: Keyed, access: &Access, area: &AreaCode) -> Result<()> {
+    q.and_where(access.scope()?.within(Some(area))?.on(keyed));
+    Ok(())
 }
 
 fn card_measure(m: MeasureRow, labels: &Labels) -> CardMeasure {

@@ -16,7 +16,8 @@ use sea_orm::sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
 use serde::Serialize;
 
 use crate::cases::china_day;
-use crate::users::{Access, perm};
+use crate::scope::Keyed;
+use crate::users::Access;
 use crate::{HouseholdFilter, Result, Store, StoreError};
 
 /// A finding as lists show it.
@@ -228,13 +229,10 @@ impl Store {
         area: Option<AreaCode>,
         now: DateTime<Utc>,
     ) -> Result<QualityRun> {
-        access.require(perm::HOUSEHOLD_READ)?;
-        let area = area.unwrap_or(access.area);
-        if !access.covers(&area) {
-            return Err(StoreError::NotFound(
-                "区划不存在或不在您的管辖范围内".into(),
-            ));
-        }
+        let area = *access
+            .scope()?
+            .within(Some(&area.unwrap_or(access.area)))?
+            .whole_area()?;
         let filter = HouseholdFilter {
             area: Some(area),
             ..Default::default()
@@ -265,13 +263,10 @@ impl Store {
         limit: u64,
         now: DateTime<Utc>,
     ) -> Result<(u64, Vec<QualityIssue>)> {
-        access.require(perm::HOUSEHOLD_READ)?;
+        let scope = access.scope()?.within(f.area.as_ref())?;
         let today = china_day(now);
         let narrow = |q: &mut SelectStatement| {
-            q.and_where(Expr::col(("q", "area_code")).like(format!("{}%", access.area.prefix())));
-            if let Some(a) = &f.area {
-                q.and_where(Expr::col(("q", "area_code")).like(format!("{}%", a.prefix())));
-            }
+            q.and_where(scope.on(Keyed::rows("q")));
             if let Some(r) = &f.rule {
                 q.and_where(Expr::col(("q", "rule_id")).eq(r.as_str()));
             }
@@ -361,20 +356,13 @@ impl Store {
         area: Option<AreaCode>,
         now: DateTime<Utc>,
     ) -> Result<Vec<VillageScore>> {
-        access.require(perm::HOUSEHOLD_READ)?;
-        let area = area.unwrap_or(access.area);
-        if !access.covers(&area) {
-            return Err(StoreError::NotFound(
-                "区划不存在或不在您的管辖范围内".into(),
-            ));
-        }
+        let scope = access.scope()?.within(Some(&area.unwrap_or(access.area)))?;
         let today = china_day(now);
-        let prefix = format!("{}%", area.prefix());
         let mut hh = Query::select();
         hh.column("area_code")
             .expr_as(Expr::cust("COUNT(*)"), "n")
             .from("household")
-            .and_where(Expr::col("area_code").like(prefix.clone()))
+            .and_where(scope.on(Keyed::household(None)))
             .and_where(crate::households::in_registry())
             .group_by_col("area_code");
         let mut out: BTreeMap<String, VillageScore> = BTreeMap::new();
@@ -405,7 +393,7 @@ impl Store {
                 "overdue",
             )
             .from("quality_issue")
-            .and_where(Expr::col("area_code").like(prefix))
+            .and_where(scope.on(Keyed::bare()))
             .and_where(Expr::col("resolved_on").is_null())
             .group_by_col("area_code");
         for r in self.db.query_all(&q).await? {

@@ -25,6 +25,7 @@ use serde_json::json;
 
 use crate::audit::{Actor, AuditEntry, commit_audited, record};
 use crate::cases::{NewLead, china_day};
+use crate::scope::{Keyed, under};
 use crate::users::{Access, perm};
 use crate::{Result, Store, StoreError, settings};
 
@@ -226,8 +227,13 @@ fn select_reports() -> SelectStatement {
     q
 }
 
+/// Self-reports are keyed by village until matched: the caller's area.
 fn scoped(q: &mut SelectStatement, access: &Access) {
-    q.and_where(Expr::col(("r", "area_code")).like(format!("{}%", access.area.prefix())));
+    q.and_where(
+        access
+            .scope_unchecked()
+            .on(Keyed::area(Some("r"), "area_code")),
+    );
 }
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
@@ -473,7 +479,7 @@ impl Store {
             .and_where(Expr::col("level").is_in(["township", "village"]))
             .order_by("code", Order::Asc);
         if let Some(c) = county {
-            q.and_where(Expr::col("code").like(format!("{}%", c.prefix())));
+            q.and_where(under("code", &c));
         }
         let mut out: Vec<PublicTownship> = Vec::new();
         let mut villages = Vec::new();
@@ -655,7 +661,7 @@ impl Store {
         let narrow = |q: &mut SelectStatement| {
             scoped(q, access);
             if let Some(a) = &f.area {
-                q.and_where(Expr::col(("r", "area_code")).like(format!("{}%", a.prefix())));
+                q.and_where(under(("r", "area_code"), a));
             }
             if let Some(s) = f.status {
                 q.and_where(Expr::col(("r", "status")).eq(s.code()));
@@ -949,7 +955,7 @@ impl Store {
             )
             .and_where(Expr::col(("p", "id_hash")).is_in(hashes.iter().map(String::as_str)))
             .and_where(Expr::col(("h", "current_size")).gt(0))
-            .and_where(Expr::col(("h", "area_code")).like(format!("{}%", access.area.prefix())))
+            .and_where(access.scope_unchecked().on(Keyed::household(Some("h"))))
             .order_by(("h", "id"), Order::Asc);
         self.db
             .query_all(&q)

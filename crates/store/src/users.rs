@@ -144,11 +144,6 @@ impl Access {
         self.permissions.contains(permission)
     }
 
-    /// Whether an area (or a household's village) lies in this caller's scope.
-    pub fn covers(&self, area: &AreaCode) -> bool {
-        self.area.contains(area)
-    }
-
     /// Refuses callers without `permission`.
     pub fn require(&self, permission: &str) -> Result<()> {
         if self.has(permission) {
@@ -403,10 +398,11 @@ impl Store {
     /// Users whose area lies in the caller's scope (for user administration).
     pub async fn users_in_scope(&self, access: &Access) -> Result<Vec<UserInfo>> {
         access.require(USER_MANAGE)?;
+        let (lo, hi) = crate::scope::code_range(&access.area);
         let sql = format!(
             "SELECT {USER_COLUMNS} FROM app_user u JOIN role r ON r.code = u.role_code \
-             LEFT JOIN area a ON a.code = u.area_code WHERE u.area_code LIKE '{}%' ORDER BY u.id",
-            access.area.prefix()
+             LEFT JOIN area a ON a.code = u.area_code \
+             WHERE u.area_code BETWEEN '{lo}' AND '{hi}' ORDER BY u.id"
         );
         let rows = self
             .db

@@ -28,6 +28,7 @@ use sha2::{Digest, Sha256};
 
 use crate::audit::{AuditEntry, commit_audited, record};
 use crate::cases::{NewLead, china_day};
+use crate::scope::{Keyed, Scope, under};
 use crate::users::{Access, perm};
 use crate::{Engine, HouseholdFilter, Result, Store, StoreError};
 
@@ -208,10 +209,6 @@ fn not_found(what: &str, id: i64) -> StoreError {
     StoreError::NotFound(format!("{what}不存在：{id}"))
 }
 
-fn like(area: &AreaCode) -> String {
-    format!("{}%", area.prefix())
-}
-
 fn area_of(s: &str) -> Result<AreaCode> {
     AreaCode::parse(s.trim()).map_err(corrupt)
 }
@@ -388,11 +385,6 @@ fn campaign_of(r: &QueryResult) -> Result<StoredCampaign> {
     })
 }
 
-/// A campaign concerns a caller when its area and the caller's overlap.
-fn overlaps(access: &Access, area: &AreaCode) -> bool {
-    access.covers(area) || area.contains(&access.area)
-}
-
 impl Store {
     /// The household's village, 户编号 and 户主 when it is in the caller's
     /// area and the current registry (else not found).
@@ -406,7 +398,7 @@ impl Store {
         q.columns(["area_code", "household_no", "head_name"])
             .from("household")
             .and_where(Expr::col("id").eq(id))
-            .and_where(Expr::col("area_code").like(like(&access.area)))
+            .and_where(access.scope()?.on(Keyed::household(None)))
             .and_where(Expr::col("current_size").gt(0));
         let r = conn
             .query_one(&q)
@@ -433,7 +425,7 @@ impl Store {
             Some(r) => campaign_of(&r)?,
             None => return Err(not_found("集中排查", id)),
         };
-        if !overlaps(access, &c.area) {
+        if !access.overlaps(&c.area) {
             return Err(not_found("集中排查", id));
         }
         Ok(c)
@@ -532,12 +524,9 @@ impl Store {
 
     /// Visits in the caller's area, newest first: (total, page).
     pub async fn visits(&self, access: &Access, f: &VisitFilter) -> Result<(u64, Vec<VisitRow>)> {
-        access.require(perm::HOUSEHOLD_READ)?;
+        let scope = access.scope()?.within(f.area.as_ref())?;
         let narrow = |q: &mut SelectStatement| {
-            q.and_where(Expr::col(("v", "area_code")).like(like(&access.area)));
-            if let Some(a) = &f.area {
-                q.and_where(Expr::col(("v", "area_code")).like(like(a)));
-            }
+            q.and_where(scope.on(Keyed::rows("v")));
             if let Some(h) = f.household_id {
                 q.and_where(Expr::col(("v", "household_id")).eq(h));
             }
@@ -583,7 +572,6 @@ impl Store {
 
     /// One visit in the caller's area.
     pub async fn visit(&self, access: &Access, id: i64) -> Result<VisitRow> {
-        access.require(perm::HOUSEHOLD_READ)?;
         self.visit_in(&self.db, access, id).await
     }
 
@@ -595,7 +583,7 @@ impl Store {
     ) -> Result<VisitRow> {
         let mut q = select_visits();
         q.and_where(Expr::col(("v", "id")).eq(id))
-            .and_where(Expr::col(("v", "area_code")).like(like(&access.area)));
+            .and_where(access.scope()?.on(Keyed::rows("v")));
         let mut row = match conn.query_one(&q).await? {
             Some(r) => visit_of(&r)?,
             None => return Err(not_found("走访记录", id)),
@@ -772,13 +760,14 @@ impl Store {
         photo_id: i64,
         extra: &'static str,
     ) -> Result<QueryResult> {
+        // The photo is in scope when its visit is (a 帮扶责任人's pairings).
+        self.visit_in(&self.db, access, visit_id).await?;
         let mut q = Query::select();
         q.columns(PHOTO_COLUMNS)
             .columns([extra, "area_code"])
             .from("visit_photo")
             .and_where(Expr::col("id").eq(photo_id))
-            .and_where(Expr::col("visit_id").eq(visit_id))
-            .and_where(Expr::col("area_code").like(like(&access.area)));
+            .and_where(Expr::col("visit_id").eq(visit_id));
         self.db
             .query_one(&q)
             .await?
@@ -974,7 +963,7 @@ impl Store {
                     .columns(["id", "area_code"])
                     .expr(Expr::val("all"))
                     .from("household")
-                    .and_where(Expr::col("area_code").like(like(&c.area)))
+                    .and_where(under("area_code", &c.area))
                     .and_where(Expr::col("current_size").gt(0));
                 let mut q = Query::insert();
                 q.into_table("campaign_target")
@@ -1058,7 +1047,7 @@ impl Store {
                 .from("visit")
                 .and_where(Expr::col("visit_date").gte(c.period.from))
                 .and_where(Expr::col("visit_date").lte(c.period.until))
-                .and_where(Expr::col("area_code").like(like(&c.area)));
+                .and_where(under("area_code", &c.area));
             v
         };
         let mut visited: HashSet<i64> = HashSet::new();
@@ -1203,7 +1192,7 @@ impl Store {
         let mut q = Query::select();
         q.columns(["id", "area_code"])
             .from("household")
-            .and_where(Expr::col("area_code").like(like(area)))
+            .and_where(under("area_code", area))
             .and_where(Expr::col("current_size").gt(0));
         self.db
             .query_all(&q)
@@ -1226,7 +1215,7 @@ impl Store {
             .column("household_id")
             .from("case_file")
             .and_where(Expr::col("channel").eq(Channel::DeptWarning.code()))
-            .and_where(Expr::col("area_code").like(like(area)));
+            .and_where(under("area_code", area));
         self.db
             .query_all(&q)
             .await?
@@ -1238,7 +1227,7 @@ impl Store {
     /// Campaigns whose area overlaps the caller's, newest period first, each
     /// with its progress within the caller's area.
     pub async fn campaigns(&self, access: &Access, now: DateTime<Utc>) -> Result<Vec<CampaignRow>> {
-        access.require(perm::HOUSEHOLD_READ)?;
+        let base = access.scope()?;
         let mut q = Query::select();
         q.expr(Expr::cust("*"))
             .from("campaign")
@@ -1248,17 +1237,17 @@ impl Store {
         let mut out = Vec::new();
         for r in self.db.query_all(&q).await? {
             let c = campaign_of(&r)?;
-            if !overlaps(access, &c.area) {
+            if !access.overlaps(&c.area) {
                 continue;
             }
             let scope = if access.covers(&c.area) {
-                c.area
+                base.within(Some(&c.area))?
             } else {
-                access.area
+                base.clone()
             };
             let by_village = self.village_progress(&c, &scope).await?;
             let total = by_village.values().fold(Progress::default(), |a, p| a + *p);
-            let row = self.campaign_row(c, scope, total, now).await?;
+            let row = self.campaign_row(c, *scope.area(), total, now).await?;
             out.push(row);
         }
         Ok(out)
@@ -1296,7 +1285,7 @@ impl Store {
     async fn village_progress(
         &self,
         c: &StoredCampaign,
-        scope: &AreaCode,
+        scope: &Scope,
     ) -> Result<BTreeMap<AreaCode, Progress>> {
         let mut visited = Query::select();
         visited
@@ -1305,7 +1294,7 @@ impl Store {
             .from("visit")
             .and_where(Expr::col("visit_date").gte(c.period.from))
             .and_where(Expr::col("visit_date").lte(c.period.until))
-            .and_where(Expr::col("area_code").like(like(scope)));
+            .and_where(scope.on(Keyed::bare()));
         let mut q = Query::select();
         q.column(("t", "area_code"))
             .expr_as(Expr::cust("COUNT(*)"), "target")
@@ -1318,7 +1307,7 @@ impl Store {
                 Expr::col(("vv", "household_id")).equals(("t", "household_id")),
             )
             .and_where(Expr::col(("t", "campaign_id")).eq(c.id))
-            .and_where(Expr::col(("t", "area_code")).like(like(scope)))
+            .and_where(scope.on(Keyed::rows("t")))
             .group_by_col(("t", "area_code"));
         let mut out = BTreeMap::new();
         for r in self.db.query_all(&q).await? {
@@ -1361,19 +1350,15 @@ impl Store {
         area: Option<AreaCode>,
         now: DateTime<Utc>,
     ) -> Result<CampaignProgress> {
-        access.require(perm::HOUSEHOLD_READ)?;
+        let base = access.scope()?;
         let c = self.stored_campaign(&self.db, access, id).await?;
-        let scope = area.unwrap_or(if access.covers(&c.area) {
+        let scoped = base.within(Some(&area.unwrap_or(if access.covers(&c.area) {
             c.area
         } else {
             access.area
-        });
-        if !access.covers(&scope) {
-            return Err(StoreError::NotFound(
-                "区划不存在或不在您的管辖范围内".into(),
-            ));
-        }
-        let by_village = self.village_progress(&c, &scope).await?;
+        })))?;
+        let scope = *scoped.area();
+        let by_village = self.village_progress(&c, &scoped).await?;
         let child_level = match scope.level() {
             AreaLevel::Village => AreaLevel::Village,
             l => AreaLevel::ALL[AreaLevel::ALL.iter().position(|x| *x == l).unwrap_or(3) + 1],
@@ -1412,21 +1397,15 @@ impl Store {
         area: Option<AreaCode>,
         limit: u64,
     ) -> Result<Vec<PendingTarget>> {
-        access.require(perm::HOUSEHOLD_READ)?;
+        let scope = access.scope()?.within(area.as_ref())?;
         let c = self.stored_campaign(&self.db, access, id).await?;
-        let scope = area.unwrap_or(access.area);
-        if !access.covers(&scope) {
-            return Err(StoreError::NotFound(
-                "区划不存在或不在您的管辖范围内".into(),
-            ));
-        }
         let mut visited = Query::select();
         visited
             .column("household_id")
             .from("visit")
             .and_where(Expr::col("visit_date").gte(c.period.from))
             .and_where(Expr::col("visit_date").lte(c.period.until))
-            .and_where(Expr::col("area_code").like(like(&scope)));
+            .and_where(scope.on(Keyed::bare()));
         let mut q = Query::select();
         q.column(("t", "household_id"))
             .column(("t", "area_code"))
@@ -1441,7 +1420,7 @@ impl Store {
                 Expr::col(("h", "id")).equals(("t", "household_id")),
             )
             .and_where(Expr::col(("t", "campaign_id")).eq(c.id))
-            .and_where(Expr::col(("t", "area_code")).like(like(&scope)))
+            .and_where(scope.on(Keyed::rows("t")))
             .and_where(Expr::col(("t", "household_id")).not_in_subquery(visited))
             .order_by(("h", "household_no"), Order::Asc)
             .limit(limit.clamp(1, 1000));
@@ -1624,7 +1603,7 @@ impl Store {
             .and_where(Expr::col("kind").eq(VisitKind::Sweep.code()))
             .and_where(Expr::col("visit_date").gte(c.period.from))
             .and_where(Expr::col("visit_date").lte(c.period.until))
-            .and_where(Expr::col("area_code").like(like(&c.area)));
+            .and_where(under("area_code", &c.area));
         let n = tx.execute(&upd).await?.rows_affected();
         record(
             &tx,

@@ -492,12 +492,13 @@ async fn plans_and_measures_by_the_responsible_person(store: Store) {
         goals: "发展生猪养殖，户主外出务工；落实医保资助参保".into(),
         reviewed: false,
     };
-    // Before the pairing the cadre may not write the plan; an inspector never.
+    // Before the pairing the household does not exist for the cadre (their
+    // scope is their pairings); an inspector may never write the plan.
     let e = st
         .save_plan(&helper, a, &goals, None, now)
         .await
         .unwrap_err();
-    assert!(matches!(e, StoreError::Forbidden(_)), "{e}");
+    assert!(matches!(e, StoreError::NotFound(_)), "{e}");
     let inspector = staff(5, "inspector", s.village);
     let e = st
         .save_plan(&inspector, a, &goals, None, now)
@@ -523,12 +524,12 @@ async fn plans_and_measures_by_the_responsible_person(store: Store) {
         .await
         .unwrap_err();
     assert!(e.to_string().contains("已被他人修改"), "{e}");
-    // Not paired with household b.
+    // Not paired with household b: it does not exist for the cadre.
     let e = st
         .add_plan_measure(&helper, b, &measure("CY01", 2_000, day(2024, 10, 8)), now)
         .await
         .unwrap_err();
-    assert!(matches!(e, StoreError::Forbidden(_)), "{e}");
+    assert!(matches!(e, StoreError::NotFound(_)), "{e}");
 
     let mid = st
         .add_plan_measure(&helper, a, &measure("JY03", 0, day(2024, 10, 8)), now)
