@@ -222,6 +222,12 @@ pub(crate) fn convert(cell: &Cell, kind: Kind, header: &str) -> Result<Value, St
             )),
             _ => match text_of(cell, header)? {
                 None => Value::Date(None),
+                // A masked export writes a birth date as its year only.
+                Some(t) if t.len() == 7 && t.ends_with('年') && t[..4].parse::<u16>().is_ok() => {
+                    return Err(format!(
+                        "{header}已脱敏，无法导入（{t}）；请导出不脱敏的原始数据"
+                    ));
+                }
                 Some(t) => Value::Date(Some(parse_date_text(&t).ok_or_else(|| {
                     format!("{header}格式无效：“{t}”（应为2024-03-05、2024/3/5或20240305）")
                 })?)),

@@ -2,7 +2,7 @@
 
 use axum::extract::State;
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use fangpin_domain::AreaCode;
 use fangpin_domain::income::{self, IncomeBreakdown, IncomeStanding};
 use fangpin_store::settings;
@@ -10,6 +10,7 @@ use fangpin_store::{AreaSummary, AreaTreeNode, HouseholdFilter, HouseholdListIte
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use crate::routes::{Guard, Routes};
 use crate::auth::Caller;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::openapi::ErrorBody;
@@ -17,40 +18,37 @@ use crate::{ApiError, AppState};
 
 type ApiResult<T> = Result<Json<T>, ApiError>;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/api/meta", get(meta))
-        .route("/api/areas/tree", get(area_tree))
-        .route("/api/areas/{code}/summary", get(area_summary))
-        .route("/api/areas/{code}/employment", get(area_employment))
+pub fn routes() -> Routes {
+    Routes::new()
+        .route("/healthz", get(healthz), Guard::Public)
+        .route("/api/meta", get(meta), Guard::Session)
+        .route("/api/areas/tree", get(area_tree), Guard::Scoped)
+        .route("/api/areas/{code}/summary", get(area_summary), Guard::Scoped)
+        .route("/api/areas/{code}/employment", get(area_employment), Guard::Scoped)
         .route(
             "/api/households",
-            get(household_list).post(household_create),
-        )
+            get(household_list).post(household_create), Guard::Scoped)
         .route(
             "/api/households/{id}",
-            get(household_detail).put(household_update),
-        )
-        .route("/api/households/{id}/reveal", post(reveal_ids))
-        .route("/api/households/{id}/history", get(household_history))
+            get(household_detail).put(household_update), Guard::Household)
+        .route("/api/households/{id}/reveal", post(reveal_ids), Guard::Household)
+        .route("/api/households/{id}/history", get(household_history), Guard::Household)
         .route(
             "/api/households/{id}/members/{person_no}/remove",
-            post(member_remove),
-        )
-        .route("/api/households/{id}/members", post(member_add))
-        .route("/api/households/{id}/head", post(head_change))
-        .route("/api/households/{id}/split", post(household_split))
-        .route("/api/households/{id}/merge", post(household_merge))
-        .route("/api/households/{id}/diff", get(household_diff))
-        .route("/api/params/{key}", get(param_defs))
-        .route("/api/codes/{list}", get(code_list))
-        .route("/api/audit", get(audit_search))
-        .route("/api/users", get(user_list))
-        .route("/api/roles", get(role_list))
-        .route("/api/duplicates", get(duplicate_queue))
-        .route("/api/duplicates/scan", post(duplicate_scan))
-        .route("/api/duplicates/{id}/decision", post(duplicate_decide))
+            post(member_remove), Guard::Household)
+        .route("/api/households/{id}/members", post(member_add), Guard::Household)
+        .route("/api/households/{id}/head", post(head_change), Guard::Household)
+        .route("/api/households/{id}/split", post(household_split), Guard::Household)
+        .route("/api/households/{id}/merge", post(household_merge), Guard::Household)
+        .route("/api/households/{id}/diff", get(household_diff), Guard::Household)
+        .route("/api/params/{key}", get(param_defs), Guard::Session)
+        .route("/api/codes/{list}", get(code_list), Guard::Session)
+        .route("/api/audit", get(audit_search), Guard::Admin)
+        .route("/api/users", get(user_list), Guard::Admin)
+        .route("/api/roles", get(role_list), Guard::Session)
+        .route("/api/duplicates", get(duplicate_queue), Guard::Scoped)
+        .route("/api/duplicates/scan", post(duplicate_scan), Guard::Scoped)
+        .route("/api/duplicates/{id}/decision", post(duplicate_decide), Guard::Record)
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -472,7 +470,7 @@ async fn household_detail(
     ApiQuery(q): ApiQuery<AsOfQuery>,
 ) -> ApiResult<Value> {
     let (version, detail) = match q.as_of {
-        None => (None, s.store.household(&c.access, id).await?),
+        None => (None, s.store.read_household(&c.access, id).await?),
         Some(day) => {
             let end = day_start(day + chrono::Days::new(1)) - chrono::Duration::milliseconds(1);
             let (v, b) = s.store.household_as_of(&c.access, id, end).await?;

@@ -12,13 +12,14 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use chrono::Utc;
 use fangpin_store::users::SESSION_HOURS;
 use fangpin_store::{Access, LoginOutcome, UserInfo};
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::routes::{Guard, Routes};
 use crate::extract::ApiJson;
 use crate::openapi::ErrorBody;
 use crate::{ApiError, AppState};
@@ -51,12 +52,12 @@ impl LoginThrottle {
     }
 }
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/auth/login", post(login))
-        .route("/api/auth/logout", post(logout))
-        .route("/api/auth/me", get(me))
-        .route("/api/auth/password", post(change_password))
+pub fn routes() -> Routes {
+    Routes::new()
+        .route("/api/auth/login", post(login), Guard::Public)
+        .route("/api/auth/logout", post(logout), Guard::Session)
+        .route("/api/auth/me", get(me), Guard::Session)
+        .route("/api/auth/password", post(change_password), Guard::Session)
 }
 
 /// The address of the client: the connection's peer, or — when the peer is

@@ -12,7 +12,7 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use chrono::{DateTime, Utc};
 use fangpin_domain::{AreaCode, AreaLevel};
 use fangpin_exchange::{
@@ -26,6 +26,7 @@ use fangpin_store::{
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use crate::routes::{Guard, Routes};
 use crate::auth::Caller;
 use crate::extract::{ApiPath, ApiQuery};
 use crate::openapi::ErrorBody;
@@ -132,15 +133,14 @@ impl Jobs {
     }
 }
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route(
             "/api/imports",
-            post(start_import).layer(DefaultBodyLimit::max(MAX_UPLOAD)),
-        )
-        .route("/api/imports/{id}", get(import_status))
-        .route("/api/imports/{id}/report", get(import_report))
-        .route("/api/exports", get(export))
+            post(start_import).layer(DefaultBodyLimit::max(MAX_UPLOAD)), Guard::Admin)
+        .route("/api/imports/{id}", get(import_status), Guard::Admin)
+        .route("/api/imports/{id}/report", get(import_report), Guard::Admin)
+        .route("/api/exports", get(export), Guard::Scoped)
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

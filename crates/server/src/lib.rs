@@ -15,6 +15,7 @@ mod funds;
 mod monitor;
 pub mod openapi;
 mod print;
+pub mod routes;
 pub mod self_report;
 mod visits;
 mod web;
@@ -26,6 +27,7 @@ use fangpin_store::Store;
 use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
+pub use routes::{Guard, RouteSpec, route_table};
 
 /// Shared state of the server.
 #[derive(Clone)]
@@ -93,7 +95,18 @@ impl AppState {
 
 /// The whole application: API routes, health check and the embedded UI.
 pub fn app(state: AppState) -> Router {
-    Router::new()
+    let (api, _) = api_routes().into_parts();
+    api
+        // The API description and its viewer: static documents, no data.
+        .merge(openapi::routes())
+        .fallback(web::static_or_index)
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Every data route with its scope decision ([`routes::route_table`]).
+pub(crate) fn api_routes() -> routes::Routes {
+    routes::Routes::new()
         .merge(api::routes())
         .merge(auth::routes())
         .merge(exchange::routes())
@@ -103,10 +116,6 @@ pub fn app(state: AppState) -> Router {
         .merge(assist::routes())
         .merge(self_report::routes())
         .merge(visits::routes())
-        .merge(openapi::routes())
-        .fallback(web::static_or_index)
-        .layer(TraceLayer::new_for_http())
-        .with_state(state)
 }
 
 /// Serves until Ctrl-C (or SIGTERM); `on_ready` gets the bound address.

@@ -5,7 +5,7 @@
 
 use axum::extract::State;
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use chrono::{Datelike, NaiveDate};
 use fangpin_domain::AreaCode;
 use fangpin_store::cases::china_day;
@@ -13,6 +13,7 @@ use fangpin_store::print::{DocumentKind, HouseholdCard, HouseholdList, ReviewMin
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::routes::{Guard, Routes};
 use crate::auth::Caller;
 use crate::extract::{ApiPath, ApiQuery};
 use crate::openapi::ErrorBody;
@@ -20,13 +21,13 @@ use crate::{ApiError, AppState};
 
 type ApiResult<T> = Result<Json<T>, ApiError>;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/print/notice", get(notice))
-        .route("/api/print/announcement", get(announcement))
-        .route("/api/print/minutes/{id}", get(minutes))
-        .route("/api/print/cards", get(cards))
-        .route("/api/print/cards/{id}", get(card))
+pub fn routes() -> Routes {
+    Routes::new()
+        .route("/api/print/notice", get(notice), Guard::Scoped)
+        .route("/api/print/announcement", get(announcement), Guard::Scoped)
+        .route("/api/print/minutes/{id}", get(minutes), Guard::Record)
+        .route("/api/print/cards", get(cards), Guard::Scoped)
+        .route("/api/print/cards/{id}", get(card), Guard::Household)
 }
 
 /// The `area` query parameter: empty means the caller's own area.

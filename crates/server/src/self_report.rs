@@ -14,7 +14,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use fangpin_domain::AreaCode;
 use fangpin_domain::self_report::{
     CONSENT_TEXT, CONSENT_VERSION, Hardship, Relation, SelfReportForm,
@@ -26,6 +26,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
+use crate::routes::{Guard, Routes};
 use crate::api::{Page, paging};
 use crate::auth::{Caller, ClientIp};
 use crate::extract::{ApiPath, ApiQuery};
@@ -105,20 +106,20 @@ pub const SUBMITS_PER_HOUR: usize = 20;
 /// Status look-ups one address may make per 15 minutes.
 pub const LOOKUPS_PER_WINDOW: usize = 30;
 
-pub fn routes() -> Router<AppState> {
-    let public = Router::new()
-        .route("/api/public/self-reports", post(submit))
-        .route("/api/public/self-reports/status", post(status))
-        .layer(DefaultBodyLimit::max(PUBLIC_BODY_LIMIT));
-    Router::new()
+pub fn routes() -> Routes {
+    let public = Routes::new()
+        .route("/api/public/self-reports", post(submit), Guard::Public)
+        .route("/api/public/self-reports/status", post(status), Guard::Public)
+        .map(|r| r.layer(DefaultBodyLimit::max(PUBLIC_BODY_LIMIT)));
+    Routes::new()
         .merge(public)
-        .route("/api/public/areas", get(public_areas))
-        .route("/api/public/self-report-form", get(form_options))
-        .route("/api/self-reports", get(inbox))
-        .route("/api/self-reports/{id}", get(detail))
-        .route("/api/self-reports/{id}/accept", post(accept))
-        .route("/api/self-reports/{id}/decline", post(decline))
-        .route("/api/self-reports/{id}/phone", post(reveal_phone))
+        .route("/api/public/areas", get(public_areas), Guard::Public)
+        .route("/api/public/self-report-form", get(form_options), Guard::Public)
+        .route("/api/self-reports", get(inbox), Guard::Scoped)
+        .route("/api/self-reports/{id}", get(detail), Guard::Record)
+        .route("/api/self-reports/{id}/accept", post(accept), Guard::Record)
+        .route("/api/self-reports/{id}/decline", post(decline), Guard::Record)
+        .route("/api/self-reports/{id}/phone", post(reveal_phone), Guard::Record)
 }
 
 fn too_many(what: &str) -> ApiError {

@@ -8,7 +8,7 @@ use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use chrono::NaiveDate;
 use fangpin_domain::visits::{
     CampaignForm, CampaignKind, Flag, PRESETS, TARGET_RULES, VisitForm, VisitKind,
@@ -21,6 +21,7 @@ use fangpin_store::visits::{
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::routes::{Guard, Routes};
 use crate::api::{Page, paging};
 use crate::auth::Caller;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
@@ -30,22 +31,21 @@ use crate::{ApiError, AppState};
 
 type ApiResult<T> = Result<Json<T>, ApiError>;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/visits", get(list).post(record))
-        .route("/api/visits/options", get(options))
-        .route("/api/visits/{id}", get(detail))
-        .route("/api/visits/{id}/lead", post(raise_lead))
+pub fn routes() -> Routes {
+    Routes::new()
+        .route("/api/visits", get(list).post(record), Guard::Scoped)
+        .route("/api/visits/options", get(options), Guard::Session)
+        .route("/api/visits/{id}", get(detail), Guard::Record)
+        .route("/api/visits/{id}/lead", post(raise_lead), Guard::Record)
         .route(
             "/api/visits/{id}/photos",
-            post(add_photos).layer(DefaultBodyLimit::max(MAX_PHOTO_REQUEST)),
-        )
-        .route("/api/visits/{id}/photos/{photo}", get(photo))
-        .route("/api/visits/{id}/photos/{photo}/remove", post(remove_photo))
-        .route("/api/campaigns", get(campaigns).post(create_campaign))
-        .route("/api/campaigns/{id}/progress", get(progress))
-        .route("/api/campaigns/{id}/pending", get(pending))
-        .route("/api/campaigns/{id}/redraw", post(redraw))
+            post(add_photos).layer(DefaultBodyLimit::max(MAX_PHOTO_REQUEST)), Guard::Record)
+        .route("/api/visits/{id}/photos/{photo}", get(photo), Guard::Record)
+        .route("/api/visits/{id}/photos/{photo}/remove", post(remove_photo), Guard::Record)
+        .route("/api/campaigns", get(campaigns).post(create_campaign), Guard::Scoped)
+        .route("/api/campaigns/{id}/progress", get(progress), Guard::Scoped)
+        .route("/api/campaigns/{id}/pending", get(pending), Guard::Scoped)
+        .route("/api/campaigns/{id}/redraw", post(redraw), Guard::Admin)
 }
 
 /// The most one photo upload request may carry. The area's parameters set

@@ -296,9 +296,13 @@ impl Store {
         })
     }
 
-    async fn versions(&self, access: &Access, id: i64) -> Result<Vec<StoredVersion>> {
+    /// The stored versions of a household the caller may see; the read is
+    /// audited as `what`.
+    async fn versions(&self, access: &Access, id: i64, what: &str) -> Result<Vec<StoredVersion>> {
         // Reading the current state checks permission and scope.
         let current = self.household(access, id).await?;
+        self.audit_household_read(access, &current.household, what)
+            .await?;
         let mut q = Query::select();
         q.columns([
             "version",
@@ -341,7 +345,7 @@ impl Store {
     /// Every version of a household with what changed in each.
     pub async fn household_history(&self, access: &Access, id: i64) -> Result<Vec<VersionInfo>> {
         access.require(perm::HOUSEHOLD_READ)?;
-        let versions = self.versions(access, id).await?;
+        let versions = self.versions(access, id, "查看农户历史版本").await?;
         let mut out = Vec::with_capacity(versions.len());
         for (i, v) in versions.iter().enumerate() {
             let changes = if i == 0 {
@@ -368,7 +372,9 @@ impl Store {
         id: i64,
         at: DateTime<FixedOffset>,
     ) -> Result<(i32, HouseholdBundle)> {
-        let versions = self.versions(access, id).await?;
+        let versions = self
+            .versions(access, id, &format!("查看农户某日档案（{}）", at.date_naive()))
+            .await?;
         versions
             .into_iter()
             .rev()
@@ -385,7 +391,9 @@ impl Store {
         from: i32,
         to: i32,
     ) -> Result<Vec<FieldChange>> {
-        let versions = self.versions(access, id).await?;
+        let versions = self
+            .versions(access, id, &format!("比较农户第{from}版与第{to}版"))
+            .await?;
         let get = |v: i32| {
             versions
                 .iter()

@@ -431,6 +431,37 @@ impl Store {
         self.detail_of(h).await
     }
 
+    /// Reads one household for display (the household page) and records the
+    /// read in the audit log: a household's members, health and income are
+    /// personal data, and who looked at them is on record.
+    pub async fn read_household(&self, access: &Access, id: i64) -> Result<HouseholdDetail> {
+        let d = self.household(access, id).await?;
+        self.audit_household_read(access, &d.household, "查看农户档案")
+            .await?;
+        Ok(d)
+    }
+
+    /// Records that the caller read a household's personal data (`what`).
+    pub(crate) async fn audit_household_read(
+        &self,
+        access: &Access,
+        h: &Household,
+        what: &str,
+    ) -> Result<()> {
+        self.audit(
+            &access.actor(),
+            AuditEntry {
+                action: "read_household",
+                entity: "household",
+                entity_key: Some(h.household_no.clone()),
+                area: Some(h.area),
+                note: Some(what.to_owned()),
+                ..Default::default()
+            },
+        )
+        .await
+    }
+
     /// The full ID numbers of a household, for a caller allowed to see them;
     /// every reveal is recorded in the audit log.
     pub async fn reveal_ids(&self, access: &Access, id: i64) -> Result<RevealedIds> {
@@ -509,7 +540,20 @@ impl Store {
         }
         if let Some(text) = filter.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             if let Ok(id) = IdNumber::parse(text) {
-                // Exact ID lookup through the keyed hash: the head or any member.
+                // Exact ID lookup through the keyed hash: the head or any
+                // member. Searching by a full ID number is a sensitive read.
+                self.audit(
+                    &access.actor(),
+                    AuditEntry {
+                        action: "search_id",
+                        entity: "person",
+                        entity_key: Some(id.masked()),
+                        area: Some(*scope.area()),
+                        note: Some("按完整证件号码查询农户".into()),
+                        ..Default::default()
+                    },
+                )
+                .await?;
                 let hash = self.cipher.lookup_hash(id.as_str());
                 let mut members = Query::select();
                 members
