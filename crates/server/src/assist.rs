@@ -3,10 +3,10 @@
 //! Handlers are thin: forms are parsed by `fangpin_domain::assist`, every
 //! rule of who may write what lives in `fangpin_store::assist`.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, patch, post, put};
-use axum::Json;
 use chrono::NaiveDate;
 use fangpin_domain::Money;
 use fangpin_domain::assist::{
@@ -18,12 +18,12 @@ use fangpin_store::assist::{
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::routes::{Guard, Routes};
 use crate::api::{Page, paging};
 use crate::auth::Caller;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::monitor::area_param;
 use crate::openapi::ErrorBody;
+use crate::routes::{Guard, Routes};
 use crate::{ApiError, AppState};
 
 type ApiResult<T> = Result<Json<T>, ApiError>;
@@ -32,19 +32,49 @@ pub fn routes() -> Routes {
     Routes::new()
         .route("/api/assist/catalogue", get(catalogue), Guard::Session)
         .route("/api/assist/households", get(assisted), Guard::Scoped)
-        .route("/api/cadres", get(cadre_list).post(cadre_create), Guard::Admin)
+        .route(
+            "/api/cadres",
+            get(cadre_list).post(cadre_create),
+            Guard::Admin,
+        )
         .route("/api/cadres/{id}", put(cadre_update), Guard::Admin)
         .route("/api/cadres/{id}/phone", post(cadre_phone), Guard::Admin)
-        .route("/api/households/{id}/assistance", get(household_assistance), Guard::Household)
-        .route("/api/households/{id}/responsible", post(pair), Guard::Household)
-        .route("/api/households/{id}/responsible/end", post(unpair), Guard::Household)
-        .route("/api/households/{id}/plan", put(plan_save), Guard::Household)
-        .route("/api/households/{id}/plan/review", post(plan_review), Guard::Household)
+        .route(
+            "/api/households/{id}/assistance",
+            get(household_assistance),
+            Guard::Household,
+        )
+        .route(
+            "/api/households/{id}/responsible",
+            post(pair),
+            Guard::Household,
+        )
+        .route(
+            "/api/households/{id}/responsible/end",
+            post(unpair),
+            Guard::Household,
+        )
+        .route(
+            "/api/households/{id}/plan",
+            put(plan_save),
+            Guard::Household,
+        )
+        .route(
+            "/api/households/{id}/plan/review",
+            post(plan_review),
+            Guard::Household,
+        )
         .route(
             "/api/households/{id}/measures",
-            get(measure_list).post(measure_add), Guard::Household)
+            get(measure_list).post(measure_add),
+            Guard::Household,
+        )
         .route("/api/measures/{id}", patch(measure_correct), Guard::Record)
-        .route("/api/measures/{id}/status", post(measure_status), Guard::Record)
+        .route(
+            "/api/measures/{id}/status",
+            post(measure_status),
+            Guard::Record,
+        )
 }
 
 /// The measure catalogue (policy.md §5.2) with each item's kind and what

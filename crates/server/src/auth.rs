@@ -7,21 +7,21 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use axum::Json;
 use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Json;
 use chrono::Utc;
 use fangpin_store::users::SESSION_HOURS;
 use fangpin_store::{Access, LoginOutcome, UserInfo};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::routes::{Guard, Routes};
 use crate::extract::ApiJson;
 use crate::openapi::ErrorBody;
+use crate::routes::{Guard, Routes};
 use crate::{ApiError, AppState};
 
 pub const SESSION_COOKIE: &str = "fp_session";

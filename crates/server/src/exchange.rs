@@ -7,12 +7,12 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
+use axum::Json;
 use axum::body::{Body, Bytes};
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Json;
 use chrono::{DateTime, Utc};
 use fangpin_domain::{AreaCode, AreaLevel};
 use fangpin_exchange::{
@@ -26,10 +26,10 @@ use fangpin_store::{
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::routes::{Guard, Routes};
 use crate::auth::Caller;
 use crate::extract::{ApiPath, ApiQuery};
 use crate::openapi::ErrorBody;
+use crate::routes::{Guard, Routes};
 use crate::{ApiError, AppState};
 
 /// Largest accepted upload (a county's full export is ~130 MB as xlsx).
@@ -137,7 +137,9 @@ pub fn routes() -> Routes {
     Routes::new()
         .route(
             "/api/imports",
-            post(start_import).layer(DefaultBodyLimit::max(MAX_UPLOAD)), Guard::Admin)
+            post(start_import).layer(DefaultBodyLimit::max(MAX_UPLOAD)),
+            Guard::Admin,
+        )
         .route("/api/imports/{id}", get(import_status), Guard::Admin)
         .route("/api/imports/{id}/report", get(import_report), Guard::Admin)
         .route("/api/exports", get(export), Guard::Scoped)

@@ -3,10 +3,10 @@
 //! Handlers parse the body into domain values and call `fangpin_store::funds`,
 //! which owns the caps and checks.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, patch, post};
-use axum::Json;
 use chrono::{Datelike, NaiveDate};
 use fangpin_domain::funds::{
     AwardEntry, BasisPoints, EmploymentCorrection, EmploymentEntry, LoanCorrection, LoanEntry,
@@ -21,12 +21,12 @@ use fangpin_store::overview::AreaEmployment;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::routes::{Guard, Routes};
 use crate::api::{Page, paging};
 use crate::auth::Caller;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::monitor::area_param;
 use crate::openapi::ErrorBody;
+use crate::routes::{Guard, Routes};
 use crate::{ApiError, AppState};
 
 type ApiResult<T> = Result<Json<T>, ApiError>;
@@ -34,32 +34,76 @@ type Created = Result<(StatusCode, Json<Value>), ApiError>;
 
 pub fn routes() -> Routes {
     Routes::new()
-        .route("/api/households/{id}/funds", get(household_funds), Guard::Household)
-        .route("/api/households/{id}/loans", post(add_loan), Guard::Household)
-        .route("/api/households/{id}/posts", post(add_post), Guard::Household)
-        .route("/api/households/{id}/awards", post(add_award), Guard::Household)
-        .route("/api/households/{id}/award-room", get(award_room), Guard::Household)
+        .route(
+            "/api/households/{id}/funds",
+            get(household_funds),
+            Guard::Household,
+        )
+        .route(
+            "/api/households/{id}/loans",
+            post(add_loan),
+            Guard::Household,
+        )
+        .route(
+            "/api/households/{id}/posts",
+            post(add_post),
+            Guard::Household,
+        )
+        .route(
+            "/api/households/{id}/awards",
+            post(add_award),
+            Guard::Household,
+        )
+        .route(
+            "/api/households/{id}/award-room",
+            get(award_room),
+            Guard::Household,
+        )
         .route("/api/households/{id}/jobs", post(add_job), Guard::Household)
         .route("/api/funds/loans", get(loan_list), Guard::Scoped)
         .route(
             "/api/funds/loans/{id}",
-            get(loan_detail).patch(correct_loan), Guard::Record)
-        .route("/api/funds/loans/{id}/repayments", post(add_repayment), Guard::Record)
+            get(loan_detail).patch(correct_loan),
+            Guard::Record,
+        )
+        .route(
+            "/api/funds/loans/{id}/repayments",
+            post(add_repayment),
+            Guard::Record,
+        )
         .route(
             "/api/funds/loans/{id}/repayments/{repayment}/undo",
-            post(undo_repayment), Guard::Record)
+            post(undo_repayment),
+            Guard::Record,
+        )
         .route("/api/funds/posts/{id}", patch(correct_post), Guard::Record)
         .route("/api/funds/posts/{id}/end", post(end_post), Guard::Record)
-        .route("/api/funds/awards/{id}", patch(correct_award), Guard::Record)
-        .route("/api/funds/awards/{id}/withdraw", post(withdraw_award), Guard::Record)
+        .route(
+            "/api/funds/awards/{id}",
+            patch(correct_award),
+            Guard::Record,
+        )
+        .route(
+            "/api/funds/awards/{id}/withdraw",
+            post(withdraw_award),
+            Guard::Record,
+        )
         .route("/api/funds/jobs/{id}", patch(correct_job), Guard::Record)
         .route("/api/funds/jobs/{id}/end", post(end_job), Guard::Record)
         .route("/api/funds/loan-rates", get(loan_rates), Guard::Scoped)
         .route("/api/funds/posts", get(post_list), Guard::Scoped)
         .route("/api/funds/awards", get(award_list), Guard::Scoped)
         .route("/api/funds/jobs", get(job_list), Guard::Scoped)
-        .route("/api/funds/zero-employment", get(zero_employment), Guard::Scoped)
-        .route("/api/funds/employment-scale", get(employment_scale), Guard::Scoped)
+        .route(
+            "/api/funds/zero-employment",
+            get(zero_employment),
+            Guard::Scoped,
+        )
+        .route(
+            "/api/funds/employment-scale",
+            get(employment_scale),
+            Guard::Scoped,
+        )
 }
 
 /// Permission and scope come before the body's content: a caller who may

@@ -3,9 +3,9 @@
 //! calendar. Handlers are thin: every rule lives in the domain crate and
 //! every write in `fangpin_store::cases`.
 
+use axum::Json;
 use axum::extract::State;
 use axum::routing::{get, post};
-use axum::Json;
 use chrono::Datelike;
 use fangpin_domain::workflow::{Action, CaseState, Channel};
 use fangpin_domain::{AreaCode, Money};
@@ -14,26 +14,38 @@ use fangpin_store::monitor::{WhatIf, WhatIfResult};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::routes::{Guard, Routes};
 use crate::api::{Page, paging};
 use crate::auth::Caller;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::openapi::ErrorBody;
+use crate::routes::{Guard, Routes};
 use crate::{ApiError, AppState};
 
 type ApiResult<T> = Result<Json<T>, ApiError>;
 
 pub fn routes() -> Routes {
     Routes::new()
-        .route("/api/households/{id}/assessment", get(assessment), Guard::Household)
-        .route("/api/households/{id}/cases", get(household_cases), Guard::Household)
+        .route(
+            "/api/households/{id}/assessment",
+            get(assessment),
+            Guard::Household,
+        )
+        .route(
+            "/api/households/{id}/cases",
+            get(household_cases),
+            Guard::Household,
+        )
         .route("/api/cases", get(case_list).post(open_case), Guard::Scoped)
         .route("/api/cases/{id}", get(case_detail), Guard::Record)
         .route("/api/cases/{id}/actions", post(case_action), Guard::Record)
         .route("/api/workbench", get(workbench), Guard::Scoped)
         .route("/api/whatif", post(what_if), Guard::Scoped)
         .route("/api/calendar", get(calendar), Guard::Session)
-        .route("/api/calendar/{year}", axum::routing::put(calendar_save), Guard::Admin)
+        .route(
+            "/api/calendar/{year}",
+            axum::routing::put(calendar_save),
+            Guard::Admin,
+        )
         .route("/api/quality", get(quality_list), Guard::Scoped)
         .route("/api/quality/rules", get(quality_rules), Guard::Session)
         .route("/api/quality/scores", get(quality_scores), Guard::Scoped)

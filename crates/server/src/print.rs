@@ -3,9 +3,9 @@
 //! Each read is scoped to the caller's area and audited by the store; ID
 //! numbers are masked there already.
 
+use axum::Json;
 use axum::extract::State;
 use axum::routing::get;
-use axum::Json;
 use chrono::{Datelike, NaiveDate};
 use fangpin_domain::AreaCode;
 use fangpin_store::cases::china_day;
@@ -13,10 +13,10 @@ use fangpin_store::print::{DocumentKind, HouseholdCard, HouseholdList, ReviewMin
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::routes::{Guard, Routes};
 use crate::auth::Caller;
 use crate::extract::{ApiPath, ApiQuery};
 use crate::openapi::ErrorBody;
+use crate::routes::{Guard, Routes};
 use crate::{ApiError, AppState};
 
 type ApiResult<T> = Result<Json<T>, ApiError>;

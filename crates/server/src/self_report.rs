@@ -10,11 +10,11 @@ use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
-use axum::Json;
 use fangpin_domain::AreaCode;
 use fangpin_domain::self_report::{
     CONSENT_TEXT, CONSENT_VERSION, Hardship, Relation, SelfReportForm,
@@ -26,11 +26,11 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use crate::routes::{Guard, Routes};
 use crate::api::{Page, paging};
 use crate::auth::{Caller, ClientIp};
 use crate::extract::{ApiPath, ApiQuery};
 use crate::openapi::ErrorBody;
+use crate::routes::{Guard, Routes};
 use crate::{ApiError, AppState};
 
 type ApiResult<T> = Result<Json<T>, ApiError>;
@@ -109,17 +109,33 @@ pub const LOOKUPS_PER_WINDOW: usize = 30;
 pub fn routes() -> Routes {
     let public = Routes::new()
         .route("/api/public/self-reports", post(submit), Guard::Public)
-        .route("/api/public/self-reports/status", post(status), Guard::Public)
+        .route(
+            "/api/public/self-reports/status",
+            post(status),
+            Guard::Public,
+        )
         .map(|r| r.layer(DefaultBodyLimit::max(PUBLIC_BODY_LIMIT)));
     Routes::new()
         .merge(public)
         .route("/api/public/areas", get(public_areas), Guard::Public)
-        .route("/api/public/self-report-form", get(form_options), Guard::Public)
+        .route(
+            "/api/public/self-report-form",
+            get(form_options),
+            Guard::Public,
+        )
         .route("/api/self-reports", get(inbox), Guard::Scoped)
         .route("/api/self-reports/{id}", get(detail), Guard::Record)
         .route("/api/self-reports/{id}/accept", post(accept), Guard::Record)
-        .route("/api/self-reports/{id}/decline", post(decline), Guard::Record)
-        .route("/api/self-reports/{id}/phone", post(reveal_phone), Guard::Record)
+        .route(
+            "/api/self-reports/{id}/decline",
+            post(decline),
+            Guard::Record,
+        )
+        .route(
+            "/api/self-reports/{id}/phone",
+            post(reveal_phone),
+            Guard::Record,
+        )
 }
 
 fn too_many(what: &str) -> ApiError {

@@ -4,11 +4,11 @@
 //! `fangpin_domain::visits`, every rule of scope and role lives in
 //! `fangpin_store::visits`.
 
+use axum::Json;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Json;
 use chrono::NaiveDate;
 use fangpin_domain::visits::{
     CampaignForm, CampaignKind, Flag, PRESETS, TARGET_RULES, VisitForm, VisitKind,
@@ -21,12 +21,12 @@ use fangpin_store::visits::{
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::routes::{Guard, Routes};
 use crate::api::{Page, paging};
 use crate::auth::Caller;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::monitor::area_param;
 use crate::openapi::ErrorBody;
+use crate::routes::{Guard, Routes};
 use crate::{ApiError, AppState};
 
 type ApiResult<T> = Result<Json<T>, ApiError>;
@@ -39,10 +39,20 @@ pub fn routes() -> Routes {
         .route("/api/visits/{id}/lead", post(raise_lead), Guard::Record)
         .route(
             "/api/visits/{id}/photos",
-            post(add_photos).layer(DefaultBodyLimit::max(MAX_PHOTO_REQUEST)), Guard::Record)
+            post(add_photos).layer(DefaultBodyLimit::max(MAX_PHOTO_REQUEST)),
+            Guard::Record,
+        )
         .route("/api/visits/{id}/photos/{photo}", get(photo), Guard::Record)
-        .route("/api/visits/{id}/photos/{photo}/remove", post(remove_photo), Guard::Record)
-        .route("/api/campaigns", get(campaigns).post(create_campaign), Guard::Scoped)
+        .route(
+            "/api/visits/{id}/photos/{photo}/remove",
+            post(remove_photo),
+            Guard::Record,
+        )
+        .route(
+            "/api/campaigns",
+            get(campaigns).post(create_campaign),
+            Guard::Scoped,
+        )
         .route("/api/campaigns/{id}/progress", get(progress), Guard::Scoped)
         .route("/api/campaigns/{id}/pending", get(pending), Guard::Scoped)
         .route("/api/campaigns/{id}/redraw", post(redraw), Guard::Admin)

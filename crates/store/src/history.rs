@@ -373,7 +373,11 @@ impl Store {
         at: DateTime<FixedOffset>,
     ) -> Result<(i32, HouseholdBundle)> {
         let versions = self
-            .versions(access, id, &format!("查看农户某日档案（{}）", at.date_naive()))
+            .versions(
+                access,
+                id,
+                &format!("查看农户某日档案（{}）", at.date_naive()),
+            )
             .await?;
         versions
             .into_iter()
