@@ -16,6 +16,7 @@ mod monitor;
 pub mod openapi;
 mod print;
 pub mod self_report;
+mod tokens;
 mod visits;
 mod web;
 
@@ -45,6 +46,8 @@ pub struct AppState {
     /// Reverse proxies whose `X-Forwarded-For` names the client (for the
     /// per-address limits and the audit log); empty: the peer is the client.
     pub trusted_proxies: std::sync::Arc<[std::net::IpAddr]>,
+    /// Mark the session cookie `Secure` (served over HTTPS).
+    pub secure_cookie: bool,
 }
 
 /// A source of the current time.
@@ -78,6 +81,7 @@ impl AppState {
             clock: Clock::system(),
             public_limits: self_report::PublicLimits::default(),
             trusted_proxies: std::sync::Arc::from([]),
+            secure_cookie: false,
         }
     }
 
@@ -103,6 +107,7 @@ pub fn app(state: AppState) -> Router {
         .merge(assist::routes())
         .merge(self_report::routes())
         .merge(visits::routes())
+        .merge(tokens::routes())
         .merge(openapi::routes())
         .fallback(web::static_or_index)
         .layer(TraceLayer::new_for_http())

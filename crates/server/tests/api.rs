@@ -640,8 +640,8 @@ async fn route_role_scope_matrix(store: Store) {
                     ok,
                 ),
                 get(format!("/api/print/cards?area={area}"), read, ok),
-                // Area summaries are aggregates: any role sees its own subtree.
-                get(format!("/api/areas/{area}/summary"), true, ok),
+                // Area summaries count households: for roles that read them.
+                get(format!("/api/areas/{area}/summary"), read, ok),
                 // 务工规模 counts persons: for roles that read households.
                 get(format!("/api/areas/{area}/employment?year=2024"), read, ok),
             ];

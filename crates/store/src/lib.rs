@@ -29,6 +29,7 @@ pub mod reference;
 pub mod self_report;
 pub mod settings;
 pub mod testing;
+pub mod tokens;
 pub mod users;
 pub mod visits;
 

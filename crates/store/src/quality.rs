@@ -221,7 +221,8 @@ impl Store {
     }
 
     /// Checks every household under `area` (the caller's scope when `None`):
-    /// after imports and nightly.
+    /// after imports and nightly. It writes findings, so it needs
+    /// `household.write` (a read-only inspector reads the findings).
     pub async fn run_quality(
         &self,
         access: &Access,
@@ -229,6 +230,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<QualityRun> {
         access.require(perm::HOUSEHOLD_READ)?;
+        access.require(perm::HOUSEHOLD_WRITE)?;
         let area = area.unwrap_or(access.area);
         if !access.covers(&area) {
             return Err(StoreError::NotFound(
