@@ -361,7 +361,7 @@ describe('data exchange and system pages', { timeout: 300_000 }, () => {
       // The page is loaded on demand: wait for its tabs before reading them.
       await page.locator('[data-testid="system-tabs"] .el-tabs__item').first().waitFor()
       const tabs = await page.locator('[data-testid="system-tabs"] .el-tabs__item').allInnerTexts()
-      assert.deepEqual(tabs.map((t) => t.trim()), ['用户与角色', '审计日志'])
+      assert.deepEqual(tabs.map((t) => t.trim()), ['用户与角色', '接口令牌', '审计日志'])
       await page.locator('[data-testid="users-table"] [data-testid="cell-username"]').first().waitFor()
       const headers = await page.locator('[data-testid="users-table"] .el-table__header-wrapper th').allInnerTexts()
       assert.deepEqual(headers.map((h) => h.trim()), ['用户名', '姓名', '角色', '区划', '部门', '状态'])

@@ -23,6 +23,7 @@ export const AUDIT_ACTIONS: { code: string; label: string }[] = [
   { code: 'decide_duplicate', label: '判定疑似重复' },
   { code: 'delete_all', label: '清空数据' },
   { code: 'seed', label: '初始化数据' },
+  { code: 'revoke', label: '撤销' },
 ]
 
 const ACTION_LABEL = new Map(AUDIT_ACTIONS.map((a) => [a.code, a.label]))

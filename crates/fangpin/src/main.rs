@@ -49,6 +49,10 @@ struct ServeArgs {
         value_delimiter = ','
     )]
     trusted_proxies: Vec<std::net::IpAddr>,
+    /// Mark the session cookie `Secure` (browsers then send it over HTTPS
+    /// only): set it when users reach the server through HTTPS.
+    #[arg(long = "secure-cookie", env = "FANGPIN_SECURE_COOKIE")]
+    secure_cookie: bool,
 }
 
 #[derive(Subcommand)]
@@ -164,6 +168,23 @@ enum Command {
         /// A label, e.g. 医保月度上传.
         #[arg(long)]
         name: String,
+        /// Days until the token expires (at most 366).
+        #[arg(long, default_value_t = fangpin_store::tokens::DEFAULT_TOKEN_DAYS)]
+        days: u32,
+    },
+    /// Revoke an API token by its number or its name (audited).
+    TokenRevoke {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The token's number (as listed by the 系统 page or the API).
+        #[arg(long, conflicts_with = "name", required_unless_present = "name")]
+        id: Option<i64>,
+        /// The token's name; with --user when several users have one of that name.
+        #[arg(long)]
+        name: Option<String>,
+        /// The user of the named token.
+        #[arg(long, requires = "name")]
+        user: Option<String>,
     },
     /// Write a new random data encryption key to a file (never overwrites).
     Keygen {
@@ -212,6 +233,7 @@ async fn run() -> Result<()> {
             let store = open(db.database_url.as_deref().unwrap_or(DEFAULT_DB), &key).await?;
             let mut state = AppState::new(store);
             state.trusted_proxies = serve.trusted_proxies.into();
+            state.secure_cookie = serve.secure_cookie;
             run_server(state, serve.bind, None).await
         }
         Command::Demo {
@@ -239,6 +261,7 @@ async fn run() -> Result<()> {
             let banner = demo::banner(&store).await?;
             let mut state = AppState::demo(store, demo::DEMO_PASSWORD);
             state.trusted_proxies = serve.trusted_proxies.into();
+            state.secure_cookie = serve.secure_cookie;
             if let Some(now) = fixed_now()? {
                 state.clock = fangpin_server::Clock::fixed(now);
             }
@@ -323,15 +346,48 @@ async fn run() -> Result<()> {
             println!("已创建用户 {username}（编号 {id}），初始密码：{password}（首次登录须修改）");
             Ok(())
         }
-        Command::TokenCreate { db, user, name } => {
-            let key = keys::load(db.key_file.as_deref())?;
-            let store = open(db.database_url.as_deref().unwrap_or(DEFAULT_DB), &key).await?;
-            let token = store
-                .create_api_token(&fangpin_store::Actor::system("命令行"), &user, &name)
+        Command::TokenCreate {
+            db,
+            user,
+            name,
+            days,
+        } => {
+            let store = open_for(&db).await?;
+            let t = store
+                .create_api_token_for(
+                    &fangpin_store::Actor::system("命令行"),
+                    &user,
+                    &name,
+                    days,
+                    chrono::Utc::now(),
+                )
                 .await?;
-            println!("{token}");
+            println!("{}", t.token);
+            let until = t.expires_at.with_timezone(&china_offset());
             eprintln!(
-                "这是令牌唯一一次显示，请妥善保存；调用接口时使用 Authorization: Bearer 令牌"
+                "令牌编号 {}，有效期至 {}（北京时间）。这是令牌唯一一次显示，请妥善保存；调用接口时使用 Authorization: Bearer 令牌",
+                t.id,
+                until.format("%Y-%m-%d %H:%M")
+            );
+            Ok(())
+        }
+        Command::TokenRevoke { db, id, name, user } => {
+            let store = open_for(&db).await?;
+            let which = match (id, name) {
+                (Some(id), _) => fangpin_store::tokens::TokenRef::Id(id),
+                (None, Some(name)) => fangpin_store::tokens::TokenRef::Name { name, user },
+                (None, None) => anyhow::bail!("请用 --id 或 --name 指定要撤销的令牌"),
+            };
+            let t = store
+                .revoke_api_token_cli(
+                    &fangpin_store::Actor::system("命令行"),
+                    &which,
+                    chrono::Utc::now(),
+                )
+                .await?;
+            println!(
+                "已撤销令牌 {}（{}，用户 {}）；此后使用它的请求一律拒绝",
+                t.id, t.name, t.username
             );
             Ok(())
         }
@@ -344,6 +400,11 @@ async fn run() -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// China Standard Time, for dates printed to people.
+fn china_offset() -> chrono::FixedOffset {
+    chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset")
 }
 
 /// Opens the database named by the arguments (or the default) with its key.

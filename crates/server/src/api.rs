@@ -122,8 +122,9 @@ fn day_start(d: chrono::NaiveDate) -> chrono::DateTime<chrono::FixedOffset> {
 }
 
 /// Audit log search for inspectors and administrators; entries about
-/// households are limited to the caller's area.
-#[utoipa::path(get, path = "/api/audit", tag = "审计", params(AuditQuery), responses((status = 200, description = "审计记录分页（需要“查询审计日志”权限）", body = serde_json::Value), (status = 403, description = "无此权限", body = ErrorBody)))]
+/// households are limited to the caller's area, and their content is
+/// withheld from readers without `household.read`.
+#[utoipa::path(get, path = "/api/audit", tag = "审计", params(AuditQuery), responses((status = 200, description = "审计记录分页（需要“查询审计日志”权限；无“查看农户档案”权限时，涉及农户的记录不含变更内容和说明）", body = serde_json::Value), (status = 403, description = "无此权限", body = ErrorBody)))]
 async fn audit_search(
     State(s): State<AppState>,
     c: Caller,
@@ -153,7 +154,10 @@ async fn audit_search(
         from: q.from.map(day_start),
         to: q.to.map(|d| day_start(d + chrono::Days::new(1))),
     };
-    let (total, items) = s.store.audit_search(&filter, offset, page_size).await?;
+    let (total, items) = s
+        .store
+        .audit_search_for(&c.access, &filter, offset, page_size)
+        .await?;
     Ok(Json(Page {
         items,
         total,
@@ -277,7 +281,7 @@ struct TreeResponse {
     root: AreaTreeNode,
 }
 
-#[utoipa::path(get, path = "/api/areas/tree", tag = "区划", responses((status = 200, description = "以本人区划为根的区划树，含户数、人数、脱贫户、监测户", body = serde_json::Value), (status = 401, description = "未登录", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/areas/tree", tag = "区划", responses((status = 200, description = "以本人区划为根的区划树，含户数、人数、脱贫户、监测户", body = serde_json::Value), (status = 401, description = "未登录", body = ErrorBody), (status = 403, description = "无查看农户档案权限", body = ErrorBody)))]
 async fn area_tree(State(s): State<AppState>, c: Caller) -> ApiResult<TreeResponse> {
     let root = s
         .store
@@ -287,7 +291,7 @@ async fn area_tree(State(s): State<AppState>, c: Caller) -> ApiResult<TreeRespon
     Ok(Json(TreeResponse { root }))
 }
 
-#[utoipa::path(get, path = "/api/areas/{code}/summary", tag = "区划", params(("code" = String, Path, description = "12位区划代码，或村民小组键 村代码-NN")), responses((status = 200, description = "区划概况：计数、按监测类别和户类型分组、下级区划", body = serde_json::Value), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/areas/{code}/summary", tag = "区划", params(("code" = String, Path, description = "12位区划代码，或村民小组键 村代码-NN")), responses((status = 200, description = "区划概况：计数、按监测类别和户类型分组、下级区划", body = serde_json::Value), (status = 403, description = "无查看农户档案权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
 async fn area_summary(
     State(s): State<AppState>,
     c: Caller,

@@ -27,6 +27,15 @@ use crate::{ApiError, AppState};
 pub const SESSION_COOKIE: &str = "fp_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
+/// The answer to every failed login (unknown user, wrong password, or an
+/// account locked for the client's address after repeated failures).
+pub fn bad_credentials_message() -> String {
+    use fangpin_store::users::{LOCK_MINUTES, MAX_FAILED_LOGINS};
+    format!(
+        "用户名或密码错误（同一地址连续输错{MAX_FAILED_LOGINS}次，该账号在此地址暂停登录{LOCK_MINUTES}分钟）"
+    )
+}
+
 /// Failed logins from one address within the window before it is refused.
 const ADDRESS_MAX_FAILURES: usize = 20;
 const ADDRESS_WINDOW: Duration = Duration::from_secs(15 * 60);
@@ -108,9 +117,12 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
         .map(|t| t.trim().to_owned())
 }
 
-fn session_cookie(token: &str, max_age: i64) -> HeaderValue {
+/// The session cookie; `secure` adds `Secure`, so that browsers send it
+/// over HTTPS only (set it when the server is reached through HTTPS).
+fn session_cookie(token: &str, max_age: i64, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
     HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}"
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
     ))
     .unwrap_or_else(|_| HeaderValue::from_static("fp_session=; Path=/; Max-Age=0"))
 }
@@ -218,7 +230,7 @@ struct LoginBody {
     password: String,
 }
 
-#[utoipa::path(post, path = "/api/auth/login", tag = "登录", request_body = LoginBody, responses((status = 200, description = "登录成功：{user, csrf_token}，并设置 HttpOnly SameSite=Strict 会话 Cookie", body = serde_json::Value), (status = 401, description = "用户名或密码错误", body = ErrorBody), (status = 429, description = "失败次数过多，暂时锁定", body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/auth/login", tag = "登录", request_body = LoginBody, responses((status = 200, description = "登录成功：{user, csrf_token}，并设置 HttpOnly SameSite=Strict 会话 Cookie", body = serde_json::Value), (status = 401, description = "用户名或密码错误；不存在的用户、错误的密码和在本地址被临时锁定的账号回答相同", body = ErrorBody), (status = 429, description = "本地址登录失败次数过多，暂时不再受理", body = ErrorBody)))]
 async fn login(
     State(s): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -256,25 +268,22 @@ async fn login(
             let mut resp = Json(json!({"user": user, "csrf_token": csrf_token})).into_response();
             resp.headers_mut().insert(
                 header::SET_COOKIE,
-                session_cookie(&session_token, SESSION_HOURS * 3600),
+                session_cookie(&session_token, SESSION_HOURS * 3600, s.secure_cookie),
             );
             Ok(resp)
         }
-        LoginOutcome::BadCredentials => {
+        // An unknown user, a wrong password and an account locked for this
+        // address get one answer, so that it tells nobody which names exist
+        // or which accounts someone is guessing at.
+        LoginOutcome::BadCredentials | LoginOutcome::Locked { .. } => {
             if let Some(ip) = ip {
                 s.throttle.fail(ip);
             }
             Err(ApiError {
                 status: StatusCode::UNAUTHORIZED,
                 code: "bad_credentials",
-                message: "用户名或密码错误".into(),
+                message: bad_credentials_message(),
             })
-        }
-        LoginOutcome::Locked { .. } => {
-            if let Some(ip) = ip {
-                s.throttle.fail(ip);
-            }
-            Err(throttled())
         }
     }
 }
@@ -289,7 +298,7 @@ async fn logout(
     }
     let mut resp = StatusCode::NO_CONTENT.into_response();
     resp.headers_mut()
-        .insert(header::SET_COOKIE, session_cookie("", 0));
+        .insert(header::SET_COOKIE, session_cookie("", 0, s.secure_cookie));
     Ok(resp)
 }
 

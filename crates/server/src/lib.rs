@@ -17,6 +17,7 @@ pub mod openapi;
 mod print;
 pub mod routes;
 pub mod self_report;
+mod tokens;
 mod visits;
 mod web;
 
@@ -47,6 +48,8 @@ pub struct AppState {
     /// Reverse proxies whose `X-Forwarded-For` names the client (for the
     /// per-address limits and the audit log); empty: the peer is the client.
     pub trusted_proxies: std::sync::Arc<[std::net::IpAddr]>,
+    /// Mark the session cookie `Secure` (served over HTTPS).
+    pub secure_cookie: bool,
 }
 
 /// A source of the current time.
@@ -80,6 +83,7 @@ impl AppState {
             clock: Clock::system(),
             public_limits: self_report::PublicLimits::default(),
             trusted_proxies: std::sync::Arc::from([]),
+            secure_cookie: false,
         }
     }
 
@@ -116,6 +120,7 @@ pub(crate) fn api_routes() -> routes::Routes {
         .merge(assist::routes())
         .merge(self_report::routes())
         .merge(visits::routes())
+        .merge(tokens::routes())
 }
 
 /// Serves until Ctrl-C (or SIGTERM); `on_ready` gets the bound address.

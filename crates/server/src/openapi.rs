@@ -164,6 +164,8 @@ impl Modify for Security {
         crate::print::minutes,
         crate::print::card,
         crate::print::cards,
+        crate::tokens::token_list,
+        crate::tokens::token_revoke,
     ),
     components(schemas(ErrorBody)),
     modifiers(&Security),

@@ -196,7 +196,8 @@ impl Store {
     }
 
     /// The area tree under the caller's own area, with counts aggregated
-    /// bottom-up from the household table.
+    /// bottom-up from the household table. Counts of households are a read
+    /// of household data: roles without `household.read` are refused.
     pub async fn area_tree(&self, access: &Access) -> Result<Option<AreaTreeNode>> {
         let scope = access.scope()?;
         self.area_tree_under(Some(&access.area), &scope).await
@@ -299,6 +300,7 @@ impl Store {
     /// Summary of one node (a 12-digit area code or a `村代码-NN` group key)
     /// inside the caller's scope; anything outside it does not exist.
     pub async fn area_summary(&self, access: &Access, key: &str) -> Result<AreaSummary> {
+        access.require(crate::users::perm::HOUSEHOLD_READ)?;
         let not_found = || StoreError::NotFound(format!("区划不存在：{key}"));
         let (area_part, group_no) = match key.split_once('-') {
             Some((a, g)) => (a, Some(g.parse::<i16>().map_err(|_| not_found())?)),

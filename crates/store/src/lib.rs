@@ -30,6 +30,7 @@ pub mod scope;
 pub mod self_report;
 pub mod settings;
 pub mod testing;
+pub mod tokens;
 pub mod users;
 pub mod visits;
 

@@ -34,9 +34,48 @@ pub struct FactsSnapshot {
     skipped: u64,
 }
 
-/// Cache of [`FactsSnapshot`]s by (area prefix, year).
-pub(crate) type FactsCache =
-    Arc<std::sync::Mutex<std::collections::HashMap<(String, i32), Arc<FactsSnapshot>>>>;
+/// How many (area, year) fact sets what-if keeps in memory; the least
+/// recently used is dropped first. The county of the data year (preloaded at
+/// start) and a few townships or years fit; anyone asking for more areas
+/// or years makes the store read again, never grow.
+pub const WHAT_IF_CACHE_ENTRIES: usize = 4;
+
+/// [`FactsSnapshot`]s by (area prefix, year), least recently used evicted.
+#[derive(Debug, Default)]
+pub(crate) struct FactsLru {
+    entries: std::collections::HashMap<(String, i32), (Arc<FactsSnapshot>, u64)>,
+    tick: u64,
+}
+
+impl FactsLru {
+    fn get(&mut self, key: &(String, i32)) -> Option<Arc<FactsSnapshot>> {
+        self.tick += 1;
+        let tick = self.tick;
+        self.entries.get_mut(key).map(|(snap, used)| {
+            *used = tick;
+            snap.clone()
+        })
+    }
+
+    fn put(&mut self, key: (String, i32), snap: Arc<FactsSnapshot>) {
+        self.tick += 1;
+        self.entries.insert(key, (snap, self.tick));
+        while self.entries.len() > WHAT_IF_CACHE_ENTRIES {
+            let Some(oldest) = self
+                .entries
+                .iter()
+                .min_by_key(|(_, (_, used))| *used)
+                .map(|(k, _)| k.clone())
+            else {
+                break;
+            };
+            self.entries.remove(&oldest);
+        }
+    }
+}
+
+/// The what-if cache shared by the clones of a store.
+pub(crate) type FactsCache = Arc<std::sync::Mutex<FactsLru>>;
 
 /// A proposed change of thresholds for an area and year.
 #[derive(Clone, Debug)]
@@ -152,12 +191,7 @@ impl Store {
     ) -> Result<(Arc<FactsSnapshot>, bool)> {
         let generation = self.newest_version().await?;
         let key = (area.as_string(), year);
-        let held = self
-            .facts_cache
-            .lock()
-            .expect("cache lock")
-            .get(&key)
-            .cloned();
+        let held = self.facts_cache.lock().expect("cache lock").get(&key);
         let policy = self.policy_set().await?;
         let as_of = assess::as_of_for(year, china_day(now));
         if let Some(s) = held {
@@ -172,7 +206,7 @@ impl Store {
             self.facts_cache
                 .lock()
                 .expect("cache lock")
-                .insert(key, snap.clone());
+                .put(key, snap.clone());
             return Ok((snap, true));
         }
         let filter = HouseholdFilter {
@@ -204,7 +238,7 @@ impl Store {
         self.facts_cache
             .lock()
             .expect("cache lock")
-            .insert(key, snap.clone());
+            .put(key, snap.clone());
         Ok((snap, false))
     }
 
@@ -259,8 +293,40 @@ impl Store {
         })
     }
 
+    /// Refuses a what-if for a year the area has no 监测范围 for, or no
+    /// income records in: there is nothing to compare, and each such year
+    /// would otherwise cost a read of the whole area.
+    async fn what_if_has_data(&self, area: &AreaCode, year: i32) -> Result<()> {
+        let policy = self.policy_set().await?;
+        if policy.monitoring_line(area, year).is_err() {
+            return Err(StoreError::Invalid(format!(
+                "{year}年没有适用于该区划的监测范围参数，无法测算"
+            )));
+        }
+        let mut q = Query::select();
+        q.column("id")
+            .from("income_record")
+            .and_where(Expr::col("year").eq(year))
+            .and_where(Expr::col("area_code").like(format!("{}%", area.prefix())))
+            .limit(1);
+        if self.db.query_one(&q).await?.is_none() {
+            return Err(StoreError::Invalid(format!(
+                "该区划没有{year}年的收入数据，无法测算"
+            )));
+        }
+        Ok(())
+    }
+
     /// Who would enter or leave the at-risk set of `w.area` in `w.year` under
     /// the proposed thresholds. Nothing is written; the request is audited.
+    ///
+    /// Any role that reads households may run one, the read-only inspector
+    /// included: it changes nothing (only its own audit entry is written),
+    /// it answers with counts and household ids of the caller's own area,
+    /// which the same caller can already list one by one, and checking how
+    /// a proposed line would move the monitored set is part of inspecting
+    /// the work. What keeps it cheap is [`WHAT_IF_CACHE_ENTRIES`] and the
+    /// refusal of years without a line or incomes, not the role.
     pub async fn what_if(
         &self,
         access: &Access,
@@ -278,6 +344,7 @@ impl Store {
                 return Err(StoreError::Invalid(format!("{name}应在0到1000之间")));
             }
         }
+        self.what_if_has_data(&w.area, w.year).await?;
         let t0 = Instant::now();
         let (snap, cached) = self.area_facts(access, &w.area, w.year, now).await?;
         let load_ms = t0.elapsed().as_millis() as u64;

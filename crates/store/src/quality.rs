@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use crate::cases::china_day;
 use crate::scope::Keyed;
-use crate::users::Access;
+use crate::users::{Access, perm};
 use crate::{HouseholdFilter, Result, Store, StoreError};
 
 /// A finding as lists show it.
@@ -222,13 +222,15 @@ impl Store {
     }
 
     /// Checks every household under `area` (the caller's scope when `None`):
-    /// after imports and nightly.
+    /// after imports and nightly. It writes findings, so it needs
+    /// `household.write` (a read-only inspector reads the findings).
     pub async fn run_quality(
         &self,
         access: &Access,
         area: Option<AreaCode>,
         now: DateTime<Utc>,
     ) -> Result<QualityRun> {
+        access.require(perm::HOUSEHOLD_WRITE)?;
         let area = *access
             .scope()?
             .within(Some(&area.unwrap_or(access.area)))?

@@ -252,7 +252,8 @@ pub enum LoginOutcome {
     },
 }
 
-/// Failed logins before an account is locked, and for how long.
+/// Failed logins of one account from one client address before the account
+/// is locked for that address, and for how long.
 pub const MAX_FAILED_LOGINS: i32 = 5;
 pub const LOCK_MINUTES: i64 = 15;
 pub const SESSION_HOURS: i64 = 12;
@@ -299,15 +300,13 @@ fn digest(token: &str) -> String {
 
 const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.password_hash, u.role_code, \
      u.area_code, u.department, u.active, u.must_change_password, u.demo_seeded, \
-     u.failed_logins, u.locked_until, r.name AS role_name, r.permissions, \
+     r.name AS role_name, r.permissions, \
      a.name AS area_name, a.level AS area_level";
 
 struct UserRow {
     info: UserInfo,
     password_hash: String,
     demo_seeded: bool,
-    failed_logins: i32,
-    locked_until: Option<DateTime<Utc>>,
 }
 
 fn user_row(r: &QueryResult) -> Result<UserRow> {
@@ -316,7 +315,6 @@ fn user_row(r: &QueryResult) -> Result<UserRow> {
         .map_err(|e| StoreError::Corrupt(format!("角色权限无法解析：{e}")))?;
     permissions.sort();
     let area_code: String = r.try_get("", "area_code")?;
-    let locked: Option<chrono::DateTime<chrono::FixedOffset>> = r.try_get("", "locked_until")?;
     Ok(UserRow {
         info: UserInfo {
             id: r.try_get("", "id")?,
@@ -340,8 +338,6 @@ fn user_row(r: &QueryResult) -> Result<UserRow> {
         },
         password_hash: r.try_get("", "password_hash")?,
         demo_seeded: r.try_get("", "demo_seeded")?,
-        failed_logins: r.try_get("", "failed_logins")?,
-        locked_until: locked.map(|t| t.with_timezone(&Utc)),
     })
 }
 
@@ -542,7 +538,11 @@ impl Store {
     }
 
     /// Checks a password and opens a session. Failed attempts count towards
-    /// a temporary lock of the account; every attempt is audited.
+    /// a temporary lock of the account *from that client address* (so that
+    /// nobody can lock a cadre out of their own office by guessing from
+    /// elsewhere); every attempt is audited. An unknown user, a wrong
+    /// password, a disabled account and a lock all cost one password check,
+    /// so that the time taken tells none of them apart.
     /// `demo_mode`: seeded demo users may skip the forced password change.
     pub async fn login(
         &self,
@@ -566,47 +566,47 @@ impl Store {
                 .await?;
             return Ok(LoginOutcome::BadCredentials);
         };
-        if let Some(until) = row.locked_until.filter(|u| *u > now) {
-            self.audit(
+        let place: String = address
+            .clone()
+            .unwrap_or_default()
+            .chars()
+            .take(64)
+            .collect();
+        let password_ok = verify_password(&row.password_hash, password);
+        let tx = self.begin_write().await?;
+        let lock = self.login_lock(&tx, row.info.id, &place).await?;
+        if let Some(until) = lock.filter(|u| *u > now) {
+            commit_audited(
+                tx,
                 &actor,
-                login_entry("login_failed", username, "账号已临时锁定"),
+                login_entry("login_failed", username, "该地址对此账号的登录已临时锁定"),
             )
             .await?;
             return Ok(LoginOutcome::Locked { until });
         }
-        if !row.info.active || !verify_password(&row.password_hash, password) {
-            let failed = row.failed_logins + 1;
-            let lock = (failed >= MAX_FAILED_LOGINS).then(|| now + Duration::minutes(LOCK_MINUTES));
-            let mut upd = Query::update();
-            upd.table("app_user")
-                .value("failed_logins", if lock.is_some() { 0 } else { failed })
-                .value("locked_until", lock.map(|t| t.fixed_offset()))
-                .and_where(Expr::col("id").eq(row.info.id));
-            let tx = self.begin_write().await?;
-            tx.execute(&upd).await?;
+        if !row.info.active || !password_ok {
+            let locked = self
+                .count_login_failure(&tx, row.info.id, &place, now)
+                .await?;
             let why = if !row.info.active {
                 "账号已停用"
             } else {
                 "密码错误"
             };
             commit_audited(tx, &actor, login_entry("login_failed", username, why)).await?;
-            return Ok(match lock {
+            return Ok(match locked {
                 Some(until) => LoginOutcome::Locked { until },
                 None => LoginOutcome::BadCredentials,
             });
         }
         let session_token = random_token()?;
         let csrf_token = random_token()?;
-        let tx = self.begin_write().await?;
-        let mut upd = Query::update();
-        upd.table("app_user")
-            .value("failed_logins", 0)
-            .value(
-                "locked_until",
-                Option::<chrono::DateTime<chrono::FixedOffset>>::None,
-            )
-            .and_where(Expr::col("id").eq(row.info.id));
-        tx.execute(&upd).await?;
+        let mut clear = Query::delete();
+        clear
+            .from_table("login_failure")
+            .and_where(Expr::col("user_id").eq(row.info.id))
+            .and_where(Expr::col("address").eq(place.as_str()));
+        tx.execute(&clear).await?;
         let mut ins = Query::insert();
         ins.into_table("session")
             .columns([
@@ -637,6 +637,95 @@ impl Store {
             session_token,
             csrf_token,
         })
+    }
+
+    /// When the account is locked for logins from `address`, until when.
+    async fn login_lock<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        user_id: i64,
+        address: &str,
+    ) -> Result<Option<DateTime<Utc>>> {
+        let row = conn
+            .query_one(
+                Query::select()
+                    .column("locked_until")
+                    .from("login_failure")
+                    .and_where(Expr::col("user_id").eq(user_id))
+                    .and_where(Expr::col("address").eq(address)),
+            )
+            .await?;
+        let Some(r) = row else { return Ok(None) };
+        let until: Option<chrono::DateTime<chrono::FixedOffset>> = r.try_get("", "locked_until")?;
+        Ok(until.map(|t| t.with_timezone(&Utc)))
+    }
+
+    /// Counts a failed login of `user_id` from `address`; failures older
+    /// than the lock period are forgotten. The failure that reaches
+    /// [`MAX_FAILED_LOGINS`] locks the account for that address and answers
+    /// until when.
+    async fn count_login_failure<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        user_id: i64,
+        address: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>> {
+        let key = |q: &mut sea_orm::sea_query::SelectStatement| {
+            q.and_where(Expr::col("user_id").eq(user_id))
+                .and_where(Expr::col("address").eq(address));
+        };
+        let mut read = Query::select();
+        read.columns(["failures", "last_failed_at"])
+            .from("login_failure");
+        key(&mut read);
+        let last: Option<chrono::DateTime<chrono::FixedOffset>> =
+            match conn.query_one(&read).await? {
+                Some(r) => r.try_get("", "last_failed_at")?,
+                None => None,
+            };
+        let stale =
+            last.is_none_or(|t| t.with_timezone(&Utc) + Duration::minutes(LOCK_MINUTES) <= now);
+        // Concurrent failures from the same place add up on both engines.
+        let count = if stale {
+            Expr::val(1)
+        } else {
+            Expr::col(("login_failure", "failures")).add(1)
+        };
+        let mut up = Query::insert();
+        up.into_table("login_failure")
+            .columns(["user_id", "address", "failures", "last_failed_at"])
+            .values_panic([
+                user_id.into(),
+                address.into(),
+                1.into(),
+                now.fixed_offset().into(),
+            ])
+            .on_conflict(
+                OnConflict::columns(["user_id", "address"])
+                    .value("failures", count)
+                    .update_column("last_failed_at")
+                    .to_owned(),
+            );
+        conn.execute(&up).await?;
+        let failures: i32 = conn
+            .query_one(&read)
+            .await?
+            .map(|r| r.try_get("", "failures"))
+            .transpose()?
+            .unwrap_or(1);
+        if failures < MAX_FAILED_LOGINS {
+            return Ok(None);
+        }
+        let until = now + Duration::minutes(LOCK_MINUTES);
+        let mut lock = Query::update();
+        lock.table("login_failure")
+            .value("failures", 0)
+            .value("locked_until", until.fixed_offset())
+            .and_where(Expr::col("user_id").eq(user_id))
+            .and_where(Expr::col("address").eq(address));
+        conn.execute(&lock).await?;
+        Ok(Some(until))
     }
 
     /// The user and CSRF token of a live session.
@@ -746,29 +835,77 @@ impl Store {
         Ok(())
     }
 
-    /// Creates an API token for a (machine) user; the token is shown once.
+    /// Creates an API token for a (machine) user, valid for
+    /// [`crate::tokens::DEFAULT_TOKEN_DAYS`] days; the token is shown once.
     pub async fn create_api_token(
         &self,
         actor: &Actor,
         username: &str,
         name: &str,
     ) -> Result<String> {
+        let t = self
+            .create_api_token_for(
+                actor,
+                username,
+                name,
+                crate::tokens::DEFAULT_TOKEN_DAYS,
+                Utc::now(),
+            )
+            .await?;
+        Ok(t.token)
+    }
+
+    /// Creates an API token valid for `days` days from `now` (1 to
+    /// [`crate::tokens::MAX_TOKEN_DAYS`]). Only its digest is stored: the
+    /// returned secret is the one and only time it is shown.
+    pub async fn create_api_token_for(
+        &self,
+        actor: &Actor,
+        username: &str,
+        name: &str,
+        days: u32,
+        now: DateTime<Utc>,
+    ) -> Result<crate::tokens::NewToken> {
+        use crate::tokens::MAX_TOKEN_DAYS;
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 64 {
+            return Err(StoreError::Invalid(
+                "令牌名称不能为空，且不超过64个字".into(),
+            ));
+        }
+        if !(1..=MAX_TOKEN_DAYS).contains(&days) {
+            return Err(StoreError::Invalid(format!(
+                "令牌有效天数应在1到{MAX_TOKEN_DAYS}之间：{days}"
+            )));
+        }
         let user = self
             .user_by_username(username)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("用户不存在：{username}")))?;
         let token = format!("fpt_{}", random_token()?);
+        let expires_at = now + Duration::days(i64::from(days));
         let tx = self.begin_write().await?;
         let mut ins = Query::insert();
         ins.into_table("api_token")
-            .columns(["user_id", "name", "token_hash", "created_at"])
+            .columns(["user_id", "name", "token_hash", "created_at", "expires_at"])
             .values_panic([
                 user.id.into(),
                 name.into(),
                 digest(&token).into(),
-                Utc::now().fixed_offset().into(),
+                now.fixed_offset().into(),
+                expires_at.fixed_offset().into(),
             ]);
         tx.execute(&ins).await?;
+        let id: i64 = tx
+            .query_one(
+                Query::select()
+                    .column("id")
+                    .from("api_token")
+                    .and_where(Expr::col("token_hash").eq(digest(&token))),
+            )
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("新令牌未写入".into()))?
+            .try_get("", "id")?;
         record(
             &tx,
             actor,
@@ -776,12 +913,22 @@ impl Store {
                 action: "create",
                 entity: "api_token",
                 entity_key: Some(format!("{username}/{name}")),
+                after: Some(json!({
+                    "id": id,
+                    "user": username,
+                    "name": name,
+                    "expires_at": expires_at,
+                })),
                 ..Default::default()
             },
         )
         .await?;
         tx.commit().await?;
-        Ok(token)
+        Ok(crate::tokens::NewToken {
+            id,
+            token,
+            expires_at,
+        })
     }
 
     /// The user of a valid, unrevoked API token.
@@ -807,7 +954,9 @@ impl Store {
         };
         let expires: Option<chrono::DateTime<chrono::FixedOffset>> = r.try_get("", "expires_at")?;
         let revoked: Option<chrono::DateTime<chrono::FixedOffset>> = r.try_get("", "revoked_at")?;
-        if revoked.is_some() || expires.is_some_and(|e| e.with_timezone(&Utc) <= now) {
+        // A token without an end (none are made since migration 16 gave the
+        // old ones one) is refused like an expired one.
+        if revoked.is_some() || expires.is_none_or(|e| e.with_timezone(&Utc) <= now) {
             return Ok(None);
         }
         let user_id: i64 = r.try_get("", "user_id")?;

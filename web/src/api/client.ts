@@ -59,6 +59,7 @@ import type {
   ExportQuery,
   ImportJob,
   RoleInfo,
+  ApiToken,
   User,
   HouseholdDetail,
   HouseholdQuery,
@@ -489,6 +490,8 @@ export const api = {
     request<Page<AuditRecord>>('api/audit', { query: { ...q }, signal }),
   users: (signal?: AbortSignal) => request<{ items: User[] }>('api/users', { signal }),
   roles: (signal?: AbortSignal) => request<{ items: RoleInfo[] }>('api/roles', { signal }),
+  apiTokens: (signal?: AbortSignal) => request<{ items: ApiToken[] }>('api/tokens', { signal }),
+  revokeApiToken: (id: number) => request<ApiToken>(`api/tokens/${id}/revoke`, { method: 'POST' }),
   duplicates: (q: { status?: DuplicateStatus; page?: number; page_size?: number }, signal?: AbortSignal) =>
     request<Page<DuplicateItem>>('api/duplicates', { query: { ...q }, signal }),
   scanDuplicates: () => request<{ added: number }>('api/duplicates/scan', { method: 'POST' }),

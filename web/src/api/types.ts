@@ -1391,3 +1391,16 @@ export interface CardBatch {
   area: DocumentArea
   cards: HouseholdCard[]
 }
+
+/** An API token as administrators see it (GET /api/tokens); never the secret. */
+export interface ApiToken {
+  id: number
+  name: string
+  username: string
+  display_name: string
+  user_area: string
+  created_at: string
+  expires_at: string | null
+  revoked_at: string | null
+  status: 'active' | 'expired' | 'revoked'
+}
