@@ -152,21 +152,51 @@ impl Store {
         }
         let mut opts = ConnectOptions::new(url.to_owned());
         opts.sqlx_logging(false)
-            .connect_timeout(Duration::from_secs(10))
-            .acquire_timeout(Duration::from_secs(30));
+            .connect_timeout(Duration::from_secs(10));
         match engine {
             Engine::Sqlite => {
-                opts.max_connections(options.max_connections.unwrap_or(4))
+                // SQLite lets one writer in at a time. Every store write
+                // transaction takes the lock when it begins (`begin_write`),
+                // and a write outside a transaction (an audited read, a
+                // logout) is one statement that takes it when it starts; a
+                // writer that finds the lock taken waits in SQLite's busy
+                // handler instead of failing, and nothing is retried, so no
+                // write can be lost or doubled.
+                // - The busy timeout bounds that wait, so it outlasts the
+                //   longest write transaction: a whole county's import file
+                //   (about 45 s at 100,000 households, docs/benchmarks.md).
+                // - Waiting writers keep their pool connection, so the wait
+                //   for a connection can last as long as the wait for the
+                //   lock: the acquire timeout is longer than the busy timeout.
+                // - Readers never wait for the writer (WAL), and the pool has
+                //   room for them while writers queue.
+                // - Connections live in this process and cannot go stale, so
+                //   the pool does not test them on every acquire.
+                // - WAL checkpoints stay automatic: the committing connection
+                //   copies pages back every 1,000 pages (PASSIVE: it never
+                //   waits for readers and never fails the commit), and
+                //   `journal_size_limit` truncates the WAL file once a
+                //   checkpoint has reset it, so an import's burst does not
+                //   leave a file of its peak size behind.
+                // - `synchronous = NORMAL` in WAL mode keeps every committed
+                //   transaction across a crash of the process (kill -9,
+                //   scripts/crash.sh); a power cut can roll back the last
+                //   commits but never corrupts the file.
+                opts.max_connections(options.max_connections.unwrap_or(8))
+                    .acquire_timeout(Duration::from_secs(180))
+                    .test_before_acquire(false)
                     .map_sqlx_sqlite_opts(|o| {
                         o.create_if_missing(true)
                             .journal_mode(SqliteJournalMode::Wal)
                             .synchronous(SqliteSynchronous::Normal)
                             .foreign_keys(true)
-                            .busy_timeout(Duration::from_secs(15))
+                            .busy_timeout(Duration::from_secs(120))
+                            .pragma("journal_size_limit", (64 * 1024 * 1024).to_string())
                     });
             }
             Engine::Postgres => {
-                opts.max_connections(options.max_connections.unwrap_or(10));
+                opts.max_connections(options.max_connections.unwrap_or(10))
+                    .acquire_timeout(Duration::from_secs(30));
                 if let Some(schema) = &options.pg_schema {
                     opts.set_schema_search_path(schema.clone());
                 }
