@@ -297,6 +297,9 @@ impl Store {
                 if e.area_code.is_some() || HOUSEHOLD_RECORDS.contains(&e.entity.as_str()) {
                     e.before = None;
                     e.after = None;
+                    // The key of a household entry is its 户编号 or a masked
+                    // ID number: household data too.
+                    e.entity_key = None;
                     e.note = Some("（涉及农户的内容，当前角色不可查看）".into());
                 }
             }
