@@ -281,6 +281,14 @@ impl Store {
         }
         self.check_id_conflicts(tx, access, &new, &replaced).await?;
         self.write_tx(tx, &new, &replaced).await?;
+        for (id, b) in &replaced {
+            if stored
+                .get(id)
+                .is_some_and(|old| old.household.area != b.household.area)
+            {
+                move_household_rows(tx, *id, &b.household.area).await?;
+            }
+        }
         Ok(summary)
     }
 
@@ -545,4 +553,54 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// Tables whose rows belong to a household and carry its village
+/// (`area_code`), which is what scopes them.
+/// (`household_version` keeps the village of each version: history.)
+const HOUSEHOLD_ROWS: [&str; 13] = [
+    "case_file",
+    "visit",
+    "campaign_target",
+    "assist_pairing",
+    "assist_plan",
+    "assist_measure",
+    "quality_issue",
+    "self_report",
+    "micro_loan",
+    "public_post",
+    "industry_award",
+    "employment",
+    "person",
+];
+
+/// A household moved to another village takes every row that belongs to it
+/// along (cases, visits and their photos, money records, pairings, plans,
+/// measures, findings …), in the move's transaction: otherwise those rows
+/// would stay visible to the old village and hidden from the new one.
+pub(crate) async fn move_household_rows(
+    tx: &DatabaseTransaction,
+    household_id: i64,
+    area: &fangpin_domain::AreaCode,
+) -> Result<()> {
+    let code = area.as_string();
+    for table in HOUSEHOLD_ROWS {
+        let mut upd = Query::update();
+        upd.table(table)
+            .value("area_code", code.clone())
+            .and_where(Expr::col("household_id").eq(household_id));
+        tx.execute(&upd).await?;
+    }
+    let mut visits = Query::select();
+    visits
+        .column("id")
+        .from("visit")
+        .and_where(Expr::col("household_id").eq(household_id));
+    let mut photos = Query::update();
+    photos
+        .table("visit_photo")
+        .value("area_code", code)
+        .and_where(Expr::col("visit_id").in_subquery(visits));
+    tx.execute(&photos).await?;
+    Ok(())
 }
