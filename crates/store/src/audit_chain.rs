@@ -176,11 +176,15 @@ pub struct EntryRef {
 
 impl std::fmt::Display for EntryRef {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Shown in China time, whatever offset the engine returns.
+        let at = FixedOffset::east_opt(8 * 3600)
+            .map(|cst| self.at.with_timezone(&cst))
+            .unwrap_or(self.at);
         write!(
             f,
             "编号 {}，时间 {}，操作 {}（{}）",
             self.id,
-            self.at.format("%Y-%m-%d %H:%M:%S%:z"),
+            at.format("%Y-%m-%d %H:%M:%S"),
             self.action,
             self.entity
         )

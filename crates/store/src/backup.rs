@@ -456,7 +456,10 @@ async fn restore_postgres(
     store.close().await.ok();
     let tables: i64 = row.map(|r| r.try_get("", "n")).transpose()?.unwrap_or(0);
     if tables > 0 && !options.force {
-        return Err(not_empty(&schema, tables as u64));
+        return Err(not_empty(
+            &format!("{conn}（模式 {schema}）"),
+            tables as u64,
+        ));
     }
     let mut args = vec![
         "--no-owner".to_owned(),
