@@ -208,6 +208,10 @@ enum AuditCommand {
     Verify {
         #[command(flatten)]
         db: DbArgs,
+        /// A position and hash printed by an earlier check (`SEQ:HASH`):
+        /// also check that the chain still has that hash there.
+        #[arg(long)]
+        anchor: Option<String>,
     },
 }
 
@@ -374,7 +378,7 @@ async fn run() -> Result<()> {
             Ok(())
         }
         Command::Audit {
-            command: AuditCommand::Verify { db },
+            command: AuditCommand::Verify { db, anchor },
         } => {
             let key = keys::load(db.key_file.as_deref())?;
             let url = db.database_url.as_deref().unwrap_or(DEFAULT_DB);
@@ -383,6 +387,22 @@ async fn run() -> Result<()> {
                 .with_context(|| format!("无法打开数据库 {}", redact(url)))?;
             store.migrate().await.context("数据库准备失败")?;
             let report = store.verify_audit().await?;
+            if let (None, Some(anchor)) = (&report.broken, anchor) {
+                let (seq, hash) = anchor
+                    .split_once(':')
+                    .and_then(|(s, h)| Some((s.trim().parse::<i64>().ok()?, h.trim())))
+                    .context("--anchor 应为 序号:哈希，例如 12345:5825d7f6…")?;
+                match store.audit_chain_hash_at(seq).await? {
+                    Some(stored) if stored.eq_ignore_ascii_case(hash) => {}
+                    Some(_) => anyhow::bail!(
+                        "审计日志校验未通过：第 {seq} 条的哈希与记下的不符，此前的记录被改写过（整条链被重新计算）"
+                    ),
+                    None => anyhow::bail!(
+                        "审计日志校验未通过：记下的第 {seq} 条已不在审计链中（现在只有 {} 条）",
+                        report.entries
+                    ),
+                }
+            }
             match report.broken {
                 None => {
                     println!(

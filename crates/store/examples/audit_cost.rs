@@ -1,6 +1,7 @@
 //! What audit entries cost on each engine: an import of N demo households in
 //! one transaction (one entry per household) and 1,000 single audited reads
-//! (one transaction each). Uses fresh test databases (FANGPIN_TEST_PG_URL).
+//! (one transaction each), one after another and from 16 tasks at once.
+//! Uses fresh test databases (FANGPIN_TEST_PG_URL).
 //!
 //!   cargo run --release -p fangpin-store --example audit_cost -- 20000
 
@@ -55,6 +56,39 @@ async fn main() {
                 .expect("audit");
         }
         let single = t.elapsed();
+        // 16 writers at once, each entry its own transaction.
+        let (tasks, per_task) = (16, 100);
+        let t = Instant::now();
+        let mut handles = Vec::new();
+        for w in 0..tasks {
+            let store = store.clone();
+            handles.push(tokio::spawn(async move {
+                for i in 0..per_task {
+                    store
+                        .audit(
+                            &Actor::system("基准"),
+                            AuditEntry {
+                                action: "read_sensitive",
+                                entity: "person",
+                                entity_key: Some(format!("{w}-{i}")),
+                                ..Default::default()
+                            },
+                        )
+                        .await
+                        .expect("audit");
+                }
+            }));
+        }
+        for h in handles {
+            h.await.expect("writer");
+        }
+        let concurrent = t.elapsed();
+        println!(
+            "{engine}: {tasks} concurrent writers, {} entries in {:.2} s ({:.0} entries/s)",
+            tasks * per_task,
+            concurrent.as_secs_f64(),
+            (tasks * per_task) as f64 / concurrent.as_secs_f64()
+        );
         println!(
             "{engine}: import of {n} households ({} new) {:.2} s; {reads} single entries {:.2} s ({:.0} µs each)",
             summary.created.len(),

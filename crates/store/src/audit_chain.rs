@@ -299,6 +299,25 @@ impl Store {
         tx.rollback().await?;
         outcome
     }
+
+    /// The chain hash at position `seq`, if the chain is that long: compared
+    /// with a hash written down earlier, it shows whether everything up to
+    /// there is what it was (once [`Store::verify_audit`] passes).
+    pub async fn audit_chain_hash_at(&self, seq: i64) -> Result<Option<String>> {
+        let sql = match self.engine {
+            Engine::Postgres => "SELECT hash FROM audit_chain WHERE seq = $1",
+            Engine::Sqlite => "SELECT hash FROM audit_chain WHERE seq = ?",
+        };
+        let row = self
+            .db
+            .query_one_raw(Statement::from_sql_and_values(
+                self.backend(),
+                sql,
+                [seq.into()],
+            ))
+            .await?;
+        Ok(row.map(|r| r.try_get("", "hash")).transpose()?)
+    }
 }
 
 async fn verify_in(tx: &DatabaseTransaction) -> Result<AuditVerification> {

@@ -141,6 +141,18 @@ async fn a_clean_log_verifies(store: Store) {
     assert_eq!(report.entries, n, "every entry is in the chain");
     assert_eq!(report.head_seq as u64, n);
     assert_eq!(report.head_hash.len(), 64);
+    assert_eq!(
+        store.audit_chain_hash_at(report.head_seq).await.unwrap(),
+        Some(report.head_hash.clone()),
+        "the printed hash can be checked again later"
+    );
+    assert_eq!(
+        store
+            .audit_chain_hash_at(report.head_seq + 1)
+            .await
+            .unwrap(),
+        None
+    );
     // Writing more moves the head on; the earlier part is unchanged.
     store
         .audit(&reader(9), read_entry(9, "再次查看"))
