@@ -516,6 +516,13 @@ async fn check_restored(
             return Err(invalid(format!("恢复的数据库审计链校验未通过：{b}")));
         }
         let tables = store.table_row_counts().await?;
+        if store.engine == Engine::Sqlite {
+            // Everything into the main file before it is moved into place.
+            store
+                .db
+                .execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
+                .await?;
+        }
         Ok(RestoreReport {
             tables,
             integrity,
