@@ -186,11 +186,53 @@ enum Command {
         #[arg(long, requires = "name")]
         user: Option<String>,
     },
+    /// Audit log checks: `fangpin audit verify`.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Write a consistent backup of the database while the server keeps
+    /// serving (SQLite: VACUUM INTO; PostgreSQL: pg_dump, custom format).
+    /// The encryption key is not in the backup: keep the key file apart.
+    Backup {
+        /// Database URL: `sqlite:path/to/file.db` or `postgres://user@host/db`.
+        #[arg(long = "database-url", alias = "database", env = "DATABASE_URL")]
+        database_url: Option<String>,
+        /// The backup file to write (must not exist).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Restore a backup into an absent or empty database (stop the server
+    /// first), then check that it opens with the key, passes the integrity
+    /// check and that its audit log verifies.
+    Restore {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The backup file written by `fangpin backup`.
+        file: PathBuf,
+        /// Replace a database that already holds data.
+        #[arg(long)]
+        force: bool,
+    },
     /// Write a new random data encryption key to a file (never overwrites).
     Keygen {
         /// Where to write the key.
         #[arg(long, default_value = "fangpin.key")]
         out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check that no audit entry was changed, removed or added around the
+    /// application; names the first broken entry and exits non-zero.
+    Verify {
+        #[command(flatten)]
+        db: DbArgs,
+        /// A position and hash printed by an earlier check (`SEQ:HASH`):
+        /// also check that the chain still has that hash there.
+        #[arg(long)]
+        anchor: Option<String>,
     },
 }
 
@@ -388,6 +430,93 @@ async fn run() -> Result<()> {
             println!(
                 "已撤销令牌 {}（{}，用户 {}）；此后使用它的请求一律拒绝",
                 t.id, t.name, t.username
+            );
+            Ok(())
+        }
+        Command::Audit {
+            command: AuditCommand::Verify { db, anchor },
+        } => {
+            let key = keys::load(db.key_file.as_deref())?;
+            let url = db.database_url.as_deref().unwrap_or(DEFAULT_DB);
+            let store = Store::open(url, &key)
+                .await
+                .with_context(|| format!("无法打开数据库 {}", redact(url)))?;
+            store.migrate().await.context("数据库准备失败")?;
+            let report = store.verify_audit().await?;
+            if let (None, Some(anchor)) = (&report.broken, anchor) {
+                let (seq, hash) = anchor
+                    .split_once(':')
+                    .and_then(|(s, h)| Some((s.trim().parse::<i64>().ok()?, h.trim())))
+                    .context("--anchor 应为 序号:哈希，例如 12345:5825d7f6…")?;
+                match store.audit_chain_hash_at(seq).await? {
+                    Some(stored) if stored.eq_ignore_ascii_case(hash) => {}
+                    Some(_) => anyhow::bail!(
+                        "审计日志校验未通过：第 {seq} 条的哈希与记下的不符，此前的记录被改写过（整条链被重新计算）"
+                    ),
+                    None => anyhow::bail!(
+                        "审计日志校验未通过：记下的第 {seq} 条已不在审计链中（现在只有 {} 条）",
+                        report.entries
+                    ),
+                }
+            }
+            match report.broken {
+                None => {
+                    println!(
+                        "OK 审计日志完好：共 {} 条，链尾第 {} 条的哈希 {}",
+                        report.entries, report.head_seq, report.head_hash
+                    );
+                    Ok(())
+                }
+                Some(b) => {
+                    anyhow::bail!("审计日志校验未通过：{b}（此前 {} 条完好）", report.entries)
+                }
+            }
+        }
+        Command::Backup { database_url, out } => {
+            let url = database_url.as_deref().unwrap_or(DEFAULT_DB);
+            let info = fangpin_store::backup::backup(url, &out, None)
+                .await
+                .with_context(|| format!("备份 {} 失败", redact(url)))?;
+            println!(
+                "已备份 {} 数据库到 {}（{:.1} MB）",
+                info.engine,
+                info.path.display(),
+                info.bytes as f64 / 1_048_576.0
+            );
+            eprintln!(
+                "备份不含数据加密密钥：请另行妥善保存密钥文件，不要与备份放在一起；恢复时需要它"
+            );
+            Ok(())
+        }
+        Command::Restore { db, file, force } => {
+            let key = keys::load(db.key_file.as_deref())?;
+            let url = db.database_url.as_deref().unwrap_or(DEFAULT_DB);
+            let report = fangpin_store::backup::restore(
+                &file,
+                url,
+                &key,
+                &fangpin_store::backup::RestoreOptions {
+                    force,
+                    pg_schema: None,
+                },
+            )
+            .await
+            .with_context(|| format!("从 {} 恢复失败", file.display()))?;
+            let rows: u64 = report.tables.iter().map(|(_, n)| n).sum();
+            println!(
+                "已恢复到 {}：{} 张表，共 {} 行",
+                redact(url),
+                report.tables.len(),
+                rows
+            );
+            for (table, n) in &report.tables {
+                println!("  {table:<28} {n}");
+            }
+            println!("完整性检查：{}", report.integrity);
+            println!("密钥：与数据库匹配");
+            println!(
+                "审计日志：完好，共 {} 条，链尾哈希 {}",
+                report.audit.entries, report.audit.head_hash
             );
             Ok(())
         }

@@ -1,15 +1,19 @@
 //! The append-only audit log: who did what, when, from where, to which
 //! record, with the state before and after. Every write in the store records
 //! an entry in the same transaction as the change; the database refuses to
-//! update or delete entries (see migration `m20261123_000002_audit_log`).
+//! update or delete entries (see migration `m20261123_000002_audit_log`), and
+//! each entry is hash-chained to the one before it, so that changes made
+//! around the application are found by `fangpin audit verify`
+//! (see [`crate::audit_chain`]).
 
 use chrono::{DateTime, FixedOffset, Utc};
 use fangpin_domain::AreaCode;
 use sea_orm::sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
-use sea_orm::{ConnectionTrait, DatabaseTransaction, QueryResult};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, QueryResult};
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::audit_chain::{self, ChainContent};
 use crate::{Result, Store, StoreError};
 
 /// Who performs an action.
@@ -103,37 +107,89 @@ pub(crate) const AUDIT_COLUMNS: [&str; 13] = [
     "note",
 ];
 
-/// The row of an entry, in [`AUDIT_COLUMNS`] order.
-pub(crate) fn audit_values(actor: &Actor, entry: AuditEntry) -> Vec<sea_orm::Value> {
+/// The time an entry is stamped with, to the microsecond (what both engines
+/// store exactly, so that the chain hash covers the stored value).
+fn stamp() -> DateTime<FixedOffset> {
+    let now = Utc::now();
+    DateTime::from_timestamp_micros(now.timestamp_micros())
+        .unwrap_or(now)
+        .fixed_offset()
+}
+
+/// The stored content of an entry (its id is known once it is inserted).
+fn content(actor: &Actor, entry: AuditEntry) -> (DateTime<FixedOffset>, ChainContent) {
+    let at = stamp();
+    let c = ChainContent {
+        id: 0,
+        at_micros: at.timestamp_micros(),
+        user_id: actor.user_id,
+        actor: actor.name.clone(),
+        role: actor.role.clone(),
+        actor_area: actor.area.map(|a| a.as_string()),
+        address: actor.address.clone(),
+        action: entry.action.to_owned(),
+        entity: entry.entity.to_owned(),
+        entity_key: entry.entity_key,
+        area_code: entry.area.map(|a| a.as_string()),
+        before: json_text(&entry.before),
+        after: json_text(&entry.after),
+        note: entry.note,
+    };
+    (at, c)
+}
+
+fn values_of(at: DateTime<FixedOffset>, c: &ChainContent) -> Vec<sea_orm::Value> {
     vec![
-        Utc::now().fixed_offset().into(),
-        actor.user_id.into(),
-        actor.name.clone().into(),
-        actor.role.clone().into(),
-        actor.area.map(|a| a.as_string()).into(),
-        actor.address.clone().into(),
-        entry.action.into(),
-        entry.entity.into(),
-        entry.entity_key.into(),
-        entry.area.map(|a| a.as_string()).into(),
-        json_text(&entry.before).into(),
-        json_text(&entry.after).into(),
-        entry.note.into(),
+        at.into(),
+        c.user_id.into(),
+        c.actor.clone().into(),
+        c.role.clone().into(),
+        c.actor_area.clone().into(),
+        c.address.clone().into(),
+        c.action.clone().into(),
+        c.entity.clone().into(),
+        c.entity_key.clone().into(),
+        c.area_code.clone().into(),
+        c.before.clone().into(),
+        c.after.clone().into(),
+        c.note.clone().into(),
     ]
 }
 
-/// Records `entry` on `conn` (a connection or the transaction of the change).
-pub(crate) async fn record<C: ConnectionTrait>(
-    conn: &C,
+/// The row of an entry, in [`AUDIT_COLUMNS`] order.
+pub(crate) fn audit_values(actor: &Actor, entry: AuditEntry) -> Vec<sea_orm::Value> {
+    let (at, c) = content(actor, entry);
+    values_of(at, &c)
+}
+
+/// Records `entry` in `tx`, the transaction of the change, and links it into
+/// the audit chain (see [`crate::audit_chain`]): on SQLite here, on
+/// PostgreSQL when `tx` commits.
+pub(crate) async fn record(
+    tx: &DatabaseTransaction,
     actor: &Actor,
     entry: AuditEntry,
 ) -> Result<()> {
+    let (at, mut c) = content(actor, entry);
     let mut stmt = Query::insert();
     stmt.into_table("audit_log")
         .columns(AUDIT_COLUMNS)
-        .values_panic(audit_values(actor, entry).into_iter().map(Into::into));
-    conn.execute(&stmt).await?;
-    Ok(())
+        .values_panic(values_of(at, &c).into_iter().map(Into::into));
+    match tx.get_database_backend() {
+        DbBackend::Sqlite => {
+            stmt.returning_col("id");
+            let row = tx
+                .query_one(&stmt)
+                .await?
+                .ok_or_else(|| StoreError::Corrupt("审计记录写入后没有编号".into()))?;
+            c.id = row.try_get("", "id")?;
+            audit_chain::append_sqlite(tx, &c).await
+        }
+        _ => {
+            tx.execute(&stmt).await?;
+            Ok(())
+        }
+    }
 }
 
 /// Records `entry` in the change's transaction and commits it: the usual last
@@ -203,7 +259,8 @@ impl Store {
     /// Records an entry on its own (for actions that change nothing else,
     /// such as a sensitive read).
     pub async fn audit(&self, actor: &Actor, entry: AuditEntry) -> Result<()> {
-        record(&self.db, actor, entry).await
+        let tx = self.begin_write().await?;
+        commit_audited(tx, actor, entry).await
     }
 
     /// Entries matching `filter`, newest first: (total, page).

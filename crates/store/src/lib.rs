@@ -9,6 +9,8 @@
 pub mod areas;
 pub mod assist;
 pub mod audit;
+pub mod audit_chain;
+pub mod backup;
 pub mod calendar;
 pub mod cases;
 pub mod crypto;

@@ -18,6 +18,7 @@ mod m20261123_000011_funds;
 mod m20261123_000012_funds_edits;
 mod m20261123_000013_visit_photos;
 mod m20261123_000014_measure_edits;
+mod m20261123_000015_audit_chain;
 mod m20261123_000016_login_guard;
 
 pub use m20261123_000001_foundation::INCOME_MONEY_COLUMNS;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000012_funds_edits::Migration),
             Box::new(m20261123_000013_visit_photos::Migration),
             Box::new(m20261123_000014_measure_edits::Migration),
+            Box::new(m20261123_000015_audit_chain::Migration),
             Box::new(m20261123_000016_login_guard::Migration),
         ]
     }
