@@ -2,7 +2,7 @@
 //! GB18030/GBK or UTF-16.
 
 use std::borrow::Cow;
-use std::io::Cursor;
+use std::io::{Cursor, Read};
 
 use calamine::{DataRef, Reader, Xlsx, open_workbook_from_rs};
 
@@ -11,6 +11,14 @@ use crate::{FileKind, ImportError};
 
 /// Sheet names preferred over the first sheet, in order.
 const PREFERRED_SHEETS: [&str; 2] = ["家庭成员", "全字段"];
+
+/// Most entries an uploaded xlsx may hold. Excel and WPS write a dozen or two;
+/// thousands mean the file is not a spreadsheet of ours.
+pub const XLSX_MAX_ENTRIES: usize = 1_000;
+
+/// Most bytes an uploaded xlsx may unpack to, all entries together. A county's
+/// full export (about 130 MB packed) unpacks to well under this.
+pub const XLSX_MAX_UNPACKED: u64 = 2 << 30;
 
 /// What was read besides the rows.
 pub(crate) struct SourceInfo {
@@ -125,7 +133,51 @@ pub(crate) fn choose_sheet(names: &[String]) -> Option<String> {
         .cloned()
 }
 
+/// Refuses an xlsx container that would unpack to more than the limits allow,
+/// before anything is unpacked for reading: the central directory's entry count
+/// and declared sizes first, then every entry is inflated into nothing and
+/// stopped as soon as it holds more than its declared size, so a lying header
+/// cannot make the reader grow past the limit either.
+pub(crate) fn check_xlsx_container(bytes: &[u8]) -> Result<(), ImportError> {
+    let corrupt = |e: zip::result::ZipError| ImportError::Corrupt(format!("无法读取xlsx文件：{e}"));
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
+    let entries = zip.len();
+    if entries > XLSX_MAX_ENTRIES {
+        return Err(ImportError::TooLarge(format!(
+            "xlsx文件包含{entries}个内部文件，超过上限{XLSX_MAX_ENTRIES}个，不是可导入的表格，已拒绝"
+        )));
+    }
+    let mut declared = 0u64;
+    for i in 0..entries {
+        let size = zip.by_index_raw(i).map_err(corrupt)?.size();
+        declared = declared.saturating_add(size);
+    }
+    let too_large = |size: u64| {
+        ImportError::TooLarge(format!(
+            "xlsx文件解压后有{}MB，超过上限{}MB（可能是压缩炸弹），已拒绝导入",
+            size.div_ceil(1 << 20),
+            XLSX_MAX_UNPACKED >> 20
+        ))
+    };
+    if declared > XLSX_MAX_UNPACKED {
+        return Err(too_large(declared));
+    }
+    for i in 0..entries {
+        let mut entry = zip.by_index(i).map_err(corrupt)?;
+        let size = entry.size();
+        let unpacked = std::io::copy(&mut (&mut entry).take(size + 1), &mut std::io::sink());
+        if !matches!(unpacked, Ok(n) if n <= size) {
+            return Err(ImportError::TooLarge(format!(
+                "xlsx文件中的“{}”无法解压：文件已损坏，或解压后比文件目录记载的{size}字节更大（可能是压缩炸弹），已拒绝导入",
+                String::from_utf8_lossy(entry.name_raw())
+            )));
+        }
+    }
+    Ok(())
+}
+
 fn read_xlsx(bytes: &[u8], f: &mut dyn FnMut(usize, Vec<Cell>)) -> Result<SourceInfo, ImportError> {
+    check_xlsx_container(bytes)?;
     let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes))
         .map_err(|e| ImportError::Corrupt(format!("无法读取xlsx文件：{e}")))?;
     let sheet = choose_sheet(&book.sheet_names()).ok_or(ImportError::NoSheet)?;
@@ -161,6 +213,15 @@ fn read_xlsx(bytes: &[u8], f: &mut dyn FnMut(usize, Vec<Cell>)) -> Result<Source
     })
 }
 
+/// A cell our CSV export protected from being read as a formula (`'=…`,
+/// `'-…`, see `export::starts_like_formula`) is read without the quote.
+fn without_formula_guard(s: &str) -> &str {
+    match s.strip_prefix('\'') {
+        Some(rest) if crate::export::starts_like_formula(rest) => rest,
+        _ => s,
+    }
+}
+
 fn read_csv(bytes: &[u8], f: &mut dyn FnMut(usize, Vec<Cell>)) -> Result<SourceInfo, ImportError> {
     let (text, encoding) = decode_text(bytes)?;
     let first_line = text.lines().next().unwrap_or("");
@@ -183,7 +244,10 @@ fn read_csv(bytes: &[u8], f: &mut dyn FnMut(usize, Vec<Cell>)) -> Result<SourceI
                 row += 1;
                 f(
                     row,
-                    record.iter().map(|s| Cell::Text(s.to_string())).collect(),
+                    record
+                        .iter()
+                        .map(|s| Cell::Text(without_formula_guard(s).to_string()))
+                        .collect(),
                 );
             }
             Err(e) => {
