@@ -305,7 +305,12 @@ impl PageQuery {
                 "参数 page_size 应在 1 到 {MAX_PAGE_SIZE} 之间"
             )));
         }
-        Ok((page, size, (page - 1) * size))
+        // The offset goes to SQL as a signed 64-bit number.
+        let offset = (page - 1)
+            .checked_mul(size)
+            .filter(|o| i64::try_from(*o).is_ok())
+            .ok_or_else(|| ApiError::bad_request(format!("参数 page 过大：{page}")))?;
+        Ok((page, size, offset))
     }
 }
 

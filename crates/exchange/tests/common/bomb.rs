@@ -1,6 +1,8 @@
 //! Zip bombs shaped like an xlsx: a few MB of zip that unpack to gigabytes of
 //! zeros, built without ever holding the unpacked bytes.
 
+#![allow(dead_code)]
+
 use flate2::{Compress, Compression, FlushCompress};
 
 const MIB: u64 = 1 << 20;
