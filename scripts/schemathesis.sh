@@ -52,6 +52,8 @@ csrf="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf_token"])' 
 
 echo "== schemathesis: $examples examples per operation against $base"
 status=0
+# From the report folder, so that schemathesis keeps its example database there.
+cd "$out"
 SCHEMATHESIS_HOOKS=schemathesis_checks PYTHONPATH="$repo_root/scripts" \
   "$venv/bin/schemathesis" run "$base/api/openapi.json" \
     --url "$base" \

@@ -13,6 +13,7 @@ fangpin_store::dual_backend_tests!(
     a_page_number_past_any_offset_is_a_400,
     a_method_a_route_does_not_take_is_a_chinese_405,
     a_photo_upload_that_is_not_a_multipart_form_is_a_chinese_400,
+    a_year_outside_the_calendar_is_refused_not_a_panic,
 );
 
 async fn call(
@@ -95,5 +96,34 @@ async fn a_photo_upload_that_is_not_a_multipart_form_is_a_chinese_400(store: Sto
         .await;
         assert_eq!(a.status, StatusCode::BAD_REQUEST, "{ctype}: {:?}", a.json);
         assert!(chinese(&a), "{ctype}: {:?}", a.json);
+    }
+}
+
+async fn a_year_outside_the_calendar_is_refused_not_a_panic(store: Store) {
+    common::demo(&store, 5).await;
+    let admin = login(&store, "admin").await;
+    let list = call(&store, &admin, "GET", "/api/households?page_size=1", None).await;
+    let id = list.json["items"][0]["id"].as_i64().unwrap();
+    for year in [-1_187_844, i32::MIN, i32::MAX, 262_143] {
+        let uri = format!("/api/households/{id}/assessment?year={year}");
+        let a = call(&store, &admin, "GET", &uri, None).await;
+        assert!(a.status.is_client_error(), "{uri}: {} {}", a.status, a.json);
+        assert!(chinese(&a), "{uri}: {}", a.json);
+        let body = serde_json::json!({"area": "500230", "year": year});
+        let a = call(
+            &store,
+            &admin,
+            "POST",
+            "/api/whatif",
+            common::json_body(Some(body)),
+        )
+        .await;
+        assert_eq!(
+            a.status,
+            StatusCode::BAD_REQUEST,
+            "what-if {year}: {}",
+            a.json
+        );
+        assert!(chinese(&a), "what-if {year}: {}", a.json);
     }
 }
