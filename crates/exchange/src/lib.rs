@@ -25,7 +25,7 @@ use thiserror::Error;
 pub use columns::{Column, Kind, PlaceNames, Scope, columns, normalise_header};
 pub use export::{CsvExporter, ExportError, ExportOptions, ExportRow, XlsxExporter};
 pub use import::{ImportFailure, ImportedHousehold, ParsedFile, parse};
-pub use read::{XLSX_MAX_ENTRIES, XLSX_MAX_UNPACKED, detect_kind};
+pub use read::{MAX_COLUMNS, XLSX_MAX_ENTRIES, XLSX_MAX_UNPACKED, detect_kind};
 pub use report::error_report_xlsx;
 
 /// The two accepted file formats.

@@ -20,6 +20,20 @@ pub const XLSX_MAX_ENTRIES: usize = 1_000;
 /// full export (about 130 MB packed) unpacks to well under this.
 pub const XLSX_MAX_UNPACKED: u64 = 2 << 30;
 
+/// Rows of an xlsx worksheet (Excel's limit).
+const XLSX_MAX_ROWS: u32 = 1_048_576;
+
+/// Columns read from a row. The national layout has about a hundred; a cell
+/// further right (a crafted `XFD1`, a CSV line of commas) would make every row
+/// of the file that wide in memory, so a file with one is refused.
+pub const MAX_COLUMNS: usize = 1_024;
+
+fn too_many_columns(sheet: &str, row: usize, col: usize) -> ImportError {
+    ImportError::Corrupt(format!(
+        "{sheet}第{row}行第{col}列有内容，超出可导入的范围（最多{MAX_COLUMNS}列），请删除多余的列后再导入"
+    ))
+}
+
 /// What was read besides the rows.
 pub(crate) struct SourceInfo {
     pub sheet: String,
@@ -178,6 +192,23 @@ pub(crate) fn check_xlsx_container(bytes: &[u8]) -> Result<(), ImportError> {
 
 fn read_xlsx(bytes: &[u8], f: &mut dyn FnMut(usize, Vec<Cell>)) -> Result<SourceInfo, ImportError> {
     check_xlsx_container(bytes)?;
+    // A malformed worksheet must be a refusal, never a crash: should the
+    // reader panic on one (its cell-reference arithmetic overflows on
+    // references like `AAAAAAAAAAAA1` in builds with overflow checks), the
+    // file is refused like any other broken file.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_sheet(bytes, f))).unwrap_or_else(
+        |_| {
+            Err(ImportError::Corrupt(
+                "无法读取xlsx文件：工作表内容无效（文件已损坏）".into(),
+            ))
+        },
+    )
+}
+
+fn read_sheet(
+    bytes: &[u8],
+    f: &mut dyn FnMut(usize, Vec<Cell>),
+) -> Result<SourceInfo, ImportError> {
     let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes))
         .map_err(|e| ImportError::Corrupt(format!("无法读取xlsx文件：{e}")))?;
     let sheet = choose_sheet(&book.sheet_names()).ok_or(ImportError::NoSheet)?;
@@ -192,6 +223,19 @@ fn read_xlsx(bytes: &[u8], f: &mut dyn FnMut(usize, Vec<Cell>)) -> Result<Source
             .map_err(|e| ImportError::Corrupt(format!("读取工作表“{sheet}”出错：{e}")))?;
         let Some(cell) = next else { break };
         let (row, col) = cell.get_position();
+        let value = convert_data(cell.get_value());
+        if row >= XLSX_MAX_ROWS {
+            return Err(ImportError::Corrupt(format!(
+                "工作表“{sheet}”的单元格位置超出Excel的范围（第{}行），文件已损坏",
+                u64::from(row) + 1
+            )));
+        }
+        if col as usize >= MAX_COLUMNS {
+            if value == Cell::Empty {
+                continue;
+            }
+            return Err(too_many_columns(&sheet, row as usize + 1, col as usize + 1));
+        }
         if current != Some(row) {
             if let Some(r) = current {
                 f(r as usize + 1, std::mem::take(&mut cells));
@@ -202,7 +246,7 @@ fn read_xlsx(bytes: &[u8], f: &mut dyn FnMut(usize, Vec<Cell>)) -> Result<Source
         if cells.len() <= col {
             cells.resize(col + 1, Cell::Empty);
         }
-        cells[col] = convert_data(cell.get_value());
+        cells[col] = value;
     }
     if let Some(r) = current {
         f(r as usize + 1, cells);
@@ -242,6 +286,16 @@ fn read_csv(bytes: &[u8], f: &mut dyn FnMut(usize, Vec<Cell>)) -> Result<SourceI
             Ok(false) => break,
             Ok(true) => {
                 row += 1;
+                if record.len() > MAX_COLUMNS {
+                    if let Some(extra) = record
+                        .iter()
+                        .skip(MAX_COLUMNS)
+                        .position(|c| !c.trim().is_empty())
+                    {
+                        return Err(too_many_columns("CSV", row, MAX_COLUMNS + extra + 1));
+                    }
+                    record.truncate(MAX_COLUMNS);
+                }
                 f(
                     row,
                     record

@@ -389,3 +389,58 @@ fn xlsx_as_csv(bytes: &[u8]) -> Vec<u8> {
     }
     out.into_bytes()
 }
+
+/// Inputs on which a fuzz target once failed (`fuzz/regressions/<target>-*`)
+/// stay harmless.
+#[test]
+fn inputs_the_fuzzers_found_stay_harmless() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fuzz/regressions");
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let bytes = std::fs::read(&path).unwrap();
+        match name.split_once('-').map(|(t, _)| t) {
+            Some("xlsx_parts") => checks::xlsx_parts(&bytes),
+            Some("xlsx_bytes") => checks::xlsx_bytes(&bytes),
+            Some("csv_utf8") => checks::csv_bytes(&bytes),
+            other => panic!("no target for {name}: {other:?}"),
+        }
+        n += 1;
+    }
+    assert!(n > 0);
+}
+
+#[test]
+fn a_cell_far_to_the_right_is_refused_not_allocated() {
+    // Column ZZZZZZ is the 321,272,406th: every row that wide would take gigabytes.
+    for reference in ["ZZZZZZ2", "XFE2", "AAAAAAAAAAAAAA2"] {
+        let sheet = format!(
+            r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>户编号</t></is></c></row><row r="2"><c r="{reference}" t="inlineStr"><is><t>x</t></is></c></row></sheetData></worksheet>"#
+        );
+        let failure =
+            parse("x.xlsx", &checks::xlsx_with(sheet.as_bytes(), None)).expect_err(reference);
+        let reason = &failure.issues[0].reason;
+        assert!(
+            reason.contains("超出") || reason.contains("无效"),
+            "{reference}: {reason}"
+        );
+    }
+    // The same in CSV: a value in column 2,000.
+    let mut line = vec![String::new(); 2_000];
+    line[1_999] = "x".into();
+    let csv = format!("户编号,姓名\n{}\n", line.join(","));
+    let failure = parse("x.csv", csv.as_bytes()).expect_err("2,000 columns");
+    assert!(
+        failure.issues[0].reason.contains("第2000列"),
+        "{:?}",
+        failure.issues
+    );
+    // Trailing empty fields are no problem.
+    let data = demo(3);
+    let mut records = csv_records(&to_csv(&data, unmasked()));
+    for r in &mut records {
+        r.resize(fangpin_exchange::MAX_COLUMNS + 50, String::new());
+    }
+    assert_same(&parse("x.csv", &records_to_csv(&records)).unwrap(), &data);
+}
