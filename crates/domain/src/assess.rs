@@ -185,7 +185,9 @@ pub fn facts_of(
     let income = find(year)
         .map(|r| year_income(r, policy, &area))
         .transpose()?;
-    let prev_per_capita = find(year - 1)
+    let prev_per_capita = year
+        .checked_sub(1)
+        .and_then(find)
         .map(|r| year_income(r, policy, &area))
         .transpose()?
         .map(|y| y.per_capita);
@@ -643,11 +645,17 @@ pub fn category_only(facts: &HouseholdFacts, t: &Thresholds) -> Option<&'static 
 }
 
 /// The assessment date for `year` seen on `today`: today within the year,
-/// else the last day of the year.
+/// else the last day of the year. A year outside the calendar's range (a
+/// request's `year=-1187844`) gives its first or last representable day; no
+/// data or parameter exists for it, so the caller's lookup refuses it.
 pub fn as_of_for(year: i32, today: NaiveDate) -> NaiveDate {
     if today.year() == year {
         today
     } else {
-        NaiveDate::from_ymd_opt(year, 12, 31).expect("valid date")
+        NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(if year < today.year() {
+            NaiveDate::MIN
+        } else {
+            NaiveDate::MAX
+        })
     }
 }

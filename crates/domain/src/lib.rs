@@ -18,6 +18,7 @@ pub mod household;
 pub mod id_number;
 pub mod income;
 pub mod money;
+pub mod phone;
 pub mod policy;
 pub mod quality;
 pub mod self_report;
@@ -39,6 +40,7 @@ pub use income::{
     compute,
 };
 pub use money::{Money, MoneyError};
+pub use phone::mask_phone;
 pub use policy::{
     Confidence, ParamDef, ParamValue, PolicyError, PolicySet, Resolved, key_label, seed_params,
 };

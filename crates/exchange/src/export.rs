@@ -8,9 +8,9 @@
 
 use std::io::{Seek, Write};
 
-use fangpin_domain::find_list;
 use fangpin_domain::household::{Household, Person};
 use fangpin_domain::income::{IncomeRecord, IncomeRules, compute};
+use fangpin_domain::{find_list, mask_phone};
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, XlsxError};
 use thiserror::Error;
 
@@ -19,8 +19,9 @@ use crate::columns::{COLUMNS, Column, Kind, PlaceNames, Src, Value};
 /// Export settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExportOptions {
-    /// Write ID numbers masked (`110105********002X`) and bank accounts with only
-    /// the last four digits. Default `true`. A masked file cannot be imported.
+    /// Write ID numbers masked (`110105********002X`), bank accounts with only
+    /// the last four digits and phone numbers as the API shows them
+    /// (`138****8000`). Default `true`. A masked file cannot be imported.
     pub mask_ids: bool,
     /// Only fill the income columns when the record is of this year.
     pub income_year: Option<i32>,
@@ -121,6 +122,7 @@ fn render(col: &Column, value: Value, opts: &ExportOptions) -> Out {
                     .map_or(s, str::to_string),
             ),
             _ if opts.mask_ids && col.header == "银行卡号" => Out::Text(mask_account(&s)),
+            _ if opts.mask_ids && PHONE_COLUMNS.contains(&col.header) => Out::Text(mask_phone(&s)),
             _ => Out::Text(s),
         },
         Value::Bool(Some(b)) => Out::Text(if b { "是" } else { "否" }.to_string()),
@@ -143,6 +145,9 @@ fn render(col: &Column, value: Value, opts: &ExportOptions) -> Out {
         Value::Sex(Some(s)) => Out::Text(s.label().to_string()),
     }
 }
+
+/// Columns holding telephone numbers, masked in a masked export.
+const PHONE_COLUMNS: [&str; 3] = ["户联系电话", "联系电话", "信息采集人联系电话"];
 
 fn mask_account(s: &str) -> String {
     let chars: Vec<char> = s.chars().collect();
@@ -319,6 +324,7 @@ impl<W: Write> CsvExporter<W> {
                 let mut rec = record.borrow_mut();
                 rec[i] = match out {
                     Out::Empty => String::new(),
+                    Out::Text(s) if starts_like_formula(&s) => format!("'{s}"),
                     Out::Text(s) if guard && needs_text_guard(&s) => format!("\t{s}"),
                     Out::Text(s) => s,
                     Out::Int(n) => n.to_string(),
@@ -349,6 +355,16 @@ impl<W: Write> CsvExporter<W> {
     }
 }
 
+/// Whether a spreadsheet would read a text cell as a formula (`=HYPERLINK(…)`,
+/// `+1+cmd|…`, `-2+3`, `@SUM(…)`) or strip its leading tab or carriage return.
+/// The CSV exporter prefixes such a cell with a single quote, which Excel and
+/// WPS take as "this is text"; the importer removes that quote again. Numbers
+/// (money, counts) are written by column type and never pass through here, so
+/// a negative amount stays a number.
+pub(crate) fn starts_like_formula(s: &str) -> bool {
+    s.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
 /// Digit strings Excel would turn into numbers and damage: 12 digits or more
 /// (also with a final X), or any digit string with a leading zero.
 fn needs_text_guard(s: &str) -> bool {
@@ -371,5 +387,10 @@ mod tests {
         assert!(!needs_text_guard("13800138000"));
         assert!(!needs_text_guard("01"));
         assert!(!needs_text_guard("户主"));
+        for formula in ["=1+1", "+1", "-1+1", "@SUM(A1)", "\tx", "\rx"] {
+            assert!(starts_like_formula(formula), "{formula:?}");
+        }
+        assert!(!starts_like_formula("张三"));
+        assert!(!starts_like_formula("a=b"));
     }
 }

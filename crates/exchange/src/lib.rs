@@ -25,7 +25,7 @@ use thiserror::Error;
 pub use columns::{Column, Kind, PlaceNames, Scope, columns, normalise_header};
 pub use export::{CsvExporter, ExportError, ExportOptions, ExportRow, XlsxExporter};
 pub use import::{ImportFailure, ImportedHousehold, ParsedFile, parse};
-pub use read::detect_kind;
+pub use read::{MAX_COLUMNS, XLSX_MAX_ENTRIES, XLSX_MAX_UNPACKED, detect_kind};
 pub use report::error_report_xlsx;
 
 /// The two accepted file formats.
@@ -70,6 +70,10 @@ pub enum ImportError {
     /// The workbook has no sheet.
     #[error("工作簿中没有工作表")]
     NoSheet,
+    /// The xlsx container holds more than an import may unpack (a zip bomb, or
+    /// not a spreadsheet).
+    #[error("{0}")]
+    TooLarge(String),
     /// Writing the report workbook failed.
     #[error("生成xlsx文件失败：{0}")]
     Write(String),

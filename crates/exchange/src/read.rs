@@ -2,7 +2,7 @@
 //! GB18030/GBK or UTF-16.
 
 use std::borrow::Cow;
-use std::io::Cursor;
+use std::io::{Cursor, Read};
 
 use calamine::{DataRef, Reader, Xlsx, open_workbook_from_rs};
 
@@ -11,6 +11,28 @@ use crate::{FileKind, ImportError};
 
 /// Sheet names preferred over the first sheet, in order.
 const PREFERRED_SHEETS: [&str; 2] = ["家庭成员", "全字段"];
+
+/// Most entries an uploaded xlsx may hold. Excel and WPS write a dozen or two;
+/// thousands mean the file is not a spreadsheet of ours.
+pub const XLSX_MAX_ENTRIES: usize = 1_000;
+
+/// Most bytes an uploaded xlsx may unpack to, all entries together. A county's
+/// full export (about 130 MB packed) unpacks to well under this.
+pub const XLSX_MAX_UNPACKED: u64 = 2 << 30;
+
+/// Rows of an xlsx worksheet (Excel's limit).
+const XLSX_MAX_ROWS: u32 = 1_048_576;
+
+/// Columns read from a row. The national layout has about a hundred; a cell
+/// further right (a crafted `XFD1`, a CSV line of commas) would make every row
+/// of the file that wide in memory, so a file with one is refused.
+pub const MAX_COLUMNS: usize = 1_024;
+
+fn too_many_columns(sheet: &str, row: usize, col: usize) -> ImportError {
+    ImportError::Corrupt(format!(
+        "{sheet}第{row}行第{col}列有内容，超出可导入的范围（最多{MAX_COLUMNS}列），请删除多余的列后再导入"
+    ))
+}
 
 /// What was read besides the rows.
 pub(crate) struct SourceInfo {
@@ -125,7 +147,68 @@ pub(crate) fn choose_sheet(names: &[String]) -> Option<String> {
         .cloned()
 }
 
+/// Refuses an xlsx container that would unpack to more than the limits allow,
+/// before anything is unpacked for reading: the central directory's entry count
+/// and declared sizes first, then every entry is inflated into nothing and
+/// stopped as soon as it holds more than its declared size, so a lying header
+/// cannot make the reader grow past the limit either.
+pub(crate) fn check_xlsx_container(bytes: &[u8]) -> Result<(), ImportError> {
+    let corrupt = |e: zip::result::ZipError| ImportError::Corrupt(format!("无法读取xlsx文件：{e}"));
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
+    let entries = zip.len();
+    if entries > XLSX_MAX_ENTRIES {
+        return Err(ImportError::TooLarge(format!(
+            "xlsx文件包含{entries}个内部文件，超过上限{XLSX_MAX_ENTRIES}个，不是可导入的表格，已拒绝"
+        )));
+    }
+    let mut declared = 0u64;
+    for i in 0..entries {
+        let size = zip.by_index_raw(i).map_err(corrupt)?.size();
+        declared = declared.saturating_add(size);
+    }
+    let too_large = |size: u64| {
+        ImportError::TooLarge(format!(
+            "xlsx文件解压后有{}MB，超过上限{}MB（可能是压缩炸弹），已拒绝导入",
+            size.div_ceil(1 << 20),
+            XLSX_MAX_UNPACKED >> 20
+        ))
+    };
+    if declared > XLSX_MAX_UNPACKED {
+        return Err(too_large(declared));
+    }
+    for i in 0..entries {
+        let mut entry = zip.by_index(i).map_err(corrupt)?;
+        let size = entry.size();
+        let unpacked = std::io::copy(&mut (&mut entry).take(size + 1), &mut std::io::sink());
+        if !matches!(unpacked, Ok(n) if n <= size) {
+            return Err(ImportError::TooLarge(format!(
+                "xlsx文件中的“{}”无法解压：文件已损坏，或解压后比文件目录记载的{size}字节更大（可能是压缩炸弹），已拒绝导入",
+                String::from_utf8_lossy(entry.name_raw())
+            )));
+        }
+    }
+    Ok(())
+}
+
 fn read_xlsx(bytes: &[u8], f: &mut dyn FnMut(usize, Vec<Cell>)) -> Result<SourceInfo, ImportError> {
+    check_xlsx_container(bytes)?;
+    // A malformed worksheet must be a refusal, never a crash: should the
+    // reader panic on one (its cell-reference arithmetic overflows on
+    // references like `AAAAAAAAAAAA1` in builds with overflow checks), the
+    // file is refused like any other broken file.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_sheet(bytes, f))).unwrap_or_else(
+        |_| {
+            Err(ImportError::Corrupt(
+                "无法读取xlsx文件：工作表内容无效（文件已损坏）".into(),
+            ))
+        },
+    )
+}
+
+fn read_sheet(
+    bytes: &[u8],
+    f: &mut dyn FnMut(usize, Vec<Cell>),
+) -> Result<SourceInfo, ImportError> {
     let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes))
         .map_err(|e| ImportError::Corrupt(format!("无法读取xlsx文件：{e}")))?;
     let sheet = choose_sheet(&book.sheet_names()).ok_or(ImportError::NoSheet)?;
@@ -140,6 +223,19 @@ fn read_xlsx(bytes: &[u8], f: &mut dyn FnMut(usize, Vec<Cell>)) -> Result<Source
             .map_err(|e| ImportError::Corrupt(format!("读取工作表“{sheet}”出错：{e}")))?;
         let Some(cell) = next else { break };
         let (row, col) = cell.get_position();
+        let value = convert_data(cell.get_value());
+        if row >= XLSX_MAX_ROWS {
+            return Err(ImportError::Corrupt(format!(
+                "工作表“{sheet}”的单元格位置超出Excel的范围（第{}行），文件已损坏",
+                u64::from(row) + 1
+            )));
+        }
+        if col as usize >= MAX_COLUMNS {
+            if value == Cell::Empty {
+                continue;
+            }
+            return Err(too_many_columns(&sheet, row as usize + 1, col as usize + 1));
+        }
         if current != Some(row) {
             if let Some(r) = current {
                 f(r as usize + 1, std::mem::take(&mut cells));
@@ -150,7 +246,7 @@ fn read_xlsx(bytes: &[u8], f: &mut dyn FnMut(usize, Vec<Cell>)) -> Result<Source
         if cells.len() <= col {
             cells.resize(col + 1, Cell::Empty);
         }
-        cells[col] = convert_data(cell.get_value());
+        cells[col] = value;
     }
     if let Some(r) = current {
         f(r as usize + 1, cells);
@@ -159,6 +255,15 @@ fn read_xlsx(bytes: &[u8], f: &mut dyn FnMut(usize, Vec<Cell>)) -> Result<Source
         sheet,
         encoding: None,
     })
+}
+
+/// A cell our CSV export protected from being read as a formula (`'=…`,
+/// `'-…`, see `export::starts_like_formula`) is read without the quote.
+fn without_formula_guard(s: &str) -> &str {
+    match s.strip_prefix('\'') {
+        Some(rest) if crate::export::starts_like_formula(rest) => rest,
+        _ => s,
+    }
 }
 
 fn read_csv(bytes: &[u8], f: &mut dyn FnMut(usize, Vec<Cell>)) -> Result<SourceInfo, ImportError> {
@@ -181,9 +286,22 @@ fn read_csv(bytes: &[u8], f: &mut dyn FnMut(usize, Vec<Cell>)) -> Result<SourceI
             Ok(false) => break,
             Ok(true) => {
                 row += 1;
+                if record.len() > MAX_COLUMNS {
+                    if let Some(extra) = record
+                        .iter()
+                        .skip(MAX_COLUMNS)
+                        .position(|c| !c.trim().is_empty())
+                    {
+                        return Err(too_many_columns("CSV", row, MAX_COLUMNS + extra + 1));
+                    }
+                    record.truncate(MAX_COLUMNS);
+                }
                 f(
                     row,
-                    record.iter().map(|s| Cell::Text(s.to_string())).collect(),
+                    record
+                        .iter()
+                        .map(|s| Cell::Text(without_formula_guard(s).to_string()))
+                        .collect(),
                 );
             }
             Err(e) => {

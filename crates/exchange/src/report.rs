@@ -27,7 +27,13 @@ pub fn error_report_xlsx(
 ) -> Result<Vec<u8>, ImportError> {
     let kind = detect_kind(file_name, bytes)?;
     let mut rows: Vec<(usize, Vec<Cell>)> = Vec::new();
-    let info = for_each_row(kind, bytes, |r, cells| rows.push((r, cells)))?;
+    // Blank rows carry nothing to mark; keeping them would let a file of empty
+    // lines grow the report's memory with the upload.
+    let info = for_each_row(kind, bytes, |r, cells| {
+        if !cells.iter().all(Cell::is_blank) {
+            rows.push((r, cells));
+        }
+    })?;
 
     // Header row: the first non-blank row. Map issue column names to file columns.
     let header = rows

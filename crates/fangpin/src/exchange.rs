@@ -262,6 +262,7 @@ mod tests {
         export_then_import_changes_nothing,
         gbk_csv_imports_like_the_stored_data,
         masked_exports_cannot_be_imported,
+        masked_export_masks_phones_and_unmasked_keeps_them,
     );
 
     async fn county(store: &Store, n: u32) {
@@ -355,5 +356,38 @@ mod tests {
         );
         std::fs::remove_file(file).ok();
         std::fs::remove_file(report).ok();
+    }
+
+    async fn masked_export_masks_phones_and_unmasked_keeps_them(store: Store) {
+        county(&store, 30).await;
+        let access = fangpin_store::Access::system(AreaCode::parse("500230").unwrap());
+        let page = store
+            .household_bundles_after(&access, &HouseholdFilter::default(), 0, 100)
+            .await
+            .unwrap();
+        let phones: Vec<String> = page
+            .iter()
+            .flat_map(|(_, b)| {
+                let members = b.members.iter().filter_map(|m| m.phone.clone());
+                b.household.phone.clone().into_iter().chain(members)
+            })
+            .collect();
+        assert!(phones.len() > 10, "the demo households have phones");
+        let masked = temp("masked.csv");
+        export(&store, &masked, None, None, false).await.unwrap();
+        let text = std::fs::read_to_string(&masked).unwrap();
+        for phone in &phones {
+            assert!(
+                !text.contains(phone.as_str()),
+                "{phone} in full in the masked export"
+            );
+            assert!(text.contains(&fangpin_domain::mask_phone(phone)));
+        }
+        let full = temp("full.csv");
+        export(&store, &full, None, None, true).await.unwrap();
+        let text = std::fs::read_to_string(&full).unwrap();
+        assert!(phones.iter().all(|p| text.contains(p.as_str())));
+        std::fs::remove_file(masked).ok();
+        std::fs::remove_file(full).ok();
     }
 }

@@ -353,7 +353,12 @@ impl PageQuery {
                 "参数 page_size 应在 1 到 {MAX_PAGE_SIZE} 之间"
             )));
         }
-        Ok((page, size, (page - 1) * size))
+        // The offset goes to SQL as a signed 64-bit number.
+        let offset = (page - 1)
+            .checked_mul(size)
+            .filter(|o| i64::try_from(*o).is_ok())
+            .ok_or_else(|| ApiError::bad_request(format!("参数 page 过大：{page}")))?;
+        Ok((page, size, offset))
     }
 }
 
@@ -621,19 +626,8 @@ async fn param_defs(
     Ok(Json(json!({ "key": key, "items": defs })))
 }
 
-/// Masks the middle of a phone number: `138****5678`.
-pub fn mask_phone(phone: &str) -> String {
-    let chars: Vec<char> = phone.chars().collect();
-    if chars.len() < 7 {
-        return "*".repeat(chars.len());
-    }
-    let keep_tail = 4;
-    let keep_head = 3;
-    let mut out: String = chars[..keep_head].iter().collect();
-    out.push_str(&"*".repeat(chars.len() - keep_head - keep_tail));
-    out.extend(&chars[chars.len() - keep_tail..]);
-    out
-}
+/// Masks the middle of a phone number: `138****5678` (one rule for responses and exports).
+pub use fangpin_domain::mask_phone;
 
 #[utoipa::path(get, path = "/api/users", tag = "系统", responses((status = 200, description = "辖区内用户（需要“管理用户”权限）", body = serde_json::Value), (status = 403, description = "无此权限", body = ErrorBody)))]
 async fn user_list(State(s): State<AppState>, c: Caller) -> ApiResult<Value> {

@@ -37,6 +37,16 @@ impl ApiError {
     }
 }
 
+/// A known path asked with a method it does not take (405, with `Allow` set
+/// by the router).
+pub async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> ApiError {
+    ApiError {
+        status: StatusCode::METHOD_NOT_ALLOWED,
+        code: "method_not_allowed",
+        message: format!("不支持的请求方法：{method} {}", uri.path()),
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {

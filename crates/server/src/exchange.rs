@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
 use axum::Json;
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -36,6 +36,11 @@ use crate::{ApiError, AppState};
 pub const MAX_UPLOAD: usize = 512 * 1024 * 1024;
 /// Issues kept on a job for the page; the report file has all of them.
 const ISSUES_SHOWN: usize = 500;
+/// How long a finished import job and its error report stay readable.
+pub const JOB_KEEP: chrono::Duration = chrono::Duration::hours(1);
+/// Most finished import jobs kept (the oldest go first), so that reports of
+/// many uploads cannot fill the memory.
+pub const JOBS_KEPT: usize = 100;
 
 /// Area nodes a file needs (village, township, county), named from the file
 /// where it has names and from the code otherwise.
@@ -120,6 +125,29 @@ pub struct Jobs {
 }
 
 impl Jobs {
+    /// Forgets finished jobs older than [`JOB_KEEP`] and all but the newest
+    /// [`JOBS_KEPT`] finished ones. Running jobs stay.
+    fn expire(map: &mut HashMap<String, JobEntry>, now: DateTime<Utc>) {
+        map.retain(|_, (job, _)| job.finished_at.is_none_or(|t| now - t <= JOB_KEEP));
+        let mut finished: Vec<(DateTime<Utc>, String)> = map
+            .iter()
+            .filter_map(|(id, (job, _))| job.finished_at.map(|t| (t, id.clone())))
+            .collect();
+        if finished.len() > JOBS_KEPT {
+            finished.sort();
+            let excess = finished.len() - JOBS_KEPT;
+            for (_, id) in finished.into_iter().take(excess) {
+                map.remove(&id);
+            }
+        }
+    }
+
+    fn insert(&self, job: ImportJob, now: DateTime<Utc>) {
+        let mut map = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        Self::expire(&mut map, now);
+        map.insert(job.id.clone(), (job, None));
+    }
+
     fn update(&self, id: &str, f: impl FnOnce(&mut ImportJob, &mut Option<Vec<u8>>)) {
         let mut map = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((job, report)) = map.get_mut(id) {
@@ -127,8 +155,9 @@ impl Jobs {
         }
     }
 
-    fn get(&self, id: &str) -> Option<JobEntry> {
-        let map = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+    fn get(&self, id: &str, now: DateTime<Utc>) -> Option<JobEntry> {
+        let mut map = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        Self::expire(&mut map, now);
         map.get(id).cloned()
     }
 }
@@ -137,7 +166,7 @@ pub fn routes() -> Routes {
     Routes::new()
         .route(
             "/api/imports",
-            post(start_import).layer(DefaultBodyLimit::max(MAX_UPLOAD)),
+            post(start_import).layer(DefaultBodyLimit::disable()),
             Guard::Admin,
         )
         .route("/api/imports/{id}", get(import_status), Guard::Admin)
@@ -153,10 +182,10 @@ struct ImportQuery {
     dry_run: bool,
 }
 
-fn finish(job: &mut ImportJob, status: &'static str, label: &'static str) {
+fn finish(job: &mut ImportJob, status: &'static str, label: &'static str, now: DateTime<Utc>) {
     job.status = status;
     job.status_label = label;
-    job.finished_at = Some(Utc::now());
+    job.finished_at = Some(now);
 }
 
 #[utoipa::path(post, path = "/api/imports", tag = "数据交换", params(ImportQuery), request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "xlsx 或 CSV（UTF-8 或 GBK）文件内容，全县全字段格式"), responses((status = 202, description = "已受理，返回 {job_id}；用 GET /api/imports/{id} 查询进度", body = serde_json::Value), (status = 403, description = "无导入权限", body = ErrorBody)))]
@@ -164,10 +193,24 @@ async fn start_import(
     State(s): State<AppState>,
     c: Caller,
     ApiQuery(q): ApiQuery<ImportQuery>,
-    body: Bytes,
+    body: Body,
 ) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    // Permissions come from the session alone: a caller who may not import is
+    // answered before a byte of the upload is read.
     c.access.require(perm::IMPORT)?;
     c.access.require(perm::HOUSEHOLD_WRITE)?;
+    let body = axum::body::to_bytes(body, MAX_UPLOAD).await.map_err(|e| {
+        if std::error::Error::source(&e).is_some_and(|s| s.is::<http_body_util::LengthLimitError>())
+        {
+            ApiError {
+                status: StatusCode::PAYLOAD_TOO_LARGE,
+                code: "too_large",
+                message: format!("上传的文件超过{}MB上限", MAX_UPLOAD >> 20),
+            }
+        } else {
+            ApiError::bad_request(format!("上传中断，未收到完整文件：{e}"))
+        }
+    })?;
     if body.is_empty() {
         return Err(ApiError::bad_request("上传的文件为空"));
     }
@@ -189,32 +232,31 @@ async fn start_import(
         failed_stage: None,
         has_report: false,
         duplicates_found: None,
-        started_at: Utc::now(),
+        started_at: s.clock.now(),
         finished_at: None,
     };
-    s.jobs
-        .inner
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .insert(id.clone(), (job, None));
+    s.jobs.insert(job, s.clock.now());
     let jobs = s.jobs.clone();
+    let clock = s.clock.clone();
     let store = s.store.clone();
     let access = c.access.clone();
     let job_id = id.clone();
     tokio::spawn(async move {
-        run_import(jobs, store, access, job_id, q.name, q.dry_run, body).await;
+        run_import(jobs, clock, store, access, job_id, q.name, q.dry_run, body).await;
     });
     Ok((StatusCode::ACCEPTED, Json(json!({"job_id": id}))))
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn run_import(
     jobs: Jobs,
+    clock: crate::Clock,
     store: Store,
     access: Access,
     id: String,
     name: String,
     dry_run: bool,
-    body: Bytes,
+    body: axum::body::Bytes,
 ) {
     let parse_name = name.clone();
     let parse_body = body.clone();
@@ -235,7 +277,7 @@ async fn run_import(
                 job.error = Some(format!("文件有 {} 处问题，未导入任何数据", job.issue_count));
                 job.failed_stage = Some("parsing");
                 *r = report;
-                finish(job, "failed", "校验未通过");
+                finish(job, "failed", "校验未通过", clock.now());
             });
             return;
         }
@@ -243,7 +285,7 @@ async fn run_import(
             jobs.update(&id, |job, _| {
                 job.error = Some(format!("读取文件时出错：{e}"));
                 job.failed_stage = Some("parsing");
-                finish(job, "failed", "失败");
+                finish(job, "failed", "失败", clock.now());
             });
             return;
         }
@@ -287,6 +329,7 @@ async fn run_import(
                     } else {
                         "导入完成"
                     },
+                    clock.now(),
                 );
             });
         }
@@ -294,7 +337,7 @@ async fn run_import(
             jobs.update(&id, |job, _| {
                 job.error = Some(e.to_string());
                 job.failed_stage = Some("writing");
-                finish(job, "failed", "导入失败，未写入任何数据");
+                finish(job, "failed", "导入失败，未写入任何数据", clock.now());
             });
         }
     }
@@ -302,7 +345,7 @@ async fn run_import(
 
 /// A job is visible to the user who started it only.
 fn own_job(s: &AppState, c: &Caller, id: &str) -> Result<JobEntry, ApiError> {
-    match s.jobs.get(id) {
+    match s.jobs.get(id, s.clock.now()) {
         Some((job, report)) if job.user_id == Some(c.user.id) => Ok((job, report)),
         _ => Err(ApiError::not_found(format!("导入任务不存在：{id}"))),
     }

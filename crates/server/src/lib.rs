@@ -104,6 +104,7 @@ pub fn app(state: AppState) -> Router {
         // The API description and its viewer: static documents, no data.
         .merge(openapi::routes())
         .fallback(web::static_or_index)
+        .method_not_allowed_fallback(error::method_not_allowed)
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

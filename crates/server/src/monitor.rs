@@ -61,6 +61,18 @@ pub(crate) fn area_param(v: Option<String>, name: &str) -> Result<Option<AreaCod
     }
 }
 
+/// An income year as a request names it: within 2000–2100 (as the overview's
+/// 务工 figures take it), so that no date arithmetic leaves the calendar.
+fn income_year(year: i32) -> Result<i32, ApiError> {
+    if (2000..=2100).contains(&year) {
+        Ok(year)
+    } else {
+        Err(ApiError::bad_request(format!(
+            "参数 year 无效：{year}（应在2000至2100之间）"
+        )))
+    }
+}
+
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 struct YearQuery {
@@ -77,9 +89,10 @@ async fn assessment(
     ApiPath(id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<YearQuery>,
 ) -> ApiResult<Value> {
+    let year = q.year.map(income_year).transpose()?;
     let a = s
         .store
-        .household_assessment(&c.access, id, q.year, s.clock.now())
+        .household_assessment(&c.access, id, year, s.clock.now())
         .await?;
     Ok(Json(json!({ "assessment": a })))
 }
@@ -267,7 +280,7 @@ async fn what_if(
         area_param(Some(b.area), "area")?.ok_or_else(|| ApiError::bad_request("请选择区划"))?;
     let w = WhatIf {
         area,
-        year: b.year,
+        year: income_year(b.year)?,
         line: b.line_fen.map(Money::from_fen),
         rigid_pct: b.rigid_pct,
         drop_pct: b.drop_pct,

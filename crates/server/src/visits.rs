@@ -346,8 +346,14 @@ async fn add_photos(
     State(s): State<AppState>,
     c: Caller,
     ApiPath(id): ApiPath<i64>,
-    mut form: Multipart,
+    form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let mut form = form.map_err(|e| {
+        bad(format!(
+            "照片上传格式错误：请以 multipart/form-data 表单上传照片文件（{}）",
+            e.body_text()
+        ))
+    })?;
     let now = s.clock.now();
     // Role, scope and limits before reading the files.
     let room = s.store.visit_photo_room(&c.access, id, now).await?;
