@@ -328,11 +328,8 @@ impl Store {
             .and_where(crate::households::in_registry())
             .group_by_col(crate::entity::household::Column::MonitorCategory)
             .group_by_col(crate::entity::household::Column::HouseholdType);
-        match group_no {
-            Some(g) => {
-                filter.and_where(Expr::col(crate::entity::household::Column::GroupNo).eq(g));
-            }
-            None => {}
+        if let Some(g) = group_no {
+            filter.and_where(Expr::col(crate::entity::household::Column::GroupNo).eq(g));
         }
         filter.and_where(scope.on(Keyed::household(None)));
         let rows = self.db.query_all(&filter).await?;

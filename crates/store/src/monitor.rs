@@ -307,7 +307,7 @@ impl Store {
         q.column("id")
             .from("income_record")
             .and_where(Expr::col("year").eq(year))
-            .and_where(Expr::col("area_code").like(format!("{}%", area.prefix())))
+            .and_where(crate::scope::under("area_code", area))
             .limit(1);
         if self.db.query_one(&q).await?.is_none() {
             return Err(StoreError::Invalid(format!(

@@ -106,7 +106,7 @@ impl Store {
     ) -> Result<Vec<ApiTokenInfo>> {
         access.require(perm::USER_MANAGE)?;
         let mut q = select();
-        q.and_where(Expr::col(("u", "area_code")).like(format!("{}%", access.area.prefix())))
+        q.and_where(crate::scope::under(("u", "area_code"), &access.area))
             .order_by(("t", "id"), Order::Desc);
         let rows = self.db.query_all(&q).await?;
         rows.iter().map(|r| info_of(r, now)).collect()
@@ -121,13 +121,8 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<ApiTokenInfo> {
         access.require(perm::USER_MANAGE)?;
-        self.revoke_where(
-            &access.actor(),
-            Some(&access.area.prefix()),
-            &TokenRef::Id(id),
-            now,
-        )
-        .await
+        self.revoke_where(&access.actor(), Some(&access.area), &TokenRef::Id(id), now)
+            .await
     }
 
     /// Revokes a token from the command line (any user's). Audited.
@@ -143,14 +138,14 @@ impl Store {
     async fn revoke_where(
         &self,
         actor: &Actor,
-        area_prefix: Option<&str>,
+        area: Option<&fangpin_domain::AreaCode>,
         which: &TokenRef,
         now: DateTime<Utc>,
     ) -> Result<ApiTokenInfo> {
         let tx = self.begin_write().await?;
         let mut q = select();
-        if let Some(p) = area_prefix {
-            q.and_where(Expr::col(("u", "area_code")).like(format!("{p}%")));
+        if let Some(a) = area {
+            q.and_where(crate::scope::under(("u", "area_code"), a));
         }
         let what = match which {
             TokenRef::Id(id) => {
