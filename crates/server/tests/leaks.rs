@@ -7,8 +7,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{Client, demo, json_body, login, request};
-use fangpin_domain::household::Person;
+use common::{Client, demo, json_body, lead_on, login, newcomer, request, visit_on};
 use fangpin_domain::{AreaCode, HouseholdBundle};
 use fangpin_server::AppState;
 use fangpin_store::{Access, AuditFilter, Store};
@@ -97,6 +96,25 @@ async fn masked_views_show_the_birth_year_only(store: Store) {
         "the household page read is audited"
     );
 
+    // A search by a full ID number is a sensitive read too.
+    let full = b.members[0].id_number.as_str();
+    let (status, found, _) = call(
+        &store,
+        &inspector,
+        "GET",
+        &format!("/api/households?q={full}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    assert_eq!(found["total"], 1, "{found}");
+    let searches = audit_actions(&store, "search_id").await;
+    assert!(
+        searches.iter().any(|r| r.actor == "ducha"
+            && r.entity_key.as_deref() == Some(b.members[0].id_number.masked().as_str())),
+        "the search is audited with the number masked"
+    );
+
     // The masked CSV export of the township: no full birth date of anyone.
     let township = login(&store, "xiangzhen").await;
     let (status, _, bytes) = call(&store, &township, "GET", "/api/exports?format=csv", None).await;
@@ -143,9 +161,7 @@ async fn an_id_registered_elsewhere_is_refused_without_naming_the_household(stor
     let id = id_of(&store, here).await;
     let cunji = login(&store, "cunji").await;
     let stranger = &there.members[0];
-    let mut person = Person::from_id("", &stranger.name, stranger.id_number.clone(), "99", "01");
-    person.health = "1".into();
-    person.labor_skill = "1".into();
+    let person = newcomer(&stranger.name, stranger.id_number.clone());
     let before = audit_actions(&store, "duplicate_refused").await.len();
     let (status, r, _) = call(
         &store,
@@ -180,9 +196,7 @@ async fn an_id_registered_elsewhere_is_refused_without_naming_the_household(stor
         .find(|b| b.household.area == village)
         .unwrap();
     let m = &neighbour.members[0];
-    let mut person = Person::from_id("", &m.name, m.id_number.clone(), "99", "01");
-    person.health = "1".into();
-    person.labor_skill = "1".into();
+    let person = newcomer(&m.name, m.id_number.clone());
     let (status, r, _) = call(
         &store,
         &cunji,
@@ -216,39 +230,8 @@ async fn a_moved_household_takes_its_records_along(store: Store) {
         .unwrap();
     let system = county();
     let now = chrono::Utc::now();
-    store
-        .record_visit(
-            &system,
-            fangpin_store::visits::VisitInput {
-                household_id: id,
-                form: fangpin_domain::visits::VisitForm {
-                    date: None,
-                    kind: "home".into(),
-                    findings: "户主患病住院".into(),
-                    flags: vec!["illness".into()],
-                    risk_found: true,
-                },
-                campaign_id: None,
-            },
-            now,
-        )
-        .await
-        .unwrap();
-    store
-        .open_lead(
-            &system,
-            fangpin_store::cases::NewLead {
-                household_id: id,
-                channel: fangpin_domain::workflow::Channel::CadreVisit,
-                green_channel: false,
-                summary: "入户排查发现".into(),
-                reporter: None,
-                evidence: None,
-            },
-            now,
-        )
-        .await
-        .unwrap();
+    visit_on(&store, id, now).await;
+    lead_on(&store, id, now).await;
     let admin = login(&store, "admin").await;
     let (status, r, _) = call(
         &store,

@@ -210,24 +210,7 @@ async fn target(
         .await,
         "measure",
     );
-    let visit = store
-        .record_visit(
-            &county,
-            fangpin_store::visits::VisitInput {
-                household_id: id,
-                form: fangpin_domain::visits::VisitForm {
-                    date: None,
-                    kind: "home".into(),
-                    findings: "户主患病住院".into(),
-                    flags: vec!["illness".into()],
-                    risk_found: true,
-                },
-                campaign_id: None,
-            },
-            now(),
-        )
-        .await
-        .unwrap();
+    let visit = common::visit_on(store, id, now()).await;
     // 1×1 PNG.
     let png: Vec<u8> = vec![
         0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, 0x49, 0x48, 0x44, 0x52, 0,
@@ -248,21 +231,7 @@ async fn target(
         .await
         .unwrap()[0]
         .id;
-    let case = store
-        .open_lead(
-            &county,
-            fangpin_store::cases::NewLead {
-                household_id: id,
-                channel: fangpin_domain::workflow::Channel::CadreVisit,
-                green_channel: false,
-                summary: "入户排查发现".into(),
-                reporter: None,
-                evidence: None,
-            },
-            now(),
-        )
-        .await
-        .unwrap();
+    let case = common::lead_on(store, id, now()).await;
     let report = {
         let a = request(
             state(store),

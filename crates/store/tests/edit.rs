@@ -208,11 +208,18 @@ async fn snapshot(store: &Store, access: &Access, ids: &[i64]) -> (Vec<String>, 
             versions
         ));
     }
+    // Reading the history is itself audited (read_household): count the
+    // other entries.
     let (audit, _) = store
         .audit_search(&AuditFilter::default(), 0, 1)
         .await
         .unwrap();
-    (states, audit, store.person_count().await.unwrap())
+    let reads = AuditFilter {
+        action: Some("read_household".into()),
+        ..Default::default()
+    };
+    let (read, _) = store.audit_search(&reads, 0, 1).await.unwrap();
+    (states, audit - read, store.person_count().await.unwrap())
 }
 
 async fn audit_actions(store: &Store, action: &str) -> Vec<fangpin_store::AuditRecord> {

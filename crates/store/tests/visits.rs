@@ -70,6 +70,69 @@ fn two_villages(bundles: &[HouseholdBundle]) -> (&HouseholdBundle, &HouseholdBun
     (a, b)
 }
 
+/// A 帮扶责任人 login paired with household `id` (made a monitored
+/// household first, as pairing requires).
+async fn paired_helper(
+    store: &Store,
+    county: &Access,
+    id: i64,
+    village: AreaCode,
+    now: DateTime<Utc>,
+) -> Access {
+    store
+        .create_user(
+            &Actor::system("测试"),
+            &fangpin_store::NewUser {
+                username: "bangfu_v".into(),
+                display_name: "帮扶责任人".into(),
+                password: "Abcdefg123".into(),
+                role: "assistance_cadre".into(),
+                area: village,
+                department: None,
+                must_change_password: false,
+                demo_seeded: false,
+            },
+        )
+        .await
+        .unwrap();
+    let mut d = store.household(county, id).await.unwrap();
+    d.household.monitor_category = Some("1".into());
+    d.household.risks = vec!["01".into()];
+    d.household.risk_eliminated = Some(false);
+    d.household.identified_month = Some("202601".parse().unwrap());
+    store
+        .update_household(county, id, d.household, d.members, d.incomes, "纳入监测")
+        .await
+        .unwrap();
+    let cadre = store
+        .create_cadre(
+            county,
+            &fangpin_domain::assist::CadreForm {
+                name: "李明".into(),
+                unit: "县农业农村委".into(),
+                position: "科员".into(),
+                phone: "13812345678".into(),
+                area: village.as_string(),
+                active: Some(true),
+                username: "bangfu_v".into(),
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    store
+        .pair(county, id, cadre, now.date_naive(), now)
+        .await
+        .unwrap();
+    store
+        .user_by_username("bangfu_v")
+        .await
+        .unwrap()
+        .unwrap()
+        .access(None)
+        .unwrap()
+}
+
 async fn visit_count(store: &Store, county: &Access) -> u64 {
     store
         .visits(
@@ -92,8 +155,23 @@ async fn recording_and_listing(store: Store) {
         id_of(&store, &county, b).await,
     );
     let cadre = user(5, "village_operator", a.household.area);
-    let helper = user(8, "assistance_cadre", b.household.area);
     let now = at(2026, 5, 10);
+    // A 帮扶 cadre sees and visits only the households paired with them.
+    let unpaired = user(8, "assistance_cadre", b.household.area);
+    let e = store
+        .record_visit(
+            &unpaired,
+            VisitInput {
+                household_id: idb,
+                form: visit("2026-05-09", &[], "结对走访，宣传政策"),
+                campaign_id: None,
+            },
+            now,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::NotFound(_)), "{e}");
+    let helper = paired_helper(&store, &county, idb, b.household.area, now).await;
 
     let v1 = store
         .record_visit(

@@ -178,3 +178,57 @@ pub async fn demo(store: &Store, n: u32) -> Vec<HouseholdBundle> {
     }
     bundles
 }
+
+/// A visit that found illness on household `id`, recorded by the system
+/// (so that any role's view of it can be probed); returns its id.
+pub async fn visit_on(store: &Store, id: i64, now: chrono::DateTime<chrono::Utc>) -> i64 {
+    store
+        .record_visit(
+            &Access::system(AreaCode::parse("500230").unwrap()),
+            fangpin_store::visits::VisitInput {
+                household_id: id,
+                form: fangpin_domain::visits::VisitForm {
+                    date: None,
+                    kind: "home".into(),
+                    findings: "户主患病住院".into(),
+                    flags: vec!["illness".into()],
+                    risk_found: true,
+                },
+                campaign_id: None,
+            },
+            now,
+        )
+        .await
+        .unwrap()
+}
+
+/// A lead (干部排查) opened on household `id` by the system; returns the case.
+pub async fn lead_on(store: &Store, id: i64, now: chrono::DateTime<chrono::Utc>) -> i64 {
+    store
+        .open_lead(
+            &Access::system(AreaCode::parse("500230").unwrap()),
+            fangpin_store::cases::NewLead {
+                household_id: id,
+                channel: fangpin_domain::workflow::Channel::CadreVisit,
+                green_channel: false,
+                summary: "入户排查发现".into(),
+                reporter: None,
+                evidence: None,
+            },
+            now,
+        )
+        .await
+        .unwrap()
+}
+
+/// A member to add: the person with `id_number` (name and birth from it),
+/// healthy and able to work, under a new 人口编号.
+pub fn newcomer(
+    name: &str,
+    id_number: fangpin_domain::IdNumber,
+) -> fangpin_domain::household::Person {
+    let mut p = fangpin_domain::household::Person::from_id("", name, id_number, "99", "01");
+    p.health = "1".into();
+    p.labor_skill = "1".into();
+    p
+}
