@@ -11,6 +11,8 @@ use common::{Client, demo, json_body, lead_on, login, newcomer, request, visit_o
 use fangpin_domain::{AreaCode, HouseholdBundle};
 use fangpin_server::AppState;
 use fangpin_store::{Access, AuditFilter, Store};
+use sea_orm::ConnectionTrait;
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use serde_json::{Value, json};
 
 fangpin_store::dual_backend_tests!(
@@ -48,6 +50,24 @@ async fn id_of(store: &Store, b: &HouseholdBundle) -> i64 {
         .await
         .unwrap()
         .id
+}
+
+/// The first member (by row id) of household `id`.
+async fn person_id(store: &Store, id: i64) -> i64 {
+    let mut q = Query::select();
+    q.column("id")
+        .from("person")
+        .and_where(Expr::col("household_id").eq(id))
+        .order_by("id", sea_orm::Order::Asc)
+        .limit(1);
+    store
+        .connection()
+        .query_one(&q)
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get("", "id")
+        .unwrap()
 }
 
 async fn audit_actions(store: &Store, action: &str) -> Vec<fangpin_store::AuditRecord> {
@@ -113,6 +133,41 @@ async fn masked_views_show_the_birth_year_only(store: Store) {
         searches.iter().any(|r| r.actor == "ducha"
             && r.entity_key.as_deref() == Some(b.members[0].id_number.masked().as_str())),
         "the search is audited with the number masked"
+    );
+
+    // The duplicate queue shows the birth year of both sides.
+    let (a, b2) = (&bundles[1], &bundles[2]);
+    let (pa, pb) = (
+        person_id(&store, id_of(&store, a).await).await,
+        person_id(&store, id_of(&store, b2).await).await,
+    );
+    let mut ins = Query::insert();
+    ins.into_table("duplicate_candidate")
+        .columns([
+            "person_a", "person_b", "area_a", "area_b", "rule", "status", "found_at",
+        ])
+        .values_panic([
+            pa.into(),
+            pb.into(),
+            a.household.area.as_string().into(),
+            b2.household.area.as_string().into(),
+            "same_name_birth".into(),
+            "pending".into(),
+            chrono::Utc::now().fixed_offset().into(),
+        ]);
+    store.connection().execute(&ins).await.unwrap();
+    let (status, queue, _) = call(&store, &inspector, "GET", "/api/duplicates", None).await;
+    assert_eq!(status, StatusCode::OK, "{queue}");
+    let item = &queue["items"][0];
+    assert_eq!(
+        item["a"]["birth_date"],
+        format!("{}年", a.members[0].birth_date.format("%Y")),
+        "{item}"
+    );
+    assert!(
+        !queue
+            .to_string()
+            .contains(&a.members[0].birth_date.format("%Y-%m-%d").to_string())
     );
 
     // The masked CSV export of the township: no full birth date of anyone.
