@@ -44,8 +44,9 @@ describe('资金与就业', () => {
           if (funds.loans.length || funds.awards.some((a) => a.year === 2024)) continue
           const d = await get(`api/households/${h.id}`)
           const m = d.members.find((p) => {
-            const age = (new Date('2024-03-15') - new Date(p.birth_date)) / (365.25 * 24 * 3600 * 1000)
-            return ['1', '2'].includes(p.labor_skill) && age >= 19 && age <= 59
+            // Without 查看完整证件号 the page shows the birth year only (`1985年`).
+            const age = 2024 - parseInt(p.birth_date, 10)
+            return ['1', '2'].includes(p.labor_skill) && age >= 20 && age <= 58
           })
           if (m) return { id: h.id, name: m.name }
         }
