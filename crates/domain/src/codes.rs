@@ -49,268 +49,176 @@ const fn item(code: &'static str, label: &'static str) -> CodeItem {
     CodeItem { code, label }
 }
 
-/// Keys of the seed lists, for callers that want to avoid string typos.
-pub mod keys {
-    /// 户类型.
-    pub const HOUSEHOLD_TYPE: &str = "household_type";
-    /// 脱贫户是否享受政策.
-    pub const POVERTY_POLICY: &str = "poverty_policy";
-    /// 监测对象类别.
-    pub const MONITOR_CATEGORY: &str = "monitor_category";
-    /// 与户主关系.
-    pub const RELATION: &str = "relation";
-    /// 文化程度.
-    pub const EDUCATION: &str = "education";
-    /// 健康状况.
-    pub const HEALTH: &str = "health";
-    /// 劳动技能.
-    pub const LABOR_SKILL: &str = "labor_skill";
-    /// 在校生状况.
-    pub const STUDENT_STATUS: &str = "student_status";
-    /// 致贫返贫风险.
-    pub const RISK_TYPE: &str = "risk_type";
-    /// 风险消除方式.
-    pub const ELIMINATION_METHOD: &str = "elimination_method";
-    /// 住房安全等级.
-    pub const HOUSING_GRADE: &str = "housing_grade";
-    /// 民族.
-    pub const ETHNICITY: &str = "ethnicity";
-    /// 政治面貌.
-    pub const POLITICAL_STATUS: &str = "political_status";
-    /// 证件类型.
-    pub const ID_TYPE: &str = "id_type";
+/// Declares the seed lists once: each list's key (in [`keys`]), the codes other
+/// modules name (in [`well_known`], `code label => NAME`) and the list itself.
+macro_rules! code_lists {
+    ($(
+        $key:ident = $key_str:literal, $name:literal, $source:literal: [
+            $($code:literal $label:literal $(=> $known:ident)?),* $(,)?
+        ];
+    )*) => {
+        /// Keys of the seed lists, for callers that want to avoid string typos.
+        pub mod keys {
+            $(
+                #[doc = concat!($name, ".")]
+                pub const $key: &str = $key_str;
+            )*
+        }
+
+        /// Frequently used codes, matching the seed lists.
+        pub mod well_known {
+            $($($(
+                #[doc = concat!($name, ": ", $label, ".")]
+                pub const $known: &str = $code;
+            )?)*)*
+        }
+
+        static LISTS: &[CodeList] = &[$(
+            CodeList {
+                key: keys::$key,
+                name: $name,
+                source: $source,
+                items: &[$(item($code, $label)),*],
+            },
+        )*];
+    };
 }
 
-/// Frequently used codes, matching the seed lists.
-pub mod well_known {
-    /// 户类型: 一般农户.
-    pub const HOUSEHOLD_ORDINARY: &str = "0";
-    /// 户类型: 脱贫户.
-    pub const HOUSEHOLD_LIFTED: &str = "1";
-    /// 监测对象类别: 脱贫不稳定户.
-    pub const CATEGORY_UNSTABLE: &str = "0";
-    /// 监测对象类别: 边缘易致贫户.
-    pub const CATEGORY_MARGINAL: &str = "1";
-    /// 监测对象类别: 突发严重困难户.
-    pub const CATEGORY_SUDDEN: &str = "2";
-    /// 与户主关系: 户主.
-    pub const RELATION_HEAD: &str = "01";
-    /// 与户主关系: 配偶.
-    pub const RELATION_SPOUSE: &str = "10";
-    /// 与户主关系: 子/婿.
-    pub const RELATION_SON: &str = "20";
-    /// 与户主关系: 女/媳.
-    pub const RELATION_DAUGHTER: &str = "30";
-    /// 与户主关系: 孙子女/外孙子女.
-    pub const RELATION_GRANDCHILD: &str = "40";
-    /// 与户主关系: 父母.
-    pub const RELATION_PARENT: &str = "50";
-    /// 与户主关系: 祖父母/外祖父母.
-    pub const RELATION_GRANDPARENT: &str = "60";
-    /// 与户主关系: 兄弟姐妹.
-    pub const RELATION_SIBLING: &str = "70";
-    /// 与户主关系: 其他.
-    pub const RELATION_OTHER: &str = "99";
-    /// 劳动技能: 普通劳动力.
-    pub const LABOR_ORDINARY: &str = "1";
-    /// 劳动技能: 技能劳动力.
-    pub const LABOR_SKILLED: &str = "2";
-    /// 劳动技能: 弱劳动力或半劳动力.
-    pub const LABOR_WEAK: &str = "3";
-    /// 劳动技能: 丧失劳动力.
-    pub const LABOR_LOST: &str = "4";
-    /// 劳动技能: 无劳动力.
-    pub const LABOR_NONE: &str = "5";
-    /// 证件类型: 居民身份证.
-    pub const ID_TYPE_RESIDENT_CARD: &str = "1";
-    /// 风险消除方式: 帮扶消除.
-    pub const ELIMINATED_BY_ASSISTANCE: &str = "1";
-    /// 风险消除方式: 自然消除.
-    pub const ELIMINATED_NATURALLY: &str = "2";
+code_lists! {
+    HOUSEHOLD_TYPE = "household_type", "户类型",
+        "policy.md §1.1；编码取自地方系统（普通农户=0，脱贫户=1）": [
+        "0" "一般农户" => HOUSEHOLD_ORDINARY,
+        "1" "脱贫户" => HOUSEHOLD_LIFTED,
+    ];
+    POVERTY_POLICY = "poverty_policy", "脱贫户享受政策情况",
+        "policy.md §1.1 导出字段的脱贫户子标识；编码1、2为本系统自定": [
+        "1" "享受政策",
+        "2" "不享受政策",
+    ];
+    MONITOR_CATEGORY = "monitor_category", "监测对象类别",
+        "policy.md §1.2；编码取自地方系统": [
+        "0" "脱贫不稳定户" => CATEGORY_UNSTABLE,
+        "1" "边缘易致贫户" => CATEGORY_MARGINAL,
+        "2" "突发严重困难户" => CATEGORY_SUDDEN,
+    ];
+    RELATION = "relation", "与户主关系",
+        "policy.md §1.4（GB/T 4761 风格，取自地方系统，待与国家字典核对）": [
+        "01" "户主" => RELATION_HEAD,
+        "10" "配偶" => RELATION_SPOUSE,
+        "20" "子/婿" => RELATION_SON,
+        "30" "女/媳" => RELATION_DAUGHTER,
+        "40" "孙子女/外孙子女" => RELATION_GRANDCHILD,
+        "50" "父母" => RELATION_PARENT,
+        "60" "祖父母/外祖父母" => RELATION_GRANDPARENT,
+        "70" "兄弟姐妹" => RELATION_SIBLING,
+        "99" "其他" => RELATION_OTHER,
+    ];
+    EDUCATION = "education", "文化程度",
+        "policy.md §1.4（GB/T 4658 风格）；“文盲或半文盲”国家系统有、编码未证实，本系统定为80": [
+        "10" "研究生",
+        "20" "大学本科",
+        "30" "大学专科",
+        "40" "中等职业教育",
+        "50" "普通高中",
+        "60" "初中",
+        "70" "小学",
+        "80" "文盲或半文盲",
+        "90" "其他",
+    ];
+    HEALTH = "health", "健康状况",
+        "policy.md §1.4；“患大病”国家系统有、编码未证实，本系统定为5": [
+        "1" "健康",
+        "2" "长期慢性病",
+        "3" "一般残疾",
+        "4" "重度残疾",
+        "5" "患大病",
+        "9" "其他",
+    ];
+    LABOR_SKILL = "labor_skill", "劳动技能",
+        "policy.md §1.4；标签已证实（弱劳动力或半劳动力未证实），编码1–5为本系统自定；有劳动能力=普通劳动力+技能劳动力": [
+        "1" "普通劳动力" => LABOR_ORDINARY,
+        "2" "技能劳动力" => LABOR_SKILLED,
+        "3" "弱劳动力或半劳动力" => LABOR_WEAK,
+        "4" "丧失劳动力" => LABOR_LOST,
+        "5" "无劳动力" => LABOR_NONE,
+    ];
+    STUDENT_STATUS = "student_status", "在校生状况",
+        "policy.md §1.4（未证实）；编码为本系统自定": [
+        "1" "学前教育",
+        "2" "小学",
+        "3" "七至九年级",
+        "4" "高中或中职",
+        "5" "高职高专",
+        "6" "本科及以上",
+        "9" "非在校生",
+    ];
+    RISK_TYPE = "risk_type", "致贫返贫风险",
+        "policy.md §3；01–99取自地方系统，10–12（2022年后新增类型）编码为本系统自定": [
+        "01" "因病",
+        "0201" "因自然灾害（洪涝灾害）",
+        "0202" "因自然灾害（地质灾害）",
+        "0203" "因自然灾害（旱灾）",
+        "0204" "因自然灾害（生物灾害）",
+        "0205" "因自然灾害（气象灾害）",
+        "0206" "因自然灾害（地震灾害）",
+        "0299" "因自然灾害（其他）",
+        "03" "因残",
+        "04" "缺劳动力",
+        "05" "因意外事故",
+        "06" "因产业项目失败",
+        "07" "因务工就业不稳",
+        "09" "因学",
+        "10" "住房出现安全问题",
+        "11" "义务教育阶段适龄儿童少年失学辍学",
+        "12" "饮水安全问题",
+        "99" "其他",
+    ];
+    ELIMINATION_METHOD = "elimination_method", "风险消除方式",
+        "policy.md §1.2；编码为本系统自定": [
+        "1" "帮扶消除" => ELIMINATED_BY_ASSISTANCE,
+        "2" "自然消除" => ELIMINATED_NATURALLY,
+    ];
+    HOUSING_GRADE = "housing_grade", "住房安全等级",
+        "policy.md §1.6；C、D级为危房": [
+        "A" "A级",
+        "B" "B级",
+        "C" "C级（局部危房）",
+        "D" "D级（整栋危房）",
+    ];
+    ETHNICITY = "ethnicity", "民族",
+        "GB 3304（节选常见民族，其余可在字典表中补充）": [
+        "01" "汉族",
+        "02" "蒙古族",
+        "03" "回族",
+        "04" "藏族",
+        "05" "维吾尔族",
+        "06" "苗族",
+        "07" "彝族",
+        "08" "壮族",
+        "09" "布依族",
+        "10" "朝鲜族",
+        "11" "满族",
+        "12" "侗族",
+        "13" "瑶族",
+        "14" "白族",
+        "15" "土家族",
+        "97" "其他",
+        "98" "外国血统中国籍人士",
+    ];
+    POLITICAL_STATUS = "political_status", "政治面貌",
+        "GB/T 4762（节选）": [
+        "01" "中共党员",
+        "02" "中共预备党员",
+        "03" "共青团员",
+        "13" "群众",
+    ];
+    ID_TYPE = "id_type", "证件类型",
+        "policy.md §1.4；编码为本系统自定": [
+        "1" "居民身份证" => ID_TYPE_RESIDENT_CARD,
+        "2" "残疾人证",
+        "3" "其他",
+    ];
 }
-
-static LISTS: &[CodeList] = &[
-    CodeList {
-        key: keys::HOUSEHOLD_TYPE,
-        name: "户类型",
-        source: "policy.md §1.1；编码取自地方系统（普通农户=0，脱贫户=1）",
-        items: &[item("0", "一般农户"), item("1", "脱贫户")],
-    },
-    CodeList {
-        key: keys::POVERTY_POLICY,
-        name: "脱贫户享受政策情况",
-        source: "policy.md §1.1 导出字段的脱贫户子标识；编码1、2为本系统自定",
-        items: &[item("1", "享受政策"), item("2", "不享受政策")],
-    },
-    CodeList {
-        key: keys::MONITOR_CATEGORY,
-        name: "监测对象类别",
-        source: "policy.md §1.2；编码取自地方系统",
-        items: &[
-            item("0", "脱贫不稳定户"),
-            item("1", "边缘易致贫户"),
-            item("2", "突发严重困难户"),
-        ],
-    },
-    CodeList {
-        key: keys::RELATION,
-        name: "与户主关系",
-        source: "policy.md §1.4（GB/T 4761 风格，取自地方系统，待与国家字典核对）",
-        items: &[
-            item("01", "户主"),
-            item("10", "配偶"),
-            item("20", "子/婿"),
-            item("30", "女/媳"),
-            item("40", "孙子女/外孙子女"),
-            item("50", "父母"),
-            item("60", "祖父母/外祖父母"),
-            item("70", "兄弟姐妹"),
-            item("99", "其他"),
-        ],
-    },
-    CodeList {
-        key: keys::EDUCATION,
-        name: "文化程度",
-        source: "policy.md §1.4（GB/T 4658 风格）；“文盲或半文盲”国家系统有、编码未证实，本系统定为80",
-        items: &[
-            item("10", "研究生"),
-            item("20", "大学本科"),
-            item("30", "大学专科"),
-            item("40", "中等职业教育"),
-            item("50", "普通高中"),
-            item("60", "初中"),
-            item("70", "小学"),
-            item("80", "文盲或半文盲"),
-            item("90", "其他"),
-        ],
-    },
-    CodeList {
-        key: keys::HEALTH,
-        name: "健康状况",
-        source: "policy.md §1.4；“患大病”国家系统有、编码未证实，本系统定为5",
-        items: &[
-            item("1", "健康"),
-            item("2", "长期慢性病"),
-            item("3", "一般残疾"),
-            item("4", "重度残疾"),
-            item("5", "患大病"),
-            item("9", "其他"),
-        ],
-    },
-    CodeList {
-        key: keys::LABOR_SKILL,
-        name: "劳动技能",
-        source: "policy.md §1.4；标签已证实（弱劳动力或半劳动力未证实），编码1–5为本系统自定；有劳动能力=普通劳动力+技能劳动力",
-        items: &[
-            item("1", "普通劳动力"),
-            item("2", "技能劳动力"),
-            item("3", "弱劳动力或半劳动力"),
-            item("4", "丧失劳动力"),
-            item("5", "无劳动力"),
-        ],
-    },
-    CodeList {
-        key: keys::STUDENT_STATUS,
-        name: "在校生状况",
-        source: "policy.md §1.4（未证实）；编码为本系统自定",
-        items: &[
-            item("1", "学前教育"),
-            item("2", "小学"),
-            item("3", "七至九年级"),
-            item("4", "高中或中职"),
-            item("5", "高职高专"),
-            item("6", "本科及以上"),
-            item("9", "非在校生"),
-        ],
-    },
-    CodeList {
-        key: keys::RISK_TYPE,
-        name: "致贫返贫风险",
-        source: "policy.md §3；01–99取自地方系统，10–12（2022年后新增类型）编码为本系统自定",
-        items: &[
-            item("01", "因病"),
-            item("0201", "因自然灾害（洪涝灾害）"),
-            item("0202", "因自然灾害（地质灾害）"),
-            item("0203", "因自然灾害（旱灾）"),
-            item("0204", "因自然灾害（生物灾害）"),
-            item("0205", "因自然灾害（气象灾害）"),
-            item("0206", "因自然灾害（地震灾害）"),
-            item("0299", "因自然灾害（其他）"),
-            item("03", "因残"),
-            item("04", "缺劳动力"),
-            item("05", "因意外事故"),
-            item("06", "因产业项目失败"),
-            item("07", "因务工就业不稳"),
-            item("09", "因学"),
-            item("10", "住房出现安全问题"),
-            item("11", "义务教育阶段适龄儿童少年失学辍学"),
-            item("12", "饮水安全问题"),
-            item("99", "其他"),
-        ],
-    },
-    CodeList {
-        key: keys::ELIMINATION_METHOD,
-        name: "风险消除方式",
-        source: "policy.md §1.2；编码为本系统自定",
-        items: &[item("1", "帮扶消除"), item("2", "自然消除")],
-    },
-    CodeList {
-        key: keys::HOUSING_GRADE,
-        name: "住房安全等级",
-        source: "policy.md §1.6；C、D级为危房",
-        items: &[
-            item("A", "A级"),
-            item("B", "B级"),
-            item("C", "C级（局部危房）"),
-            item("D", "D级（整栋危房）"),
-        ],
-    },
-    CodeList {
-        key: keys::ETHNICITY,
-        name: "民族",
-        source: "GB 3304（节选常见民族，其余可在字典表中补充）",
-        items: &[
-            item("01", "汉族"),
-            item("02", "蒙古族"),
-            item("03", "回族"),
-            item("04", "藏族"),
-            item("05", "维吾尔族"),
-            item("06", "苗族"),
-            item("07", "彝族"),
-            item("08", "壮族"),
-            item("09", "布依族"),
-            item("10", "朝鲜族"),
-            item("11", "满族"),
-            item("12", "侗族"),
-            item("13", "瑶族"),
-            item("14", "白族"),
-            item("15", "土家族"),
-            item("97", "其他"),
-            item("98", "外国血统中国籍人士"),
-        ],
-    },
-    CodeList {
-        key: keys::POLITICAL_STATUS,
-        name: "政治面貌",
-        source: "GB/T 4762（节选）",
-        items: &[
-            item("01", "中共党员"),
-            item("02", "中共预备党员"),
-            item("03", "共青团员"),
-            item("13", "群众"),
-        ],
-    },
-    CodeList {
-        key: keys::ID_TYPE,
-        name: "证件类型",
-        source: "policy.md §1.4；编码为本系统自定",
-        items: &[
-            item("1", "居民身份证"),
-            item("2", "残疾人证"),
-            item("3", "其他"),
-        ],
-    },
-];
 
 /// All seed code lists.
 pub fn seed_code_lists() -> &'static [CodeList] {
