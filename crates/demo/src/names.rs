@@ -87,73 +87,6 @@ pub(crate) const SURNAMES: &[(&str, u16)] = &[
     ("万", 3),
 ];
 
-/// Given-name characters, by era of birth and sex: (first characters, second characters).
-struct GivenChars {
-    first: &'static [&'static str],
-    second: &'static [&'static str],
-}
-
-const MALE_OLD: GivenChars = GivenChars {
-    first: &[
-        "德", "永", "国", "建", "明", "文", "光", "志", "学", "成", "华", "开", "福", "世", "天",
-        "大", "家", "正", "玉", "连", "绍", "宗", "远", "树",
-    ],
-    second: &[
-        "明", "华", "国", "平", "林", "富", "贵", "全", "清", "才", "荣", "生", "山", "发", "权",
-        "云", "海", "军", "友", "安", "成", "忠", "和", "章",
-    ],
-};
-const FEMALE_OLD: GivenChars = GivenChars {
-    first: &[
-        "秀", "桂", "玉", "淑", "素", "翠", "凤", "春", "兰", "金", "美", "德", "长", "菊", "群",
-        "明", "光", "会",
-    ],
-    second: &[
-        "英", "兰", "珍", "芳", "华", "梅", "琼", "莲", "凤", "菊", "花", "香", "蓉", "秀", "云",
-        "群", "娥", "霞", "碧", "素",
-    ],
-};
-const MALE_MID: GivenChars = GivenChars {
-    first: &[
-        "小", "志", "俊", "海", "红", "伟", "勇", "建", "晓", "永", "文", "明", "军", "春", "云",
-        "冬", "宏", "林", "代", "祥",
-    ],
-    second: &[
-        "伟", "强", "军", "勇", "平", "涛", "波", "斌", "杰", "鹏", "刚", "明", "峰", "龙", "东",
-        "辉", "飞", "江", "兵", "川",
-    ],
-};
-const FEMALE_MID: GivenChars = GivenChars {
-    first: &[
-        "小", "丽", "晓", "红", "春", "艳", "雪", "美", "燕", "海", "静", "玲", "秋", "敏", "慧",
-        "婷", "会", "利",
-    ],
-    second: &[
-        "丽", "燕", "红", "梅", "霞", "琴", "娟", "敏", "玲", "艳", "萍", "芳", "静", "莉", "慧",
-        "英", "琳", "露", "容", "蓉",
-    ],
-};
-const MALE_YOUNG: GivenChars = GivenChars {
-    first: &[
-        "子", "浩", "宇", "俊", "梓", "家", "思", "博", "嘉", "睿", "雨", "一", "文", "明", "天",
-        "晨", "鑫", "志", "锦", "皓",
-    ],
-    second: &[
-        "轩", "然", "宇", "涵", "杰", "豪", "博", "辰", "阳", "睿", "航", "泽", "鹏", "凯", "洋",
-        "浩", "文", "林", "铭", "川",
-    ],
-};
-const FEMALE_YOUNG: GivenChars = GivenChars {
-    first: &[
-        "欣", "雨", "梓", "思", "佳", "紫", "诗", "梦", "语", "可", "子", "若", "雅", "静", "雪",
-        "一", "嘉", "晓", "芷", "沐",
-    ],
-    second: &[
-        "涵", "怡", "萱", "琪", "彤", "雨", "妍", "悦", "瑶", "琳", "婷", "欣", "然", "蕾", "颖",
-        "璐", "璇", "菲", "汐", "玥",
-    ],
-};
-
 /// Cumulative surname weights for sampling.
 #[derive(Debug, Clone)]
 pub(crate) struct SurnameTable {
@@ -195,21 +128,52 @@ pub(crate) fn full_name(
     birth_year: i32,
     male: bool,
 ) -> String {
-    let chars = match (birth_year, male) {
-        (..1970, true) => &MALE_OLD,
-        (..1970, false) => &FEMALE_OLD,
-        (1970..1995, true) => &MALE_MID,
-        (1970..1995, false) => &FEMALE_MID,
-        (_, true) => &MALE_YOUNG,
-        (_, false) => &FEMALE_YOUNG,
-    };
+    let (first, second) = given_chars(birth_year, male);
     let mut s = String::with_capacity(9);
     s.push_str(surname(surname_idx));
     if rng.random_range(0..100) >= 12 {
-        s.push_str(pick(rng, chars.first));
+        s.push_str(pick_char(rng, first));
     }
-    s.push_str(pick(rng, chars.second));
+    s.push_str(pick_char(rng, second));
     s
+}
+
+/// Given-name characters by era of birth and sex: (first characters, second characters),
+/// each string a list of single characters.
+fn given_chars(birth_year: i32, male: bool) -> (&'static str, &'static str) {
+    match (birth_year, male) {
+        (..1970, true) => (
+            "德永国建明文光志学成华开福世天大家正玉连绍宗远树",
+            "明华国平林富贵全清才荣生山发权云海军友安成忠和章",
+        ),
+        (..1970, false) => (
+            "秀桂玉淑素翠凤春兰金美德长菊群明光会",
+            "英兰珍芳华梅琼莲凤菊花香蓉秀云群娥霞碧素",
+        ),
+        (1970..1995, true) => (
+            "小志俊海红伟勇建晓永文明军春云冬宏林代祥",
+            "伟强军勇平涛波斌杰鹏刚明峰龙东辉飞江兵川",
+        ),
+        (1970..1995, false) => (
+            "小丽晓红春艳雪美燕海静玲秋敏慧婷会利",
+            "丽燕红梅霞琴娟敏玲艳萍芳静莉慧英琳露容蓉",
+        ),
+        (_, true) => (
+            "子浩宇俊梓家思博嘉睿雨一文明天晨鑫志锦皓",
+            "轩然宇涵杰豪博辰阳睿航泽鹏凯洋浩文林铭川",
+        ),
+        (_, false) => (
+            "欣雨梓思佳紫诗梦语可子若雅静雪一嘉晓芷沐",
+            "涵怡萱琪彤雨妍悦瑶琳婷欣然蕾颖璐璇菲汐玥",
+        ),
+    }
+}
+
+/// One character of `chars`, drawn like [`pick`] draws from a list of them.
+fn pick_char(rng: &mut ChaCha8Rng, chars: &'static str) -> &'static str {
+    let i = rng.random_range(0..chars.chars().count());
+    let (at, c) = chars.char_indices().nth(i).expect("index within the count");
+    &chars[at..at + c.len_utf8()]
 }
 
 pub(crate) fn pick<T: Copy>(rng: &mut ChaCha8Rng, items: &[T]) -> T {
