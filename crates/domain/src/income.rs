@@ -142,9 +142,17 @@ pub enum IncomeStanding {
     AtOrAbove,
 }
 
+/// Whether per-capita income is below the monitoring line (监测范围): strictly
+/// below; equal to the line is not below. The one place this rule is decided:
+/// the monitoring rules ([`crate::monitor::assess`]), the data-quality rules
+/// and [`compare`] all ask here.
+pub fn below_line(per_capita: Money, line: Money) -> bool {
+    per_capita < line
+}
+
 /// Compare per-capita income with a line; equal to the line is not below.
 pub fn compare(per_capita: Money, line: Money) -> IncomeStanding {
-    if per_capita < line {
+    if below_line(per_capita, line) {
         IncomeStanding::Below
     } else {
         IncomeStanding::AtOrAbove

@@ -361,7 +361,7 @@ fn r_4_11_010(b: &HouseholdBundle, ctx: &Context<'_>) -> Vec<String> {
     ) else {
         return vec![];
     };
-    if pc < line {
+    if income::below_line(pc, line) {
         vec![format!(
             "帮扶消除的脱贫户{}年人均纯收入{pc}元，低于监测范围{line}元",
             rec.year

@@ -748,10 +748,10 @@ pub fn decide(
                 if view.risks.is_empty() {
                     return Err(WorkflowError::Invalid("请至少确定一项致贫返贫风险".into()));
                 }
-                if view.risks.len() > crate::assess::MAX_RISKS {
+                if view.risks.len() > crate::monitor::assess::MAX_RISKS {
                     return Err(WorkflowError::Invalid(format!(
                         "致贫返贫风险最多{}项",
-                        crate::assess::MAX_RISKS
+                        crate::monitor::assess::MAX_RISKS
                     )));
                 }
                 out(Approved, view)

@@ -434,21 +434,47 @@ pub fn dropped_by(prev: Money, now: Money, pct: i64) -> bool {
 
 /// Assess `facts` under `t`. Pure and cheap: no allocation beyond the trace.
 pub fn assess(facts: &HouseholdFacts, t: &Thresholds, src: Option<&FactSources>) -> Assessment {
-    let year = facts.year;
-    let names =
-        |pick: fn(&FactSources) -> &Vec<String>| src.map(|s| pick(s).clone()).unwrap_or_default();
     let mut trace = Vec::with_capacity(11);
-
-    // M01 income against the line: equal to the line is not below it.
     let income_test = match facts.income {
         None => IncomeTest::Unknown,
-        Some(y) if y.per_capita < t.line => IncomeTest::Below,
+        Some(y) if income::below_line(y.per_capita, t.line) => IncomeTest::Below,
         Some(_) => IncomeTest::AtOrAbove,
     };
-    trace.push(Finding {
+    trace.push(income_finding(facts, t, income_test));
+    let rigid = rigid_finding(facts, t);
+    let drop = drop_finding(facts, t);
+    let sudden_hardship = rigid.fired || drop.fired;
+    trace.push(rigid);
+    trace.push(drop);
+    trace.extend(condition_findings(facts, src));
+
+    let mut risks: Vec<&'static str> = Vec::new();
+    for f in &trace {
+        if let Some(r) = f.risk
+            && !risks.contains(&r)
+            && risks.len() < MAX_RISKS
+        {
+            risks.push(r);
+        }
+    }
+    Assessment {
+        year: facts.year,
+        line: t.line,
+        income_test,
+        sudden_hardship,
+        category: category_only(facts, t),
+        risks,
+        trace,
+    }
+}
+
+/// M01 income against the line: equal to the line is not below it.
+fn income_finding(facts: &HouseholdFacts, t: &Thresholds, test: IncomeTest) -> Finding {
+    let year = facts.year;
+    Finding {
         rule: rule::INCOME_BELOW_LINE,
         label: "人均纯收入低于监测范围",
-        fired: income_test == IncomeTest::Below,
+        fired: test == IncomeTest::Below,
         value: match facts.income {
             Some(y) => format!("{year}年人均纯收入 {}", yuan(y.per_capita)),
             None => format!("缺少{year}年收入数据，无法判断"),
@@ -457,16 +483,18 @@ pub fn assess(facts: &HouseholdFacts, t: &Thresholds, src: Option<&FactSources>)
         param: Some(t.line_def.clone()),
         source: vec![format!("收入{year}")],
         risk: None,
-    });
+    }
+}
 
-    // M02 rigid expense against net income.
-    let rigid = facts
-        .income
-        .is_some_and(|y| rigid_exceeds(y.rigid_expense, y.net, t.rigid_pct));
-    trace.push(Finding {
+/// M02 rigid expense against net income.
+fn rigid_finding(facts: &HouseholdFacts, t: &Thresholds) -> Finding {
+    let year = facts.year;
+    Finding {
         rule: rule::RIGID_EXPENSE,
         label: "大额刚性支出超过家庭年纯收入",
-        fired: rigid,
+        fired: facts
+            .income
+            .is_some_and(|y| rigid_exceeds(y.rigid_expense, y.net, t.rigid_pct)),
         value: match facts.income {
             Some(y) => format!(
                 "大额刚性支出 {}，家庭纯收入 {}",
@@ -479,52 +507,43 @@ pub fn assess(facts: &HouseholdFacts, t: &Thresholds, src: Option<&FactSources>)
         param: Some(t.rigid_def.clone()),
         source: vec![format!("收入{year}")],
         risk: None,
-    });
+    }
+}
 
-    // M03 income drop against the previous year.
-    let drop = match (facts.prev_per_capita, facts.income) {
-        (Some(p), Some(y)) => dropped_by(p, y.per_capita, t.drop_pct),
-        _ => false,
-    };
-    trace.push(Finding {
+/// M03 income drop against the previous year.
+fn drop_finding(facts: &HouseholdFacts, t: &Thresholds) -> Finding {
+    let year = facts.year;
+    let both = facts.prev_per_capita.zip(facts.income);
+    Finding {
         rule: rule::INCOME_DROP,
         label: "人均纯收入同比大幅下降",
-        fired: drop,
-        value: match (facts.prev_per_capita, facts.income) {
-            (Some(p), Some(y)) => format!(
+        fired: both.is_some_and(|(p, y)| dropped_by(p, y.per_capita, t.drop_pct)),
+        value: match both {
+            Some((p, y)) => format!(
                 "{}年 {} → {year}年 {}",
                 year - 1,
                 yuan(p),
                 yuan(y.per_capita)
             ),
-            _ => format!("缺少{}年或{year}年收入数据", year - 1),
+            None => format!("缺少{}年或{year}年收入数据", year - 1),
         },
         threshold: Some(format!("下降达到{}%", t.drop_pct)),
         param: Some(t.drop_def.clone()),
         source: vec![format!("收入{}", year - 1), format!("收入{year}")],
         risk: None,
-    });
+    }
+}
 
-    let count_rule = |id: &'static str,
-                      label: &'static str,
-                      n: u16,
-                      what: &str,
-                      risk: Option<&'static str>,
-                      source: Vec<String>| Finding {
-        rule: id,
-        label,
-        fired: n > 0,
-        value: format!("{what} {n} 人"),
-        threshold: None,
-        param: None,
-        source,
-        risk: if n > 0 { risk } else { None },
-    };
-    let flag_rule = |id: &'static str,
-                     label: &'static str,
-                     fired: bool,
-                     risk: &'static str,
-                     source: Vec<String>| Finding {
+/// Which names of [`FactSources`] stand behind a finding.
+type Pick = fn(&FactSources) -> &Vec<String>;
+
+/// A yes/no condition of the household's record.
+fn flag_finding(
+    (id, label, risk): (&'static str, &'static str, &'static str),
+    fired: bool,
+    source: Vec<String>,
+) -> Finding {
+    Finding {
         rule: id,
         label,
         fired,
@@ -533,55 +552,84 @@ pub fn assess(facts: &HouseholdFacts, t: &Thresholds, src: Option<&FactSources>)
         param: None,
         source,
         risk: fired.then_some(risk),
-    };
-    trace.push(flag_rule(
-        rule::HOUSING,
-        "住房不安全",
-        facts.housing_unsafe,
-        risk::HOUSING,
-        names(|s| &s.housing),
-    ));
-    trace.push(flag_rule(
-        rule::WATER,
-        "饮水不安全",
-        facts.water_insecure,
-        risk::WATER,
-        names(|s| &s.water),
-    ));
-    trace.push(count_rule(
-        rule::DROPOUT,
-        "义务教育阶段适龄成员失学辍学",
-        facts.dropouts,
-        "失学辍学",
-        Some(risk::DROPOUT),
-        names(|s| &s.dropouts),
-    ));
-    trace.push(count_rule(
-        rule::MEDICAL,
-        "成员未参加基本医疗保险",
-        facts.uninsured,
-        "未参保",
-        Some(risk::ILLNESS),
-        names(|s| &s.uninsured),
-    ));
-    trace.push(count_rule(
-        rule::ILLNESS,
-        "成员患大病或长期慢性病",
-        facts.ill,
-        "患病",
-        Some(risk::ILLNESS),
-        names(|s| &s.ill),
-    ));
-    trace.push(count_rule(
-        rule::DISABILITY,
-        "成员残疾",
-        facts.disabled,
-        "残疾",
-        Some(risk::DISABILITY),
-        names(|s| &s.disabled),
-    ));
+    }
+}
+
+/// A count of members in a condition: fires from one member on.
+fn count_finding(
+    (id, label, what, risk): (&'static str, &'static str, &str, &'static str),
+    n: u16,
+    source: Vec<String>,
+) -> Finding {
+    Finding {
+        rule: id,
+        label,
+        fired: n > 0,
+        value: format!("{what} {n} 人"),
+        threshold: None,
+        param: None,
+        source,
+        risk: (n > 0).then_some(risk),
+    }
+}
+
+/// The housing, water and member rules, in trace order.
+fn condition_findings(facts: &HouseholdFacts, src: Option<&FactSources>) -> Vec<Finding> {
+    let names = |pick: Pick| src.map(|s| pick(s).clone()).unwrap_or_default();
+    let mut out = vec![
+        flag_finding(
+            (rule::HOUSING, "住房不安全", risk::HOUSING),
+            facts.housing_unsafe,
+            names(|s| &s.housing),
+        ),
+        flag_finding(
+            (rule::WATER, "饮水不安全", risk::WATER),
+            facts.water_insecure,
+            names(|s| &s.water),
+        ),
+    ];
+    let counted: [(_, u16, Pick); 4] = [
+        (
+            (
+                rule::DROPOUT,
+                "义务教育阶段适龄成员失学辍学",
+                "失学辍学",
+                risk::DROPOUT,
+            ),
+            facts.dropouts,
+            |s| &s.dropouts,
+        ),
+        (
+            (
+                rule::MEDICAL,
+                "成员未参加基本医疗保险",
+                "未参保",
+                risk::ILLNESS,
+            ),
+            facts.uninsured,
+            |s| &s.uninsured,
+        ),
+        (
+            (
+                rule::ILLNESS,
+                "成员患大病或长期慢性病",
+                "患病",
+                risk::ILLNESS,
+            ),
+            facts.ill,
+            |s| &s.ill,
+        ),
+        (
+            (rule::DISABILITY, "成员残疾", "残疾", risk::DISABILITY),
+            facts.disabled,
+            |s| &s.disabled,
+        ),
+    ];
+    for (rule, n, pick) in counted {
+        out.push(count_finding(rule, n, names(pick)));
+    }
     let no_labour = facts.members > 0 && facts.with_labour == 0;
-    trace.push(Finding {
+    out.push(Finding {
         rule: rule::NO_LABOUR,
         label: "家庭无劳动能力成员",
         fired: no_labour,
@@ -594,35 +642,17 @@ pub fn assess(facts: &HouseholdFacts, t: &Thresholds, src: Option<&FactSources>)
         source: vec![],
         risk: no_labour.then_some(risk::NO_LABOUR),
     });
-    trace.push(count_rule(
-        rule::SCHOOLING,
-        "非义务教育阶段在校生",
+    out.push(count_finding(
+        (
+            rule::SCHOOLING,
+            "非义务教育阶段在校生",
+            "在读高中及以上",
+            risk::SCHOOLING,
+        ),
         facts.upper_students,
-        "在读高中及以上",
-        Some(risk::SCHOOLING),
         names(|s| &s.upper_students),
     ));
-
-    let sudden_hardship = rigid || drop;
-    let category = category_only(facts, t);
-    let mut risks: Vec<&'static str> = Vec::new();
-    for f in &trace {
-        if let Some(r) = f.risk
-            && !risks.contains(&r)
-            && risks.len() < MAX_RISKS
-        {
-            risks.push(r);
-        }
-    }
-    Assessment {
-        year,
-        line: t.line,
-        income_test,
-        sudden_hardship,
-        category,
-        risks,
-        trace,
-    }
+    out
 }
 
 /// The category alone, without the trace: the what-if view evaluates a
@@ -630,7 +660,7 @@ pub fn assess(facts: &HouseholdFacts, t: &Thresholds, src: Option<&FactSources>)
 /// household type; else a sudden-hardship trigger: 突发严重困难户.
 pub fn category_only(facts: &HouseholdFacts, t: &Thresholds) -> Option<&'static str> {
     let y = facts.income?;
-    if y.per_capita < t.line {
+    if income::below_line(y.per_capita, t.line) {
         return Some(if facts.lifted_out {
             well_known::CATEGORY_UNSTABLE
         } else {
