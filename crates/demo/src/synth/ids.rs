@@ -37,6 +37,53 @@ impl IdScheme {
         }
     }
 
+    /// Birth days (days from the common era) of the drafted members, in order: each
+    /// near its target age, within its parents' and children's 18-year gaps, in the
+    /// household's residue class and distinct per sex. `None` for a member that does
+    /// not fit; the head always fits.
+    pub(super) fn birth_days(
+        &self,
+        rng: &mut ChaCha8Rng,
+        drafts: &[Draft],
+        as_of_day: i32,
+    ) -> Vec<Option<i32>> {
+        let mut days: Vec<Option<i32>> = vec![None; drafts.len()];
+        let mut used_male: Vec<i32> = Vec::with_capacity(drafts.len());
+        let mut used_female: Vec<i32> = Vec::with_capacity(drafts.len());
+        for (k, d) in drafts.iter().enumerate() {
+            let target = as_of_day - d.age * YEAR - rng.random_range(0..YEAR);
+            let mut lo = as_of_day - 100 * YEAR;
+            let mut hi = if d.adult {
+                as_of_day - GAP_18Y
+            } else {
+                as_of_day
+            };
+            for (p, gap) in d.after.iter().flatten() {
+                if let Some(pd) = days[*p] {
+                    lo = lo.max(pd + gap);
+                }
+            }
+            if let Some(c) = d.before
+                && let Some(cd) = days[c]
+            {
+                hi = hi.min(cd - GAP_18Y);
+            }
+            let used = if d.male {
+                &mut used_male
+            } else {
+                &mut used_female
+            };
+            if let Some(day) = self.place(target, lo, hi, used) {
+                used.push(day);
+                days[k] = Some(day);
+            } else if k == 0 {
+                // The head's window is 82 years wide; J never exceeds it for sane sizes.
+                panic!("cannot place household head (households too large for the ID scheme)");
+            }
+        }
+        days
+    }
+
     /// The day in `[lo, hi]` of the household's residue class nearest to `target`, avoiding `used`.
     pub(super) fn place(&self, target: i32, lo: i32, hi: i32, used: &[i32]) -> Option<i32> {
         if lo > hi {

@@ -12,6 +12,7 @@ use fangpin_domain::{IdNumber, Sex};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use crate::layout::VillageInfo;
 use crate::names::{self, EMPLOYERS, WORK_PLACES};
 use crate::{DemoConfig, DemoLayout, GeneratedHousehold};
 
@@ -85,136 +86,168 @@ pub(crate) fn generate(cfg: &DemoConfig, layout: &DemoLayout, index: u32) -> Gen
     );
     let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed);
     rng.set_stream(u64::from(index));
-
-    // --- place ---------------------------------------------------------------
-    let v = layout.village_start.partition_point(|&s| s <= index) - 1;
-    let village = &layout.villages[v];
-    let serial = index - layout.village_start[v] + 1;
-    let in_village = layout.village_start[v + 1] - layout.village_start[v];
-    let group_no =
-        ((u64::from(serial - 1) * u64::from(village.groups)) / u64::from(in_village)) as u16 + 1;
-    let household_no = format!("{}{:05}", village.code.as_string(), serial);
-
+    let place = Place::of(layout, index);
     let as_of = NaiveDate::from_ymd_opt(cfg.data_year, 12, 31).expect("valid data year");
-    let as_of_day = as_of.num_days_from_ce();
-    let lifted = rng.random_bool(village.lifted_share);
+    let lifted = rng.random_bool(place.village.lifted_share);
 
-    // --- composition and identity --------------------------------------------
+    let (mut members, mut aux) = people(&mut rng, cfg, layout, index, &place, lifted, as_of);
+    let facts = Facts::of(&members, &aux);
+    let monitor = monitoring(&mut rng, cfg, lifted, &facts, &members);
+    if lifted || monitor.is_some() {
+        welfare_posts(&mut rng, &mut members, &mut aux);
+    }
+    safety_net(
+        &mut rng,
+        &mut members,
+        &aux,
+        &facts,
+        lifted,
+        monitor.as_ref(),
+    );
+    let conditions = conditions(&mut rng, lifted, monitor.as_ref());
+    let income = income(
+        &mut rng,
+        cfg,
+        lifted,
+        &facts,
+        monitor.as_ref(),
+        &mut members,
+        &aux,
+        &conditions,
+    );
+    let mut household = record(
+        &mut rng,
+        &place,
+        lifted,
+        monitor.as_ref(),
+        &members,
+        conditions,
+        as_of,
+    );
+    entry_slips(&mut household, YearMonth::from_date(as_of), &mut rng);
+    GeneratedHousehold {
+        household,
+        members,
+        income,
+    }
+}
+
+/// Where household `index` lives: its village, village group and 户编号.
+struct Place<'a> {
+    village: &'a VillageInfo,
+    group_no: u16,
+    household_no: String,
+}
+
+impl Place<'_> {
+    fn of(layout: &DemoLayout, index: u32) -> Place<'_> {
+        let v = layout.village_start.partition_point(|&s| s <= index) - 1;
+        let village = &layout.villages[v];
+        let serial = index - layout.village_start[v] + 1;
+        let in_village = layout.village_start[v + 1] - layout.village_start[v];
+        let group_no = ((u64::from(serial - 1) * u64::from(village.groups)) / u64::from(in_village))
+            as u16
+            + 1;
+        Place {
+            village,
+            group_no,
+            household_no: format!("{}{:05}", village.code.as_string(), serial),
+        }
+    }
+}
+
+/// The members with their traits: family structure, birth days and ID numbers,
+/// names and ethnicity, then each member's traits.
+fn people(
+    rng: &mut ChaCha8Rng,
+    cfg: &DemoConfig,
+    layout: &DemoLayout,
+    index: u32,
+    place: &Place<'_>,
+    lifted: bool,
+    as_of: NaiveDate,
+) -> (Vec<Person>, Vec<Aux>) {
+    let village = place.village;
     let head_surname = if rng.random_bool(village.clan_share) {
         village.clan_surnames[usize::from(rng.random_bool(0.4))]
     } else {
-        layout.surnames.sample(&mut rng)
+        layout.surnames.sample(rng)
     };
-    let size = household_size(&mut rng, lifted);
-    let drafts = compose(&mut rng, layout, size, head_surname);
+    let size = household_size(rng, lifted);
+    let drafts = compose(rng, layout, size, head_surname);
     let scheme = IdScheme::new(cfg, index);
-    let (minority, minority_code) = if rng.random_bool(village.minority_share) {
-        (true, if rng.random_bool(0.75) { "15" } else { "06" })
-    } else {
-        (false, "01")
-    };
-
-    let mut days: Vec<Option<i32>> = vec![None; drafts.len()];
-    let mut used_male: Vec<i32> = Vec::with_capacity(drafts.len());
-    let mut used_female: Vec<i32> = Vec::with_capacity(drafts.len());
-    for (k, d) in drafts.iter().enumerate() {
-        let target = as_of_day - d.age * YEAR - rng.random_range(0..YEAR);
-        let mut lo = as_of_day - 100 * YEAR;
-        let mut hi = if d.adult {
-            as_of_day - GAP_18Y
-        } else {
-            as_of_day
-        };
-        for (p, gap) in d.after.iter().flatten() {
-            if let Some(pd) = days[*p] {
-                lo = lo.max(pd + gap);
-            }
-        }
-        if let Some(c) = d.before
-            && let Some(cd) = days[c]
-        {
-            hi = hi.min(cd - GAP_18Y);
-        }
-        let used = if d.male {
-            &mut used_male
-        } else {
-            &mut used_female
-        };
-        if let Some(day) = scheme.place(target, lo, hi, used) {
-            used.push(day);
-            days[k] = Some(day);
-        } else if k == 0 {
-            // The head's window is 82 years wide; J never exceeds it for sane sizes.
-            panic!("cannot place household head (households too large for the ID scheme)");
-        }
-    }
+    let minority = rng
+        .random_bool(village.minority_share)
+        .then(|| if rng.random_bool(0.75) { "15" } else { "06" });
+    let days = scheme.birth_days(rng, &drafts, as_of.num_days_from_ce());
 
     let mut members: Vec<Person> = Vec::with_capacity(drafts.len());
     let mut aux: Vec<Aux> = Vec::with_capacity(drafts.len());
     let mut left_behind: Vec<bool> = Vec::with_capacity(drafts.len());
-    for (k, d) in drafts.iter().enumerate() {
-        let Some(day) = days[k] else { continue };
+    for (d, day) in drafts.iter().zip(&days) {
+        let Some(day) = *day else { continue };
         let birth = NaiveDate::from_num_days_from_ce_opt(day).expect("valid birth day");
         let seq = scheme.seq_base + u16::from(d.male);
         let id = IdNumber::from_parts(&cfg.county.as_string()[..6], birth, seq)
             .expect("county prefix, date and seq are valid");
         debug_assert_eq!(id.sex() == Sex::Male, d.male);
-        let name = names::full_name(&mut rng, d.surname, birth.year(), d.male);
-        let ethnicity = if !minority {
-            "01"
-        } else if d.relation == REL_SPOUSE || (d.relation == REL_SON && !d.male) {
-            if rng.random_bool(0.5) {
-                minority_code
-            } else {
-                "01"
-            }
-        } else if rng.random_bool(0.9) {
-            minority_code
-        } else {
-            "01"
-        };
-        let person_no = format!("{household_no}{:02}", members.len() + 1);
-        let p = Person::from_id(person_no, name, id, d.relation, ethnicity);
-        let age = cfg.data_year - birth.year();
+        let name = names::full_name(rng, d.surname, birth.year(), d.male);
+        let ethnicity = ethnicity(rng, d, minority);
+        let person_no = format!("{}{:02}", place.household_no, members.len() + 1);
+        members.push(Person::from_id(person_no, name, id, d.relation, ethnicity));
         aux.push(Aux {
-            age,
+            age: cfg.data_year - birth.year(),
             ..Aux::default()
         });
         left_behind.push(d.left_behind);
-        members.push(p);
     }
-
-    // --- member traits ---------------------------------------------------------
     for (p, a) in members.iter_mut().zip(aux.iter_mut()) {
-        person_traits(&mut rng, cfg, p, a, lifted);
+        person_traits(rng, cfg, p, a, lifted);
     }
     for ((p, a), lb) in members.iter_mut().zip(&aux).zip(&left_behind) {
         if *lb && a.age < 16 && rng.random_bool(0.03) {
             p.unsupported_child = true;
         }
     }
+    (members, aux)
+}
 
-    // --- monitoring --------------------------------------------------------------
-    let facts = Facts::of(&members, &aux);
-    let monitor = monitoring(&mut rng, cfg, lifted, &facts, &members);
-    let monitored = monitor.is_some();
-    let active = monitor.as_ref().is_some_and(|m| m.eliminated.is_none());
+/// 民族 of a member of a household whose head is of `minority` (`None`: 汉族):
+/// spouses and daughters-in-law married in are less often of it.
+fn ethnicity(rng: &mut ChaCha8Rng, d: &Draft, minority: Option<&'static str>) -> &'static str {
+    let Some(code) = minority else { return "01" };
+    let married_in = d.relation == REL_SPOUSE || (d.relation == REL_SON && !d.male);
+    if rng.random_bool(if married_in { 0.5 } else { 0.9 }) {
+        code
+    } else {
+        "01"
+    }
+}
 
-    // 公益性岗位 for 脱贫户 and monitored households.
-    if lifted || monitored {
-        for (p, a) in members.iter_mut().zip(aux.iter_mut()) {
-            let fits = (40..=65).contains(&a.age)
-                && p.work_months == 0
-                && matches!(p.labor_skill.as_str(), LABOR_ORDINARY | LABOR_WEAK);
-            if fits && rng.random_bool(0.14) {
-                p.public_welfare_post = Some(names::pick(&mut rng, WELFARE_POSTS).to_string());
-                p.public_welfare_months = rng.random_range(6..=12);
-                a.welfare_pay = rng.random_range(50..=80) * 10;
-            }
+/// 公益性岗位 for 脱贫户 and monitored households.
+fn welfare_posts(rng: &mut ChaCha8Rng, members: &mut [Person], aux: &mut [Aux]) {
+    for (p, a) in members.iter_mut().zip(aux.iter_mut()) {
+        let fits = (40..=65).contains(&a.age)
+            && p.work_months == 0
+            && matches!(p.labor_skill.as_str(), LABOR_ORDINARY | LABOR_WEAK);
+        if fits && rng.random_bool(0.14) {
+            p.public_welfare_post = Some(names::pick(rng, WELFARE_POSTS).to_string());
+            p.public_welfare_months = rng.random_range(6..=12);
+            a.welfare_pay = rng.random_range(50..=80) * 10;
         }
     }
+}
 
-    // 低保 / 特困.
+/// 低保, 特困 and the insurance that goes with them.
+fn safety_net(
+    rng: &mut ChaCha8Rng,
+    members: &mut [Person],
+    aux: &[Aux],
+    facts: &Facts,
+    lifted: bool,
+    monitor: Option<&Monitor>,
+) {
+    let monitored = monitor.is_some();
     let single_elder_no_labour = members.len() == 1
         && aux[0].age >= 60
         && matches!(
@@ -223,7 +256,7 @@ pub(crate) fn generate(cfg: &DemoConfig, layout: &DemoLayout, index: u32) -> Gen
         );
     let tekun = single_elder_no_labour && rng.random_bool(0.35);
     let mut p_dibao: f64 = if lifted { 0.10 } else { 0.02 };
-    if active {
+    if monitor.is_some_and(|m| m.eliminated.is_none()) {
         p_dibao += 0.30;
     } else if monitored {
         p_dibao += 0.10;
@@ -236,7 +269,7 @@ pub(crate) fn generate(cfg: &DemoConfig, layout: &DemoLayout, index: u32) -> Gen
     }
     let dibao = !tekun && rng.random_bool(p_dibao.min(0.9));
     let whole_household_dibao = rng.random_bool(0.7);
-    for (p, a) in members.iter_mut().zip(&aux) {
+    for (p, a) in members.iter_mut().zip(aux) {
         if tekun {
             p.insurance.tekun = true;
         }
@@ -253,63 +286,33 @@ pub(crate) fn generate(cfg: &DemoConfig, layout: &DemoLayout, index: u32) -> Gen
             p.insurance.commercial_medical = p.insurance.commercial_medical || rng.random_bool(0.6);
         }
     }
+}
 
-    // --- conditions and income ------------------------------------------------------
-    let conditions = conditions(&mut rng, lifted, monitor.as_ref());
-    let income = income(
-        &mut rng,
-        cfg,
-        lifted,
-        &facts,
-        monitor.as_ref(),
-        &mut members,
-        &aux,
-        &conditions,
-    );
-
-    // --- the household record -------------------------------------------------------------
+/// The household record itself, from its members, monitoring and conditions.
+fn record(
+    rng: &mut ChaCha8Rng,
+    place: &Place<'_>,
+    lifted: bool,
+    monitor: Option<&Monitor>,
+    members: &[Person],
+    conditions: LivingConditions,
+    as_of: NaiveDate,
+) -> Household {
+    let village = place.village;
     let head = &members[0];
     debug_assert_eq!(head.relation, REL_HEAD);
+    let monitored = monitor.is_some();
     let bank_postal = rng.random_bool(0.15);
     let mut account = String::with_capacity(19);
     account.push_str(if bank_postal { "6221" } else { "6231" });
     for _ in 0..15 {
         account.push(char::from(b'0' + rng.random_range(0..10u8)));
     }
-    let mut risks = Vec::new();
-    let (mut category, mut identified, mut eliminated, mut method) = (None, None, None, None);
-    if let Some(m) = &monitor {
-        category = Some(m.category.to_string());
-        identified = Some(m.identified);
-        eliminated = m.eliminated;
-        method = m.method.map(str::to_string);
-        risks = m.risks.iter().map(|r| r.to_string()).collect();
-        if conditions.is_unsafe_house && risks.len() < 3 && !risks.iter().any(|r| r == RISK_HOUSING)
-        {
-            risks.push(RISK_HOUSING.to_string());
-        }
-        if conditions.safe_drinking_water == Some(false)
-            && risks.len() < 3
-            && !risks.iter().any(|r| r == RISK_WATER)
-        {
-            risks.push(RISK_WATER.to_string());
-        }
-    }
     let as_of_month = YearMonth::from_date(as_of);
-    let dev_measure_status = monitor.as_ref().map(|m| {
-        if m.identified.months_until(as_of_month) < 1 {
-            "尚未实施".to_string()
-        } else {
-            "已实施".to_string()
-        }
-    });
-    let no_labor_safety_net = members
-        .iter()
-        .all(|p| matches!(p.labor_skill.as_str(), LABOR_LOST | LABOR_NONE));
-    let mut household = Household {
-        household_no,
+    Household {
+        household_no: place.household_no.clone(),
         area: village.code,
-        group_no: Some(group_no),
+        group_no: Some(place.group_no),
         head_name: head.name.clone(),
         head_id: head.id_number.clone(),
         phone: head.phone.clone(),
@@ -326,16 +329,24 @@ pub(crate) fn generate(cfg: &DemoConfig, layout: &DemoLayout, index: u32) -> Gen
                 "2".to_string()
             }
         }),
-        monitor_category: category.take(),
+        monitor_category: monitor.map(|m| m.category.to_string()),
         is_military_family: rng.random_bool(0.012),
         current_size: members.len() as u16,
-        identified_month: identified.take(),
-        eliminated_month: eliminated.take(),
-        risk_eliminated: monitor.as_ref().map(|m| m.eliminated.is_some()),
-        elimination_method: method.take(),
-        risks,
-        dev_measure_status,
-        no_labor_safety_net,
+        identified_month: monitor.map(|m| m.identified),
+        eliminated_month: monitor.and_then(|m| m.eliminated),
+        risk_eliminated: monitor.map(|m| m.eliminated.is_some()),
+        elimination_method: monitor.and_then(|m| m.method).map(str::to_string),
+        risks: monitor.map_or_else(Vec::new, |m| risks_of(m, &conditions)),
+        dev_measure_status: monitor.map(|m| {
+            if m.identified.months_until(as_of_month) < 1 {
+                "尚未实施".to_string()
+            } else {
+                "已实施".to_string()
+            }
+        }),
+        no_labor_safety_net: members
+            .iter()
+            .all(|p| matches!(p.labor_skill.as_str(), LABOR_LOST | LABOR_NONE)),
         collector_name: monitored.then(|| village.collector_name.clone()),
         collector_phone: monitored.then(|| village.collector_phone.clone()),
         bank_name: Some(
@@ -348,13 +359,23 @@ pub(crate) fn generate(cfg: &DemoConfig, layout: &DemoLayout, index: u32) -> Gen
         ),
         bank_account: Some(account),
         conditions,
-    };
-    entry_slips(&mut household, as_of_month, &mut rng);
-    GeneratedHousehold {
-        household,
-        members,
-        income,
     }
+}
+
+/// The monitored household's risks, with 住房 and 饮水 added (up to three) when
+/// the living conditions show them.
+fn risks_of(m: &Monitor, conditions: &LivingConditions) -> Vec<String> {
+    let mut risks: Vec<String> = m.risks.iter().map(|r| r.to_string()).collect();
+    if conditions.is_unsafe_house && risks.len() < 3 && !risks.iter().any(|r| r == RISK_HOUSING) {
+        risks.push(RISK_HOUSING.to_string());
+    }
+    if conditions.safe_drinking_water == Some(false)
+        && risks.len() < 3
+        && !risks.iter().any(|r| r == RISK_WATER)
+    {
+        risks.push(RISK_WATER.to_string());
+    }
+    risks
 }
 
 /// The slips real ledgers have, in small shares, so the data-quality list of
