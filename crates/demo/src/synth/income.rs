@@ -7,7 +7,9 @@ pub(super) fn tens(x: f64) -> i64 {
     ((x / 10.0).round() as i64 * 10).max(0)
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The household's income record for the data year; trims the months of
+/// migrant work where wages alone would pass the target.
+#[allow(clippy::too_many_arguments)] // the household as generated so far, each part used
 pub(super) fn income(
     rng: &mut ChaCha8Rng,
     cfg: &DemoConfig,
@@ -19,8 +21,64 @@ pub(super) fn income(
     cond: &LivingConditions,
 ) -> IncomeRecord {
     let line = cfg.monitoring_line.fen() as f64 / 100.0;
-    let n = members.len() as i64;
-    let annual_persons = if rng.random_bool(0.03) {
+    let annual_persons = annual_persons(rng, members.len() as i64);
+    // Target 人均纯收入 (awards excluded, so the target holds whatever the province's rules).
+    let target_net = per_capita_target(rng, line, lifted, f, monitor) * annual_persons as f64;
+    let transfers = transfers(rng, lifted, monitor, members, aux, cond);
+    let transfer: i64 = transfers.iter().sum();
+    let (dividend, land_rent) = property(rng, lifted, monitor, cond);
+    let property = dividend + land_rent;
+    let (welfare, other_wage) = wages(members, aux, target_net, transfer + property);
+    let wage = welfare + other_wage;
+    let supported = lifted || monitor.is_some();
+    let farm = business(
+        rng,
+        target_net - (transfer + property + wage) as f64,
+        supported,
+    );
+    // Awards.
+    let industry_award = if supported && rng.random_bool(0.25) {
+        rng.random_range(50..=300) * 10
+    } else {
+        0
+    };
+    let employment_award = if supported && f.workers > 0 && rng.random_bool(0.3) {
+        rng.random_range(30..=150) * 10
+    } else {
+        0
+    };
+    let net = (wage + farm.business - farm.production_cost + property + transfer) as f64;
+    let rigid = rigid_expense(rng, f, monitor, net, line, annual_persons);
+
+    let y = Money::from_yuan;
+    IncomeRecord {
+        year: cfg.data_year,
+        annual_persons: annual_persons as u16,
+        wage: y(wage),
+        wage_public_welfare: y(welfare),
+        wage_other: y(other_wage),
+        business: y(farm.business),
+        property: y(property),
+        property_dividend: y(dividend),
+        property_other: y(land_rent),
+        transfer: y(transfer),
+        transfer_pension: y(transfers[0]),
+        transfer_family_planning: y(transfers[1]),
+        transfer_eco: y(transfers[2]),
+        transfer_dibao: y(transfers[3]),
+        transfer_tekun: y(transfers[4]),
+        transfer_other: y(transfers[5]),
+        industry_award: y(industry_award),
+        employment_award: y(employment_award),
+        production_cost: y(farm.production_cost),
+        cost_subsidy: y(farm.cost_subsidy),
+        rigid_expense: y(rigid),
+    }
+}
+
+/// 年收入计算人口: the household size, now and then one more or one less.
+fn annual_persons(rng: &mut ChaCha8Rng, n: i64) -> i64 {
+    if rng.random_bool(0.03) {
         if rng.random_bool(0.5) || n == 1 {
             n + 1
         } else {
@@ -28,10 +86,19 @@ pub(super) fn income(
         }
     } else {
         n
-    };
+    }
+}
 
-    // Target 人均纯收入 (awards excluded, so the target holds whatever the province's rules).
-    let pc_target = match monitor {
+/// Target 人均纯收入: monitored households mostly below the line, eliminated and
+/// sudden-hardship ones above it, the others log-normal with a thin left tail.
+fn per_capita_target(
+    rng: &mut ChaCha8Rng,
+    line: f64,
+    lifted: bool,
+    f: &Facts,
+    monitor: Option<&Monitor>,
+) -> f64 {
+    match monitor {
         Some(m) if m.eliminated.is_some() => line * rng.random_range(1.1..2.0),
         Some(m) if m.category == well_known::CATEGORY_SUDDEN => line * rng.random_range(1.05..2.2),
         Some(_) => {
@@ -60,10 +127,19 @@ pub(super) fn income(
             }
             x
         }
-    };
-    let target_net = pc_target * annual_persons as f64;
+    }
+}
 
-    // Transfers.
+/// Transfers in tens of 元: pension, family planning, eco compensation, 低保,
+/// 特困 and other (disability allowances, 临时救助).
+fn transfers(
+    rng: &mut ChaCha8Rng,
+    lifted: bool,
+    monitor: Option<&Monitor>,
+    members: &[Person],
+    aux: &[Aux],
+    cond: &LivingConditions,
+) -> [i64; 6] {
     let mut pension = 0.0;
     let mut family_planning = 0.0;
     let mut other_transfer = 0.0;
@@ -93,17 +169,23 @@ pub(super) fn income(
     if monitor.is_some_and(|m| m.eliminated.is_none()) && rng.random_bool(0.25) {
         other_transfer += f64::from(rng.random_range(50..=300) * 10); // 临时救助
     }
-    let transfer_items = [
+    [
         tens(pension),
         tens(family_planning),
         tens(eco),
         tens(dibao),
         tens(tekun),
         tens(other_transfer),
-    ];
-    let transfer: i64 = transfer_items.iter().sum();
+    ]
+}
 
-    // Property.
+/// Property income: (dividend, land rent).
+fn property(
+    rng: &mut ChaCha8Rng,
+    lifted: bool,
+    monitor: Option<&Monitor>,
+    cond: &LivingConditions,
+) -> (i64, i64) {
     let dividend = if lifted && rng.random_bool(0.7) || monitor.is_some() && rng.random_bool(0.3) {
         tens(f64::from(rng.random_range(20..=90) * 10))
     } else {
@@ -117,9 +199,16 @@ pub(super) fn income(
     } else {
         0
     };
-    let property = dividend + land_rent;
+    (dividend, land_rent)
+}
 
-    // Wages: natural amounts, scaled down if they alone would exceed the target.
+/// Farming income never falls below this, in 元.
+const MIN_BUSINESS: f64 = 300.0;
+
+/// Wages: (公益性岗位, other). Natural amounts, scaled down if they alone would
+/// exceed what the target leaves after `other` income (transfers and property)
+/// — fewer months at a lower pay, the pay kept at ≥ 60 %.
+fn wages(members: &mut [Person], aux: &[Aux], target_net: f64, other: i64) -> (i64, i64) {
     let welfare: i64 = members
         .iter()
         .zip(aux)
@@ -130,11 +219,9 @@ pub(super) fn income(
         .zip(aux)
         .map(|(p, a)| i64::from(p.work_months) * a.monthly_pay)
         .sum();
-    let min_business = 300.0;
-    let room = target_net - (transfer + property + welfare) as f64 - min_business;
+    let room = target_net - (other + welfare) as f64 - MIN_BUSINESS;
     if other_wage as f64 > room && other_wage > 0 {
         let factor = (room / other_wage as f64).max(0.0);
-        // Fewer months at a lower pay: keep the pay at ≥ 60 % and cut the months for the rest.
         let pay_factor = factor.sqrt().clamp(0.6, 1.0);
         let month_factor = (factor / pay_factor).min(1.0);
         other_wage = 0;
@@ -147,37 +234,48 @@ pub(super) fn income(
             other_wage += tens(i64::from(months) as f64 * a.monthly_pay as f64 * pay_factor);
         }
     }
-    let wage = welfare + other_wage;
+    (welfare, other_wage)
+}
 
-    // Business (farming) is the balancing item.
-    let business_net = (target_net - (transfer + property + wage) as f64).max(min_business);
+/// Farming (business) income, cost and cost subsidy.
+struct Farm {
+    business: i64,
+    production_cost: i64,
+    cost_subsidy: i64,
+}
+
+/// Business is the balancing item: what is left of the target after the rest.
+fn business(rng: &mut ChaCha8Rng, left: f64, supported: bool) -> Farm {
+    let business_net = left.max(MIN_BUSINESS);
     let cost_ratio = rng.random_range(0.25..0.5);
     let business = tens(business_net / (1.0 - cost_ratio));
     let production_cost = tens(business as f64 - business_net).min(business);
-    let cost_subsidy = if (lifted || monitor.is_some()) && rng.random_bool(0.3) {
+    let cost_subsidy = if supported && rng.random_bool(0.3) {
         tens(production_cost as f64 * rng.random_range(0.05..0.3))
     } else {
         0
     };
+    Farm {
+        business,
+        production_cost,
+        cost_subsidy,
+    }
+}
 
-    // Awards.
-    let industry_award = if (lifted || monitor.is_some()) && rng.random_bool(0.25) {
-        rng.random_range(50..=300) * 10
-    } else {
-        0
-    };
-    let employment_award = if (lifted || monitor.is_some()) && f.workers > 0 && rng.random_bool(0.3)
-    {
-        rng.random_range(30..=150) * 10
-    } else {
-        0
-    };
-
-    // Large rigid expenses (medical out-of-pocket, disaster or accident losses).
-    let rigid = match monitor {
+/// Large rigid expenses (medical out-of-pocket, disaster or accident losses):
+/// a sudden-hardship household still monitored spends enough to fall to
+/// 30–90 % of the line for its `persons`.
+fn rigid_expense(
+    rng: &mut ChaCha8Rng,
+    f: &Facts,
+    monitor: Option<&Monitor>,
+    net: f64,
+    line: f64,
+    persons: i64,
+) -> i64 {
+    match monitor {
         Some(m) if m.category == well_known::CATEGORY_SUDDEN && m.eliminated.is_none() => {
-            let net = (wage + business - production_cost + property + transfer) as f64;
-            let after = line * rng.random_range(0.3..0.9) * annual_persons as f64;
+            let after = line * rng.random_range(0.3..0.9) * persons as f64;
             tens((net - after).max(15_000.0) + f64::from(rng.random_range(0..50) * 100))
         }
         Some(m) if m.category == well_known::CATEGORY_SUDDEN => {
@@ -187,30 +285,5 @@ pub(super) fn income(
             tens(f64::from(rng.random_range(20..=120) * 100))
         }
         _ => 0,
-    };
-
-    let y = Money::from_yuan;
-    IncomeRecord {
-        year: cfg.data_year,
-        annual_persons: annual_persons as u16,
-        wage: y(wage),
-        wage_public_welfare: y(welfare),
-        wage_other: y(other_wage),
-        business: y(business),
-        property: y(property),
-        property_dividend: y(dividend),
-        property_other: y(land_rent),
-        transfer: y(transfer),
-        transfer_pension: y(transfer_items[0]),
-        transfer_family_planning: y(transfer_items[1]),
-        transfer_eco: y(transfer_items[2]),
-        transfer_dibao: y(transfer_items[3]),
-        transfer_tekun: y(transfer_items[4]),
-        transfer_other: y(transfer_items[5]),
-        industry_award: y(industry_award),
-        employment_award: y(employment_award),
-        production_cost: y(production_cost),
-        cost_subsidy: y(cost_subsidy),
-        rigid_expense: y(rigid),
     }
 }
