@@ -19,7 +19,25 @@ pub(super) fn person_traits(
 ) {
     let age = a.age;
     let birth_year = p.birth_date.year();
-    // Health.
+    let health = health(rng, age, lifted);
+    p.health = health.to_string();
+    if matches!(health, DISABLED | SEVERELY_DISABLED) {
+        let from = (birth_year + 1).max(2008).min(cfg.data_year);
+        p.disability_cert_year = Some(rng.random_range(from..=cfg.data_year));
+    }
+    // The school year starts in September; a child born after August starts a year later.
+    let student = student_status(rng, age - i32::from(p.birth_date.month() > 8));
+    p.student_status = Some(student.to_string());
+    p.education = education(rng, age, birth_year, student).map(str::to_string);
+    let in_school = student != NOT_STUDENT;
+    let labor = labour(rng, age, health, in_school);
+    p.labor_skill = labor.to_string();
+    work(rng, p, a, labor);
+    insurance_and_contact(rng, p, age, in_school, lifted);
+}
+
+/// 健康状况 by age band, more often impaired in 脱贫户.
+fn health(rng: &mut ChaCha8Rng, age: i32, lifted: bool) -> &'static str {
     let f = if lifted { 1.35 } else { 1.0 };
     let (severe, general, serious, chronic) = match age {
         ..18 => (0.008, 0.012, 0.003, 0.012),
@@ -29,7 +47,7 @@ pub(super) fn person_traits(
         _ => (0.050, 0.100, 0.035, 0.380),
     };
     let u: f64 = rng.random();
-    let health = if u < severe * f {
+    if u < severe * f {
         SEVERELY_DISABLED
     } else if u < (severe + general) * f {
         DISABLED
@@ -39,16 +57,12 @@ pub(super) fn person_traits(
         CHRONIC
     } else {
         HEALTHY
-    };
-    p.health = health.to_string();
-    if matches!(health, DISABLED | SEVERELY_DISABLED) {
-        let from = (birth_year + 1).max(2008).min(cfg.data_year);
-        p.disability_cert_year = Some(rng.random_range(from..=cfg.data_year));
     }
+}
 
-    // Schooling: the school year starts in September; a child born after August starts a year later.
-    let school_age = age - i32::from(p.birth_date.month() > 8);
-    let student = match school_age {
+/// 在校生状况 by school age.
+fn student_status(rng: &mut ChaCha8Rng, school_age: i32) -> &'static str {
+    match school_age {
         3..=5 if rng.random_bool(0.88) => STUDENT_PRESCHOOL,
         6..=11 => STUDENT_PRIMARY,
         12..=14 => STUDENT_JUNIOR,
@@ -62,13 +76,12 @@ pub(super) fn person_traits(
         }
         22 if rng.random_bool(0.12) => STUDENT_UNIVERSITY,
         _ => NOT_STUDENT,
-    };
-    p.student_status = Some(student.to_string());
-    p.education = education(rng, age, birth_year, student).map(str::to_string);
+    }
+}
 
-    // Labour skill.
-    let in_school = student != NOT_STUDENT;
-    let labor = if age < 16 || in_school {
+/// 劳动技能 from age, health and schooling.
+fn labour(rng: &mut ChaCha8Rng, age: i32, health: &str, in_school: bool) -> &'static str {
+    if age < 16 || in_school {
         LABOR_NONE
     } else if matches!(health, SEVERELY_DISABLED | SERIOUS_ILLNESS) {
         LABOR_LOST
@@ -94,51 +107,62 @@ pub(super) fn person_traits(
             _ if rng.random_bool(0.75) => LABOR_WEAK,
             _ => LABOR_LOST,
         }
-    };
-    p.labor_skill = labor.to_string();
+    }
+}
 
-    // Migrant / local work.
+/// Migrant or local work: place, months, employer and monthly pay.
+fn work(rng: &mut ChaCha8Rng, p: &mut Person, a: &mut Aux, labor: &str) {
+    let age = a.age;
     let p_work = match (labor, age) {
         (LABOR_ORDINARY | LABOR_SKILLED, 16..=50) => 0.46,
         (LABOR_ORDINARY | LABOR_SKILLED, 51..=64) => 0.24,
         (LABOR_WEAK, 16..=59) => 0.10,
         _ => 0.0,
     };
-    if p_work > 0.0 && rng.random_bool(p_work) {
-        let total: u32 = WORK_PLACES.iter().map(|w| w.1).sum();
-        let mut x = rng.random_range(0..total);
-        let mut place = WORK_PLACES[0];
-        for w in WORK_PLACES {
-            if x < w.1 {
-                place = *w;
-                break;
-            }
-            x -= w.1;
-        }
-        let local = place.0 == "县内";
-        p.work_months = if local {
-            rng.random_range(3..=12)
-        } else if rng.random_bool(0.7) {
-            rng.random_range(10..=12)
-        } else {
-            rng.random_range(4..=9)
-        };
-        p.work_place = Some(place.0.to_string());
-        p.work_employer = Some(names::pick(rng, EMPLOYERS).to_string());
-        let mut pay = i64::from(rng.random_range(place.2..=place.3));
-        if labor == LABOR_SKILLED {
-            pay = pay * 6 / 5;
-        } else if labor == LABOR_WEAK {
-            pay = pay * 7 / 10;
-        }
-        a.monthly_pay = pay / 10 * 10;
-        if !local && age <= 55 && rng.random_bool(0.04) {
-            p.insurance.employee_medical = true;
-            p.insurance.employee_pension = true;
-        }
+    if !(p_work > 0.0 && rng.random_bool(p_work)) {
+        return;
     }
+    let total: u32 = WORK_PLACES.iter().map(|w| w.1).sum();
+    let mut x = rng.random_range(0..total);
+    let mut place = WORK_PLACES[0];
+    for w in WORK_PLACES {
+        if x < w.1 {
+            place = *w;
+            break;
+        }
+        x -= w.1;
+    }
+    let local = place.0 == "县内";
+    p.work_months = if local {
+        rng.random_range(3..=12)
+    } else if rng.random_bool(0.7) {
+        rng.random_range(10..=12)
+    } else {
+        rng.random_range(4..=9)
+    };
+    p.work_place = Some(place.0.to_string());
+    p.work_employer = Some(names::pick(rng, EMPLOYERS).to_string());
+    let mut pay = i64::from(rng.random_range(place.2..=place.3));
+    if labor == LABOR_SKILLED {
+        pay = pay * 6 / 5;
+    } else if labor == LABOR_WEAK {
+        pay = pay * 7 / 10;
+    }
+    a.monthly_pay = pay / 10 * 10;
+    if !local && age <= 55 && rng.random_bool(0.04) {
+        p.insurance.employee_medical = true;
+        p.insurance.employee_pension = true;
+    }
+}
 
-    // Insurance.
+/// Insurance, phone, 政治面貌 and 普通话.
+fn insurance_and_contact(
+    rng: &mut ChaCha8Rng,
+    p: &mut Person,
+    age: i32,
+    in_school: bool,
+    lifted: bool,
+) {
     let ins = &mut p.insurance;
     ins.resident_medical = !ins.employee_medical && rng.random_bool(0.992);
     ins.critical_illness = ins.resident_medical || ins.employee_medical;
@@ -147,7 +171,6 @@ pub(super) fn person_traits(
     ins.other_health_support = lifted && rng.random_bool(0.3);
     ins.accident_insurance_subsidy = lifted && age >= 16 && rng.random_bool(0.45);
 
-    // Contact details and other fields.
     if p.relation == REL_HEAD || ((16..80).contains(&age) && rng.random_bool(0.85)) {
         p.phone = Some(phone_number(rng));
     }
