@@ -65,6 +65,8 @@ pub(super) struct Monitor {
     pub(super) risks: Vec<&'static str>,
 }
 
+/// Whether the household is a monitoring object and, if so, its category,
+/// months of identification and elimination, and risks.
 pub(super) fn monitoring(
     rng: &mut ChaCha8Rng,
     cfg: &DemoConfig,
@@ -110,8 +112,17 @@ pub(super) fn monitoring(
     } else {
         well_known::CATEGORY_MARGINAL
     };
+    Some(Monitor {
+        category,
+        identified,
+        eliminated,
+        method,
+        risks: risks(rng, f, members, sudden),
+    })
+}
 
-    // Candidate risks with weights, from the facts.
+/// Candidate risks with weights, from the facts.
+fn risk_candidates(f: &Facts, members: &[Person]) -> Vec<(&'static str, u32)> {
     let mut cands: Vec<(&'static str, u32)> = Vec::with_capacity(10);
     if f.serious_ill > 0 {
         cands.push((RISK_ILLNESS, 50));
@@ -135,6 +146,13 @@ pub(super) fn monitoring(
     if has_worker_with_labour {
         cands.push((RISK_EMPLOYMENT, 12));
     }
+    cands
+}
+
+/// One to three risks: the first from the facts (or, for 突发严重困难户, the
+/// sudden cause), the others drawn from the remaining candidates.
+fn risks(rng: &mut ChaCha8Rng, f: &Facts, members: &[Person], sudden: bool) -> Vec<&'static str> {
+    let mut cands = risk_candidates(f, members);
     let mut risks: Vec<&'static str> = Vec::with_capacity(3);
     if sudden {
         // 突发严重困难户: a sudden large expense from illness, an accident or a disaster.
@@ -174,13 +192,7 @@ pub(super) fn monitoring(
         let k = weighted(rng, &w);
         risks.push(cands.swap_remove(k).0);
     }
-    Some(Monitor {
-        category,
-        identified,
-        eliminated,
-        method,
-        risks,
-    })
+    risks
 }
 
 pub(super) fn hundredths(rng: &mut ChaCha8Rng, lo: f64, hi: f64) -> Hundredths {
