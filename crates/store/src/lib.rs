@@ -282,7 +282,7 @@ impl Store {
     /// (`BEGIN IMMEDIATE`), so concurrent writers queue on the busy timeout
     /// instead of failing with `database is locked` when a deferred
     /// transaction tries to upgrade from a stale read snapshot.
-    pub(crate) async fn begin_write(&self) -> Result<sea_orm::DatabaseTransaction> {
+    pub async fn begin_write(&self) -> Result<sea_orm::DatabaseTransaction> {
         use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
         let options = TransactionOptions {
             sqlite_transaction_mode: (self.engine == Engine::Sqlite)

@@ -15,8 +15,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
 use fangpin_domain::policy::keys;
 use fangpin_domain::visits::{
-    CampaignForm, CampaignKind, Flag, NewVisit, Period, Phase, PhotoLimits, Progress, Subject,
-    TargetSpec, VisitForm, VisitKind, display_name, parse_flags,
+    CampaignForm, CampaignKind, Flag, Period, Phase, PhotoLimits, Progress, Subject, TargetSpec,
+    VisitForm, VisitKind, display_name, parse_flags,
 };
 use fangpin_domain::workflow::Channel;
 use fangpin_domain::{AreaCode, AreaLevel};
@@ -33,11 +33,10 @@ use crate::scope::{Keyed, Scope, under};
 use crate::users::{Access, perm};
 use crate::{Engine, HouseholdFilter, Result, Store, StoreError};
 
-mod bulk;
 mod campaigns;
 mod photos;
 mod record;
-pub use bulk::BulkVisit;
+mod sweep_links;
 use campaigns::{StoredCampaign, campaign_of};
 use photos::attach_photos;
 
