@@ -228,13 +228,12 @@ impl Store {
         c: LoanCorrection,
         now: DateTime<Utc>,
     ) -> Result<Edited> {
-        let (d, row) = self.editable(access, &LOANS, id, revision).await?;
-        let no: String = row.try_get("", "borrower_no")?;
-        let m = member(&d, &no).map_err(|_| {
-            StoreError::Invalid(format!(
-                "借款人（人口编号{no}）已不在本户，无法按放款日期核对借款人年龄，不能修改"
-            ))
-        })?;
+        let (d, _, m) = self
+            .editable_with_member(access, &LOANS, id, revision, "borrower_no", |no| {
+                format!("借款人（人口编号{no}）已不在本户，无法按放款日期核对借款人年龄，不能修改")
+            })
+            .await?;
+        let m = &m;
         let policy = self.policy_set().await?;
         let caps = loan_caps(&policy, &d.household.area, m, &c.bank, &c.terms)?;
         let today = china_day(now);

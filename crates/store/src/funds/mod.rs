@@ -533,6 +533,27 @@ impl Store {
         Ok((d, row))
     }
 
+    /// [`Store::editable`] for a record about one person (`column` holds
+    /// their 人口编号), who must still be a member of the household; `gone`
+    /// is the refusal when they are not.
+    async fn editable_with_member(
+        &self,
+        access: &Access,
+        kind: &Kind,
+        id: i64,
+        revision: i32,
+        column: &str,
+        gone: impl FnOnce(&str) -> String,
+    ) -> Result<(HouseholdDetail, QueryResult, Person)> {
+        let (d, row) = self.editable(access, kind, id, revision).await?;
+        let no: String = row.try_get("", column)?;
+        let m = match member(&d, &no) {
+            Ok(m) => m.clone(),
+            Err(_) => return Err(StoreError::Invalid(gone(&no))),
+        };
+        Ok((d, row, m))
+    }
+
     /// A page of records of `kind` (a filtered query), newest first.
     async fn record_page<T>(
         &self,

@@ -61,13 +61,12 @@ impl Store {
         c: PostCorrection,
         now: DateTime<Utc>,
     ) -> Result<Edited> {
-        let (d, row) = self.editable(access, &POSTS, id, revision).await?;
-        let no: String = row.try_get("", "person_no")?;
-        let m = member(&d, &no).map_err(|_| {
-            StoreError::Invalid(format!(
-                "岗位人员（人口编号{no}）已不在本户，无法核对年龄和劳动能力，不能修改"
-            ))
-        })?;
+        let (d, row, m) = self
+            .editable_with_member(access, &POSTS, id, revision, "person_no", |no| {
+                format!("岗位人员（人口编号{no}）已不在本户，无法核对年龄和劳动能力，不能修改")
+            })
+            .await?;
+        let m = &m;
         let area = d.household.area;
         let policy = self.policy_set().await?;
         let (min_age, max_age) = funds::age_window(&policy, funds::POST_AGE, &area, c.start.year())

@@ -101,21 +101,8 @@ impl Store {
 
     /// The user of a valid, unrevoked API token.
     pub async fn token_user(&self, token: &str, now: DateTime<Utc>) -> Result<Option<UserInfo>> {
-        let sql = match self.engine {
-            crate::Engine::Sqlite => {
-                "SELECT user_id, expires_at, revoked_at FROM api_token WHERE token_hash = ?"
-            }
-            crate::Engine::Postgres => {
-                "SELECT user_id, expires_at, revoked_at FROM api_token WHERE token_hash = $1"
-            }
-        };
         let Some(r) = self
-            .db
-            .query_one_raw(sea_orm::Statement::from_sql_and_values(
-                self.backend(),
-                sql,
-                [digest(token).into()],
-            ))
+            .by_token_digest("api_token", "user_id, expires_at, revoked_at", token)
             .await?
         else {
             return Ok(None);

@@ -539,6 +539,31 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The `columns` of the `table` row (session or API token) whose
+    /// `token_hash` is the digest of `token`.
+    async fn by_token_digest(
+        &self,
+        table: &str,
+        columns: &str,
+        token: &str,
+    ) -> Result<Option<QueryResult>> {
+        let param = match self.engine {
+            crate::Engine::Sqlite => "?",
+            crate::Engine::Postgres => "$1",
+        };
+        let sql = format!("SELECT {columns} FROM {table} WHERE token_hash = {param}");
+        Ok(self
+            .db
+            .query_one_raw(sea_orm::Statement::from_sql_and_values(
+                self.backend(),
+                sql,
+                [digest(token).into()],
+            ))
+            .await?)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::session::DUMMY_HASH;

@@ -201,21 +201,8 @@ impl Store {
         now: DateTime<Utc>,
         demo_mode: bool,
     ) -> Result<Option<(UserInfo, String)>> {
-        let sql = match self.engine {
-            crate::Engine::Sqlite => {
-                "SELECT user_id, csrf_token, expires_at FROM session WHERE token_hash = ?"
-            }
-            crate::Engine::Postgres => {
-                "SELECT user_id, csrf_token, expires_at FROM session WHERE token_hash = $1"
-            }
-        };
         let Some(r) = self
-            .db
-            .query_one_raw(sea_orm::Statement::from_sql_and_values(
-                self.backend(),
-                sql,
-                [digest(token).into()],
-            ))
+            .by_token_digest("session", "user_id, csrf_token, expires_at", token)
             .await?
         else {
             return Ok(None);
