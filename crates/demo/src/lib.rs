@@ -26,6 +26,7 @@ pub mod assist;
 pub mod funds;
 mod layout;
 mod names;
+pub mod store_load;
 mod synth;
 pub mod visits;
 

@@ -4,11 +4,11 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use fangpin_demo::DemoConfig;
+use fangpin_demo::store_load::{BulkVisit, insert_visits_bulk};
 use fangpin_demo::visits::{DemoVisit, VisitPlanner};
 use fangpin_domain::AreaLevel;
 use fangpin_domain::funds::HouseholdFunds;
 use fangpin_domain::visits::{CampaignForm, NewVisit};
-use fangpin_store::visits::BulkVisit;
 use fangpin_store::{Access, Actor, HouseholdBundle, NewUser, Store, settings};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -229,7 +229,7 @@ pub async fn ensure_demo(store: &Store, seed: u64, households: u32, reset: bool)
         store
             .insert_households(&access, &format!("演示县生成（种子 {seed}）"), &batch)
             .await?;
-        visit_count += store.insert_visits_bulk(&actor, &visits).await?;
+        visit_count += insert_visits_bulk(store, &actor, &visits).await?;
         // Loans, posts, awards and 务工 records, repaid up to the demo's day.
         let at = today
             .and_hms_opt(1, 0, 0)

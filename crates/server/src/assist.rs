@@ -13,7 +13,8 @@ use fangpin_domain::assist::{
     CadreForm, Catalogue, MeasureCorrection, MeasureForm, PlanForm, StatusChange,
 };
 use fangpin_store::assist::{
-    AssistFilter, AssistRow, CadreFilter, HouseholdAssistance, MeasureRow, Pairing, PlanView,
+    AssistFilter, AssistRow, CadreFilter, FreeMeasure, HouseholdAssistance, MeasureRow, NewMeasure,
+    Pairing, PlanView,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -362,42 +363,35 @@ async fn measure_add(
     ApiJson(b): ApiJson<MeasureBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let now = s.clock.now();
-    let mid = match b.code {
-        Some(code) => {
-            let form = MeasureForm {
-                code,
-                name: b.name,
-                target_risk: b.target_risk,
-                started_on: b.started_on,
-                ended_on: b.ended_on,
-                amount_fen: b.amount_fen,
-                status: b.status,
-                evidence: b.evidence,
-            };
-            s.store.add_plan_measure(&c.access, id, &form, now).await?
-        }
+    let new = match b.code {
+        Some(code) => NewMeasure::Catalogue(MeasureForm {
+            code,
+            name: b.name,
+            target_risk: b.target_risk,
+            started_on: b.started_on,
+            ended_on: b.ended_on,
+            amount_fen: b.amount_fen,
+            status: b.status,
+            evidence: b.evidence,
+        }),
         None => {
             let (Some(category), Some(kind)) = (b.category, b.kind) else {
                 return Err(ApiError::bad_request(
                     "请选择措施目录中的措施（code），或填写措施类别和性质",
                 ));
             };
-            s.store
-                .add_measure(
-                    &c.access,
-                    id,
-                    &category,
-                    &kind,
-                    &b.name,
-                    &b.target_risk,
-                    b.started_on,
-                    Money::from_fen(b.amount_fen),
-                    &b.note,
-                    now,
-                )
-                .await?
+            NewMeasure::Free(FreeMeasure {
+                category,
+                kind,
+                name: b.name,
+                target_risk: b.target_risk,
+                started_on: b.started_on,
+                amount: Money::from_fen(b.amount_fen),
+                note: b.note,
+            })
         }
     };
+    let mid = s.store.add_measure(&c.access, id, &new, now).await?;
     Ok((StatusCode::CREATED, Json(json!({ "id": mid }))))
 }
 

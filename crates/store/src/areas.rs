@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use fangpin_domain::{AreaCode, AreaLevel, VillageGroup};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, EntityTrait, QueryOrder};
 use serde::Serialize;
 
 use crate::audit::{Actor, AuditEntry, record};
@@ -92,26 +92,37 @@ impl Counts {
     }
 }
 
+/// Commits a bulk insert of `entity` rows, with an audit entry when any row
+/// was added.
+async fn commit_bulk_insert(
+    tx: DatabaseTransaction,
+    actor: &Actor,
+    entity: &'static str,
+    added: u64,
+) -> Result<()> {
+    if added > 0 {
+        record(
+            &tx,
+            actor,
+            AuditEntry {
+                action: "bulk_insert",
+                entity,
+                after: Some(serde_json::json!({ "added": added })),
+                ..Default::default()
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
 impl Store {
     /// Inserts area nodes (parents before children); existing codes are kept.
     pub async fn insert_areas(&self, actor: &Actor, nodes: &[AreaRecord]) -> Result<()> {
         let tx = self.begin_write().await?;
         let added = insert_areas_tx(&tx, nodes).await?;
-        if added > 0 {
-            record(
-                &tx,
-                actor,
-                AuditEntry {
-                    action: "bulk_insert",
-                    entity: "area",
-                    after: Some(serde_json::json!({ "added": added })),
-                    ..Default::default()
-                },
-            )
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(())
+        commit_bulk_insert(tx, actor, "area", added).await
     }
 
     pub async fn insert_village_groups(
@@ -121,21 +132,7 @@ impl Store {
     ) -> Result<()> {
         let tx = self.begin_write().await?;
         let added = insert_groups_tx(&tx, groups).await?;
-        if added > 0 {
-            record(
-                &tx,
-                actor,
-                AuditEntry {
-                    action: "bulk_insert",
-                    entity: "village_group",
-                    after: Some(serde_json::json!({ "added": added })),
-                    ..Default::default()
-                },
-            )
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(())
+        commit_bulk_insert(tx, actor, "village_group", added).await
     }
 
     pub async fn area(&self, code: &AreaCode) -> Result<Option<area::Model>> {
@@ -200,14 +197,13 @@ impl Store {
     /// of household data: roles without `household.read` are refused.
     pub async fn area_tree(&self, access: &Access) -> Result<Option<AreaTreeNode>> {
         let scope = access.scope()?;
-        self.area_tree_under(Some(&access.area), &scope).await
+        self.area_tree_under(&access.area, &scope).await
     }
 
-    /// The tree under `root`, or under the top stored node when `None`,
-    /// counting the households of `scope`.
+    /// The tree under `root`, counting the households of `scope`.
     async fn area_tree_under(
         &self,
-        root: Option<&AreaCode>,
+        root: &AreaCode,
         scope: &Scope,
     ) -> Result<Option<AreaTreeNode>> {
         let areas = area::Entity::find()
@@ -221,18 +217,7 @@ impl Store {
             .await?;
         let counts = self.counts_by_group(scope).await?;
 
-        let root_code = match root {
-            Some(c) => c.as_string(),
-            // The top stored node: one whose parent is not stored itself.
-            None => match areas.iter().find(|a| {
-                a.parent_code
-                    .as_deref()
-                    .is_none_or(|p| !areas.iter().any(|b| b.code == p))
-            }) {
-                Some(a) => a.code.clone(),
-                None => return Ok(None),
-            },
-        };
+        let root_code = root.as_string();
         let mut children: HashMap<&str, Vec<&area::Model>> = HashMap::new();
         for a in &areas {
             if let Some(p) = &a.parent_code {

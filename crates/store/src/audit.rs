@@ -194,7 +194,7 @@ pub(crate) async fn record(
 
 /// Records `entry` in the change's transaction and commits it: the usual last
 /// step of a write, so that the change and its audit entry land together.
-pub(crate) async fn commit_audited(
+pub async fn commit_audited(
     tx: DatabaseTransaction,
     actor: &Actor,
     entry: AuditEntry,

@@ -4,16 +4,85 @@
 //! administrator replaces that year's entries here. Every SLA deadline is
 //! computed from the stored calendar, so a year is checked as a whole against
 //! the other stored years before it is saved.
+//!
+//! This is also the one home of the calendar every deadline is read from
+//! (`Store::work_calendar`, seeded by `Store::seed_calendar`) and of
+//! `china_day`, the date of record at a moment.
 
-use chrono::Datelike;
-use fangpin_domain::calendar::{CalendarEntry, WorkCalendar};
-use sea_orm::ConnectionTrait;
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use fangpin_domain::calendar::{CalendarEntry, Official, WorkCalendar};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Order, Query};
+use sea_orm::{ConnectionTrait, DatabaseTransaction};
 use serde_json::json;
 
 use crate::audit::{AuditEntry, commit_audited};
 use crate::users::perm;
 use crate::{Access, Result, Store, StoreError};
+
+/// The day in China (UTC+8) at `now`: deadlines and dates of record are
+/// China's calendar days wherever the server runs.
+pub fn china_day(now: DateTime<Utc>) -> NaiveDate {
+    (now + chrono::Duration::hours(8)).date_naive()
+}
+
+impl Store {
+    /// The working-day calendar as stored (seeded from the official data,
+    /// editable by administrators).
+    pub async fn work_calendar(&self) -> Result<WorkCalendar> {
+        let mut years = Query::select();
+        years.column("year").from("work_calendar_year");
+        let years: Vec<i32> = self
+            .db
+            .query_all(&years)
+            .await?
+            .iter()
+            .map(|r| r.try_get("", "year"))
+            .collect::<std::result::Result<_, _>>()?;
+        let mut days = Query::select();
+        days.columns(["day", "kind", "name"])
+            .from("work_calendar_day")
+            .order_by("day", Order::Asc);
+        let mut entries = Vec::new();
+        for r in self.db.query_all(&days).await? {
+            let kind: String = r.try_get("", "kind")?;
+            entries.push(CalendarEntry {
+                date: r.try_get("", "day")?,
+                kind: Official::from_symbol(&kind)
+                    .ok_or_else(|| StoreError::Corrupt(format!("工作日历类型无效：{kind}")))?,
+                name: r.try_get("", "name")?,
+            });
+        }
+        WorkCalendar::new(years, entries).map_err(|e| StoreError::Corrupt(e.to_string()))
+    }
+
+    /// Seeds the official calendar years that are not stored yet (a year an
+    /// administrator has edited is never overwritten).
+    pub(crate) async fn seed_calendar(&self, tx: &DatabaseTransaction) -> Result<u64> {
+        let official = WorkCalendar::official();
+        let mut added = 0;
+        for year in official.years().collect::<Vec<_>>() {
+            let mut ins = Query::insert();
+            ins.into_table("work_calendar_year")
+                .columns(["year", "source"])
+                .values_panic([
+                    year.into(),
+                    format!("国务院办公厅{year}年部分节假日安排的通知").into(),
+                ])
+                .on_conflict(OnConflict::column("year").do_nothing().to_owned());
+            if tx.execute(&ins).await?.rows_affected() == 0 {
+                continue;
+            }
+            let mut days = Query::insert();
+            days.into_table("work_calendar_day")
+                .columns(["day", "kind", "name"]);
+            for e in official.entries_in_year(year) {
+                days.values_panic([e.date.into(), e.kind.symbol().into(), e.name.clone().into()]);
+            }
+            added += tx.execute(&days).await?.rows_affected();
+        }
+        Ok(added)
+    }
+}
 
 /// What an administrator saves for one year.
 #[derive(Clone, Debug)]

@@ -484,12 +484,9 @@ impl Store {
             bundle: &new,
             after: json!({"person_no": person.person_no, "name": person.name, "reason": reason}),
         }];
-        if let Err(e) = self
-            .upsert_tx(&tx, access, &why, &[], std::slice::from_ref(&new))
-            .await
-        {
-            return self.refused(tx, access, e).await;
-        }
+        let (tx, _) = self
+            .upsert_or_refuse(tx, access, &why, &[], std::slice::from_ref(&new))
+            .await?;
         self.commit_change(tx, access, &why, touched).await?;
         Ok(person.person_no)
     }
@@ -558,12 +555,9 @@ impl Store {
                 "relations": codes.iter().cloned().collect::<BTreeMap<_, _>>(),
             }),
         }];
-        if let Err(e) = self
-            .upsert_tx(&tx, access, &why, &[], std::slice::from_ref(&new))
-            .await
-        {
-            return self.refused(tx, access, e).await;
-        }
+        let (tx, _) = self
+            .upsert_or_refuse(tx, access, &why, &[], std::slice::from_ref(&new))
+            .await?;
         self.commit_change(tx, access, &why, touched).await?;
         Ok(codes)
     }
@@ -666,12 +660,9 @@ impl Store {
                 after: json!({"from_household_no": old.household.household_no, "persons": persons}),
             },
         ];
-        if let Err(e) = self
-            .upsert_tx(&tx, access, &why, &[], &[a.clone(), b.clone()])
-            .await
-        {
-            return self.refused(tx, access, e).await;
-        }
+        let (tx, _) = self
+            .upsert_or_refuse(tx, access, &why, &[], &[a.clone(), b.clone()])
+            .await?;
         // The new household's first version names who split it off and why.
         let mut q = Query::select();
         q.column("id")
@@ -760,12 +751,9 @@ impl Store {
                 after: json!({"merged_into": target.household.household_no, "persons": persons}),
             },
         ];
-        if let Err(e) = self
-            .upsert_tx(&tx, access, &why, &[], &[a.clone(), shell.clone()])
-            .await
-        {
-            return self.refused(tx, access, e).await;
-        }
+        let (tx, _) = self
+            .upsert_or_refuse(tx, access, &why, &[], &[a.clone(), shell.clone()])
+            .await?;
         self.commit_change(tx, access, &why, touched).await?;
         Ok(codes)
     }

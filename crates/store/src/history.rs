@@ -58,15 +58,11 @@ fn mask_value(key: &str, v: &Value) -> Value {
         return v.clone();
     }
     match v.as_str() {
-        Some(s) if s.chars().count() >= 8 => {
-            let c: Vec<char> = s.chars().collect();
-            let head = if c.len() == 18 { 6 } else { 3 };
-            let mut out: String = c[..head].iter().collect();
-            out.push_str(&"*".repeat(c.len() - head - 4));
-            out.extend(&c[c.len() - 4..]);
-            Value::String(out)
-        }
-        Some(s) => Value::String("*".repeat(s.chars().count())),
+        Some(s) => Value::String(match fangpin_domain::IdNumber::parse(s) {
+            Ok(id) if id.as_str() == s => id.masked(),
+            _ if s.chars().count() >= 8 => fangpin_domain::mask_phone(s),
+            _ => "*".repeat(s.chars().count()),
+        }),
         None => v.clone(),
     }
 }

@@ -102,10 +102,9 @@ impl Store {
         dry_run: bool,
     ) -> Result<ImportSummary> {
         let tx = self.begin_write().await?;
-        let mut summary = match self.upsert_tx(&tx, access, note, areas, bundles).await {
-            Ok(s) => s,
-            Err(e) => return self.refused(tx, access, e).await,
-        };
+        let (tx, mut summary) = self
+            .upsert_or_refuse(tx, access, note, areas, bundles)
+            .await?;
         summary.dry_run = dry_run;
         let actor = access.actor();
         let created: Vec<&HouseholdBundle> = bundles
@@ -290,6 +289,22 @@ impl Store {
             }
         }
         Ok(summary)
+    }
+
+    /// [`Store::upsert_tx`] in `tx`, handing the transaction back; a refused
+    /// write rolls it back and audits the refusals (see [`Store::refused`]).
+    pub(crate) async fn upsert_or_refuse(
+        &self,
+        tx: DatabaseTransaction,
+        access: &Access,
+        note: &str,
+        areas: &[AreaRecord],
+        bundles: &[HouseholdBundle],
+    ) -> Result<(DatabaseTransaction, ImportSummary)> {
+        match self.upsert_tx(&tx, access, note, areas, bundles).await {
+            Ok(summary) => Ok((tx, summary)),
+            Err(e) => self.refused(tx, access, e).await,
+        }
     }
 
     /// Rolls back a write that was refused and records the refusals that

@@ -15,7 +15,7 @@ use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
 use serde::Serialize;
 
-use crate::cases::china_day;
+use crate::calendar::china_day;
 use crate::scope::Keyed;
 use crate::users::{Access, perm};
 use crate::{HouseholdFilter, Result, Store, StoreError};

@@ -12,7 +12,7 @@ use fangpin_domain::assist::{CadreForm, MeasureCorrection, MeasureForm, PlanForm
 use fangpin_domain::codes::well_known;
 use fangpin_domain::sla::Urgency;
 use fangpin_domain::{AreaCode, HouseholdBundle, YearMonth};
-use fangpin_store::assist::AssistFilter;
+use fangpin_store::assist::{AssistFilter, NewMeasure};
 use fangpin_store::quality::QualityFilter;
 use fangpin_store::users::ROLE_SEEDS;
 use fangpin_store::{Access, Actor, AuditFilter, NewUser, Store, StoreError};
@@ -124,8 +124,8 @@ fn cadre(name: &str, area: AreaCode, username: &str) -> CadreForm {
     }
 }
 
-fn measure(code: &str, amount_yuan: i64, started: NaiveDate) -> MeasureForm {
-    MeasureForm {
+fn measure(code: &str, amount_yuan: i64, started: NaiveDate) -> NewMeasure {
+    NewMeasure::Catalogue(MeasureForm {
         code: code.into(),
         name: String::new(),
         target_risk: "01".into(),
@@ -134,7 +134,7 @@ fn measure(code: &str, amount_yuan: i64, started: NaiveDate) -> MeasureForm {
         amount_fen: amount_yuan * 100,
         status: String::new(),
         evidence: String::new(),
-    }
+    })
 }
 
 async fn audit_count(store: &Store) -> usize {
@@ -526,13 +526,13 @@ async fn plans_and_measures_by_the_responsible_person(store: Store) {
     assert!(e.to_string().contains("已被他人修改"), "{e}");
     // Not paired with household b: it does not exist for the cadre.
     let e = st
-        .add_plan_measure(&helper, b, &measure("CY01", 2_000, day(2024, 10, 8)), now)
+        .add_measure(&helper, b, &measure("CY01", 2_000, day(2024, 10, 8)), now)
         .await
         .unwrap_err();
     assert!(matches!(e, StoreError::NotFound(_)), "{e}");
 
     let mid = st
-        .add_plan_measure(&helper, a, &measure("JY03", 0, day(2024, 10, 8)), now)
+        .add_measure(&helper, a, &measure("JY03", 0, day(2024, 10, 8)), now)
         .await
         .unwrap();
     let before = audit_count(&store).await;
@@ -638,30 +638,30 @@ async fn each_measure_rule_fails_and_passes(store: Store) {
         st.pair(op, *id, li, day(2024, 9, 25), now).await.unwrap();
     }
     // 1_11_010: able to work, identified two months ago, only a 保障 measure.
-    st.add_plan_measure(op, dev, &measure("JK01", 320, started), now)
+    st.add_measure(op, dev, &measure("JK01", 320, started), now)
         .await
         .unwrap();
     assert_eq!(findings(&st, op, dev).await, vec!["1_11_010"]);
-    st.add_plan_measure(op, dev, &measure("CY01", 2_000, started), now)
+    st.add_measure(op, dev, &measure("CY01", 2_000, started), now)
         .await
         .unwrap();
     assert_eq!(findings(&st, op, dev).await, Vec::<String>::new());
 
     // 1111_10: 外出务工补贴 without the travel subsidy amount.
-    st.add_plan_measure(op, travel, &measure("JY01", 0, started), now)
+    st.add_measure(op, travel, &measure("JY01", 0, started), now)
         .await
         .unwrap();
     assert_eq!(findings(&st, op, travel).await, vec!["1111_10"]);
-    st.add_plan_measure(op, ok, &measure("JY01", 600, started), now)
+    st.add_measure(op, ok, &measure("JY01", 600, started), now)
         .await
         .unwrap();
     assert_eq!(findings(&st, op, ok).await, Vec::<String>::new());
 
     // 残疾人两项补贴 without a disabled member; passing once one is recorded.
-    st.add_plan_measure(op, disab, &measure("CY01", 1_000, started), now)
+    st.add_measure(op, disab, &measure("CY01", 1_000, started), now)
         .await
         .unwrap();
-    st.add_plan_measure(op, disab, &measure("DD04", 1_200, started), now)
+    st.add_measure(op, disab, &measure("DD04", 1_200, started), now)
         .await
         .unwrap();
     assert_eq!(findings(&st, op, disab).await, vec!["L_disability_subsidy"]);
@@ -694,7 +694,7 @@ async fn each_measure_rule_fails_and_passes(store: Store) {
         findings(&st, op, none_able).await,
         vec!["5_11_033", "L_safety_net_missing"]
     );
-    st.add_plan_measure(op, none_able, &measure("DD01", 3_600, started), now)
+    st.add_measure(op, none_able, &measure("DD01", 3_600, started), now)
         .await
         .unwrap();
     let mut d = store.household(&s.county, none_able).await.unwrap();
@@ -1013,11 +1013,11 @@ async fn a_mistyped_measure_is_corrected_with_a_reason(store: Store) {
         .unwrap();
     st.pair(op, id, li, day(2024, 9, 25), now).await.unwrap();
     let started = day(2024, 9, 20);
-    st.add_plan_measure(op, id, &measure("CY01", 2_000, started), now)
+    st.add_measure(op, id, &measure("CY01", 2_000, started), now)
         .await
         .unwrap();
     let mid = st
-        .add_plan_measure(op, id, &measure("JY01", 0, started), now)
+        .add_measure(op, id, &measure("JY01", 0, started), now)
         .await
         .unwrap();
     assert_eq!(findings(&st, op, id).await, vec!["1111_10"]);

@@ -8,6 +8,7 @@ use fangpin_domain::policy::{Confidence, ParamDef, ParamValue};
 use fangpin_domain::sla::Urgency;
 use fangpin_domain::workflow::{Action, CaseState, Channel, ReviewRecord};
 use fangpin_domain::{AreaCode, HouseholdBundle, Money};
+use fangpin_store::assist::{FreeMeasure, NewMeasure};
 use fangpin_store::cases::{CaseFilter, NewLead};
 use fangpin_store::testing::{china_morning as at, day, role_user as user};
 use fangpin_store::{Access, Actor, AuditFilter, Store, StoreError};
@@ -342,13 +343,15 @@ async fn every_channel_to_monitoring_and_back(store: Store) {
         .add_measure(
             &village,
             *hid,
-            "健康",
-            "保障",
-            "医疗救助及慢病签约服务",
-            "01",
-            day(2024, 10, 15),
-            Money::from_yuan(3_000),
-            "县医保局落实",
+            &NewMeasure::Free(FreeMeasure {
+                category: "健康".into(),
+                kind: "保障".into(),
+                name: "医疗救助及慢病签约服务".into(),
+                target_risk: "01".into(),
+                started_on: day(2024, 10, 15),
+                amount: Money::from_yuan(3_000),
+                note: "县医保局落实".into(),
+            }),
             at(2024, 10, 15),
         )
         .await

@@ -10,6 +10,7 @@ use fangpin_domain::assist::CadreForm;
 use fangpin_domain::policy::{Confidence, ParamDef, ParamValue, keys};
 use fangpin_domain::workflow::{Action, CaseState, Channel, ReviewRecord};
 use fangpin_domain::{AreaCode, HouseholdBundle, Money};
+use fangpin_store::assist::{FreeMeasure, NewMeasure};
 use fangpin_store::cases::NewLead;
 use fangpin_store::print::DocumentKind;
 use fangpin_store::testing::role_user as staff;
@@ -391,13 +392,15 @@ async fn documents_follow_the_cases(store: Store) {
         .add_measure(
             &desk.village,
             a,
-            "健康",
-            "保障",
-            "慢病签约服务和医疗救助",
-            "01",
-            date(2, 1),
-            Money::from_yuan(1_200),
-            "",
+            &NewMeasure::Free(FreeMeasure {
+                category: "健康".into(),
+                kind: "保障".into(),
+                name: "慢病签约服务和医疗救助".into(),
+                target_risk: "01".into(),
+                started_on: date(2, 1),
+                amount: Money::from_yuan(1_200),
+                note: "".into(),
+            }),
             on(2, 1),
         )
         .await

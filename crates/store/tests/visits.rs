@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use common::{demo_county, user};
 use fangpin_demo::DemoConfig;
+use fangpin_demo::store_load::{BulkVisit, insert_visits_bulk};
 use fangpin_demo::visits::{CampaignPlan, VisitPlanner, finished_campaign, running_campaign};
 use fangpin_domain::visits::{
     CampaignForm, Flag, NewVisit, Subject, TargetSpec, VisitForm, VisitKind,
@@ -17,7 +18,7 @@ use fangpin_domain::visits::{
 use fangpin_domain::workflow::{CaseState, Channel};
 use fangpin_domain::{AreaCode, HouseholdBundle, PolicySet, seed_params};
 use fangpin_store::cases::CaseFilter;
-use fangpin_store::visits::{BulkVisit, VisitFilter, VisitInput};
+use fangpin_store::visits::{VisitFilter, VisitInput};
 use fangpin_store::{Access, Actor, AuditFilter, Store, StoreError};
 
 fangpin_store::dual_backend_tests!(
@@ -530,7 +531,7 @@ async fn campaign_progress_on_the_demo_county(store: Store) {
         })
         .collect();
     assert_eq!(
-        store.insert_visits_bulk(&actor, &bulk).await.unwrap(),
+        insert_visits_bulk(&store, &actor, &bulk).await.unwrap(),
         visits.len() as u64
     );
     assert!(

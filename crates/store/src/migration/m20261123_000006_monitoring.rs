@@ -5,22 +5,10 @@
 use sea_orm::DbBackend;
 use sea_orm_migration::{prelude::*, schema::*};
 
+use super::util::index;
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-pub(super) async fn index(
-    m: &SchemaManager<'_>,
-    name: &str,
-    table: &str,
-    cols: &[&str],
-) -> Result<(), DbErr> {
-    let mut idx = Index::create();
-    idx.name(name).table(table.to_owned()).if_not_exists();
-    for c in cols {
-        idx.col(ToString::to_string(c));
-    }
-    m.create_index(idx.to_owned()).await
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {

@@ -8,7 +8,7 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
-use super::m20261123_000006_monitoring::index;
+use super::util::index;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;

@@ -20,6 +20,7 @@ mod m20261123_000013_visit_photos;
 mod m20261123_000014_measure_edits;
 mod m20261123_000015_audit_chain;
 mod m20261123_000016_login_guard;
+mod util;
 
 pub use m20261123_000001_foundation::INCOME_MONEY_COLUMNS;
 

@@ -20,7 +20,8 @@ use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use serde::Serialize;
 
-use crate::cases::{assess_bundle, china_day};
+use super::assess_bundle;
+use crate::calendar::china_day;
 use crate::users::Access;
 use crate::{HouseholdFilter, Result, Store, StoreError};
 
