@@ -70,6 +70,19 @@ impl From<StoreError> for ApiError {
     }
 }
 
+impl From<fangpin_app::AppError> for ApiError {
+    fn from(e: fangpin_app::AppError) -> Self {
+        match e {
+            fangpin_app::AppError::Store(e) => e.into(),
+            fangpin_app::AppError::Export(_) => ApiError {
+                status: StatusCode::INTERNAL_SERVER_ERROR,
+                code: "export_failed",
+                message: e.to_string(),
+            },
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = Json(Body {

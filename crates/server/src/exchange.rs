@@ -4,7 +4,7 @@
 //!
 //! `prepare` and `areas_of` are shared with the command line.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use axum::Json;
@@ -14,15 +14,10 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
-use fangpin_domain::{AreaCode, AreaLevel};
-use fangpin_exchange::{
-    CsvExporter, ExportOptions, ExportRow, ImportedHousehold, Issue, ParsedFile, PlaceNames,
-    XlsxExporter,
-};
+use fangpin_domain::AreaCode;
+use fangpin_exchange::{Issue, ParsedFile};
 use fangpin_store::users::perm;
-use fangpin_store::{
-    Access, AreaRecord, AuditEntry, HouseholdBundle, HouseholdFilter, ImportSummary, Store,
-};
+use fangpin_store::{Access, AreaRecord, HouseholdBundle, HouseholdFilter, ImportSummary, Store};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -42,48 +37,11 @@ pub const JOB_KEEP: chrono::Duration = chrono::Duration::hours(1);
 /// many uploads cannot fill the memory.
 pub const JOBS_KEPT: usize = 100;
 
-/// Area nodes a file needs (village, township, county), named from the file
-/// where it has names and from the code otherwise.
-pub fn areas_of(households: &[ImportedHousehold]) -> Vec<AreaRecord> {
-    let mut out: BTreeMap<AreaCode, AreaRecord> = BTreeMap::new();
-    let mut add = |code: AreaCode, name: Option<&String>, parent: Option<AreaCode>| {
-        let name = name.cloned().unwrap_or_else(|| code.as_string());
-        out.entry(code).or_insert(AreaRecord {
-            code,
-            name,
-            level: code.level(),
-            parent,
-        });
-    };
-    for h in households {
-        let village = h.household.area;
-        let township = village.parent();
-        let county = township.and_then(|t| t.parent());
-        let p: &PlaceNames = &h.places;
-        add(village, p.village.as_ref(), township);
-        if let Some(t) = township {
-            add(t, p.township.as_ref(), county);
-        }
-        if let Some(c) = county.filter(|c| c.level() == AreaLevel::County) {
-            add(c, p.county.as_ref(), c.parent());
-        }
-    }
-    out.into_values().collect()
-}
+pub use fangpin_app::exchange::areas_of;
 
 /// Splits a parsed file into the area nodes and household bundles to store.
 pub fn prepare(parsed: ParsedFile) -> (Vec<AreaRecord>, Vec<HouseholdBundle>) {
-    let areas = areas_of(&parsed.households);
-    let bundles = parsed
-        .households
-        .into_iter()
-        .map(|h| HouseholdBundle {
-            household: h.household,
-            members: h.members,
-            incomes: h.income.into_iter().collect(),
-        })
-        .collect();
-    (areas, bundles)
+    fangpin_app::exchange::prepare(parsed)
 }
 
 /// One upload and what became of it.
@@ -421,90 +379,8 @@ pub async fn write_export<W: std::io::Write + std::io::Seek + Send>(
     csv: bool,
     w: W,
 ) -> Result<u64, ApiError> {
-    let names: HashMap<AreaCode, String> = store
-        .all_areas()
-        .await?
-        .into_iter()
-        .map(|a| (a.code, a.name))
-        .collect();
-    let name = |c: Option<AreaCode>| c.and_then(|c| names.get(&c).cloned());
-    let options = ExportOptions {
-        mask_ids: !unmasked,
-        income_year: year,
-        ..Default::default()
-    };
-    let export_err = |e: fangpin_exchange::ExportError| ApiError {
-        status: StatusCode::INTERNAL_SERVER_ERROR,
-        code: "export_failed",
-        message: format!("导出失败：{e}"),
-    };
-    enum Sink<W: std::io::Write + std::io::Seek + Send> {
-        Xlsx(Box<XlsxExporter<W>>),
-        Csv(Box<CsvExporter<W>>),
-    }
-    let mut sink = if csv {
-        Sink::Csv(Box::new(CsvExporter::new(w, options).map_err(export_err)?))
-    } else {
-        Sink::Xlsx(Box::new(XlsxExporter::new(w, options).map_err(export_err)?))
-    };
-    let mut after = 0;
-    let mut households = 0u64;
-    loop {
-        let page = store
-            .household_bundles_after(access, filter, after, 2_000)
-            .await?;
-        let Some((last, _)) = page.last() else { break };
-        after = *last;
-        for (_, b) in &page {
-            let v = b.household.area;
-            let places = PlaceNames {
-                province: name(Some(v.province())),
-                city: name(v.city()),
-                county: name(v.county()),
-                township: name(v.township()),
-                village: name(Some(v)),
-            };
-            let income = match year {
-                Some(y) => b.incomes.iter().find(|i| i.year == y),
-                None => b.incomes.iter().max_by_key(|i| i.year),
-            };
-            let row = ExportRow {
-                places: Some(&places),
-                ..ExportRow::new(&b.household, &b.members, income)
-            };
-            match &mut sink {
-                Sink::Xlsx(x) => x.write_household(row).map_err(export_err)?,
-                Sink::Csv(c) => c.write_household(row).map_err(export_err)?,
-            }
-        }
-        households += page.len() as u64;
-    }
-    match sink {
-        Sink::Xlsx(x) => {
-            x.finish().map_err(export_err)?;
-        }
-        Sink::Csv(c) => {
-            c.finish().map_err(export_err)?;
-        }
-    }
-    store
-        .audit(
-            &access.actor(),
-            AuditEntry {
-                action: if unmasked {
-                    "export_unmasked"
-                } else {
-                    "export"
-                },
-                entity: "household",
-                area: filter.area,
-                after: Some(
-                    json!({"households": households, "format": if csv { "csv" } else { "xlsx" }}),
-                ),
-                ..Default::default()
-            },
-        )
-        .await?;
+    let households =
+        fangpin_app::exchange::write_export(store, access, filter, year, unmasked, csv, w).await?;
     Ok(households)
 }
 

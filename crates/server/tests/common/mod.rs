@@ -1,5 +1,6 @@
 //! What the HTTP tests share: a logged-in client, one request through the
-//! whole application, and the demo county with a user of each role.
+//! whole application, the demo county with a user of each role, and the
+//! shorthands of the API tests (tests/api).
 #![allow(dead_code)]
 
 use axum::body::Body;
@@ -231,4 +232,167 @@ pub fn newcomer(
     p.health = "1".into();
     p.labor_skill = "1".into();
     p
+}
+
+// Shorthands of the API tests (tests/api): a request as a demo server
+// answers it, GETs as the public and as the county administrator, the
+// server on a fixed day, and fixtures several features use.
+
+pub async fn send(
+    store: &Store,
+    client: &Client,
+    method: &str,
+    uri: &str,
+    body: Option<Value>,
+    csrf: bool,
+) -> (StatusCode, Value, String, axum::http::HeaderMap) {
+    let state = AppState::demo(store.clone(), "unused");
+    send_to(state, client, method, uri, body, csrf).await
+}
+
+/// The demo server with its clock fixed at 10:00 China time on 2026-06-01,
+/// for answers that depend on the day.
+pub fn on_fixed_day(store: &Store) -> AppState {
+    let mut state = AppState::demo(store.clone(), "unused");
+    state.clock = fangpin_server::Clock::fixed(fixed_now());
+    state
+}
+
+pub fn fixed_now() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339("2026-06-01T10:00:00+08:00")
+        .unwrap()
+        .to_utc()
+}
+
+pub async fn send_to(
+    state: AppState,
+    client: &Client,
+    method: &str,
+    uri: &str,
+    body: Option<Value>,
+    csrf: bool,
+) -> (StatusCode, Value, String, axum::http::HeaderMap) {
+    let a = request(state, client, method, uri, json_body(body), csrf).await;
+    (a.status, a.json, a.content_type, a.headers)
+}
+
+/// GET without logging in.
+pub async fn get_public(store: &Store, uri: &str) -> (StatusCode, Value, String) {
+    let (s, b, c, _) = send(store, &Client::default(), "GET", uri, None, false).await;
+    (s, b, c)
+}
+
+/// GET as the county administrator.
+pub async fn get(store: &Store, uri: &str) -> (StatusCode, Value, String) {
+    let admin = login(store, "admin").await;
+    let (s, b, c, _) = send(store, &admin, "GET", uri, None, false).await;
+    (s, b, c)
+}
+
+/// A monitored household and a freshly opened case on another household,
+/// both in an area that `pick` accepts: (household id, case id).
+pub async fn print_targets(
+    store: &Store,
+    bundles: &[HouseholdBundle],
+    pick: impl Fn(AreaCode) -> bool,
+) -> (i64, i64) {
+    let county = Access::system(AreaCode::parse("500230").unwrap());
+    let mut plain = bundles
+        .iter()
+        .filter(|b| pick(b.household.area) && b.household.monitor_category.is_none());
+    let id_of = async |b: Option<&HouseholdBundle>| {
+        let no = &b.expect("households in the area").household.household_no;
+        store.household_by_no(&county, no).await.unwrap().id
+    };
+    let plain_id = id_of(plain.next()).await;
+    let monitored = match bundles
+        .iter()
+        .find(|b| pick(b.household.area) && b.household.monitor_category.is_some())
+    {
+        Some(b) => id_of(Some(b)).await,
+        None => {
+            // None in the area yet: the next household becomes one.
+            let id = id_of(plain.next()).await;
+            let mut d = store.household(&county, id).await.unwrap();
+            d.household.monitor_category = Some("1".into());
+            d.household.risks = vec!["01".into()];
+            d.household.risk_eliminated = Some(false);
+            d.household.identified_month = Some("202601".parse().unwrap());
+            store
+                .update_household(&county, id, d.household, d.members, d.incomes, "纳入监测")
+                .await
+                .unwrap();
+            id
+        }
+    };
+    let plain = plain_id;
+    let lead = fangpin_store::cases::NewLead {
+        household_id: plain,
+        channel: fangpin_domain::workflow::Channel::CadreVisit,
+        green_channel: false,
+        summary: "入户排查发现".into(),
+        reporter: None,
+        evidence: None,
+    };
+    let case = store.open_lead(&county, lead, fixed_now()).await.unwrap();
+    (monitored, case)
+}
+
+/// The id of the household with 户编号 `no`, found through the list.
+pub async fn household_id(store: &Store, client: &Client, no: &str) -> i64 {
+    let (_, page, _, _) = send(
+        store,
+        client,
+        "GET",
+        &format!("/api/households?q={no}"),
+        None,
+        false,
+    )
+    .await;
+    page["items"][0]["id"].as_i64().unwrap()
+}
+
+/// A valid ID number nobody in the demo registry has.
+pub const STRANGER_ID: &str = "11010519491231002X";
+
+pub fn report_form(village: &str, id_number: &str) -> Value {
+    json!({
+        "name": "赵桂芳",
+        "id_number": id_number,
+        "phone": "13512345678",
+        "village": village,
+        "relation": "member",
+        "hardship": "disaster",
+        "description": "暴雨引发山体滑坡，房屋后墙倒塌，全家暂住亲戚家。",
+        "consent": true,
+        "website": "",
+    })
+}
+
+/// Files a report without a session (from no address) and returns its id.
+pub async fn public_report(store: &Store, village: &str) -> i64 {
+    let (status, r, _, _) = send(
+        store,
+        &Client::default(),
+        "POST",
+        "/api/public/self-reports",
+        Some(report_form(village, STRANGER_ID)),
+        false,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{r}");
+    let system = Access::system(AreaCode::parse("500230").unwrap());
+    let f = fangpin_store::self_report::SelfReportFilter::default();
+    let (_, rows) = store
+        .self_reports(&system, &f, chrono::Utc::now())
+        .await
+        .unwrap();
+    rows.iter()
+        .find(|row| row.receipt_no == r["receipt_no"].as_str().unwrap())
+        .unwrap()
+        .id
+}
+
+pub fn chrono_day(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }

@@ -76,7 +76,7 @@ pub async fn import(store: &Store, path: &Path, dry_run: bool) -> Result<()> {
     }
     let rows = parsed.rows;
     let encoding = parsed.encoding;
-    let (areas, bundles) = fangpin_server::exchange::prepare(parsed);
+    let (areas, bundles) = fangpin_app::exchange::prepare(parsed);
     if store.setting(settings::COUNTY_CODE).await?.is_none() {
         // A fresh instance belongs to the county of its first file.
         let counties: Vec<&AreaRecord> = areas
@@ -179,7 +179,7 @@ pub async fn export(
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
     let file = std::fs::File::create(out).with_context(|| format!("无法创建 {}", out.display()))?;
-    let households = fangpin_server::exchange::write_export(
+    let households = fangpin_app::exchange::write_export(
         store,
         &access,
         &filter,
@@ -188,8 +188,7 @@ pub async fn export(
         csv,
         std::io::BufWriter::new(file),
     )
-    .await
-    .map_err(|e| anyhow::anyhow!(e.message))?;
+    .await?;
     println!(
         "已导出 {households} 户到 {}（{}），用时 {:.1} 秒",
         out.display(),

@@ -1,0 +1,173 @@
+//! Import and export of households in the national 全字段 layout: the steps
+//! shared by the upload jobs of the HTTP API and `fangpin import` /
+//! `fangpin export`.
+
+use std::collections::{BTreeMap, HashMap};
+
+use fangpin_domain::{AreaCode, AreaLevel};
+use fangpin_exchange::{
+    CsvExporter, ExportOptions, ExportRow, ImportedHousehold, ParsedFile, PlaceNames, XlsxExporter,
+};
+use fangpin_store::{Access, AreaRecord, AuditEntry, HouseholdBundle, HouseholdFilter, Store};
+use serde_json::json;
+
+use crate::Result;
+
+/// Households read from the store per page while exporting.
+const EXPORT_PAGE: u64 = 2_000;
+
+/// Area nodes a file needs (village, township, county), named from the file
+/// where it has names and from the code otherwise.
+pub fn areas_of(households: &[ImportedHousehold]) -> Vec<AreaRecord> {
+    let mut out: BTreeMap<AreaCode, AreaRecord> = BTreeMap::new();
+    let mut add = |code: AreaCode, name: Option<&String>, parent: Option<AreaCode>| {
+        let name = name.cloned().unwrap_or_else(|| code.as_string());
+        out.entry(code).or_insert(AreaRecord {
+            code,
+            name,
+            level: code.level(),
+            parent,
+        });
+    };
+    for h in households {
+        let village = h.household.area;
+        let township = village.parent();
+        let county = township.and_then(|t| t.parent());
+        let p: &PlaceNames = &h.places;
+        add(village, p.village.as_ref(), township);
+        if let Some(t) = township {
+            add(t, p.township.as_ref(), county);
+        }
+        if let Some(c) = county.filter(|c| c.level() == AreaLevel::County) {
+            add(c, p.county.as_ref(), c.parent());
+        }
+    }
+    out.into_values().collect()
+}
+
+/// Splits a parsed file into the area nodes and household bundles to store.
+pub fn prepare(parsed: ParsedFile) -> (Vec<AreaRecord>, Vec<HouseholdBundle>) {
+    let areas = areas_of(&parsed.households);
+    let bundles = parsed
+        .households
+        .into_iter()
+        .map(|h| HouseholdBundle {
+            household: h.household,
+            members: h.members,
+            incomes: h.income.into_iter().collect(),
+        })
+        .collect();
+    (areas, bundles)
+}
+
+/// Where export rows go: an xlsx workbook or a CSV file.
+enum Sink<W: std::io::Write + std::io::Seek + Send> {
+    Xlsx(Box<XlsxExporter<W>>),
+    Csv(Box<CsvExporter<W>>),
+}
+
+impl<W: std::io::Write + std::io::Seek + Send> Sink<W> {
+    fn new(csv: bool, w: W, options: ExportOptions) -> Result<Self> {
+        Ok(if csv {
+            Sink::Csv(Box::new(CsvExporter::new(w, options)?))
+        } else {
+            Sink::Xlsx(Box::new(XlsxExporter::new(w, options)?))
+        })
+    }
+
+    fn write(&mut self, row: ExportRow<'_>) -> Result<()> {
+        match self {
+            Sink::Xlsx(x) => x.write_household(row)?,
+            Sink::Csv(c) => c.write_household(row)?,
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<()> {
+        match self {
+            Sink::Xlsx(x) => {
+                x.finish()?;
+            }
+            Sink::Csv(c) => {
+                c.finish()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Writes the caller's households (filtered) in the national layout to `w`
+/// (CSV when `csv`, else xlsx), audits the export and answers how many
+/// households it holds. ID numbers are masked unless `unmasked`; the income
+/// of `year`, or each household's latest.
+pub async fn write_export<W: std::io::Write + std::io::Seek + Send>(
+    store: &Store,
+    access: &Access,
+    filter: &HouseholdFilter,
+    year: Option<i32>,
+    unmasked: bool,
+    csv: bool,
+    w: W,
+) -> Result<u64> {
+    let names: HashMap<AreaCode, String> = store
+        .all_areas()
+        .await?
+        .into_iter()
+        .map(|a| (a.code, a.name))
+        .collect();
+    let name = |c: Option<AreaCode>| c.and_then(|c| names.get(&c).cloned());
+    let options = ExportOptions {
+        mask_ids: !unmasked,
+        income_year: year,
+        ..Default::default()
+    };
+    let mut sink = Sink::new(csv, w, options)?;
+    let mut after = 0;
+    let mut households = 0u64;
+    loop {
+        let page = store
+            .household_bundles_after(access, filter, after, EXPORT_PAGE)
+            .await?;
+        let Some((last, _)) = page.last() else { break };
+        after = *last;
+        for (_, b) in &page {
+            let v = b.household.area;
+            let places = PlaceNames {
+                province: name(Some(v.province())),
+                city: name(v.city()),
+                county: name(v.county()),
+                township: name(v.township()),
+                village: name(Some(v)),
+            };
+            let income = match year {
+                Some(y) => b.incomes.iter().find(|i| i.year == y),
+                None => b.incomes.iter().max_by_key(|i| i.year),
+            };
+            sink.write(ExportRow {
+                places: Some(&places),
+                ..ExportRow::new(&b.household, &b.members, income)
+            })?;
+        }
+        households += page.len() as u64;
+    }
+    sink.finish()?;
+    store
+        .audit(
+            &access.actor(),
+            AuditEntry {
+                action: if unmasked {
+                    "export_unmasked"
+                } else {
+                    "export"
+                },
+                entity: "household",
+                area: filter.area,
+                after: Some(
+                    json!({"households": households, "format": if csv { "csv" } else { "xlsx" }}),
+                ),
+                ..Default::default()
+            },
+        )
+        .await?;
+    Ok(households)
+}
