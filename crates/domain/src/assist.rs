@@ -248,6 +248,7 @@ pub struct CatalogueError {
 }
 
 /// One catalogue item.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CatalogueItem {
     /// Stable code (`CY01` …).
@@ -265,6 +266,7 @@ pub struct CatalogueItem {
 }
 
 /// The measure catalogue.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Catalogue {
     items: Vec<CatalogueItem>,
@@ -535,6 +537,7 @@ pub struct MeasureForm {
 
 /// A measure on a household's plan, parsed; also the fact the quality
 /// rules read.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Measure {
     /// Catalogue code (`None` for measures recorded before the catalogue).

@@ -386,6 +386,7 @@ pub fn check_age(
 /// the end. Some banks instead take the principal back in equal quarterly
 /// parts; both are offered, quarterly because that is when banks settle
 /// interest on these loans.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RepaymentMethod {
@@ -428,6 +429,7 @@ impl RepaymentMethod {
 
 /// 贴息: a subsidy rate (the finance bureau refunds that part of the interest)
 /// or a fixed amount over the life of the loan.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "value", rename_all = "snake_case")]
 pub enum Subsidy {
@@ -652,6 +654,7 @@ pub fn check_repayment(
 }
 
 /// Where a loan stands on a day.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Standing {
     /// Principal repaid.
@@ -763,6 +766,7 @@ pub fn is_late(due_on: NaiveDate, as_of: NaiveDate, grace_days: u32) -> bool {
 /// 逾期率 = 逾期贷款余额 ÷ 贷款余额. As banks report it, a loan with any
 /// instalment overdue counts with its whole remaining principal (逾期贷款余额),
 /// not only the part past due, so one overdue loan weighs by its size.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Portfolio {
     /// Loans not yet repaid.
@@ -971,6 +975,7 @@ pub fn check_award(
 
 /// Where a person works, as 务工监测 counts it (the national field set has
 /// the free-text 务工所在地 and 是否国外务工; this is the statistical grouping).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum WorkRegion {

@@ -227,6 +227,7 @@ impl<'de> Deserialize<'de> for YearMonth {
 // ---------------------------------------------------------------------------
 
 /// Production and living conditions of a household (生产生活条件, policy.md §1.3).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LivingConditions {
     /// 耕地面积（亩）.
@@ -282,6 +283,7 @@ pub struct LivingConditions {
 }
 
 /// A household (户信息, policy.md §1.3).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Household {
     /// 户编号.

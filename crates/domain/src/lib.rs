@@ -21,6 +21,8 @@ pub mod money;
 pub mod phone;
 pub mod policy;
 pub mod quality;
+#[cfg(feature = "openapi")]
+mod schema;
 pub mod self_report;
 pub mod sla;
 pub mod visits;

@@ -604,6 +604,7 @@ impl<'a> Subject<'a> {
 }
 
 /// Which list a rule belongs to.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RuleGroup {
@@ -940,6 +941,7 @@ pub static TARGET_RULES: &[TargetRule] = &[
 ];
 
 /// A named list of rules.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Serialize)]
 pub struct Preset {
     /// Id.
@@ -1102,6 +1104,7 @@ pub struct CampaignForm {
 }
 
 /// A campaign period: both days included.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Period {
     /// First day.
@@ -1178,6 +1181,7 @@ impl CampaignForm {
 }
 
 /// Where a campaign stands on a day.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
@@ -1222,6 +1226,7 @@ impl Phase {
 }
 
 /// Visited / target of one area.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Progress {
     /// Target households.

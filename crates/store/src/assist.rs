@@ -34,6 +34,7 @@ use crate::users::{Access, perm};
 use crate::{Result, Store, StoreError};
 
 /// A 帮扶干部 as lists show it (phone masked).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct CadreRow {
     pub id: i64,
@@ -58,6 +59,7 @@ pub struct CadreFilter {
 }
 
 /// A pairing with its cadre.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct Pairing {
     pub id: i64,
@@ -72,6 +74,7 @@ pub struct Pairing {
 }
 
 /// An 一户一策 plan.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct PlanView {
     pub goals: String,
@@ -109,6 +112,7 @@ fn reviewer_of(access: &Access, wrote_plan: bool) -> PlanReviewer {
 }
 
 /// A measure as the household page shows it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct MeasureRow {
     pub id: i64,
@@ -124,6 +128,7 @@ pub struct MeasureRow {
 }
 
 /// When a 帮扶责任人 is due and how that stands today.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct ResponsibleDue {
     /// The day the clock started (县级审定, else 识别监测时间).
@@ -134,6 +139,7 @@ pub struct ResponsibleDue {
 }
 
 /// The 帮扶 panel of a household.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct HouseholdAssistance {
     pub household_id: i64,
@@ -155,6 +161,7 @@ pub struct HouseholdAssistance {
 }
 
 /// A monitored household in the 帮扶对象 list.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct AssistRow {
     pub household_id: i64,

@@ -79,6 +79,7 @@ pub struct NewLead {
 }
 
 /// A case as lists show it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct CaseRow {
     pub id: i64,
@@ -108,6 +109,7 @@ pub struct CaseRow {
 }
 
 /// One row of the decision ledger.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct CaseEvent {
     pub seq: i32,
@@ -122,6 +124,7 @@ pub struct CaseEvent {
 }
 
 /// A case with its ledger.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct CaseDetail {
     #[serde(flatten)]
@@ -147,6 +150,7 @@ pub struct CaseFilter {
 }
 
 /// A step due, as the 工作台 shows it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct DueItem {
     #[serde(flatten)]

@@ -83,6 +83,7 @@ fn non_blank(field: &'static str, v: &str) -> Result<()> {
 // ---------------------------------------------------------------------------
 
 /// A loan as lists show it, with where it stands today.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct LoanRow {
     pub id: i64,
@@ -113,6 +114,7 @@ pub struct LoanRow {
 }
 
 /// One instalment with what it has received.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct InstalmentRow {
     pub seq: u32,
@@ -127,6 +129,7 @@ pub struct InstalmentRow {
 }
 
 /// A repayment received.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct RepaymentRow {
     pub id: i64,
@@ -136,6 +139,7 @@ pub struct RepaymentRow {
 }
 
 /// A loan with its schedule and repayments.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct LoanDetail {
     pub loan: LoanRow,
@@ -153,6 +157,7 @@ pub struct LoanFilter {
 }
 
 /// The 逾期率 of one area.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct AreaLoanRate {
     pub area_code: String,
@@ -170,6 +175,7 @@ pub struct AreaLoanRate {
 }
 
 /// The 逾期率 of an area and of each area directly below it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct LoanRates {
     pub as_of: NaiveDate,
@@ -178,6 +184,7 @@ pub struct LoanRates {
 }
 
 /// A 公益性岗位 as lists show it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct PostRow {
     pub id: i64,
@@ -208,6 +215,7 @@ pub struct FundsFilter {
 }
 
 /// A 到户产业奖补.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct AwardRow {
     pub id: i64,
@@ -228,6 +236,7 @@ pub struct AwardRow {
 }
 
 /// What a household may still receive in a year.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct AwardRoom {
     pub year: i32,
@@ -239,6 +248,7 @@ pub struct AwardRoom {
 }
 
 /// A 务工 record.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct JobRow {
     pub id: i64,
@@ -262,6 +272,7 @@ pub struct JobRow {
 }
 
 /// A 零就业家庭.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct ZeroEmploymentRow {
     pub household_id: i64,
@@ -274,6 +285,7 @@ pub struct ZeroEmploymentRow {
 }
 
 /// 零就业家庭 counts of an area.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct ZeroEmploymentCount {
     pub area_code: String,
@@ -284,6 +296,7 @@ pub struct ZeroEmploymentCount {
 }
 
 /// The 零就业家庭 of an area and year.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct ZeroEmployment {
     pub year: i32,
@@ -293,6 +306,7 @@ pub struct ZeroEmployment {
 }
 
 /// A household's money measures and work records.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct HouseholdFundsView {
     pub loans: Vec<LoanRow>,
@@ -872,6 +886,7 @@ async fn update_record(
 }
 
 /// What an edit answers: the record and its new revision.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
 pub struct Edited {
     pub id: i64,

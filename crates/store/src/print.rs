@@ -35,6 +35,7 @@ use crate::{Result, Store, StoreError};
 pub const MAX_CARDS: usize = 500;
 
 /// Which procedure a 公示 or 公告 is about.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DocumentKind {
@@ -90,6 +91,7 @@ impl DocumentKind {
 }
 
 /// The names of a place, from the county down.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
 pub struct PlaceNames {
     pub county: Option<String>,
@@ -98,6 +100,7 @@ pub struct PlaceNames {
 }
 
 /// The area a document is for.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct DocumentArea {
     pub code: String,
@@ -109,6 +112,7 @@ pub struct DocumentArea {
 }
 
 /// The household a document names, as printed.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct PrintedHousehold {
     pub household_id: i64,
@@ -131,6 +135,7 @@ pub struct PrintedHousehold {
 }
 
 /// One household on a 公示 or 公告.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct ListedHousehold {
     pub case_id: i64,
@@ -146,6 +151,7 @@ pub struct ListedHousehold {
 }
 
 /// A 公示名单 or a 公告.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct HouseholdList {
     pub kind: DocumentKind,
@@ -163,6 +169,7 @@ pub struct HouseholdList {
 }
 
 /// A review meeting recorded on a case, as the minutes list them.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct ReviewRef {
     pub seq: i32,
@@ -171,6 +178,7 @@ pub struct ReviewRef {
 }
 
 /// The 民主评议 minutes of one case.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct ReviewMinutes {
     pub case_id: i64,
@@ -195,6 +203,7 @@ pub struct ReviewMinutes {
 }
 
 /// An assistance measure on a 明白卡.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct CardMeasure {
     pub category: String,
@@ -213,6 +222,7 @@ pub struct CardMeasure {
 }
 
 /// 监测户明白卡.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct HouseholdCard {
     #[serde(flatten)]

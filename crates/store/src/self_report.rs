@@ -30,6 +30,7 @@ use crate::users::{Access, perm};
 use crate::{Result, Store, StoreError, settings};
 
 /// Where a report stands.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReportStatus {
@@ -75,6 +76,7 @@ impl ReportStatus {
 }
 
 /// What the applicant gets back after submitting.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct Receipt {
     pub receipt_no: String,
@@ -87,6 +89,7 @@ pub struct Receipt {
 }
 
 /// What the applicant sees when following a report.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct PublicStatus {
     pub receipt_no: String,
@@ -101,6 +104,7 @@ pub struct PublicStatus {
 }
 
 /// A village of the public area list.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct PublicVillage {
     pub code: String,
@@ -108,6 +112,7 @@ pub struct PublicVillage {
 }
 
 /// A township with its villages, as the public form offers them.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct PublicTownship {
     pub code: String,
@@ -116,6 +121,7 @@ pub struct PublicTownship {
 }
 
 /// A registered household the applicant belongs to.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct HouseholdMatch {
     pub household_id: i64,
@@ -127,6 +133,7 @@ pub struct HouseholdMatch {
 }
 
 /// A report as the township's inbox shows it (ID and phone masked).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct SelfReportRow {
     pub id: i64,
@@ -172,6 +179,7 @@ pub struct SelfReportFilter {
 }
 
 /// The outcome of 受理.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct Accepted {
     pub case_id: i64,

@@ -36,6 +36,7 @@ use crate::{Engine, HouseholdFilter, Result, Store, StoreError};
 const TARGET_CHUNK: usize = 2_000;
 
 /// A flag as lists show it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct FlagView {
     pub code: &'static str,
@@ -52,6 +53,7 @@ impl From<Flag> for FlagView {
 }
 
 /// A visit as lists show it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct VisitRow {
     pub id: i64,
@@ -77,6 +79,7 @@ pub struct VisitRow {
 }
 
 /// A visit photo as lists show it (its bytes are read one by one, audited).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct PhotoMeta {
     pub id: i64,
@@ -137,6 +140,7 @@ pub struct VisitInput {
 }
 
 /// A campaign as lists show it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct CampaignRow {
     pub id: i64,
@@ -156,6 +160,7 @@ pub struct CampaignRow {
 }
 
 /// Progress of one area.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct ProgressRow {
     pub area_code: String,
@@ -170,6 +175,7 @@ pub struct ProgressRow {
 }
 
 /// A campaign's progress under an area, one row per child area.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct CampaignProgress {
     pub campaign: CampaignRow,
@@ -178,6 +184,7 @@ pub struct CampaignProgress {
 }
 
 /// What 重新生成目标 changed.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct Redraw {
     /// Households that newly match.
@@ -191,6 +198,7 @@ pub struct Redraw {
 }
 
 /// A target household not yet visited within the period.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct PendingTarget {
     pub household_id: i64,
