@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Builds the web front-end into web/dist (committed; embedded by the Rust server).
-# The build is deterministic: CI reruns it and checks `git diff --exit-code web/dist`.
+# First generates the API types (web/src/api/schema.d.ts, committed) from the
+# OpenAPI document the server's tests keep in crates/server/openapi.json.
+# The build is deterministic: CI reruns it and checks that neither
+# web/src/api/schema.d.ts nor web/dist changed (scripts/check-web.sh).
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo_root/web"
 
 npm ci --no-audit --no-fund
+npx --no-install openapi-typescript ../crates/server/openapi.json --output src/api/schema.d.ts
 npm run build

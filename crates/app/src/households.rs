@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use fangpin_domain::income::{self, IncomeBreakdown, IncomeRecord, IncomeStanding};
 use fangpin_domain::policy::{Confidence, PolicySet};
 use fangpin_domain::{AreaCode, Household, Person, mask_phone, masked_birth_date};
+use fangpin_store::calendar::day_start;
 use fangpin_store::{Access, HouseholdDetail, Store};
 use serde::Serialize;
 use serde_json::Value;
@@ -20,14 +21,14 @@ pub struct HouseholdView {
     /// The day asked for, when an earlier version was asked for.
     pub as_of: Option<NaiveDate>,
     /// The household's fields; ID number and phones masked, no bank account.
-    #[schema(value_type = Object)]
+    #[schema(value_type = fangpin_domain::Household)]
     pub household: Value,
     /// The household's row id.
     pub id: i64,
     /// Each year's income with its assessment.
     pub incomes: Vec<IncomeView>,
     /// The members; ID number, birth date and phone masked.
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<fangpin_domain::Person>)]
     pub members: Vec<Value>,
     /// Name of the village's township.
     pub township_name: Option<String>,
@@ -161,15 +162,4 @@ fn masked_household(h: &Household) -> Value {
     v["collector_phone"] = h.collector_phone.as_deref().map(mask_phone).into();
     v["bank_account"] = Value::Null;
     v
-}
-
-/// Midnight starting `d` in China Standard Time, the time zone of dates in
-/// the UI.
-fn day_start(d: NaiveDate) -> chrono::DateTime<chrono::FixedOffset> {
-    let cst = chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset");
-    d.and_hms_opt(0, 0, 0)
-        .expect("midnight exists")
-        .and_local_timezone(cst)
-        .single()
-        .expect("fixed offsets are unambiguous")
 }

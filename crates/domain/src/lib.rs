@@ -21,6 +21,8 @@ pub mod monitor;
 pub mod phone;
 pub mod policy;
 pub mod quality;
+#[cfg(feature = "openapi")]
+mod schema;
 pub mod seed;
 pub mod self_report;
 pub mod visits;

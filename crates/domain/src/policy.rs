@@ -25,6 +25,7 @@ use crate::income::IncomeRules;
 use crate::money::Money;
 
 /// How well a parameter value is sourced.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Confidence {
@@ -48,6 +49,7 @@ impl Confidence {
 }
 
 /// A parameter value. Serialized as `{"type": "money", "value": 830000}` etc.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "value", rename_all = "lowercase")]
 pub enum ParamValue {
@@ -85,6 +87,7 @@ impl fmt::Display for ParamValue {
 }
 
 /// One parameter value for a key, scope and year.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ParamDef {
     /// Parameter key, see [`keys`].

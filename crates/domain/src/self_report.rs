@@ -28,6 +28,7 @@ pub const MAX_DESCRIPTION_CHARS: usize = 1000;
 pub const MAX_NAME_CHARS: usize = 20;
 
 /// The kind of sudden hardship (突发困难类型) reported.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Hardship {
@@ -96,6 +97,7 @@ impl Hardship {
 }
 
 /// How the applicant stands to the household the report is about.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Relation {
@@ -156,6 +158,7 @@ impl Relation {
 /// A contact telephone number: an 11-digit mobile number, or a fixed line
 /// with its area code (`023-12345678`). Kept as digits, a fixed line with one
 /// hyphen after the area code.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Phone(String);
 
@@ -242,6 +245,7 @@ pub struct SelfReportForm {
 }
 
 /// A self-report whose every field is valid.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SelfReport {
     /// 申请人姓名.

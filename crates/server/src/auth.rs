@@ -12,12 +12,11 @@ use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use chrono::Utc;
 use fangpin_store::users::SESSION_HOURS;
 use fangpin_store::{Access, LoginOutcome, UserInfo};
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
+use utoipa_axum::routes;
 
 use crate::extract::ApiJson;
 use crate::openapi::ErrorBody;
@@ -63,10 +62,14 @@ impl LoginThrottle {
 
 pub fn routes() -> Routes {
     Routes::new()
-        .route("/api/auth/login", post(login), Guard::Public)
-        .route("/api/auth/logout", post(logout), Guard::Session)
-        .route("/api/auth/me", get(me), Guard::Session)
-        .route("/api/auth/password", post(change_password), Guard::Session)
+        .route("/api/auth/login", routes!(login), Guard::Public)
+        .route("/api/auth/logout", routes!(logout), Guard::Session)
+        .route("/api/auth/me", routes!(me), Guard::Session)
+        .route(
+            "/api/auth/password",
+            routes!(change_password),
+            Guard::Session,
+        )
 }
 
 /// The address of the client: the connection's peer, or — when the peer is
@@ -230,7 +233,7 @@ struct LoginBody {
     password: String,
 }
 
-#[utoipa::path(post, path = "/api/auth/login", tag = "登录", request_body = LoginBody, responses((status = 200, description = "登录成功：{user, csrf_token}，并设置 HttpOnly SameSite=Strict 会话 Cookie", body = serde_json::Value), (status = 401, description = "用户名或密码错误；不存在的用户、错误的密码和在本地址被临时锁定的账号回答相同", body = ErrorBody), (status = 429, description = "本地址登录失败次数过多，暂时不再受理", body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/auth/login", tag = "登录", request_body = LoginBody, responses((status = 200, description = "登录成功：{user, csrf_token}，并设置 HttpOnly SameSite=Strict 会话 Cookie", body = SessionView), (status = 401, description = "用户名或密码错误；不存在的用户、错误的密码和在本地址被临时锁定的账号回答相同", body = ErrorBody), (status = 429, description = "本地址登录失败次数过多，暂时不再受理", body = ErrorBody)))]
 async fn login(
     State(s): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -265,7 +268,11 @@ async fn login(
             session_token,
             csrf_token,
         } => {
-            let mut resp = Json(json!({"user": user, "csrf_token": csrf_token})).into_response();
+            let mut resp = Json(SessionView {
+                csrf_token: Some(csrf_token),
+                user: *user,
+            })
+            .into_response();
             resp.headers_mut().insert(
                 header::SET_COOKIE,
                 session_cookie(&session_token, SESSION_HOURS * 3600, s.secure_cookie),
@@ -302,10 +309,20 @@ async fn logout(
     Ok(resp)
 }
 
-#[utoipa::path(get, path = "/api/auth/me", tag = "登录", responses((status = 200, description = "当前用户与 CSRF 令牌", body = serde_json::Value), (status = 401, description = "未登录", body = ErrorBody)))]
-async fn me(PendingCaller(c): PendingCaller) -> Json<serde_json::Value> {
-    let csrf = c.session.map(|(_, csrf)| csrf);
-    Json(json!({"user": c.user, "csrf_token": csrf}))
+#[utoipa::path(get, path = "/api/auth/me", tag = "登录", responses((status = 200, description = "当前用户与 CSRF 令牌", body = SessionView), (status = 401, description = "未登录", body = ErrorBody)))]
+async fn me(PendingCaller(c): PendingCaller) -> Json<SessionView> {
+    Json(SessionView {
+        csrf_token: c.session.map(|(_, csrf)| csrf),
+        user: c.user,
+    })
+}
+
+/// The logged-in user and the CSRF token their writes must send (none for
+/// an API token).
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct SessionView {
+    csrf_token: Option<String>,
+    user: UserInfo,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

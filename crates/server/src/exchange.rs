@@ -12,14 +12,13 @@ use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
 use fangpin_domain::AreaCode;
 use fangpin_exchange::{Issue, ParsedFile};
 use fangpin_store::users::perm;
 use fangpin_store::{Access, AreaRecord, HouseholdBundle, HouseholdFilter, ImportSummary, Store};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
+use utoipa_axum::routes;
 
 use crate::auth::Caller;
 use crate::extract::{ApiPath, ApiQuery};
@@ -122,14 +121,16 @@ impl Jobs {
 
 pub fn routes() -> Routes {
     Routes::new()
+        .route_with("/api/imports", routes!(start_import), Guard::Admin, |m| {
+            m.layer(DefaultBodyLimit::disable())
+        })
+        .route("/api/imports/{id}", routes!(import_status), Guard::Admin)
         .route(
-            "/api/imports",
-            post(start_import).layer(DefaultBodyLimit::disable()),
+            "/api/imports/{id}/report",
+            routes!(import_report),
             Guard::Admin,
         )
-        .route("/api/imports/{id}", get(import_status), Guard::Admin)
-        .route("/api/imports/{id}/report", get(import_report), Guard::Admin)
-        .route("/api/exports", get(export), Guard::Scoped)
+        .route("/api/exports", routes!(export), Guard::Scoped)
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -146,13 +147,13 @@ fn finish(job: &mut ImportJob, status: &'static str, label: &'static str, now: D
     job.finished_at = Some(now);
 }
 
-#[utoipa::path(post, path = "/api/imports", tag = "数据交换", params(ImportQuery), request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "xlsx 或 CSV（UTF-8 或 GBK）文件内容，全县全字段格式"), responses((status = 202, description = "已受理，返回 {job_id}；用 GET /api/imports/{id} 查询进度", body = serde_json::Value), (status = 403, description = "无导入权限", body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/imports", tag = "数据交换", params(ImportQuery), request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "xlsx 或 CSV（UTF-8 或 GBK）文件内容，全县全字段格式"), responses((status = 202, description = "已受理，返回 {job_id}；用 GET /api/imports/{id} 查询进度", body = JobStarted), (status = 403, description = "无导入权限", body = ErrorBody)))]
 async fn start_import(
     State(s): State<AppState>,
     c: Caller,
     ApiQuery(q): ApiQuery<ImportQuery>,
     body: Body,
-) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+) -> Result<(StatusCode, Json<JobStarted>), ApiError> {
     // Permissions come from the session alone: a caller who may not import is
     // answered before a byte of the upload is read.
     c.access.require(perm::IMPORT)?;
@@ -202,7 +203,13 @@ async fn start_import(
     tokio::spawn(async move {
         run_import(jobs, clock, store, access, job_id, q.name, q.dry_run, body).await;
     });
-    Ok((StatusCode::ACCEPTED, Json(json!({"job_id": id}))))
+    Ok((StatusCode::ACCEPTED, Json(JobStarted { job_id: id })))
+}
+
+/// The number of an import job just started.
+#[derive(Serialize, utoipa::ToSchema)]
+struct JobStarted {
+    job_id: String,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -333,7 +340,7 @@ fn attachment(name: &str) -> String {
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-#[utoipa::path(get, path = "/api/imports/{id}/report", tag = "数据交换", params(("id" = String, Path, description = "导入任务编号")), responses((status = 200, description = "错误报告 xlsx（问题单元格标红，另附错误清单）", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 404, description = "没有错误报告", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/imports/{id}/report", tag = "数据交换", params(("id" = String, Path, description = "导入任务编号")), responses((status = 200, description = "错误报告 xlsx（问题单元格标红，另附错误清单）", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>), (status = 404, description = "没有错误报告", body = ErrorBody)))]
 async fn import_report(
     State(s): State<AppState>,
     c: Caller,
@@ -384,7 +391,7 @@ pub async fn write_export<W: std::io::Write + std::io::Seek + Send>(
     Ok(households)
 }
 
-#[utoipa::path(get, path = "/api/exports", tag = "数据交换", params(ExportQuery), responses((status = 200, description = "全县全字段格式的 xlsx 或 CSV（带 BOM）文件，证件号默认脱敏；完整证件号需要权限并记入审计"), (status = 403, description = "无导出权限", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/exports", tag = "数据交换", params(ExportQuery), responses((status = 200, description = "全县全字段格式的 xlsx 或 CSV（带 BOM）文件，证件号默认脱敏；完整证件号需要权限并记入审计", content((Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (Vec<u8> = "text/csv"))), (status = 403, description = "无导出权限", body = ErrorBody)))]
 async fn export(
     State(s): State<AppState>,
     c: Caller,

@@ -6,7 +6,6 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, patch, post};
 use chrono::{Datelike, NaiveDate};
 use fangpin_domain::funds::{
     AwardEntry, BasisPoints, EmploymentCorrection, EmploymentEntry, LoanCorrection, LoanEntry,
@@ -18,90 +17,102 @@ use fangpin_store::funds::{
     LoanRow, PostRow, ZeroEmployment,
 };
 use fangpin_store::overview::AreaEmployment;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use utoipa_axum::routes;
 
-use crate::api::{Page, paging};
 use crate::auth::Caller;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::monitor::area_param;
 use crate::openapi::ErrorBody;
+use crate::page::{Created, Page, paging};
 use crate::routes::{Guard, Routes};
 use crate::{ApiError, AppState};
 
 type ApiResult<T> = Result<Json<T>, ApiError>;
-type Created = Result<(StatusCode, Json<Value>), ApiError>;
+type CreatedResult = Result<(StatusCode, Json<Created>), ApiError>;
 
 pub fn routes() -> Routes {
     Routes::new()
         .route(
             "/api/households/{id}/funds",
-            get(household_funds),
+            routes!(household_funds),
             Guard::Household,
         )
         .route(
             "/api/households/{id}/loans",
-            post(add_loan),
+            routes!(add_loan),
             Guard::Household,
         )
         .route(
             "/api/households/{id}/posts",
-            post(add_post),
+            routes!(add_post),
             Guard::Household,
         )
         .route(
             "/api/households/{id}/awards",
-            post(add_award),
+            routes!(add_award),
             Guard::Household,
         )
         .route(
             "/api/households/{id}/award-room",
-            get(award_room),
+            routes!(award_room),
             Guard::Household,
         )
-        .route("/api/households/{id}/jobs", post(add_job), Guard::Household)
-        .route("/api/funds/loans", get(loan_list), Guard::Scoped)
+        .route(
+            "/api/households/{id}/jobs",
+            routes!(add_job),
+            Guard::Household,
+        )
+        .route("/api/funds/loans", routes!(loan_list), Guard::Scoped)
         .route(
             "/api/funds/loans/{id}",
-            get(loan_detail).patch(correct_loan),
+            routes!(loan_detail, correct_loan),
             Guard::Record,
         )
         .route(
             "/api/funds/loans/{id}/repayments",
-            post(add_repayment),
+            routes!(add_repayment),
             Guard::Record,
         )
         .route(
             "/api/funds/loans/{id}/repayments/{repayment}/undo",
-            post(undo_repayment),
+            routes!(undo_repayment),
             Guard::Record,
         )
-        .route("/api/funds/posts/{id}", patch(correct_post), Guard::Record)
-        .route("/api/funds/posts/{id}/end", post(end_post), Guard::Record)
+        .route(
+            "/api/funds/posts/{id}",
+            routes!(correct_post),
+            Guard::Record,
+        )
+        .route(
+            "/api/funds/posts/{id}/end",
+            routes!(end_post),
+            Guard::Record,
+        )
         .route(
             "/api/funds/awards/{id}",
-            patch(correct_award),
+            routes!(correct_award),
             Guard::Record,
         )
         .route(
             "/api/funds/awards/{id}/withdraw",
-            post(withdraw_award),
+            routes!(withdraw_award),
             Guard::Record,
         )
-        .route("/api/funds/jobs/{id}", patch(correct_job), Guard::Record)
-        .route("/api/funds/jobs/{id}/end", post(end_job), Guard::Record)
-        .route("/api/funds/loan-rates", get(loan_rates), Guard::Scoped)
-        .route("/api/funds/posts", get(post_list), Guard::Scoped)
-        .route("/api/funds/awards", get(award_list), Guard::Scoped)
-        .route("/api/funds/jobs", get(job_list), Guard::Scoped)
+        .route("/api/funds/jobs/{id}", routes!(correct_job), Guard::Record)
+        .route("/api/funds/jobs/{id}/end", routes!(end_job), Guard::Record)
+        .route("/api/funds/loan-rates", routes!(loan_rates), Guard::Scoped)
+        .route("/api/funds/posts", routes!(post_list), Guard::Scoped)
+        .route("/api/funds/awards", routes!(award_list), Guard::Scoped)
+        .route("/api/funds/jobs", routes!(job_list), Guard::Scoped)
         .route(
             "/api/funds/zero-employment",
-            get(zero_employment),
+            routes!(zero_employment),
             Guard::Scoped,
         )
         .route(
             "/api/funds/employment-scale",
-            get(employment_scale),
+            routes!(employment_scale),
             Guard::Scoped,
         )
 }
@@ -115,15 +126,8 @@ async fn writable(s: &AppState, c: &Caller, id: i64) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// An edit refuses a caller who may not write before reading the body.
-fn may_write(c: &Caller) -> Result<(), ApiError> {
-    c.access
-        .require(fangpin_store::users::perm::HOUSEHOLD_WRITE)?;
-    Ok(())
-}
-
-fn created(id: i64) -> Created {
-    Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
+fn created(id: i64) -> CreatedResult {
+    Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
 fn bad(e: impl ToString) -> ApiError {
@@ -171,18 +175,9 @@ impl ListQuery {
     }
 }
 
-fn page<T>(items: Vec<T>, total: u64, page: u64, page_size: u64) -> Json<Page<T>> {
-    Json(Page {
-        items,
-        total,
-        page,
-        page_size,
-    })
-}
-
 /// Everything recorded for one household: loans with where they stand,
 /// 公益性岗位, 到户产业奖补 and 务工 records.
-#[utoipa::path(get, path = "/api/households/{id}/funds", tag = "资金与就业", params(("id" = i64, Path, description = "农户编号")), responses((status = 200, description = "{loans, posts, awards, jobs}", body = serde_json::Value), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/households/{id}/funds", tag = "资金与就业", params(("id" = i64, Path, description = "农户编号")), responses((status = 200, description = "{loans, posts, awards, jobs}", body = HouseholdFundsView), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
 async fn household_funds(
     State(s): State<AppState>,
     c: Caller,
@@ -284,14 +279,13 @@ struct LoanEditBody {
 /// Corrects a loan (everything but the borrower), checked as a new loan;
 /// the schedule is recomputed only while nothing is repaid, otherwise a
 /// change of amount, term, issue day, rate or method is refused with why.
-#[utoipa::path(patch, path = "/api/funds/loans/{id}", tag = "资金与就业", params(("id" = i64, Path, description = "贷款编号")), request_body = LoanEditBody, responses((status = 200, description = "{id, revision}", body = serde_json::Value), (status = 400, description = "超过上限、已有还款不能改还款计划、版本已过期等（中文说明，未修改）", body = ErrorBody), (status = 403, description = "无维护农户档案权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+#[utoipa::path(patch, path = "/api/funds/loans/{id}", tag = "资金与就业", params(("id" = i64, Path, description = "贷款编号")), request_body = LoanEditBody, responses((status = 200, description = "{id, revision}", body = Edited), (status = 400, description = "超过上限、已有还款不能改还款计划、版本已过期等（中文说明，未修改）", body = ErrorBody), (status = 403, description = "无维护农户档案权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
 async fn correct_loan(
     State(s): State<AppState>,
     c: Caller,
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<LoanEditBody>,
 ) -> ApiResult<Edited> {
-    may_write(&c)?;
     let fix = LoanCorrection {
         bank: b.bank,
         purpose: b.purpose,
@@ -314,14 +308,13 @@ struct ReasonBody {
 }
 
 /// Undoes a repayment recorded by mistake (a reason is required).
-#[utoipa::path(post, path = "/api/funds/loans/{id}/repayments/{repayment}/undo", tag = "资金与就业", params(("id" = i64, Path, description = "贷款编号"), ("repayment" = i64, Path, description = "还款记录编号")), request_body = ReasonBody, responses((status = 200, description = "{id, revision}", body = serde_json::Value), (status = 400, description = "未填原因或版本已过期（未修改）", body = ErrorBody), (status = 403, description = "无维护农户档案权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/funds/loans/{id}/repayments/{repayment}/undo", tag = "资金与就业", params(("id" = i64, Path, description = "贷款编号"), ("repayment" = i64, Path, description = "还款记录编号")), request_body = ReasonBody, responses((status = 200, description = "{id, revision}", body = Edited), (status = 400, description = "未填原因或版本已过期（未修改）", body = ErrorBody), (status = 403, description = "无维护农户档案权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
 async fn undo_repayment(
     State(s): State<AppState>,
     c: Caller,
     ApiPath((id, repayment)): ApiPath<(i64, i64)>,
     ApiJson(b): ApiJson<ReasonBody>,
 ) -> ApiResult<Edited> {
-    may_write(&c)?;
     Ok(Json(
         s.store
             .undo_repayment(
@@ -339,13 +332,13 @@ async fn undo_repayment(
 /// Records a 小额信贷 with its repayment schedule; refused with a Chinese
 /// message above the per-household amount or the term cap of the area and
 /// year, with collateral, or for a borrower outside the age window.
-#[utoipa::path(post, path = "/api/households/{id}/loans", tag = "资金与就业", params(("id" = i64, Path, description = "农户编号")), request_body = LoanBody, responses((status = 201, description = "{id}", body = serde_json::Value), (status = 400, description = "超过额度或期限上限、有抵押担保、借款人年龄不符等（中文说明，未保存）", body = ErrorBody), (status = 403, description = "无维护农户档案权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/households/{id}/loans", tag = "资金与就业", params(("id" = i64, Path, description = "农户编号")), request_body = LoanBody, responses((status = 201, description = "{id}", body = Created), (status = 400, description = "超过额度或期限上限、有抵押担保、借款人年龄不符等（中文说明，未保存）", body = ErrorBody), (status = 403, description = "无维护农户档案权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
 async fn add_loan(
     State(s): State<AppState>,
     c: Caller,
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<LoanBody>,
-) -> Created {
+) -> CreatedResult {
     writable(&s, &c, id).await?;
     let entry = b.parse()?;
     created(
@@ -355,7 +348,7 @@ async fn add_loan(
     )
 }
 
-#[utoipa::path(get, path = "/api/funds/loans", tag = "资金与就业", params(ListQuery), responses((status = 200, description = "小额信贷分页列表（逾期在前），含贷款余额、逾期天数", body = serde_json::Value)))]
+#[utoipa::path(get, path = "/api/funds/loans", tag = "资金与就业", params(ListQuery), responses((status = 200, description = "小额信贷分页列表（逾期在前），含贷款余额、逾期天数", body = Page<LoanRow>)))]
 async fn loan_list(
     State(s): State<AppState>,
     c: Caller,
@@ -371,10 +364,10 @@ async fn loan_list(
         .store
         .loans(&c.access, &f, offset, size, s.clock.now())
         .await?;
-    Ok(page(items, total, p, size))
+    Ok(Page::json(items, total, p, size))
 }
 
-#[utoipa::path(get, path = "/api/funds/loans/{id}", tag = "资金与就业", params(("id" = i64, Path, description = "贷款编号")), responses((status = 200, description = "贷款、还款计划（每期已还金额和状态）、还款记录", body = serde_json::Value), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/funds/loans/{id}", tag = "资金与就业", params(("id" = i64, Path, description = "贷款编号")), responses((status = 200, description = "贷款、还款计划（每期已还金额和状态）、还款记录", body = LoanDetail), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
 async fn loan_detail(
     State(s): State<AppState>,
     c: Caller,
@@ -393,13 +386,13 @@ struct RepaymentBody {
 
 /// Records a repayment; refused when dated before the loan or above what
 /// is still owed.
-#[utoipa::path(post, path = "/api/funds/loans/{id}/repayments", tag = "资金与就业", params(("id" = i64, Path, description = "贷款编号")), request_body = RepaymentBody, responses((status = 201, description = "{id}", body = serde_json::Value), (status = 400, description = "金额或日期不符（中文说明，未保存）", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/funds/loans/{id}/repayments", tag = "资金与就业", params(("id" = i64, Path, description = "贷款编号")), request_body = RepaymentBody, responses((status = 201, description = "{id}", body = Created), (status = 400, description = "金额或日期不符（中文说明，未保存）", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
 async fn add_repayment(
     State(s): State<AppState>,
     c: Caller,
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<RepaymentBody>,
-) -> Created {
+) -> CreatedResult {
     let r = Repayment {
         paid_on: b.paid_on,
         amount: Money::from_fen(b.amount_fen),
@@ -424,7 +417,7 @@ struct AreaQuery {
 
 /// 逾期率 = 逾期贷款余额 ÷ 贷款余额 of an area and each area below it,
 /// next to the area's target (丰都 2024: 1%).
-#[utoipa::path(get, path = "/api/funds/loan-rates", tag = "资金与就业", params(AreaQuery), responses((status = 200, description = "{as_of, area, children}：贷款笔数、贷款余额、逾期贷款余额、逾期率（万分之）、目标及其来源、是否达标", body = serde_json::Value), (status = 404, description = "区划不在辖区内", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/funds/loan-rates", tag = "资金与就业", params(AreaQuery), responses((status = 200, description = "{as_of, area, children}：贷款笔数、贷款余额、逾期贷款余额、逾期率（万分之）、目标及其来源、是否达标", body = LoanRates), (status = 404, description = "区划不在辖区内", body = ErrorBody)))]
 async fn loan_rates(
     State(s): State<AppState>,
     c: Caller,
@@ -450,13 +443,13 @@ struct PostBody {
 
 /// Records a 公益性岗位; refused when the person is outside the age window
 /// on the first day, has no labour capacity, or holds an overlapping post.
-#[utoipa::path(post, path = "/api/households/{id}/posts", tag = "资金与就业", params(("id" = i64, Path, description = "农户编号")), request_body = PostBody, responses((status = 201, description = "{id}", body = serde_json::Value), (status = 400, description = "年龄、劳动能力或岗位期间重叠（中文说明，未保存）", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/households/{id}/posts", tag = "资金与就业", params(("id" = i64, Path, description = "农户编号")), request_body = PostBody, responses((status = 201, description = "{id}", body = Created), (status = 400, description = "年龄、劳动能力或岗位期间重叠（中文说明，未保存）", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
 async fn add_post(
     State(s): State<AppState>,
     c: Caller,
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<PostBody>,
-) -> Created {
+) -> CreatedResult {
     let e = PostEntry {
         person_no: b.person_no,
         post: b.post,
@@ -481,14 +474,13 @@ struct PostEditBody {
 
 /// Corrects a 公益性岗位 (name, period, monthly pay) with the checks of a new
 /// one: age on the first day, labour capacity, no overlap.
-#[utoipa::path(patch, path = "/api/funds/posts/{id}", tag = "资金与就业", params(("id" = i64, Path, description = "岗位编号")), request_body = PostEditBody, responses((status = 200, description = "{id, revision}", body = serde_json::Value), (status = 400, description = "年龄、劳动能力、期间重叠或版本已过期（未修改）", body = ErrorBody), (status = 403, description = "无维护农户档案权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+#[utoipa::path(patch, path = "/api/funds/posts/{id}", tag = "资金与就业", params(("id" = i64, Path, description = "岗位编号")), request_body = PostEditBody, responses((status = 200, description = "{id, revision}", body = Edited), (status = 400, description = "年龄、劳动能力、期间重叠或版本已过期（未修改）", body = ErrorBody), (status = 403, description = "无维护农户档案权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
 async fn correct_post(
     State(s): State<AppState>,
     c: Caller,
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<PostEditBody>,
 ) -> ApiResult<Edited> {
-    may_write(&c)?;
     let fix = PostCorrection {
         post: b.post,
         start: b.start_on,
@@ -512,14 +504,13 @@ struct PostEndBody {
 }
 
 /// Ends a 公益性岗位 early, on the last day of a month within it.
-#[utoipa::path(post, path = "/api/funds/posts/{id}/end", tag = "资金与就业", params(("id" = i64, Path, description = "岗位编号")), request_body = PostEndBody, responses((status = 200, description = "{id, revision}", body = serde_json::Value), (status = 400, description = "月份不在岗位期间内、不早于原结束日期、未填原因或版本已过期（未修改）", body = ErrorBody), (status = 403, description = "无维护农户档案权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/funds/posts/{id}/end", tag = "资金与就业", params(("id" = i64, Path, description = "岗位编号")), request_body = PostEndBody, responses((status = 200, description = "{id, revision}", body = Edited), (status = 400, description = "月份不在岗位期间内、不早于原结束日期、未填原因或版本已过期（未修改）", body = ErrorBody), (status = 403, description = "无维护农户档案权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
 async fn end_post(
     State(s): State<AppState>,
     c: Caller,
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<PostEndBody>,
 ) -> ApiResult<Edited> {
-    may_write(&c)?;
     let month = YearMonth::parse(&b.end_month).map_err(bad)?;
     Ok(Json(
         s.store
@@ -528,7 +519,7 @@ async fn end_post(
     ))
 }
 
-#[utoipa::path(get, path = "/api/funds/posts", tag = "资金与就业", params(ListQuery), responses((status = 200, description = "公益性岗位分页列表（year：与该年度有交集的岗位）", body = serde_json::Value)))]
+#[utoipa::path(get, path = "/api/funds/posts", tag = "资金与就业", params(ListQuery), responses((status = 200, description = "公益性岗位分页列表（year：与该年度有交集的岗位）", body = Page<PostRow>)))]
 async fn post_list(
     State(s): State<AppState>,
     c: Caller,
@@ -539,7 +530,7 @@ async fn post_list(
         .store
         .posts(&c.access, &q.filter()?, offset, size, s.clock.now())
         .await?;
-    Ok(page(items, total, p, size))
+    Ok(Page::json(items, total, p, size))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -553,49 +544,52 @@ struct AwardBody {
 
 /// Records a 到户产业奖补; refused above the household's yearly cap with how
 /// much was granted and how much remains.
-#[utoipa::path(post, path = "/api/households/{id}/awards", tag = "资金与就业", params(("id" = i64, Path, description = "农户编号")), request_body = AwardBody, responses((status = 201, description = "{id}", body = serde_json::Value), (status = 400, description = "超过每户每年上限（说明已获和尚可金额，未保存）或未配置上限参数", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/households/{id}/awards", tag = "资金与就业", params(("id" = i64, Path, description = "农户编号")), request_body = AwardBody, responses((status = 201, description = "{id}", body = Created), (status = 400, description = "超过每户每年上限（说明已获和尚可金额，未保存）或未配置上限参数", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
 async fn add_award(
     State(s): State<AppState>,
     c: Caller,
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<AwardBody>,
-) -> Created {
-    let e = AwardEntry {
-        year: b.year,
-        project: b.project,
-        amount: Money::from_fen(b.amount_fen),
-        note: b.note,
-    };
-    created(s.store.add_award(&c.access, id, e, s.clock.now()).await?)
+) -> CreatedResult {
+    let amount = Money::from_fen(b.amount_fen);
+    created(
+        s.store
+            .add_award(&c.access, id, b.entry(amount), s.clock.now())
+            .await?,
+    )
 }
 
+impl AwardBody {
+    fn entry(self, amount: Money) -> AwardEntry {
+        AwardEntry {
+            year: self.year,
+            project: self.project,
+            amount,
+            note: self.note,
+        }
+    }
+}
+
+/// An award's new fields with the revision they were read at.
 #[derive(Deserialize, utoipa::ToSchema)]
 struct AwardEditBody {
     revision: i32,
-    year: i32,
-    project: String,
-    amount_fen: i64,
-    #[serde(default)]
-    note: String,
+    #[serde(flatten)]
+    award: AwardBody,
 }
 
 /// Corrects a 到户产业奖补 within the yearly cap (the household's other
 /// awards of the year count); above it the refusal says what was granted
 /// and what remains, and nothing changes.
-#[utoipa::path(patch, path = "/api/funds/awards/{id}", tag = "资金与就业", params(("id" = i64, Path, description = "奖补编号")), request_body = AwardEditBody, responses((status = 200, description = "{id, revision}", body = serde_json::Value), (status = 400, description = "超过每户每年上限（说明已获和尚可金额）、已撤销或版本已过期（未修改）", body = ErrorBody), (status = 403, description = "无维护农户档案权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+#[utoipa::path(patch, path = "/api/funds/awards/{id}", tag = "资金与就业", params(("id" = i64, Path, description = "奖补编号")), request_body = AwardEditBody, responses((status = 200, description = "{id, revision}", body = Edited), (status = 400, description = "超过每户每年上限（说明已获和尚可金额）、已撤销或版本已过期（未修改）", body = ErrorBody), (status = 403, description = "无维护农户档案权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
 async fn correct_award(
     State(s): State<AppState>,
     c: Caller,
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<AwardEditBody>,
 ) -> ApiResult<Edited> {
-    may_write(&c)?;
-    let e = AwardEntry {
-        year: b.year,
-        project: b.project,
-        amount: money_field(b.amount_fen, "奖补金额")?,
-        note: b.note,
-    };
+    let amount = money_field(b.award.amount_fen, "奖补金额")?;
+    let e = b.award.entry(amount);
     Ok(Json(
         s.store
             .correct_award(&c.access, id, b.revision, e, s.clock.now())
@@ -605,14 +599,13 @@ async fn correct_award(
 
 /// Withdraws (撤销) a 到户产业奖补 with a reason; it stays listed as 已撤销
 /// and no longer counts against the cap.
-#[utoipa::path(post, path = "/api/funds/awards/{id}/withdraw", tag = "资金与就业", params(("id" = i64, Path, description = "奖补编号")), request_body = ReasonBody, responses((status = 200, description = "{id, revision}", body = serde_json::Value), (status = 400, description = "未填原因、已撤销或版本已过期（未修改）", body = ErrorBody), (status = 403, description = "无维护农户档案权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/funds/awards/{id}/withdraw", tag = "资金与就业", params(("id" = i64, Path, description = "奖补编号")), request_body = ReasonBody, responses((status = 200, description = "{id, revision}", body = Edited), (status = 400, description = "未填原因、已撤销或版本已过期（未修改）", body = ErrorBody), (status = 403, description = "无维护农户档案权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
 async fn withdraw_award(
     State(s): State<AppState>,
     c: Caller,
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<ReasonBody>,
 ) -> ApiResult<Edited> {
-    may_write(&c)?;
     Ok(Json(
         s.store
             .withdraw_award(&c.access, id, b.revision, &b.reason, s.clock.now())
@@ -627,7 +620,7 @@ struct YearQuery {
     year: Option<i32>,
 }
 
-#[utoipa::path(get, path = "/api/households/{id}/award-room", tag = "资金与就业", params(("id" = i64, Path, description = "农户编号"), YearQuery), responses((status = 200, description = "{year, cap_fen, granted_fen, remaining_fen, cap_source}", body = serde_json::Value), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/households/{id}/award-room", tag = "资金与就业", params(("id" = i64, Path, description = "农户编号"), YearQuery), responses((status = 200, description = "{year, cap_fen, granted_fen, remaining_fen, cap_source}", body = AwardRoom), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
 async fn award_room(
     State(s): State<AppState>,
     c: Caller,
@@ -638,24 +631,35 @@ async fn award_room(
     Ok(Json(s.store.award_room(&c.access, id, year).await?))
 }
 
-#[utoipa::path(get, path = "/api/funds/awards", tag = "资金与就业", params(ListQuery), responses((status = 200, description = "到户产业奖补分页列表及合计金额 sum_fen", body = serde_json::Value)))]
+#[utoipa::path(get, path = "/api/funds/awards", tag = "资金与就业", params(ListQuery), responses((status = 200, description = "到户产业奖补分页列表及合计金额 sum_fen", body = AwardPage)))]
 async fn award_list(
     State(s): State<AppState>,
     c: Caller,
     ApiQuery(q): ApiQuery<ListQuery>,
-) -> ApiResult<Value> {
+) -> ApiResult<AwardPage> {
     let (p, size, offset) = q.paging()?;
     let (total, sum, items) = s
         .store
         .awards(&c.access, &q.filter()?, offset, size)
         .await?;
-    Ok(Json(json!({
-        "items": items,
-        "total": total,
-        "page": p,
-        "page_size": size,
-        "sum_fen": sum,
-    })))
+    Ok(Json(AwardPage {
+        items,
+        page: p,
+        page_size: size,
+        sum_fen: sum,
+        total,
+    }))
+}
+
+/// A page of awards with the sum of all that match.
+#[derive(Serialize, utoipa::ToSchema)]
+struct AwardPage {
+    items: Vec<fangpin_store::funds::AwardRow>,
+    page: u64,
+    page_size: u64,
+    /// 合计金额（分），全部符合条件的记录。
+    sum_fen: Money,
+    total: u64,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -675,13 +679,13 @@ struct JobBody {
 }
 
 /// Records a 务工 record of a member.
-#[utoipa::path(post, path = "/api/households/{id}/jobs", tag = "资金与就业", params(("id" = i64, Path, description = "农户编号")), request_body = JobBody, responses((status = 201, description = "{id}", body = serde_json::Value), (status = 400, description = "字段错误（中文说明）", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/households/{id}/jobs", tag = "资金与就业", params(("id" = i64, Path, description = "农户编号")), request_body = JobBody, responses((status = 201, description = "{id}", body = Created), (status = 400, description = "字段错误（中文说明）", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
 async fn add_job(
     State(s): State<AppState>,
     c: Caller,
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<JobBody>,
-) -> Created {
+) -> CreatedResult {
     writable(&s, &c, id).await?;
     let e = EmploymentEntry {
         person_no: b.person_no,
@@ -716,14 +720,13 @@ struct JobEditBody {
 }
 
 /// Corrects a 务工 record with the checks of a new one.
-#[utoipa::path(patch, path = "/api/funds/jobs/{id}", tag = "资金与就业", params(("id" = i64, Path, description = "务工记录编号")), request_body = JobEditBody, responses((status = 200, description = "{id, revision}", body = serde_json::Value), (status = 400, description = "字段错误或版本已过期（未修改）", body = ErrorBody), (status = 403, description = "无维护农户档案权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+#[utoipa::path(patch, path = "/api/funds/jobs/{id}", tag = "资金与就业", params(("id" = i64, Path, description = "务工记录编号")), request_body = JobEditBody, responses((status = 200, description = "{id, revision}", body = Edited), (status = 400, description = "字段错误或版本已过期（未修改）", body = ErrorBody), (status = 403, description = "无维护农户档案权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
 async fn correct_job(
     State(s): State<AppState>,
     c: Caller,
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<JobEditBody>,
 ) -> ApiResult<Edited> {
-    may_write(&c)?;
     let fix = EmploymentCorrection {
         year: b.year,
         region: WorkRegion::parse(&b.region).map_err(bad)?,
@@ -748,14 +751,13 @@ struct JobEndBody {
 }
 
 /// Ends a 务工 record; its months stop at the end day.
-#[utoipa::path(post, path = "/api/funds/jobs/{id}/end", tag = "资金与就业", params(("id" = i64, Path, description = "务工记录编号")), request_body = JobEndBody, responses((status = 200, description = "{id, revision}", body = serde_json::Value), (status = 400, description = "日期不在当年或晚于今天、版本已过期（未修改）", body = ErrorBody), (status = 403, description = "无维护农户档案权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/funds/jobs/{id}/end", tag = "资金与就业", params(("id" = i64, Path, description = "务工记录编号")), request_body = JobEndBody, responses((status = 200, description = "{id, revision}", body = Edited), (status = 400, description = "日期不在当年或晚于今天、版本已过期（未修改）", body = ErrorBody), (status = 403, description = "无维护农户档案权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
 async fn end_job(
     State(s): State<AppState>,
     c: Caller,
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<JobEndBody>,
 ) -> ApiResult<Edited> {
-    may_write(&c)?;
     Ok(Json(
         s.store
             .end_employment(&c.access, id, b.revision, b.ended_on, s.clock.now())
@@ -763,7 +765,7 @@ async fn end_job(
     ))
 }
 
-#[utoipa::path(get, path = "/api/funds/jobs", tag = "资金与就业", params(ListQuery), responses((status = 200, description = "务工记录分页列表", body = serde_json::Value)))]
+#[utoipa::path(get, path = "/api/funds/jobs", tag = "资金与就业", params(ListQuery), responses((status = 200, description = "务工记录分页列表", body = Page<JobRow>)))]
 async fn job_list(
     State(s): State<AppState>,
     c: Caller,
@@ -771,12 +773,12 @@ async fn job_list(
 ) -> ApiResult<Page<JobRow>> {
     let (p, size, offset) = q.paging()?;
     let (total, items) = s.store.jobs(&c.access, &q.filter()?, offset, size).await?;
-    Ok(page(items, total, p, size))
+    Ok(Page::json(items, total, p, size))
 }
 
 /// 零就业家庭: households with a member able to work (普通/技能劳动力) and
 /// nobody with a 务工 record or a 公益性岗位 in the year.
-#[utoipa::path(get, path = "/api/funds/zero-employment", tag = "资金与就业", params(AreaQuery), responses((status = 200, description = "{year, total, items, by_area}：零就业家庭分页及本级和下级区划的户数", body = serde_json::Value), (status = 404, description = "区划不在辖区内", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/funds/zero-employment", tag = "资金与就业", params(AreaQuery), responses((status = 200, description = "{year, total, items, by_area}：零就业家庭分页及本级和下级区划的户数", body = ZeroEmployment), (status = 404, description = "区划不在辖区内", body = ErrorBody)))]
 async fn zero_employment(
     State(s): State<AppState>,
     c: Caller,
@@ -794,7 +796,7 @@ async fn zero_employment(
 
 /// 务工规模 for the 务工 tab: the 首页概览's figures of the area (by
 /// default the caller's) and each area below it.
-#[utoipa::path(get, path = "/api/funds/employment-scale", tag = "资金与就业", params(AreaQuery), responses((status = 200, description = "同 /api/areas/{code}/employment：务工人数（其中脱贫人口、监测对象）、县内/县外省内/省外/国外、6个月及以上、务工收入、零就业家庭", body = serde_json::Value), (status = 404, description = "区划不在辖区内", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/funds/employment-scale", tag = "资金与就业", params(AreaQuery), responses((status = 200, description = "同 /api/areas/{code}/employment：务工人数（其中脱贫人口、监测对象）、县内/县外省内/省外/国外、6个月及以上、务工收入、零就业家庭", body = AreaEmployment), (status = 404, description = "区划不在辖区内", body = ErrorBody)))]
 async fn employment_scale(
     State(s): State<AppState>,
     c: Caller,

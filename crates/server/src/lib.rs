@@ -6,18 +6,25 @@
 //! integer 分; ID numbers are masked in every list and detail view.
 
 mod api;
+mod areas;
 mod assist;
+mod audit;
 pub mod auth;
+mod dedup;
 mod error;
 pub mod exchange;
 mod extract;
 mod funds;
+mod households;
 mod monitor;
 pub mod openapi;
+mod page;
 mod print;
 pub mod routes;
 pub mod self_report;
+mod system;
 mod tokens;
+mod users;
 mod visits;
 mod web;
 
@@ -112,7 +119,13 @@ pub fn app(state: AppState) -> Router {
 /// Every data route with its scope decision ([`routes::route_table`]).
 pub(crate) fn api_routes() -> routes::Routes {
     routes::Routes::new()
+        .merge(system::routes())
+        .merge(areas::routes())
+        .merge(households::routes())
         .merge(api::routes())
+        .merge(audit::routes())
+        .merge(users::routes())
+        .merge(dedup::routes())
         .merge(auth::routes())
         .merge(exchange::routes())
         .merge(monitor::routes())

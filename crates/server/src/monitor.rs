@@ -5,19 +5,18 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::routing::{get, post};
 use chrono::Datelike;
 use fangpin_domain::workflow::{Action, CaseState, Channel};
 use fangpin_domain::{AreaCode, Money};
 use fangpin_store::cases::{CaseDetail, CaseFilter, CaseRow, NewLead};
 use fangpin_store::monitor::{WhatIf, WhatIfResult};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use utoipa_axum::routes;
 
-use crate::api::{Page, paging};
 use crate::auth::Caller;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::openapi::ErrorBody;
+use crate::page::{Created, Items, Page, paging};
 use crate::routes::{Guard, Routes};
 use crate::{ApiError, AppState};
 
@@ -27,29 +26,33 @@ pub fn routes() -> Routes {
     Routes::new()
         .route(
             "/api/households/{id}/assessment",
-            get(assessment),
+            routes!(assessment),
             Guard::Household,
         )
         .route(
             "/api/households/{id}/cases",
-            get(household_cases),
+            routes!(household_cases),
             Guard::Household,
         )
-        .route("/api/cases", get(case_list).post(open_case), Guard::Scoped)
-        .route("/api/cases/{id}", get(case_detail), Guard::Record)
-        .route("/api/cases/{id}/actions", post(case_action), Guard::Record)
-        .route("/api/workbench", get(workbench), Guard::Scoped)
-        .route("/api/whatif", post(what_if), Guard::Scoped)
-        .route("/api/calendar", get(calendar), Guard::Session)
+        .route("/api/cases", routes!(case_list, open_case), Guard::Scoped)
+        .route("/api/cases/{id}", routes!(case_detail), Guard::Record)
         .route(
-            "/api/calendar/{year}",
-            axum::routing::put(calendar_save),
-            Guard::Admin,
+            "/api/cases/{id}/actions",
+            routes!(case_action),
+            Guard::Record,
         )
-        .route("/api/quality", get(quality_list), Guard::Scoped)
-        .route("/api/quality/rules", get(quality_rules), Guard::Session)
-        .route("/api/quality/scores", get(quality_scores), Guard::Scoped)
-        .route("/api/quality/run", post(quality_run), Guard::Scoped)
+        .route("/api/workbench", routes!(workbench), Guard::Scoped)
+        .route("/api/whatif", routes!(what_if), Guard::Scoped)
+        .route("/api/calendar", routes!(calendar), Guard::Session)
+        .route("/api/calendar/{year}", routes!(calendar_save), Guard::Admin)
+        .route("/api/quality", routes!(quality_list), Guard::Scoped)
+        .route("/api/quality/rules", routes!(quality_rules), Guard::Session)
+        .route(
+            "/api/quality/scores",
+            routes!(quality_scores),
+            Guard::Scoped,
+        )
+        .route("/api/quality/run", routes!(quality_run), Guard::Scoped)
 }
 
 pub(crate) fn area_param(v: Option<String>, name: &str) -> Result<Option<AreaCode>, ApiError> {
@@ -82,27 +85,33 @@ struct YearQuery {
 
 /// The rules assessment with its explanation trace: each rule, the value,
 /// the threshold and the parameter definition it came from.
-#[utoipa::path(get, path = "/api/households/{id}/assessment", tag = "监测", params(("id" = i64, Path, description = "农户编号"), YearQuery), responses((status = 200, description = "{assessment}：类别、风险、逐条规则的取值、阈值和参数来源；无收入数据时 assessment 为 null", body = serde_json::Value), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/households/{id}/assessment", tag = "监测", params(("id" = i64, Path, description = "农户编号"), YearQuery), responses((status = 200, description = "{assessment}：类别、风险、逐条规则的取值、阈值和参数来源；无收入数据时 assessment 为 null", body = AssessmentView), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
 async fn assessment(
     State(s): State<AppState>,
     c: Caller,
     ApiPath(id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<YearQuery>,
-) -> ApiResult<Value> {
+) -> ApiResult<AssessmentView> {
     let year = q.year.map(income_year).transpose()?;
     let a = s
         .store
         .household_assessment(&c.access, id, year, s.clock.now())
         .await?;
-    Ok(Json(json!({ "assessment": a })))
+    Ok(Json(AssessmentView { assessment: a }))
 }
 
-#[utoipa::path(get, path = "/api/households/{id}/cases", tag = "监测", params(("id" = i64, Path, description = "农户编号")), responses((status = 200, description = "该户的全部案件（含已消除、不予纳入）", body = serde_json::Value), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+/// A household's assessment; null without income data.
+#[derive(Serialize, utoipa::ToSchema)]
+struct AssessmentView {
+    assessment: Option<fangpin_domain::assess::Assessment>,
+}
+
+#[utoipa::path(get, path = "/api/households/{id}/cases", tag = "监测", params(("id" = i64, Path, description = "农户编号")), responses((status = 200, description = "该户的全部案件（含已消除、不予纳入）", body = Items<CaseRow>), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
 async fn household_cases(
     State(s): State<AppState>,
     c: Caller,
     ApiPath(id): ApiPath<i64>,
-) -> ApiResult<Value> {
+) -> ApiResult<Items<CaseRow>> {
     s.store.household(&c.access, id).await?;
     let f = CaseFilter {
         household_id: Some(id),
@@ -110,7 +119,7 @@ async fn household_cases(
         ..Default::default()
     };
     let (_, items) = s.store.cases(&c.access, &f, s.clock.now()).await?;
-    Ok(Json(json!({ "items": items })))
+    Ok(Items::json(items))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -127,12 +136,12 @@ struct LeadBody {
 
 /// Opens a case from a lead; the rules assessment at that moment is kept
 /// with the opening entry.
-#[utoipa::path(post, path = "/api/cases", tag = "监测", request_body = LeadBody, responses((status = 201, description = "{id}：新案件编号", body = serde_json::Value), (status = 400, description = "已有办理中的案件、已是监测对象或字段错误", body = ErrorBody), (status = 404, description = "农户不存在或不在辖区内", body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/cases", tag = "监测", request_body = LeadBody, responses((status = 201, description = "{id}：新案件编号", body = Created), (status = 400, description = "已有办理中的案件、已是监测对象或字段错误", body = ErrorBody), (status = 404, description = "农户不存在或不在辖区内", body = ErrorBody)))]
 async fn open_case(
     State(s): State<AppState>,
     c: Caller,
     ApiJson(b): ApiJson<LeadBody>,
-) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
+) -> Result<(axum::http::StatusCode, Json<Created>), ApiError> {
     let channel = Channel::parse(&b.channel).map_err(|e| ApiError::bad_request(e.to_string()))?;
     let id = s
         .store
@@ -149,7 +158,7 @@ async fn open_case(
             s.clock.now(),
         )
         .await?;
-    Ok((axum::http::StatusCode::CREATED, Json(json!({ "id": id }))))
+    Ok((axum::http::StatusCode::CREATED, Json(Created { id })))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -165,7 +174,7 @@ struct CaseQuery {
     page_size: Option<u64>,
 }
 
-#[utoipa::path(get, path = "/api/cases", tag = "监测", params(CaseQuery), responses((status = 200, description = "案件分页列表，含当前步骤时限和临期/逾期状态", body = serde_json::Value), (status = 400, description = "参数错误", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/cases", tag = "监测", params(CaseQuery), responses((status = 200, description = "案件分页列表，含当前步骤时限和临期/逾期状态", body = Page<CaseRow>), (status = 400, description = "参数错误", body = ErrorBody)))]
 async fn case_list(
     State(s): State<AppState>,
     c: Caller,
@@ -190,15 +199,10 @@ async fn case_list(
         limit: page_size,
     };
     let (total, items) = s.store.cases(&c.access, &f, s.clock.now()).await?;
-    Ok(Json(Page {
-        items,
-        total,
-        page,
-        page_size,
-    }))
+    Ok(Page::json(items, total, page, page_size))
 }
 
-#[utoipa::path(get, path = "/api/cases/{id}", tag = "监测", params(("id" = i64, Path, description = "案件编号")), responses((status = 200, description = "案件及全部办理记录（只增不改）", body = serde_json::Value), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/cases/{id}", tag = "监测", params(("id" = i64, Path, description = "案件编号")), responses((status = 200, description = "案件及全部办理记录（只增不改）", body = CaseDetail), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
 async fn case_detail(
     State(s): State<AppState>,
     c: Caller,
@@ -219,7 +223,7 @@ struct ActionBody {
 }
 
 /// One workflow step by the level that owns it.
-#[utoipa::path(post, path = "/api/cases/{id}/actions", tag = "监测", params(("id" = i64, Path, description = "案件编号")), request_body = ActionBody, responses((status = 200, description = "办理后的案件", body = serde_json::Value), (status = 400, description = "当前状态不能办理、非本级办理、公示期未满、不符合消除条件等（中文说明）", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/cases/{id}/actions", tag = "监测", params(("id" = i64, Path, description = "案件编号")), request_body = ActionBody, responses((status = 200, description = "办理后的案件", body = CaseDetail), (status = 400, description = "当前状态不能办理、非本级办理、公示期未满、不符合消除条件等（中文说明）", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
 async fn case_action(
     State(s): State<AppState>,
     c: Caller,
@@ -234,8 +238,8 @@ async fn case_action(
 }
 
 /// My due-soon and overdue steps, and those escalated to me.
-#[utoipa::path(get, path = "/api/workbench", tag = "监测", responses((status = 200, description = "{items}：本人所在层级待办步骤（按到期日），以及下级逾期上报的步骤（escalated_to_me）；{self_reports}：临期或逾期待受理的农户自主申报（乡镇）；{responsible}：临期或逾期仍未明确帮扶责任人的监测户", body = serde_json::Value)))]
-async fn workbench(State(s): State<AppState>, c: Caller) -> ApiResult<Value> {
+#[utoipa::path(get, path = "/api/workbench", tag = "监测", responses((status = 200, description = "{items}：本人所在层级待办步骤（按到期日），以及下级逾期上报的步骤（escalated_to_me）；{self_reports}：临期或逾期待受理的农户自主申报（乡镇）；{responsible}：临期或逾期仍未明确帮扶责任人的监测户", body = Workbench)))]
+async fn workbench(State(s): State<AppState>, c: Caller) -> ApiResult<Workbench> {
     let items = s.store.due_steps(&c.access, s.clock.now()).await?;
     // 农户自主申报 awaiting the township's acceptance, due soon or overdue.
     let self_reports = s.store.due_self_reports(&c.access, s.clock.now()).await?;
@@ -245,18 +249,38 @@ async fn workbench(State(s): State<AppState>, c: Caller) -> ApiResult<Value> {
         items.iter().filter(|i| i.case.urgency == Some(u)).count()
     };
     use fangpin_domain::sla::Urgency::*;
-    Ok(Json(json!({
-        "today": fangpin_store::cases::china_day(s.clock.now()),
-        "counts": {
-            "on_track": count(OnTrack),
-            "due_soon": count(DueSoon),
-            "overdue": count(Overdue),
-            "escalated": count(Escalated),
+    Ok(Json(Workbench {
+        counts: UrgencyCounts {
+            due_soon: count(DueSoon),
+            escalated: count(Escalated),
+            on_track: count(OnTrack),
+            overdue: count(Overdue),
         },
-        "items": items,
-        "self_reports": self_reports,
-        "responsible": responsible,
-    })))
+        items,
+        responsible,
+        self_reports,
+        today: fangpin_store::cases::china_day(s.clock.now()),
+    }))
+}
+
+/// The caller's workbench.
+#[derive(Serialize, utoipa::ToSchema)]
+struct Workbench {
+    counts: UrgencyCounts,
+    items: Vec<fangpin_store::cases::DueItem>,
+    responsible: Vec<fangpin_store::assist::AssistRow>,
+    self_reports: Vec<fangpin_store::self_report::SelfReportRow>,
+    today: chrono::NaiveDate,
+}
+
+/// How many of the caller's steps are on track, due soon, overdue or
+/// escalated.
+#[derive(Serialize, utoipa::ToSchema)]
+struct UrgencyCounts {
+    due_soon: usize,
+    escalated: usize,
+    on_track: usize,
+    overdue: usize,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -270,7 +294,7 @@ struct WhatIfBody {
 }
 
 /// Who would enter or leave the at-risk set; nothing is changed.
-#[utoipa::path(post, path = "/api/whatif", tag = "监测", request_body = WhatIfBody, responses((status = 200, description = "进入/退出人数（按乡镇、村）及名单样例、耗时", body = serde_json::Value), (status = 400, description = "参数错误或该年度缺少参数", body = ErrorBody), (status = 404, description = "区划不在辖区内", body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/whatif", tag = "监测", request_body = WhatIfBody, responses((status = 200, description = "进入/退出人数（按乡镇、村）及名单样例、耗时", body = WhatIfResult), (status = 400, description = "参数错误或该年度缺少参数", body = ErrorBody), (status = 404, description = "区划不在辖区内", body = ErrorBody)))]
 async fn what_if(
     State(s): State<AppState>,
     c: Caller,
@@ -296,22 +320,27 @@ struct CalendarQuery {
 }
 
 /// The official days off and make-up working days of a year.
-#[utoipa::path(get, path = "/api/calendar", tag = "监测", params(CalendarQuery), responses((status = 200, description = "{year, covered, working_days, entries}：法定节假日和调休上班日", body = serde_json::Value)))]
+#[utoipa::path(get, path = "/api/calendar", tag = "监测", params(CalendarQuery), responses((status = 200, description = "{year, covered, working_days, entries}：法定节假日和调休上班日", body = CalendarYear)))]
 async fn calendar(
     State(s): State<AppState>,
     _c: Caller,
     ApiQuery(q): ApiQuery<CalendarQuery>,
-) -> ApiResult<Value> {
+) -> ApiResult<CalendarYear> {
     let cal = s.store.work_calendar().await?;
     let year = q
         .year
         .unwrap_or_else(|| fangpin_store::cases::china_day(s.clock.now()).year());
     let years: Vec<i32> = cal.years().collect();
     if !cal.covers(year) {
-        return Ok(Json(json!({
-            "year": year, "covered": false, "years": years, "working_days": null, "entries": [],
-            "message": format!("工作日历未载入{year}年的数据"),
-        })));
+        return Ok(Json(CalendarYear {
+            covered: false,
+            entries: Vec::new(),
+            message: Some(format!("工作日历未载入{year}年的数据")),
+            source: None,
+            working_days: None,
+            year,
+            years,
+        }));
     }
     let first = chrono::NaiveDate::from_ymd_opt(year, 1, 1).expect("valid");
     let last = chrono::NaiveDate::from_ymd_opt(year, 12, 31).expect("valid");
@@ -319,16 +348,50 @@ async fn calendar(
         .working_days_between(first, last)
         .map_err(|e| ApiError::bad_request(e.to_string()))?
         + i64::from(cal.is_working_day(first).unwrap_or(false));
-    let entries: Vec<Value> = cal
+    let entries = cal
         .entries_in_year(year)
         .iter()
-        .map(|e| json!({"date": e.date, "kind": e.kind.symbol(), "name": e.name}))
+        .map(|e| CalendarDay {
+            date: e.date,
+            kind: e.kind.symbol(),
+            name: e.name.clone(),
+        })
         .collect();
     let source = s.store.calendar_source(year).await?;
-    Ok(Json(json!({
-        "year": year, "covered": true, "years": years, "working_days": working,
-        "source": source, "entries": entries,
-    })))
+    Ok(Json(CalendarYear {
+        covered: true,
+        entries,
+        message: None,
+        source: Some(source),
+        working_days: Some(working),
+        year,
+        years,
+    }))
+}
+
+/// The calendar of a year: `message` when the year is not loaded, `source`
+/// when it is.
+#[derive(Serialize, utoipa::ToSchema)]
+struct CalendarYear {
+    covered: bool,
+    entries: Vec<CalendarDay>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<String>,
+    /// 数据来源（载入年度时才有此项）。
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    source: Option<Option<String>>,
+    working_days: Option<i64>,
+    year: i32,
+    years: Vec<i32>,
+}
+
+/// A day off (休) or make-up working day (班).
+#[derive(Serialize, utoipa::ToSchema)]
+struct CalendarDay {
+    date: chrono::NaiveDate,
+    kind: &'static str,
+    name: String,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -356,13 +419,13 @@ struct CalendarSaveBody {
 
 /// Replaces (or adds) one year of the working-day calendar: every deadline
 /// is computed from it. Needs 维护参数.
-#[utoipa::path(put, path = "/api/calendar/{year}", tag = "监测", params(("year" = i32, Path, description = "年度")), request_body = CalendarSaveBody, responses((status = 200, description = "保存后的该年度日历，格式同 GET /api/calendar", body = serde_json::Value), (status = 400, description = "数据有误（中文说明，指明日期或行号），未作任何修改", body = ErrorBody), (status = 403, description = "无维护参数权限", body = ErrorBody)))]
+#[utoipa::path(put, path = "/api/calendar/{year}", tag = "监测", params(("year" = i32, Path, description = "年度")), request_body = CalendarSaveBody, responses((status = 200, description = "保存后的该年度日历，格式同 GET /api/calendar", body = CalendarYear), (status = 400, description = "数据有误（中文说明，指明日期或行号），未作任何修改", body = ErrorBody), (status = 403, description = "无维护参数权限", body = ErrorBody)))]
 async fn calendar_save(
     State(s): State<AppState>,
     c: Caller,
     ApiPath(year): ApiPath<i32>,
     ApiJson(b): ApiJson<CalendarSaveBody>,
-) -> ApiResult<Value> {
+) -> ApiResult<CalendarYear> {
     use fangpin_domain::calendar::{CalendarEntry, Official, WorkCalendar, parse_csv};
     let entries = match (b.entries, b.csv) {
         (Some(_), Some(_)) | (None, None) => {
@@ -419,7 +482,7 @@ struct QualityQuery {
 }
 
 /// Data-quality findings (疑点), open ones first by fix-by date.
-#[utoipa::path(get, path = "/api/quality", tag = "数据质量", params(QualityQuery), responses((status = 200, description = "疑点分页列表：规则、说明、发现日期、整改期限、是否逾期", body = serde_json::Value), (status = 400, description = "参数错误", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/quality", tag = "数据质量", params(QualityQuery), responses((status = 200, description = "疑点分页列表：规则、说明、发现日期、整改期限、是否逾期", body = Page<fangpin_store::quality::QualityIssue>), (status = 400, description = "参数错误", body = ErrorBody)))]
 async fn quality_list(
     State(s): State<AppState>,
     c: Caller,
@@ -436,30 +499,33 @@ async fn quality_list(
         .store
         .quality_issues(&c.access, &f, offset, page_size, s.clock.now())
         .await?;
-    Ok(Json(Page {
-        items,
-        total,
-        page,
-        page_size,
-    }))
+    Ok(Page::json(items, total, page, page_size))
 }
 
 /// The rule table.
-#[utoipa::path(get, path = "/api/quality/rules", tag = "数据质量", responses((status = 200, description = "{items}：规则编号、名称、严重程度、检查对象", body = serde_json::Value)))]
-async fn quality_rules(_c: Caller) -> ApiResult<Value> {
-    let items: Vec<Value> = fangpin_domain::quality::rules()
+#[utoipa::path(get, path = "/api/quality/rules", tag = "数据质量", responses((status = 200, description = "{items}：规则编号、名称、严重程度、检查对象", body = Items<QualityRuleView>)))]
+async fn quality_rules(_c: Caller) -> ApiResult<Items<QualityRuleView>> {
+    let items = fangpin_domain::quality::rules()
         .iter()
-        .map(|r| {
-            json!({
-                "id": r.id,
-                "title": r.title,
-                "severity": r.severity.code(),
-                "severity_label": r.severity.label(),
-                "scope": r.scope,
-            })
+        .map(|r| QualityRuleView {
+            id: r.id,
+            scope: r.scope,
+            severity: r.severity.code(),
+            severity_label: r.severity.label(),
+            title: r.title,
         })
         .collect();
-    Ok(Json(json!({ "items": items })))
+    Ok(Items::json(items))
+}
+
+/// A data-quality rule as the rule list shows it.
+#[derive(Serialize, utoipa::ToSchema)]
+struct QualityRuleView {
+    id: &'static str,
+    scope: fangpin_domain::quality::Scope,
+    severity: &'static str,
+    severity_label: &'static str,
+    title: &'static str,
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -469,18 +535,18 @@ struct AreaQuery {
 }
 
 /// Per-village scores.
-#[utoipa::path(get, path = "/api/quality/scores", tag = "数据质量", params(AreaQuery), responses((status = 200, description = "{items}：各村户数、有疑点户数、疑点数、逾期数和得分（无疑点户占比×100）", body = serde_json::Value), (status = 404, description = "区划不在辖区内", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/quality/scores", tag = "数据质量", params(AreaQuery), responses((status = 200, description = "{items}：各村户数、有疑点户数、疑点数、逾期数和得分（无疑点户占比×100）", body = Items<fangpin_store::quality::VillageScore>), (status = 404, description = "区划不在辖区内", body = ErrorBody)))]
 async fn quality_scores(
     State(s): State<AppState>,
     c: Caller,
     ApiQuery(q): ApiQuery<AreaQuery>,
-) -> ApiResult<Value> {
+) -> ApiResult<Items<fangpin_store::quality::VillageScore>> {
     let area = area_param(q.area, "area")?;
     let items = s
         .store
         .quality_scores(&c.access, area, s.clock.now())
         .await?;
-    Ok(Json(json!({ "items": items })))
+    Ok(Items::json(items))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -489,7 +555,7 @@ struct RunBody {
 }
 
 /// Runs the checks now over an area.
-#[utoipa::path(post, path = "/api/quality/run", tag = "数据质量", request_body = RunBody, responses((status = 200, description = "{checked, open, new, resolved}", body = serde_json::Value), (status = 404, description = "区划不在辖区内", body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/quality/run", tag = "数据质量", request_body = RunBody, responses((status = 200, description = "{checked, open, new, resolved}", body = fangpin_store::quality::QualityRun), (status = 404, description = "区划不在辖区内", body = ErrorBody)))]
 async fn quality_run(
     State(s): State<AppState>,
     c: Caller,

@@ -5,13 +5,12 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::routing::get;
 use chrono::{Datelike, NaiveDate};
 use fangpin_domain::AreaCode;
 use fangpin_store::cases::china_day;
 use fangpin_store::print::{DocumentKind, HouseholdCard, HouseholdList, ReviewMinutes};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use utoipa_axum::routes;
 
 use crate::auth::Caller;
 use crate::extract::{ApiPath, ApiQuery};
@@ -23,11 +22,15 @@ type ApiResult<T> = Result<Json<T>, ApiError>;
 
 pub fn routes() -> Routes {
     Routes::new()
-        .route("/api/print/notice", get(notice), Guard::Scoped)
-        .route("/api/print/announcement", get(announcement), Guard::Scoped)
-        .route("/api/print/minutes/{id}", get(minutes), Guard::Record)
-        .route("/api/print/cards", get(cards), Guard::Scoped)
-        .route("/api/print/cards/{id}", get(card), Guard::Household)
+        .route("/api/print/notice", routes!(notice), Guard::Scoped)
+        .route(
+            "/api/print/announcement",
+            routes!(announcement),
+            Guard::Scoped,
+        )
+        .route("/api/print/minutes/{id}", routes!(minutes), Guard::Record)
+        .route("/api/print/cards", routes!(cards), Guard::Scoped)
+        .route("/api/print/cards/{id}", routes!(card), Guard::Household)
 }
 
 /// The `area` query parameter: empty means the caller's own area.
@@ -56,7 +59,7 @@ struct NoticeQuery {
 }
 
 /// 公示名单: households of a village or township whose case is in 村内公示.
-#[utoipa::path(get, path = "/api/print/notice", tag = "打印", params(NoticeQuery), responses((status = 200, description = "公示名单：标题、区划、监督电话、各户户主姓名、户编号、证件号（脱敏）、家庭人口、拟识别类别、主要风险、公示起止日期", body = serde_json::Value), (status = 400, description = "参数错误或区划不是乡镇、村", body = ErrorBody), (status = 403, description = "无查看农户档案权限", body = ErrorBody), (status = 404, description = "区划不存在或不在辖区内", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/print/notice", tag = "打印", params(NoticeQuery), responses((status = 200, description = "公示名单：标题、区划、监督电话、各户户主姓名、户编号、证件号（脱敏）、家庭人口、拟识别类别、主要风险、公示起止日期", body = HouseholdList), (status = 400, description = "参数错误或区划不是乡镇、村", body = ErrorBody), (status = 403, description = "无查看农户档案权限", body = ErrorBody), (status = 404, description = "区划不存在或不在辖区内", body = ErrorBody)))]
 async fn notice(
     State(s): State<AppState>,
     c: Caller,
@@ -85,7 +88,7 @@ struct AnnouncementQuery {
 }
 
 /// 公告: households approved at 县级审定 in a period.
-#[utoipa::path(get, path = "/api/print/announcement", tag = "打印", params(AnnouncementQuery), responses((status = 200, description = "公告：期间内经县级审定纳入监测或风险消除的农户，含类别、风险、消除方式和审定日期", body = serde_json::Value), (status = 400, description = "参数错误", body = ErrorBody), (status = 403, description = "无查看农户档案权限", body = ErrorBody), (status = 404, description = "区划不存在或不在辖区内", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/print/announcement", tag = "打印", params(AnnouncementQuery), responses((status = 200, description = "公告：期间内经县级审定纳入监测或风险消除的农户，含类别、风险、消除方式和审定日期", body = HouseholdList), (status = 400, description = "参数错误", body = ErrorBody), (status = 403, description = "无查看农户档案权限", body = ErrorBody), (status = 404, description = "区划不存在或不在辖区内", body = ErrorBody)))]
 async fn announcement(
     State(s): State<AppState>,
     c: Caller,
@@ -112,7 +115,7 @@ struct MinutesQuery {
 }
 
 /// 民主评议记录 of a case, as entered at the 评议 step.
-#[utoipa::path(get, path = "/api/print/minutes/{id}", tag = "打印", params(("id" = i64, Path, description = "案件编号"), MinutesQuery), responses((status = 200, description = "评议日期、地点、参会人员、票数、结果和会议记录，及该案件的全部评议", body = serde_json::Value), (status = 400, description = "该案件尚未评议", body = ErrorBody), (status = 403, description = "无查看农户档案权限", body = ErrorBody), (status = 404, description = "案件不存在或不在辖区内", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/print/minutes/{id}", tag = "打印", params(("id" = i64, Path, description = "案件编号"), MinutesQuery), responses((status = 200, description = "评议日期、地点、参会人员、票数、结果和会议记录，及该案件的全部评议", body = ReviewMinutes), (status = 400, description = "该案件尚未评议", body = ErrorBody), (status = 403, description = "无查看农户档案权限", body = ErrorBody), (status = 404, description = "案件不存在或不在辖区内", body = ErrorBody)))]
 async fn minutes(
     State(s): State<AppState>,
     c: Caller,
@@ -127,7 +130,7 @@ async fn minutes(
 }
 
 /// 监测户明白卡 of one household.
-#[utoipa::path(get, path = "/api/print/cards/{id}", tag = "打印", params(("id" = i64, Path, description = "农户编号")), responses((status = 200, description = "户主、所在村、人口、监测类别和风险、识别日期、帮扶措施、帮扶责任人、咨询电话和风险消除条件", body = serde_json::Value), (status = 400, description = "该户不是监测对象", body = ErrorBody), (status = 403, description = "无查看农户档案权限", body = ErrorBody), (status = 404, description = "农户不存在或不在辖区内", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/print/cards/{id}", tag = "打印", params(("id" = i64, Path, description = "农户编号")), responses((status = 200, description = "户主、所在村、人口、监测类别和风险、识别日期、帮扶措施、帮扶责任人、咨询电话和风险消除条件", body = HouseholdCard), (status = 400, description = "该户不是监测对象", body = ErrorBody), (status = 403, description = "无查看农户档案权限", body = ErrorBody), (status = 404, description = "农户不存在或不在辖区内", body = ErrorBody)))]
 async fn card(
     State(s): State<AppState>,
     c: Caller,
@@ -146,13 +149,20 @@ struct CardsQuery {
 }
 
 /// 明白卡 of every monitored household (risk not eliminated) of an area.
-#[utoipa::path(get, path = "/api/print/cards", tag = "打印", params(CardsQuery), responses((status = 200, description = "{area, cards}：区划内风险未消除的监测户明白卡（一次最多500户）", body = serde_json::Value), (status = 400, description = "参数错误或户数超过上限", body = ErrorBody), (status = 403, description = "无查看农户档案权限", body = ErrorBody), (status = 404, description = "区划不存在或不在辖区内", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/print/cards", tag = "打印", params(CardsQuery), responses((status = 200, description = "{area, cards}：区划内风险未消除的监测户明白卡（一次最多500户）", body = Cards), (status = 400, description = "参数错误或户数超过上限", body = ErrorBody), (status = 403, description = "无查看农户档案权限", body = ErrorBody), (status = 404, description = "区划不存在或不在辖区内", body = ErrorBody)))]
 async fn cards(
     State(s): State<AppState>,
     c: Caller,
     ApiQuery(q): ApiQuery<CardsQuery>,
-) -> ApiResult<Value> {
+) -> ApiResult<Cards> {
     let area = area_of(q.area.as_deref())?;
     let (area, cards) = s.store.print_cards(&c.access, area, s.clock.now()).await?;
-    Ok(Json(json!({ "area": area, "cards": cards })))
+    Ok(Json(Cards { area, cards }))
+}
+
+/// The 明白卡 of an area.
+#[derive(Serialize, utoipa::ToSchema)]
+struct Cards {
+    area: fangpin_store::print::DocumentArea,
+    cards: Vec<HouseholdCard>,
 }

@@ -1,11 +1,17 @@
-//! The route table: every route is registered with the scope decision it
-//! makes, so the router and the list of routes are one thing. The HTTP test
-//! that probes every route with every role is generated from
-//! [`route_table`]; a route added without a decision does not compile, and a
-//! route the test does not know how to probe fails it.
+//! The route table: every route is registered once, with its handlers (whose
+//! `#[utoipa::path]` annotations give the OpenAPI description) and the scope
+//! decision it makes, so the router, the API document and the list of routes
+//! are one thing. The HTTP test that probes every route with every role is
+//! generated from [`route_table`]; a route added without a decision does not
+//! compile, and a route the test does not know how to probe fails it.
 
 use axum::Router;
 use axum::routing::MethodRouter;
+use utoipa::openapi::OpenApi;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::path::Paths;
+use utoipa::openapi::schema::Schema;
+use utoipa_axum::router::UtoipaMethodRouter;
 
 use crate::AppState;
 
@@ -40,10 +46,12 @@ pub struct RouteSpec {
     pub guard: Guard,
 }
 
-/// A router being built together with its table.
+/// A router being built together with its table and its API description.
 pub struct Routes {
     router: Router<AppState>,
     table: Vec<RouteSpec>,
+    paths: Paths,
+    schemas: Vec<(String, RefOr<Schema>)>,
 }
 
 impl Default for Routes {
@@ -57,18 +65,48 @@ impl Routes {
         Routes {
             router: Router::new(),
             table: Vec::new(),
+            paths: Paths::new(),
+            schemas: Vec::new(),
         }
     }
 
-    /// Registers `path` with its handlers and its scope decision.
+    /// Registers `path` with its handlers (`utoipa_axum::routes!(a, b)`:
+    /// the methods and the description come from each handler's
+    /// `#[utoipa::path]`) and its scope decision.
+    ///
+    /// # Panics
+    /// When a handler's annotation names another path than `path`.
     pub fn route(
-        mut self,
+        self,
         path: &'static str,
-        handlers: MethodRouter<AppState>,
+        handlers: UtoipaMethodRouter<AppState>,
         guard: Guard,
     ) -> Routes {
-        self.router = self.router.route(path, handlers);
+        self.route_with(path, handlers, guard, |m| m)
+    }
+
+    /// Like [`Routes::route`], with `layer` applied to the handlers (a body
+    /// limit, say).
+    ///
+    /// # Panics
+    /// When a handler's annotation names another path than `path`.
+    pub fn route_with(
+        mut self,
+        path: &'static str,
+        (schemas, paths, handlers): UtoipaMethodRouter<AppState>,
+        guard: Guard,
+        layer: impl FnOnce(MethodRouter<AppState>) -> MethodRouter<AppState>,
+    ) -> Routes {
+        for documented in paths.paths.keys() {
+            assert_eq!(
+                documented, path,
+                "the handlers of {path} document {documented}"
+            );
+        }
+        self.router = self.router.route(path, layer(handlers));
         self.table.push(RouteSpec { path, guard });
+        self.paths.merge(paths);
+        self.schemas.extend(schemas);
         self
     }
 
@@ -76,6 +114,8 @@ impl Routes {
     pub fn merge(mut self, other: Routes) -> Routes {
         self.router = self.router.merge(other.router);
         self.table.extend(other.table);
+        self.paths.merge(other.paths);
+        self.schemas.extend(other.schemas);
         self
     }
 
@@ -88,6 +128,21 @@ impl Routes {
 
     pub fn into_parts(self) -> (Router<AppState>, Vec<RouteSpec>) {
         (self.router, self.table)
+    }
+
+    /// The paths and schemas of the registered routes, added to `doc`.
+    pub fn describe(&self, mut doc: OpenApi) -> OpenApi {
+        doc.paths.merge(self.paths.clone());
+        let components = doc.components.get_or_insert_with(Default::default);
+        for (name, schema) in &self.schemas {
+            if let Some(other) = components.schemas.insert(name.clone(), schema.clone()) {
+                assert!(
+                    other == *schema,
+                    "two types answer under the schema name {name}: rename one"
+                );
+            }
+        }
+        doc
     }
 }
 

@@ -14,7 +14,6 @@ use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
 use fangpin_domain::AreaCode;
 use fangpin_domain::self_report::{
     CONSENT_TEXT, CONSENT_VERSION, Hardship, Relation, SelfReportForm,
@@ -22,14 +21,14 @@ use fangpin_domain::self_report::{
 use fangpin_store::self_report::{
     Accepted, PublicStatus, Receipt, ReportStatus, SelfReportFilter, SelfReportRow,
 };
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use utoipa_axum::routes;
 
-use crate::api::{Page, paging};
 use crate::auth::{Caller, ClientIp};
 use crate::extract::{ApiPath, ApiQuery};
 use crate::openapi::ErrorBody;
+use crate::page::{CodeLabel, FullPhone, Page, paging};
 use crate::routes::{Guard, Routes};
 use crate::{ApiError, AppState};
 
@@ -108,32 +107,36 @@ pub const LOOKUPS_PER_WINDOW: usize = 30;
 
 pub fn routes() -> Routes {
     let public = Routes::new()
-        .route("/api/public/self-reports", post(submit), Guard::Public)
+        .route("/api/public/self-reports", routes!(submit), Guard::Public)
         .route(
             "/api/public/self-reports/status",
-            post(status),
+            routes!(status),
             Guard::Public,
         )
         .map(|r| r.layer(DefaultBodyLimit::max(PUBLIC_BODY_LIMIT)));
     Routes::new()
         .merge(public)
-        .route("/api/public/areas", get(public_areas), Guard::Public)
+        .route("/api/public/areas", routes!(public_areas), Guard::Public)
         .route(
             "/api/public/self-report-form",
-            get(form_options),
+            routes!(form_options),
             Guard::Public,
         )
-        .route("/api/self-reports", get(inbox), Guard::Scoped)
-        .route("/api/self-reports/{id}", get(detail), Guard::Record)
-        .route("/api/self-reports/{id}/accept", post(accept), Guard::Record)
+        .route("/api/self-reports", routes!(inbox), Guard::Scoped)
+        .route("/api/self-reports/{id}", routes!(detail), Guard::Record)
+        .route(
+            "/api/self-reports/{id}/accept",
+            routes!(accept),
+            Guard::Record,
+        )
         .route(
             "/api/self-reports/{id}/decline",
-            post(decline),
+            routes!(decline),
             Guard::Record,
         )
         .route(
             "/api/self-reports/{id}/phone",
-            post(reveal_phone),
+            routes!(reveal_phone),
             Guard::Record,
         )
 }
@@ -163,28 +166,43 @@ fn public_body<T: DeserializeOwned>(body: Result<Json<T>, JsonRejection>) -> Res
 }
 
 /// Townships and their villages (names and codes only), for the public form.
-#[utoipa::path(get, path = "/api/public/areas", tag = "自主申报", security(()), responses((status = 200, description = "{townships: [{code, name, villages: [{code, name}]}]}：本县乡镇和村（无需登录）", body = serde_json::Value)))]
-async fn public_areas(State(s): State<AppState>) -> ApiResult<Value> {
-    Ok(Json(json!({ "townships": s.store.public_areas().await? })))
+#[utoipa::path(get, path = "/api/public/areas", tag = "自主申报", security(()), responses((status = 200, description = "{townships: [{code, name, villages: [{code, name}]}]}：本县乡镇和村（无需登录）", body = Townships)))]
+async fn public_areas(State(s): State<AppState>) -> ApiResult<Townships> {
+    Ok(Json(Townships {
+        townships: s.store.public_areas().await?,
+    }))
+}
+
+/// The county's townships and villages for the public form.
+#[derive(Serialize, utoipa::ToSchema)]
+struct Townships {
+    townships: Vec<fangpin_store::self_report::PublicTownship>,
+}
+
+/// The choices and consent text of the public form.
+#[derive(Serialize, utoipa::ToSchema)]
+struct FormOptions {
+    consent_text: &'static str,
+    consent_version: &'static str,
+    hardships: Vec<CodeLabel>,
+    relations: Vec<CodeLabel>,
 }
 
 /// The choices and the consent text of the public form.
-#[utoipa::path(get, path = "/api/public/self-report-form", tag = "自主申报", security(()), responses((status = 200, description = "{hardships, relations, consent_version, consent_text}（无需登录）", body = serde_json::Value)))]
-async fn form_options() -> Json<Value> {
-    let hardships: Vec<Value> = Hardship::ALL
-        .iter()
-        .map(|h| json!({"code": h.code(), "label": h.label()}))
-        .collect();
-    let relations: Vec<Value> = Relation::ALL
-        .iter()
-        .map(|r| json!({"code": r.code(), "label": r.label()}))
-        .collect();
-    Json(json!({
-        "hardships": hardships,
-        "relations": relations,
-        "consent_version": CONSENT_VERSION,
-        "consent_text": CONSENT_TEXT,
-    }))
+#[utoipa::path(get, path = "/api/public/self-report-form", tag = "自主申报", security(()), responses((status = 200, description = "{hardships, relations, consent_version, consent_text}（无需登录）", body = FormOptions)))]
+async fn form_options() -> Json<FormOptions> {
+    Json(FormOptions {
+        consent_text: CONSENT_TEXT,
+        consent_version: CONSENT_VERSION,
+        hardships: Hardship::ALL
+            .iter()
+            .map(|h| CodeLabel::of(h.code(), h.label()))
+            .collect(),
+        relations: Relation::ALL
+            .iter()
+            .map(|r| CodeLabel::of(r.code(), r.label()))
+            .collect(),
+    })
 }
 
 /// The public form with its honeypot: a field hidden from people that
@@ -199,7 +217,7 @@ struct SubmitBody {
 
 /// Files a report without logging in. Refused whole with a Chinese message
 /// naming the field; on success the receipt number to follow it with.
-#[utoipa::path(post, path = "/api/public/self-reports", tag = "自主申报", security(()), request_body(content = serde_json::Value, description = "{name, id_number, phone, village, relation, head_name?, hardship, description, consent: true}"), responses((status = 201, description = "{receipt_no, submitted_on, accept_due, village_name, township_name}", body = serde_json::Value), (status = 400, description = "字段错误（中文说明，指出字段）或未勾选承诺授权", body = ErrorBody), (status = 413, description = "内容过长", body = ErrorBody), (status = 429, description = "同一地址提交过于频繁", body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/public/self-reports", tag = "自主申报", security(()), request_body(content = serde_json::Value, description = "{name, id_number, phone, village, relation, head_name?, hardship, description, consent: true}"), responses((status = 201, description = "{receipt_no, submitted_on, accept_due, village_name, township_name}", body = Receipt), (status = 400, description = "字段错误（中文说明，指出字段）或未勾选承诺授权", body = ErrorBody), (status = 413, description = "内容过长", body = ErrorBody), (status = 429, description = "同一地址提交过于频繁", body = ErrorBody)))]
 async fn submit(
     State(s): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -232,7 +250,7 @@ struct StatusBody {
 }
 
 /// Follows a report: the receipt number and the ID's last four must agree.
-#[utoipa::path(post, path = "/api/public/self-reports/status", tag = "自主申报", security(()), request_body = StatusBody, responses((status = 200, description = "{status, status_label, submitted_on, accept_due, decided_on, decline_reason, next_step}", body = serde_json::Value), (status = 404, description = "回执号或身份证号码后4位不符", body = ErrorBody), (status = 429, description = "查询过于频繁", body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/public/self-reports/status", tag = "自主申报", security(()), request_body = StatusBody, responses((status = 200, description = "{status, status_label, submitted_on, accept_due, decided_on, decline_reason, next_step}", body = PublicStatus), (status = 404, description = "回执号或身份证号码后4位不符", body = ErrorBody), (status = 429, description = "查询过于频繁", body = ErrorBody)))]
 async fn status(
     State(s): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -261,7 +279,7 @@ struct InboxQuery {
 }
 
 /// The township's inbox of self-reports in its area.
-#[utoipa::path(get, path = "/api/self-reports", tag = "自主申报", params(InboxQuery), responses((status = 200, description = "申报分页列表：受理期限、临期/逾期、证件号码和电话脱敏、按身份证号匹配到的本辖区农户", body = serde_json::Value), (status = 403, description = "非乡镇受理角色", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/self-reports", tag = "自主申报", params(InboxQuery), responses((status = 200, description = "申报分页列表：受理期限、临期/逾期、证件号码和电话脱敏、按身份证号匹配到的本辖区农户", body = Page<SelfReportRow>), (status = 403, description = "非乡镇受理角色", body = ErrorBody)))]
 async fn inbox(
     State(s): State<AppState>,
     c: Caller,
@@ -285,15 +303,10 @@ async fn inbox(
         limit: page_size,
     };
     let (total, items) = s.store.self_reports(&c.access, &f, s.clock.now()).await?;
-    Ok(Json(Page {
-        items,
-        total,
-        page,
-        page_size,
-    }))
+    Ok(Page::json(items, total, page, page_size))
 }
 
-#[utoipa::path(get, path = "/api/self-reports/{id}", tag = "自主申报", params(("id" = i64, Path, description = "申报编号")), responses((status = 200, description = "一条申报", body = serde_json::Value), (status = 403, description = "非乡镇受理角色", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/self-reports/{id}", tag = "自主申报", params(("id" = i64, Path, description = "申报编号")), responses((status = 200, description = "一条申报", body = SelfReportRow), (status = 403, description = "非乡镇受理角色", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
 async fn detail(
     State(s): State<AppState>,
     c: Caller,
@@ -312,7 +325,7 @@ struct AcceptBody {
 
 /// 受理: links the report to a household and opens a lead (channel
 /// 农户自主申报); a household with a case in progress keeps it.
-#[utoipa::path(post, path = "/api/self-reports/{id}/accept", tag = "自主申报", params(("id" = i64, Path, description = "申报编号")), request_body = AcceptBody, responses((status = 200, description = "{case_id, household_id, joined_existing}", body = serde_json::Value), (status = 400, description = "已办理、未匹配到农户或该户不能登记线索（中文说明）", body = ErrorBody), (status = 403, description = "非乡镇受理角色", body = ErrorBody), (status = 404, description = "申报或农户不存在或不在辖区内", body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/self-reports/{id}/accept", tag = "自主申报", params(("id" = i64, Path, description = "申报编号")), request_body = AcceptBody, responses((status = 200, description = "{case_id, household_id, joined_existing}", body = Accepted), (status = 400, description = "已办理、未匹配到农户或该户不能登记线索（中文说明）", body = ErrorBody), (status = 403, description = "非乡镇受理角色", body = ErrorBody), (status = 404, description = "申报或农户不存在或不在辖区内", body = ErrorBody)))]
 async fn accept(
     State(s): State<AppState>,
     c: Caller,
@@ -334,7 +347,7 @@ struct DeclineBody {
 }
 
 /// 不予受理 with the reason the applicant will read.
-#[utoipa::path(post, path = "/api/self-reports/{id}/decline", tag = "自主申报", params(("id" = i64, Path, description = "申报编号")), request_body = DeclineBody, responses((status = 200, description = "办理后的申报", body = serde_json::Value), (status = 400, description = "已办理或未填写理由", body = ErrorBody), (status = 403, description = "非乡镇受理角色", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/self-reports/{id}/decline", tag = "自主申报", params(("id" = i64, Path, description = "申报编号")), request_body = DeclineBody, responses((status = 200, description = "办理后的申报", body = SelfReportRow), (status = 400, description = "已办理或未填写理由", body = ErrorBody), (status = 403, description = "非乡镇受理角色", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
 async fn decline(
     State(s): State<AppState>,
     c: Caller,
@@ -350,14 +363,14 @@ async fn decline(
 }
 
 /// The applicant's full phone number; each reveal is audited.
-#[utoipa::path(post, path = "/api/self-reports/{id}/phone", tag = "自主申报", params(("id" = i64, Path, description = "申报编号")), responses((status = 200, description = "{phone}：完整联系电话（记入审计）", body = serde_json::Value), (status = 403, description = "非乡镇受理角色", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/self-reports/{id}/phone", tag = "自主申报", params(("id" = i64, Path, description = "申报编号")), responses((status = 200, description = "{phone}：完整联系电话（记入审计）", body = FullPhone), (status = 403, description = "非乡镇受理角色", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
 async fn reveal_phone(
     State(s): State<AppState>,
     c: Caller,
     ApiPath(id): ApiPath<i64>,
-) -> ApiResult<Value> {
+) -> ApiResult<FullPhone> {
     let phone = s.store.self_report_phone(&c.access, id).await?;
-    Ok(Json(json!({ "phone": phone })))
+    Ok(Json(FullPhone { phone }))
 }
 
 fn staff_body<T: DeserializeOwned>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {

@@ -8,7 +8,6 @@ use axum::Json;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use chrono::NaiveDate;
 use fangpin_domain::visits::{
     CampaignForm, CampaignKind, Flag, PRESETS, TARGET_RULES, VisitForm, VisitKind,
@@ -18,14 +17,14 @@ use fangpin_store::visits::{
     CampaignProgress, CampaignRow, PendingTarget, PhotoMeta, PhotoUpload, Redraw, VisitFilter,
     VisitInput, VisitRow,
 };
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use utoipa_axum::routes;
 
-use crate::api::{Page, paging};
 use crate::auth::Caller;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::monitor::area_param;
 use crate::openapi::ErrorBody;
+use crate::page::{CodeLabel, Created, Items, Page, paging};
 use crate::routes::{Guard, Routes};
 use crate::{ApiError, AppState};
 
@@ -33,29 +32,42 @@ type ApiResult<T> = Result<Json<T>, ApiError>;
 
 pub fn routes() -> Routes {
     Routes::new()
-        .route("/api/visits", get(list).post(record), Guard::Scoped)
-        .route("/api/visits/options", get(options), Guard::Session)
-        .route("/api/visits/{id}", get(detail), Guard::Record)
-        .route("/api/visits/{id}/lead", post(raise_lead), Guard::Record)
-        .route(
+        .route("/api/visits", routes!(list, record), Guard::Scoped)
+        .route("/api/visits/options", routes!(options), Guard::Session)
+        .route("/api/visits/{id}", routes!(detail), Guard::Record)
+        .route("/api/visits/{id}/lead", routes!(raise_lead), Guard::Record)
+        .route_with(
             "/api/visits/{id}/photos",
-            post(add_photos).layer(DefaultBodyLimit::max(MAX_PHOTO_REQUEST)),
+            routes!(add_photos),
+            Guard::Record,
+            |m| m.layer(DefaultBodyLimit::max(MAX_PHOTO_REQUEST)),
+        )
+        .route(
+            "/api/visits/{id}/photos/{photo}",
+            routes!(photo),
             Guard::Record,
         )
-        .route("/api/visits/{id}/photos/{photo}", get(photo), Guard::Record)
         .route(
             "/api/visits/{id}/photos/{photo}/remove",
-            post(remove_photo),
+            routes!(remove_photo),
             Guard::Record,
         )
         .route(
             "/api/campaigns",
-            get(campaigns).post(create_campaign),
+            routes!(campaigns, create_campaign),
             Guard::Scoped,
         )
-        .route("/api/campaigns/{id}/progress", get(progress), Guard::Scoped)
-        .route("/api/campaigns/{id}/pending", get(pending), Guard::Scoped)
-        .route("/api/campaigns/{id}/redraw", post(redraw), Guard::Admin)
+        .route(
+            "/api/campaigns/{id}/progress",
+            routes!(progress),
+            Guard::Scoped,
+        )
+        .route(
+            "/api/campaigns/{id}/pending",
+            routes!(pending),
+            Guard::Scoped,
+        )
+        .route("/api/campaigns/{id}/redraw", routes!(redraw), Guard::Admin)
 }
 
 /// The most one photo upload request may carry. The area's parameters set
@@ -77,19 +89,55 @@ fn date_param(v: Option<String>, name: &str) -> Result<Option<NaiveDate>, ApiErr
 }
 
 /// The codes and Chinese names the visit and campaign forms offer.
-#[utoipa::path(get, path = "/api/visits/options", tag = "走访", responses((status = 200, description = "{today, kinds, flags, campaign_kinds, rules, presets}：服务器今天的日期、走访方式、发现情况、排查类型、排查对象规则和名单（八必访、五访）", body = serde_json::Value)))]
-async fn options(State(s): State<AppState>, _c: Caller) -> Json<Value> {
-    let pair = |code: &str, label: &str| json!({"code": code, "label": label});
-    Json(json!({
-        "today": china_day(s.clock.now()),
-        "kinds": VisitKind::ALL.iter().map(|k| pair(k.code(), k.label())).collect::<Vec<_>>(),
-        "flags": Flag::ALL.iter().map(|k| pair(k.code(), k.label())).collect::<Vec<_>>(),
-        "campaign_kinds": CampaignKind::ALL.iter().map(|k| pair(k.code(), k.label())).collect::<Vec<_>>(),
-        "rules": TARGET_RULES.iter().map(|r| json!({
-            "id": r.id, "group": r.group, "group_label": r.group.label(), "label": r.label, "note": r.note,
-        })).collect::<Vec<_>>(),
-        "presets": PRESETS,
-    }))
+#[utoipa::path(get, path = "/api/visits/options", tag = "走访", responses((status = 200, description = "{today, kinds, flags, campaign_kinds, rules, presets}：服务器今天的日期、走访方式、发现情况、排查类型、排查对象规则和名单（八必访、五访）", body = VisitOptions)))]
+async fn options(State(s): State<AppState>, _c: Caller) -> Json<VisitOptions> {
+    Json(VisitOptions {
+        campaign_kinds: CampaignKind::ALL
+            .iter()
+            .map(|k| CodeLabel::of(k.code(), k.label()))
+            .collect(),
+        flags: Flag::ALL
+            .iter()
+            .map(|k| CodeLabel::of(k.code(), k.label()))
+            .collect(),
+        kinds: VisitKind::ALL
+            .iter()
+            .map(|k| CodeLabel::of(k.code(), k.label()))
+            .collect(),
+        presets: PRESETS,
+        rules: TARGET_RULES
+            .iter()
+            .map(|r| TargetRuleView {
+                group: r.group,
+                group_label: r.group.label(),
+                id: r.id,
+                label: r.label,
+                note: r.note,
+            })
+            .collect(),
+        today: china_day(s.clock.now()),
+    })
+}
+
+/// The choices of the visit and campaign forms.
+#[derive(Serialize, utoipa::ToSchema)]
+struct VisitOptions {
+    campaign_kinds: Vec<CodeLabel>,
+    flags: Vec<CodeLabel>,
+    kinds: Vec<CodeLabel>,
+    presets: &'static [fangpin_domain::visits::Preset],
+    rules: Vec<TargetRuleView>,
+    today: NaiveDate,
+}
+
+/// A target rule of campaigns.
+#[derive(Serialize, utoipa::ToSchema)]
+struct TargetRuleView {
+    group: fangpin_domain::visits::RuleGroup,
+    group_label: &'static str,
+    id: &'static str,
+    label: &'static str,
+    note: &'static str,
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -112,7 +160,7 @@ struct VisitQuery {
 }
 
 /// Visits in the caller's area, newest first.
-#[utoipa::path(get, path = "/api/visits", tag = "走访", params(VisitQuery), responses((status = 200, description = "走访记录分页列表", body = serde_json::Value), (status = 400, description = "参数错误", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/visits", tag = "走访", params(VisitQuery), responses((status = 200, description = "走访记录分页列表", body = Page<VisitRow>), (status = 400, description = "参数错误", body = ErrorBody)))]
 async fn list(
     State(s): State<AppState>,
     c: Caller,
@@ -134,12 +182,7 @@ async fn list(
         limit: page_size,
     };
     let (total, items) = s.store.visits(&c.access, &f).await?;
-    Ok(Json(Page {
-        items,
-        total,
-        page,
-        page_size,
-    }))
+    Ok(Page::json(items, total, page, page_size))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -162,12 +205,12 @@ struct VisitBody {
 }
 
 /// Records a visit on a household of the caller's area (村级、帮扶责任人).
-#[utoipa::path(post, path = "/api/visits", tag = "走访", request_body = VisitBody, responses((status = 201, description = "{id}：走访记录编号", body = serde_json::Value), (status = 400, description = "字段错误（中文说明字段）", body = ErrorBody), (status = 403, description = "当前角色不能登记走访", body = ErrorBody), (status = 404, description = "农户不存在或不在辖区内", body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/visits", tag = "走访", request_body = VisitBody, responses((status = 201, description = "{id}：走访记录编号", body = Created), (status = 400, description = "字段错误（中文说明字段）", body = ErrorBody), (status = 403, description = "当前角色不能登记走访", body = ErrorBody), (status = 404, description = "农户不存在或不在辖区内", body = ErrorBody)))]
 async fn record(
     State(s): State<AppState>,
     c: Caller,
     ApiJson(b): ApiJson<VisitBody>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<Created>), ApiError> {
     let id = s
         .store
         .record_visit(
@@ -186,10 +229,10 @@ async fn record(
             s.clock.now(),
         )
         .await?;
-    Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
+    Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
-#[utoipa::path(get, path = "/api/visits/{id}", tag = "走访", params(("id" = i64, Path, description = "走访记录编号")), responses((status = 200, description = "走访记录", body = serde_json::Value), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/visits/{id}", tag = "走访", params(("id" = i64, Path, description = "走访记录编号")), responses((status = 200, description = "走访记录", body = VisitRow), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
 async fn detail(
     State(s): State<AppState>,
     c: Caller,
@@ -199,32 +242,38 @@ async fn detail(
 }
 
 #[derive(Deserialize, Default, utoipa::ToSchema)]
-struct LeadBody {
+struct VisitLeadBody {
     /// 绿色通道（因灾、意外事故：先帮扶后认定）。
     #[serde(default)]
     green_channel: bool,
 }
 
 /// 转为风险线索: opens a case (channel 干部排查) from the visit and links it.
-#[utoipa::path(post, path = "/api/visits/{id}/lead", tag = "走访", params(("id" = i64, Path, description = "走访记录编号")), request_body = LeadBody, responses((status = 201, description = "{case_id}：新案件编号", body = serde_json::Value), (status = 400, description = "已转为线索、该户已有办理中的案件或已是监测对象", body = ErrorBody), (status = 403, description = "当前角色不能办理识别", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/visits/{id}/lead", tag = "走访", params(("id" = i64, Path, description = "走访记录编号")), request_body = VisitLeadBody, responses((status = 201, description = "{case_id}：新案件编号", body = LeadOpened), (status = 400, description = "已转为线索、该户已有办理中的案件或已是监测对象", body = ErrorBody), (status = 403, description = "当前角色不能办理识别", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
 async fn raise_lead(
     State(s): State<AppState>,
     c: Caller,
     ApiPath(id): ApiPath<i64>,
-    ApiJson(b): ApiJson<LeadBody>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+    ApiJson(b): ApiJson<VisitLeadBody>,
+) -> Result<(StatusCode, Json<LeadOpened>), ApiError> {
     let case_id = s
         .store
         .raise_lead_from_visit(&c.access, id, b.green_channel, s.clock.now())
         .await?;
-    Ok((StatusCode::CREATED, Json(json!({ "case_id": case_id }))))
+    Ok((StatusCode::CREATED, Json(LeadOpened { case_id })))
+}
+
+/// The case opened from a visit.
+#[derive(Serialize, utoipa::ToSchema)]
+struct LeadOpened {
+    case_id: i64,
 }
 
 /// Campaigns that concern the caller's area, each with its progress there.
-#[utoipa::path(get, path = "/api/campaigns", tag = "走访", responses((status = 200, description = "{items}：集中排查，含本辖区的应访、已访、逾期户数", body = serde_json::Value)))]
-async fn campaigns(State(s): State<AppState>, c: Caller) -> ApiResult<Value> {
+#[utoipa::path(get, path = "/api/campaigns", tag = "走访", responses((status = 200, description = "{items}：集中排查，含本辖区的应访、已访、逾期户数", body = Items<CampaignRow>)))]
+async fn campaigns(State(s): State<AppState>, c: Caller) -> ApiResult<Items<CampaignRow>> {
     let items: Vec<CampaignRow> = s.store.campaigns(&c.access, s.clock.now()).await?;
-    Ok(Json(json!({ "items": items })))
+    Ok(Items::json(items))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -243,12 +292,12 @@ struct CampaignBody {
 }
 
 /// Creates a campaign (乡镇、县级) and draws its target list now.
-#[utoipa::path(post, path = "/api/campaigns", tag = "走访", request_body = CampaignBody, responses((status = 201, description = "{id}：集中排查编号", body = serde_json::Value), (status = 400, description = "字段错误（中文说明字段）", body = ErrorBody), (status = 403, description = "只有乡镇、县级用户可以组织", body = ErrorBody), (status = 404, description = "区划不在辖区内", body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/campaigns", tag = "走访", request_body = CampaignBody, responses((status = 201, description = "{id}：集中排查编号", body = Created), (status = 400, description = "字段错误（中文说明字段）", body = ErrorBody), (status = 403, description = "只有乡镇、县级用户可以组织", body = ErrorBody), (status = 404, description = "区划不在辖区内", body = ErrorBody)))]
 async fn create_campaign(
     State(s): State<AppState>,
     c: Caller,
     ApiJson(b): ApiJson<CampaignBody>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<Created>), ApiError> {
     let form = CampaignForm {
         name: b.name,
         kind: b.kind,
@@ -261,7 +310,7 @@ async fn create_campaign(
         .store
         .create_campaign(&c.access, &form, s.clock.now())
         .await?;
-    Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
+    Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -274,7 +323,7 @@ struct AreaQuery {
 }
 
 /// Progress under an area, one row per child area (per village under a township).
-#[utoipa::path(get, path = "/api/campaigns/{id}/progress", tag = "走访", params(("id" = i64, Path, description = "集中排查编号"), AreaQuery), responses((status = 200, description = "{campaign, area_code, rows}：每个下级区划的应访、已访、未访、逾期户数和完成率", body = serde_json::Value), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/campaigns/{id}/progress", tag = "走访", params(("id" = i64, Path, description = "集中排查编号"), AreaQuery), responses((status = 200, description = "{campaign, area_code, rows}：每个下级区划的应访、已访、未访、逾期户数和完成率", body = CampaignProgress), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
 async fn progress(
     State(s): State<AppState>,
     c: Caller,
@@ -290,24 +339,24 @@ async fn progress(
 }
 
 /// Target households not yet visited within the period.
-#[utoipa::path(get, path = "/api/campaigns/{id}/pending", tag = "走访", params(("id" = i64, Path, description = "集中排查编号"), AreaQuery), responses((status = 200, description = "{items}：待走访的对象户及列入原因", body = serde_json::Value), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/campaigns/{id}/pending", tag = "走访", params(("id" = i64, Path, description = "集中排查编号"), AreaQuery), responses((status = 200, description = "{items}：待走访的对象户及列入原因", body = Items<PendingTarget>), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
 async fn pending(
     State(s): State<AppState>,
     c: Caller,
     ApiPath(id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<AreaQuery>,
-) -> ApiResult<Value> {
+) -> ApiResult<Items<PendingTarget>> {
     let area = area_param(q.area, "area")?;
     let items: Vec<PendingTarget> = s
         .store
         .campaign_pending(&c.access, id, area, q.limit.unwrap_or(200))
         .await?;
-    Ok(Json(json!({ "items": items })))
+    Ok(Items::json(items))
 }
 
 /// 重新生成目标: households that newly match are added, visited ones stay,
 /// unvisited ones that no longer match are removed (until the last day).
-#[utoipa::path(post, path = "/api/campaigns/{id}/redraw", tag = "走访", params(("id" = i64, Path, description = "集中排查编号")), responses((status = 200, description = "{added, removed, target_count, drawn_on}：新增、移出的户数，现有对象户数和生成日期", body = serde_json::Value), (status = 400, description = "排查已结束", body = ErrorBody), (status = 403, description = "只有排查范围的乡镇、县级用户可以重新生成", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/campaigns/{id}/redraw", tag = "走访", params(("id" = i64, Path, description = "集中排查编号")), responses((status = 200, description = "{added, removed, target_count, drawn_on}：新增、移出的户数，现有对象户数和生成日期", body = Redraw), (status = 400, description = "排查已结束", body = ErrorBody), (status = 403, description = "只有排查范围的乡镇、县级用户可以重新生成", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
 async fn redraw(
     State(s): State<AppState>,
     c: Caller,
@@ -341,13 +390,13 @@ fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
 /// Adds photos to a visit (村级、帮扶责任人, the visit in their area): a
 /// multipart form with one file field per photo (any field name). JPEG, PNG
 /// or WebP by their bytes, within the area's limits; all land or none.
-#[utoipa::path(post, path = "/api/visits/{id}/photos", tag = "走访", params(("id" = i64, Path, description = "走访记录编号")), request_body(content = String, content_type = "multipart/form-data", description = "照片文件（可多个）"), responses((status = 201, description = "{items}：新增的照片（编号、类型、大小、SHA-256、文件名）", body = serde_json::Value), (status = 400, description = "不是 JPEG/PNG/WebP 图片、超过大小或张数上限（中文说明文件名）", body = ErrorBody), (status = 403, description = "当前角色不能登记走访", body = ErrorBody), (status = 404, description = "走访记录不存在或不在辖区内", body = ErrorBody), (status = 413, description = "请求超过服务器上限", body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/visits/{id}/photos", tag = "走访", params(("id" = i64, Path, description = "走访记录编号")), request_body(content = String, content_type = "multipart/form-data", description = "照片文件（可多个）"), responses((status = 201, description = "{items}：新增的照片（编号、类型、大小、SHA-256、文件名）", body = Items<PhotoMeta>), (status = 400, description = "不是 JPEG/PNG/WebP 图片、超过大小或张数上限（中文说明文件名）", body = ErrorBody), (status = 403, description = "当前角色不能登记走访", body = ErrorBody), (status = 404, description = "走访记录不存在或不在辖区内", body = ErrorBody), (status = 413, description = "请求超过服务器上限", body = ErrorBody)))]
 async fn add_photos(
     State(s): State<AppState>,
     c: Caller,
     ApiPath(id): ApiPath<i64>,
     form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<Items<PhotoMeta>>), ApiError> {
     let mut form = form.map_err(|e| {
         bad(format!(
             "照片上传格式错误：请以 multipart/form-data 表单上传照片文件（{}）",
@@ -386,7 +435,7 @@ async fn add_photos(
     }
     limits.check_count(room.existing, files).map_err(bad)?;
     let items: Vec<PhotoMeta> = s.store.add_visit_photos(&c.access, id, photos, now).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "items": items }))))
+    Ok((StatusCode::CREATED, Items::json(items)))
 }
 
 /// One photo of a visit in the caller's area, as the image itself; each

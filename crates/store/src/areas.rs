@@ -17,6 +17,7 @@ use crate::{Result, Store, StoreError};
 pub type AreaRecord = fangpin_domain::AreaNode;
 
 /// One node of the area tree with its household and person counts.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct AreaTreeNode {
     /// 12-digit area code, or `村代码-NN` for a 村民小组.
@@ -30,11 +31,13 @@ pub struct AreaTreeNode {
     pub monitored_households: i64,
     /// Monitoring objects whose risk is not yet eliminated (风险未消除).
     pub unresolved_households: i64,
+    #[cfg_attr(feature = "openapi", schema(no_recursion))]
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<AreaTreeNode>,
 }
 
 /// A count of households for one code of a code list.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct CountBucket {
     pub code: String,
@@ -43,6 +46,7 @@ pub struct CountBucket {
 }
 
 /// The summary page of one node: its counts, breakdowns and children.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct AreaSummary {
     pub code: String,

@@ -56,6 +56,7 @@ pub struct AuditEntry {
 }
 
 /// A stored entry as read back.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct AuditRecord {
     pub id: i64,

@@ -25,6 +25,17 @@ pub fn china_day(now: DateTime<Utc>) -> NaiveDate {
     (now + chrono::Duration::hours(8)).date_naive()
 }
 
+/// Midnight starting `d` in China (UTC+8), the time zone of the dates people
+/// type: the lower bound of "from this day" filters and "as of this day" reads.
+pub fn day_start(d: NaiveDate) -> chrono::DateTime<chrono::FixedOffset> {
+    let cst = chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset");
+    d.and_hms_opt(0, 0, 0)
+        .expect("midnight exists")
+        .and_local_timezone(cst)
+        .single()
+        .expect("fixed offsets are unambiguous")
+}
+
 impl Store {
     /// The working-day calendar as stored (seeded from the official data,
     /// editable by administrators).

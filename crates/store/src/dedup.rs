@@ -17,6 +17,7 @@ use crate::users::{Access, perm};
 use crate::{Result, Store, StoreError};
 
 /// One side of a candidate pair, as reviewers see it (ID masked).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct DuplicateSide {
     pub person_id: i64,
@@ -30,6 +31,7 @@ pub struct DuplicateSide {
     pub area_name: String,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct DuplicateItem {
     pub id: i64,

@@ -19,6 +19,7 @@ use crate::users::{Access, perm};
 use crate::{Result, Store, StoreError};
 
 /// One version in a household's history.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct VersionInfo {
     pub version: i32,
@@ -32,6 +33,7 @@ pub struct VersionInfo {
 
 /// One changed field. `path` names it, e.g. `户.phone`,
 /// `成员 张三（50023010120100001-01）.health` or `收入2024.wage`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct FieldChange {
     pub path: String,

@@ -620,6 +620,7 @@ pub struct HouseholdFilter {
 }
 
 /// One row of the household list.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug)]
 pub struct HouseholdListItem {
     pub id: i64,
@@ -628,12 +629,14 @@ pub struct HouseholdListItem {
 }
 
 /// Full ID numbers of one household (see [`Store::reveal_ids`]).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct RevealedIds {
     pub head_id: String,
     pub members: Vec<RevealedId>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct RevealedId {
     pub person_no: String,

@@ -25,6 +25,7 @@ use crate::users::{Access, perm};
 use crate::{Result, Store, StoreError};
 
 /// 务工规模 figures of one area.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
 pub struct EmploymentCounts {
     /// Persons who worked (务工) at least one month in the year.
@@ -68,6 +69,7 @@ impl EmploymentCounts {
 }
 
 /// 务工规模 of one area directly below.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct EmploymentChild {
     /// 12-digit area code, or `村代码-NN` for a 村民小组.
@@ -79,6 +81,7 @@ pub struct EmploymentChild {
 }
 
 /// 务工规模 of an area (its own figures flattened) and of each area below.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct AreaEmployment {
     pub year: i32,

@@ -21,6 +21,7 @@ use crate::users::{Access, perm};
 use crate::{HouseholdFilter, Result, Store, StoreError};
 
 /// A finding as lists show it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct QualityIssue {
     pub id: i64,
@@ -42,6 +43,7 @@ pub struct QualityIssue {
 }
 
 /// One village's standing.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct VillageScore {
     pub area_code: String,
@@ -54,6 +56,7 @@ pub struct VillageScore {
 }
 
 /// What a run did.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
 pub struct QualityRun {
     pub checked: u64,

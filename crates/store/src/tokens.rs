@@ -27,6 +27,7 @@ pub struct NewToken {
 }
 
 /// A token as administrators see it (never the secret nor its digest).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct ApiTokenInfo {
     pub id: i64,

@@ -3,12 +3,12 @@
 // back and the server refuses a stale one with a Chinese message.
 import { request } from './client'
 import type { AwardRow, JobRow, LoanRow, PostRow, RepaymentMethod, WorkRegion } from './types'
+import type { components } from './schema'
+
+type Schemas = components['schemas']
 
 /** What an edit answers: the record and its new revision. */
-export interface Edited {
-  id: number
-  revision: number
-}
+export type Edited = Schemas['Edited']
 
 export type LoanRecord = LoanRow & { revision: number }
 export type PostRecord = PostRow & { revision: number }

@@ -1,25 +1,17 @@
-// Shapes of the JSON served by the fangpin server under /api.
+// Shapes of the JSON served by the fangpin server under /api. The answers
+// are generated from the server's OpenAPI document (schema.d.ts, written by
+// scripts/build-web.sh) and aliased here under the names the pages use;
+// only request bodies and front-end-only shapes are written by hand.
+
+import type { components } from './schema'
+
+type Schemas = components['schemas']
 
 export type AreaLevel = 'province' | 'city' | 'county' | 'township' | 'village' | 'group'
 
-export interface Meta {
-  system: string
-  version: string
-  county: { code: string; name: string } | null
-  demo: boolean
-  data_year: number | null
-  /** Seeded demo accounts, listed on the login page of a demo instance (null otherwise). */
-  demo_logins?: DemoLogin[] | null
-  /** The shared password of the demo accounts (null unless demo). */
-  demo_password?: string | null
-}
+export type Meta = Schemas['Meta']
 
-export interface DemoLogin {
-  username: string
-  role_name: string
-  area_name: string
-  display_name?: string
-}
+export type DemoLogin = Schemas['DemoLogin']
 
 export interface AreaCounts {
   households: number
@@ -30,13 +22,13 @@ export interface AreaCounts {
   unresolved_households?: number
 }
 
-export interface AreaNode extends AreaCounts {
-  code: string
-  name: string
+/** The server answers `level` as a string; it is one of [`AreaLevel`]. */
+export type AreaNode = Omit<Schemas['AreaTreeNode'], 'level' | 'children'> & {
   level: AreaLevel
   children?: AreaNode[]
 }
 
+// Holds typed areas or case events (see above): written by hand.
 export interface AreaTree {
   root: AreaNode | null
 }
@@ -54,35 +46,13 @@ export interface AreaChild extends AreaCounts {
 }
 
 /** 务工规模 figures of one area (GET /api/areas/{code}/employment). */
-export interface EmploymentCounts {
-  workers: number
-  lifted_workers: number
-  monitored_workers: number
-  in_county: number
-  in_province: number
-  out_of_province: number
-  abroad: number
-  out_of_county: number
-  six_months_plus: number
-  income_fen: number
-  labour_households: number
-  zero_employment_households: number
-}
+export type EmploymentCounts = Schemas['EmploymentCounts']
 
-export interface EmploymentChild extends EmploymentCounts {
-  code: string
-  name: string
-  level: AreaLevel
-}
+export type EmploymentChild = Schemas['EmploymentChild']
 
-export interface AreaEmployment extends EmploymentCounts {
-  year: number
-  code: string
-  name: string
-  level: AreaLevel
-  children: EmploymentChild[]
-}
+export type AreaEmployment = Schemas['AreaEmployment']
 
+// Holds typed areas or case events (see above): written by hand.
 export interface AreaSummary extends AreaCounts {
   code: string
   name: string
@@ -93,68 +63,26 @@ export interface AreaSummary extends AreaCounts {
 }
 
 /** Error body of every 4xx/5xx answer. */
-export interface ApiErrorBody {
-  code: string
-  message: string
-}
+export type ApiErrorBody = Schemas['ErrorBody']
 
 // ---- authentication -------------------------------------------------------
 
-export interface UserArea {
-  code: string
-  name: string
-  level: AreaLevel
-}
+export type UserArea = Schemas['AreaRef']
 
-export interface User {
-  id: number
-  username: string
-  display_name: string
-  role: string
-  role_name: string
-  area: UserArea
-  department?: string | null
-  permissions: string[]
-  must_change_password: boolean
-  active?: boolean
-}
+export type User = Schemas['UserInfo']
 
 /** Answer of POST /api/auth/login and GET /api/auth/me. */
-export interface Session {
-  user: User
-  csrf_token: string
-}
+export type Session = Schemas['SessionView']
 
 // ---- code lists -----------------------------------------------------------
 
-export interface CodeLabel {
-  code: string
-  label: string
-}
+export type CodeLabel = Schemas['CodeLabel']
 
-export interface CodeListResponse {
-  list?: string
-  items: CodeLabel[]
-}
+export type CodeListResponse = Schemas['CodeListView']
 
 // ---- households -----------------------------------------------------------
 
-export interface HouseholdRow {
-  id: number
-  household_no: string
-  area_code: string
-  area_name?: string | null
-  group_no: number | null
-  head_name: string
-  /** Masked: 500230********0337. */
-  head_id: string
-  /** Masked: 157****9607. */
-  phone?: string | null
-  household_type: string
-  monitor_category: string | null
-  risk_eliminated: boolean | null
-  current_size: number
-}
+export type HouseholdRow = Schemas['HouseholdRow']
 
 export interface Page<T> {
   items: T[]
@@ -353,30 +281,13 @@ export interface HouseholdDetail {
 }
 
 /** One changed field between two versions (IDs and phones masked by the server). */
-export interface FieldChange {
-  /** e.g. `户.phone`, `成员 张三（…-01）.health`, `收入2024.wage`. */
-  path: string
-  before: unknown
-  after: unknown
-}
+export type FieldChange = Schemas['FieldChange']
 
 /** One version of a household, from GET /api/households/{id}/history. */
-export interface HouseholdVersion {
-  version: number
-  /** RFC 3339. */
-  valid_from: string
-  actor: string
-  role: string
-  reason: string
-  /** Compared with the previous version; empty for the first. */
-  changes: FieldChange[]
-}
+export type HouseholdVersion = Schemas['VersionInfo']
 
 /** Answer of POST /api/households/{id}/reveal. */
-export interface RevealedIds {
-  head_id: string
-  members: { person_no: string; name?: string; id_number: string }[]
-}
+export type RevealedIds = Schemas['RevealedIds']
 
 // ---- data exchange --------------------------------------------------------
 
@@ -410,6 +321,8 @@ export interface ImportSummary {
 export type ImportStatus = 'parsing' | 'writing' | 'done' | 'failed'
 
 /** GET /api/imports/{id}: one upload and what became of it. */
+// The issues and the summary come from fangpin-exchange, whose types the
+// OpenAPI document does not describe: written by hand.
 export interface ImportJob {
   id: string
   file_name: string
@@ -445,24 +358,7 @@ export interface Download {
 
 // ---- system -----------------------------------------------------------------
 
-export interface AuditRecord {
-  id: number
-  /** RFC 3339 timestamp. */
-  at: string
-  user_id: number | null
-  actor: string
-  /** Role code of the actor (county_admin …). */
-  role: string
-  actor_area: string | null
-  address: string | null
-  action: string
-  entity: string
-  entity_key: string | null
-  area_code: string | null
-  before: unknown
-  after: unknown
-  note: string | null
-}
+export type AuditRecord = Schemas['AuditRecord']
 
 export interface AuditQuery {
   actor?: string
@@ -477,139 +373,40 @@ export interface AuditQuery {
   page_size?: number
 }
 
-export interface RoleInfo {
-  code: string
-  name: string
-  description: string
-  permissions: string[]
-  permission_labels: string[]
-}
+export type RoleInfo = Schemas['RoleView']
 
 export type DuplicateStatus = 'pending' | 'same' | 'different'
 
-export interface DuplicateSide {
-  person_id: number
-  household_id: number
-  household_no: string
-  name: string
-  birth_date: string
-  /** Masked. */
-  id_number: string
-  area_code: string
-  area_name: string
-}
+export type DuplicateSide = Schemas['DuplicateSide']
 
-export interface DuplicateItem {
-  id: number
-  rule: string
-  rule_label: string
-  status: DuplicateStatus
-  a: DuplicateSide
-  b: DuplicateSide
-  decided_by: string | null
-  note: string | null
-}
+export type DuplicateItem = Schemas['DuplicateItem']
 
 // ---- monitoring: assessment, cases, 工作台, what-if, calendar ---------------
 
 /** Where a threshold came from (a policy parameter definition). */
-export interface ParamRef {
-  key: string
-  /** Area code of the definition; null = 全国. */
-  scope: string | null
-  year: number
-  note: string
-}
+export type ParamRef = Schemas['ParamRef']
 
 /** One rule of the assessment, fired or not. */
-export interface Finding {
-  rule: string
-  label: string
-  fired: boolean
-  value: string
-  threshold: string | null
-  param: ParamRef | null
-  source: string[]
-  risk: string | null
-}
+export type Finding = Schemas['Finding']
 
-export type IncomeTest = 'below' | 'at_or_above' | 'unknown'
+export type IncomeTest = Schemas['IncomeTest']
 
-export interface Assessment {
-  year: number
-  /** 监测范围 in 分. */
-  line: number
-  income_test: IncomeTest
-  sudden_hardship: boolean
-  /** Suggested 监测对象类别 code; null when not at risk. */
-  category: string | null
-  risks: string[]
-  trace: Finding[]
-}
+export type Assessment = Schemas['Assessment']
 
-export type Channel = 'self_report' | 'cadre_visit' | 'dept_warning' | 'hotline'
+export type Channel = Schemas['Channel']
 
-export type CaseState =
-  | 'lead'
-  | 'verifying'
-  | 'comparing'
-  | 'reviewing'
-  | 'notice'
-  | 'township_review'
-  | 'county_approval'
-  | 'approved'
-  | 'monitoring'
-  | 'elim_verifying'
-  | 'elim_reviewing'
-  | 'elim_notice'
-  | 'elim_township'
-  | 'elim_county'
-  | 'eliminated'
-  | 'rejected'
+export type CaseState = Schemas['CaseState']
 
-export type WorkflowLevel = 'village' | 'township' | 'county'
+export type WorkflowLevel = Schemas['Level']
 
-export type Urgency = 'on_track' | 'due_soon' | 'overdue' | 'escalated'
+export type Urgency = Schemas['Urgency']
 
-export interface CaseRow {
-  id: number
-  household_id: number
-  household_no: string
-  head_name: string
-  area_code: string
-  channel: Channel
-  channel_label: string
-  green_channel: boolean
-  state: CaseState
-  state_label: string
-  owner: WorkflowLevel | null
-  category: string | null
-  risks: string[]
-  opened_on: string
-  step_since: string
-  step_due: string | null
-  overall_due: string | null
-  urgency: Urgency | null
-  urgency_label: string | null
-  identified_on: string | null
-  eliminated_on: string | null
-  revision: number
-}
+export type CaseRow = Schemas['CaseRow']
 
-export interface CaseEvent {
-  seq: number
-  at: string
-  on_day: string
-  /** User name of whoever acted. */
-  actor: string
-  /** Role code. */
-  role: string
-  action: string
-  from_state: CaseState | null
-  to_state: CaseState
-  payload: Record<string, unknown>
-}
+/** A ledger row; `payload` is the step's form as free JSON. */
+export type CaseEvent = Omit<Schemas['CaseEvent'], 'payload'> & { payload: Record<string, unknown> }
 
+// Holds typed areas or case events (see above): written by hand.
 export interface CaseDetail extends CaseRow {
   summary: string
   reporter: string | null
@@ -659,19 +456,9 @@ export type CaseStep =
   | { action: 'propose_elimination'; method: string; reason: string }
   | { action: 'reopen'; reason: string }
 
-export interface DueItem extends CaseRow {
-  escalated_to_me: boolean
-}
+export type DueItem = Schemas['DueItem']
 
-export interface Workbench {
-  today: string
-  counts: Record<Urgency, number>
-  items: DueItem[]
-  /** 农户自主申报 awaiting the township's acceptance, due soon or overdue (township roles). */
-  self_reports?: SelfReportRow[]
-  /** Monitored households still without a 帮扶责任人, near or past the deadline. */
-  responsible?: AssistRow[]
-}
+export type Workbench = Schemas['Workbench']
 
 export interface WhatIfQuery {
   area: string
@@ -682,60 +469,15 @@ export interface WhatIfQuery {
   drop_pct?: number | null
 }
 
-export interface WhatIfArea {
-  code: string
-  households: number
-  at_risk_now: number
-  at_risk_then: number
-  entering: number
-  leaving: number
-}
+export type WhatIfArea = Schemas['WhatIfArea']
 
-export interface WhatIfHousehold {
-  id: number
-  village: string
-  /** 分. */
-  per_capita: number | null
-  category_now: string | null
-  category_then: string | null
-}
+export type WhatIfHousehold = Schemas['WhatIfHousehold']
 
-export interface WhatIfResult {
-  area: string
-  year: number
-  line_now: number
-  line_then: number
-  households: number
-  skipped: number
-  at_risk_now: number
-  at_risk_then: number
-  entering: number
-  leaving: number
-  by_township: WhatIfArea[]
-  by_village: WhatIfArea[]
-  entering_households: WhatIfHousehold[]
-  leaving_households: WhatIfHousehold[]
-  cached: boolean
-  load_ms: number
-  eval_ms: number
-}
+export type WhatIfResult = Schemas['WhatIfResult']
 
-export interface CalendarEntry {
-  date: string
-  kind: '休' | '班'
-  name: string
-}
+export type CalendarEntry = Schemas['CalendarDay']
 
-export interface CalendarYear {
-  year: number
-  covered: boolean
-  years: number[]
-  working_days: number | null
-  /** The notice the year's dates come from. */
-  source?: string | null
-  entries: CalendarEntry[]
-  message?: string
-}
+export type CalendarYear = Schemas['CalendarYear']
 
 /** What an administrator saves for one calendar year: entries or CSV text. */
 export interface CalendarSave {
@@ -746,29 +488,13 @@ export interface CalendarSave {
 
 // ---- 农户自主申报 -------------------------------------------------------------
 
-export interface PublicVillage {
-  code: string
-  name: string
-}
+export type PublicVillage = Schemas['PublicVillage']
 
-export interface PublicTownship {
-  code: string
-  name: string
-  villages: PublicVillage[]
-}
+export type PublicTownship = Schemas['PublicTownship']
 
-export interface CodeLabel {
-  code: string
-  label: string
-}
 
 /** The public form's choices and consent text. */
-export interface SelfReportFormOptions {
-  hardships: CodeLabel[]
-  relations: CodeLabel[]
-  consent_version: string
-  consent_text: string
-}
+export type SelfReportFormOptions = Schemas['FormOptions']
 
 /** The public form as sent; `website` is the honeypot people never see. */
 export interface SelfReportForm {
@@ -784,90 +510,21 @@ export interface SelfReportForm {
   website: string
 }
 
-export interface SelfReportReceipt {
-  receipt_no: string
-  submitted_on: string
-  accept_due: string | null
-  village_name: string
-  township_name: string
-}
+export type SelfReportReceipt = Schemas['Receipt']
 
 export type SelfReportStatus = 'pending' | 'accepted' | 'declined'
 
-export interface SelfReportPublicStatus {
-  receipt_no: string
-  status: SelfReportStatus
-  status_label: string
-  submitted_on: string
-  accept_due: string | null
-  decided_on: string | null
-  decline_reason: string | null
-  next_step: string
-}
+export type SelfReportPublicStatus = Schemas['PublicStatus']
 
-export interface SelfReportMatch {
-  household_id: number
-  household_no: string
-  head_name: string
-  area_code: string
-  is_head: boolean
-}
+export type SelfReportMatch = Schemas['HouseholdMatch']
 
-export interface SelfReportRow {
-  id: number
-  receipt_no: string
-  area_code: string
-  village_name: string
-  applicant_name: string
-  id_masked: string
-  phone_masked: string
-  relation: string
-  relation_label: string
-  head_name: string | null
-  hardship: string
-  hardship_label: string
-  emergency: boolean
-  description: string
-  submitted_at: string
-  submitted_on: string
-  accept_due: string | null
-  urgency: Urgency | null
-  urgency_label: string | null
-  status: SelfReportStatus
-  status_label: string
-  household_id: number | null
-  case_id: number | null
-  decided_by_name: string | null
-  decided_on: string | null
-  decline_reason: string | null
-  matches: SelfReportMatch[]
-}
+export type SelfReportRow = Schemas['SelfReportRow']
 
-export interface SelfReportAccepted {
-  case_id: number
-  household_id: number
-  joined_existing: boolean
-}
+export type SelfReportAccepted = Schemas['Accepted']
 
 // ---- 数据质量 -----------------------------------------------------------------
 
-export interface QualityIssue {
-  id: number
-  household_id: number
-  household_no: string
-  head_name: string
-  area_code: string
-  rule: string
-  title: string
-  severity: string
-  severity_label: string
-  message: string
-  first_seen: string
-  last_seen: string
-  fix_by: string | null
-  resolved_on: string | null
-  overdue: boolean
-}
+export type QualityIssue = Schemas['QualityIssue']
 
 export interface QualityQuery {
   area?: string
@@ -878,112 +535,30 @@ export interface QualityQuery {
   page_size?: number
 }
 
-export interface QualityRule {
-  id: string
-  title: string
-  severity: string
-  severity_label: string
-  scope: string
-}
+export type QualityRule = Schemas['QualityRuleView']
 
-export interface VillageScore {
-  area_code: string
-  households: number
-  with_issues: number
-  open_issues: number
-  overdue: number
-  score: number
-}
+export type VillageScore = Schemas['VillageScore']
 
-export interface QualityRun {
-  checked: number
-  open: number
-  new: number
-  resolved: number
-}
+export type QualityRun = Schemas['QualityRun']
 
 // ---- 资金与就业 (小额信贷, 公益性岗位, 到户产业奖补, 务工) ----
 
-export type RepaymentMethod = 'interest_quarterly' | 'equal_principal_quarterly'
-export type WorkRegion = 'in_county' | 'in_province' | 'out_of_province' | 'abroad'
-export type Subsidy = { type: 'rate'; value: number } | { type: 'amount'; value: number }
+export type RepaymentMethod = Schemas['RepaymentMethod']
+export type WorkRegion = Schemas['WorkRegion']
+export type Subsidy = Schemas['Subsidy']
 
 /** Where a loan stands today (amounts in 分). */
-export interface LoanStanding {
-  principal_paid: number
-  interest_paid: number
-  outstanding: number
-  past_due: number
-  overdue_since: string | null
-  days_overdue: number
-  next_due: string | null
-  next_amount: number
-  settled: boolean
-}
+export type LoanStanding = Schemas['Standing']
 
-export interface LoanRow {
-  id: number
-  household_id: number
-  household_no: string
-  head_name: string
-  area_code: string
-  borrower_no: string
-  borrower_name: string
-  bank: string
-  purpose: string
-  amount_fen: number
-  term_months: number
-  issued_on: string
-  maturity_on: string
-  /** Annual rate in basis points (345 = 3.45%). */
-  rate_bp: number
-  method: RepaymentMethod
-  method_label: string
-  subsidy: Subsidy
-  interest_total_fen: number
-  subsidy_total_fen: number
-  note: string
-  standing: LoanStanding
-  status_label: string
-}
+export type LoanRow = Schemas['LoanRow']
 
-export interface InstalmentRow {
-  seq: number
-  due_on: string
-  principal_fen: number
-  interest_fen: number
-  total_fen: number
-  paid_fen: number
-  status: 'paid' | 'partial' | 'overdue' | 'due'
-  status_label: string
-}
+export type InstalmentRow = Schemas['InstalmentRow']
 
-export interface LoanDetail {
-  loan: LoanRow
-  schedule: InstalmentRow[]
-  repayments: { id: number; paid_on: string; amount_fen: number; note: string }[]
-  grace_days: number
-}
+export type LoanDetail = Schemas['LoanDetail']
 
-export interface AreaLoanRate {
-  area_code: string
-  name: string
-  loans: number
-  outstanding: number
-  overdue_loans: number
-  overdue_balance: number
-  past_due: number
-  rate_bp: number | null
-  target_bp: number | null
-  target_source: string
-  meets: boolean | null
-}
+export type AreaLoanRate = Schemas['AreaLoanRate']
 
-export interface LoanRates {
-  as_of: string
-  area: AreaLoanRate
-  children: AreaLoanRate[]
-}
+export type LoanRates = Schemas['LoanRates']
 
 export interface NewLoan {
   borrower_no: string
@@ -999,23 +574,7 @@ export interface NewLoan {
   note?: string
 }
 
-export interface PostRow {
-  id: number
-  household_id: number
-  household_no: string
-  head_name: string
-  area_code: string
-  person_no: string
-  person_name: string
-  post: string
-  start_on: string
-  end_on: string
-  months: number
-  monthly_pay_fen: number
-  total_pay_fen: number
-  current: boolean
-  note: string
-}
+export type PostRow = Schemas['PostRow']
 
 export interface NewPost {
   person_no: string
@@ -1026,25 +585,9 @@ export interface NewPost {
   note?: string
 }
 
-export interface AwardRow {
-  id: number
-  household_id: number
-  household_no: string
-  head_name: string
-  area_code: string
-  year: number
-  project: string
-  amount_fen: number
-  note: string
-}
+export type AwardRow = Schemas['AwardRow']
 
-export interface AwardRoom {
-  year: number
-  cap_fen: number | null
-  granted_fen: number
-  remaining_fen: number | null
-  cap_source: string
-}
+export type AwardRoom = Schemas['AwardRoom']
 
 export interface NewAward {
   year: number
@@ -1053,23 +596,7 @@ export interface NewAward {
   note?: string
 }
 
-export interface JobRow {
-  id: number
-  household_id: number
-  household_no: string
-  head_name: string
-  area_code: string
-  person_no: string
-  person_name: string
-  year: number
-  region: WorkRegion
-  region_label: string
-  place: string
-  employer: string
-  months: number
-  income_fen: number
-  note: string
-}
+export type JobRow = Schemas['JobRow']
 
 export interface NewJob {
   person_no: string
@@ -1082,28 +609,11 @@ export interface NewJob {
   note?: string
 }
 
-export interface ZeroEmploymentRow {
-  household_id: number
-  household_no: string
-  head_name: string
-  area_code: string
-  members: number
-  able: number
-}
+export type ZeroEmploymentRow = Schemas['ZeroEmploymentRow']
 
-export interface ZeroEmployment {
-  year: number
-  total: number
-  items: ZeroEmploymentRow[]
-  by_area: { area_code: string; name: string; with_labour: number; zero: number }[]
-}
+export type ZeroEmployment = Schemas['ZeroEmployment']
 
-export interface HouseholdFunds {
-  loans: LoanRow[]
-  posts: PostRow[]
-  awards: AwardRow[]
-  jobs: JobRow[]
-}
+export type HouseholdFunds = Schemas['HouseholdFundsView']
 
 export interface FundsQuery {
   area?: string
@@ -1115,38 +625,13 @@ export interface FundsQuery {
 
 // ---- 帮扶: 帮扶干部, 帮扶责任人, 一户一策, 帮扶措施 ----------------------------------
 
-export type MeasureStatus = 'planned' | 'active' | 'done' | 'stopped'
+export type MeasureStatus = Schemas['MeasureStatus']
 
-export interface CatalogueItem {
-  code: string
-  category: string
-  category_label: string
-  name: string
-  /** 开发式 / 保障 / 兜底 / 其他 */
-  kind: string
-  /** §5.3: 保持 / 至合同期满 / 至协议期满 / 至当前学段结束 / 逐步退出 / 按政策退出 / 一次性 */
-  after_elimination: string
-  requires: string | null
-}
+export type CatalogueItem = Schemas['CatalogueEntry']
 
-export interface MeasureCatalogue {
-  items: CatalogueItem[]
-  categories: { code: string; label: string }[]
-  kinds: { code: string; label: string }[]
-  statuses: { code: MeasureStatus; label: string }[]
-}
+export type MeasureCatalogue = Schemas['CatalogueView']
 
-export interface Cadre {
-  id: number
-  name: string
-  unit: string
-  position: string
-  phone_masked: string
-  area_code: string
-  username: string | null
-  active: boolean
-  households: number
-}
+export type Cadre = Schemas['CadreRow']
 
 export interface CadreForm {
   name: string
@@ -1158,56 +643,13 @@ export interface CadreForm {
   username: string
 }
 
-export interface Pairing {
-  id: number
-  cadre_id: number
-  name: string
-  unit: string
-  position: string
-  phone_masked: string
-  from_on: string
-  until_on: string | null
-  end_reason: string | null
-}
+export type Pairing = Schemas['Pairing']
 
-export interface ResponsibleDue {
-  since: string
-  due: string
-  urgency: Urgency
-  urgency_label: string
-}
+export type ResponsibleDue = Schemas['ResponsibleDue']
 
-export interface AssistPlan {
-  goals: string
-  case_id: number | null
-  created_at: string
-  updated_at: string
-  reviewed_on: string | null
-  /** Who reviewed it. */
-  reviewer: string | null
-  revision: number
-}
+export type AssistPlan = Schemas['PlanView']
 
-export interface AssistMeasure {
-  id: number
-  code: string | null
-  category: string
-  category_label: string
-  kind: string
-  name: string
-  target_risk: string
-  status: MeasureStatus
-  status_label: string
-  started_on: string
-  ended_on: string | null
-  /** 分 */
-  amount: number
-  evidence: string
-  after_elimination: string | null
-  note: string
-  /** bumped by every change; a correction names the one it started from */
-  revision: number
-}
+export type AssistMeasure = Schemas['MeasureRow']
 
 /** PATCH /api/measures/{id}: what was mistyped, with a reason. */
 export interface MeasureCorrection {
@@ -1221,35 +663,9 @@ export interface MeasureCorrection {
   revision: number
 }
 
-export interface HouseholdAssistance {
-  household_id: number
-  monitored: boolean
-  responsible: Pairing | null
-  history: Pairing[]
-  responsible_due: ResponsibleDue | null
-  plan: AssistPlan | null
-  measures: AssistMeasure[]
-  can_pair: boolean
-  can_edit: boolean
-  /** The caller may review (审核) the plan as it stands. */
-  can_review: boolean
-}
+export type HouseholdAssistance = Schemas['HouseholdAssistance']
 
-export interface AssistRow {
-  household_id: number
-  household_no: string
-  head_name: string
-  area_code: string
-  category: string | null
-  risks: string[]
-  identified_month: string | null
-  responsible: string | null
-  cadre_id: number | null
-  plan: 'none' | 'made' | 'reviewed'
-  plan_label: string
-  measures: number
-  responsible_due: ResponsibleDue | null
-}
+export type AssistRow = Schemas['AssistRow']
 
 export interface AssistQuery {
   area?: string
@@ -1271,97 +687,26 @@ export interface NewMeasure {
 // ---- printable documents (GET /api/print/…) ----------------------------------
 
 /** Which procedure a 公示 or 公告 is about. */
-export type DocumentKind = 'identification' | 'elimination'
+export type DocumentKind = Schemas['DocumentKind']
 
 /** Names of a place from the county down (null where not stored). */
-export interface PlaceNames {
-  county: string | null
-  township: string | null
-  village: string | null
-}
+export type PlaceNames = Schemas['PlaceNames']
 
-export interface DocumentArea extends PlaceNames {
-  code: string
-  name: string
-  level: AreaLevel
-}
+export type DocumentArea = Schemas['DocumentArea']
 
 /** The household a document names, as printed. */
-export interface PrintedHousehold extends PlaceNames {
-  household_id: number
-  household_no: string
-  head_name: string
-  /** Always masked. */
-  head_id: string
-  area_code: string
-  group_no: number | null
-  members: number
-  household_type_label: string
-  category: string | null
-  category_label: string | null
-  risks: string[]
-  risk_labels: string[]
-}
+export type PrintedHousehold = Schemas['PrintedHousehold']
 
 /** One household on a 公示名单 or 公告. */
-export interface ListedHousehold extends PrintedHousehold {
-  case_id: number
-  method_label: string | null
-  notice_from: string | null
-  notice_until: string | null
-  approved_on: string | null
-}
+export type ListedHousehold = Schemas['ListedHousehold']
 
-export interface HouseholdList {
-  kind: DocumentKind
-  title: string
-  area: DocumentArea
-  from: string | null
-  until: string | null
-  supervision_phone: string
-  hotline: string
-  printed_on: string
-  households: ListedHousehold[]
-}
+export type HouseholdList = Schemas['HouseholdList']
 
-export interface ReviewRecord {
-  held_on: string
-  place: string
-  attendees: string[]
-  votes_for: number
-  votes_against: number
-  passed: boolean
-  minutes: string
-}
+export type ReviewRecord = Schemas['ReviewRecord']
 
-export interface ReviewMinutes extends PrintedHousehold {
-  case_id: number
-  seq: number
-  kind: DocumentKind
-  title: string
-  method_label: string | null
-  record: ReviewRecord
-  result: string
-  recorded_by: string
-  recorded_on: string
-  reviews: { seq: number; kind: DocumentKind; held_on: string }[]
-  printed_on: string
-}
+export type ReviewMinutes = Schemas['ReviewMinutes']
 
-export interface CardMeasure {
-  category: string
-  /** 开发式 / 保障 / 兜底. */
-  kind: string
-  name: string
-  status: string
-  target_risk: string
-  target_risk_label: string
-  started_on: string
-  ended_on: string | null
-  /** 分. */
-  amount_fen: number
-  note: string
-}
+export type CardMeasure = Schemas['CardMeasure']
 
 /** The 帮扶责任人 a 明白卡 names. */
 export interface CardCadre {
@@ -1372,35 +717,9 @@ export interface CardCadre {
 }
 
 /** 监测户明白卡. */
-export interface HouseholdCard extends PrintedHousehold {
-  risk_eliminated: boolean | null
-  identified_on: string | null
-  /** YYYYMM. */
-  identified_month: string | null
-  eliminated_month: string | null
-  measures: CardMeasure[]
-  /** The current 帮扶责任人 (phone masked), when one is named. */
-  assistance_cadre: CardCadre | null
-  hotline: string
-  supervision_phone: string
-  criteria: string[]
-  printed_on: string
-}
+export type HouseholdCard = Schemas['HouseholdCard']
 
-export interface CardBatch {
-  area: DocumentArea
-  cards: HouseholdCard[]
-}
+export type CardBatch = Schemas['Cards']
 
 /** An API token as administrators see it (GET /api/tokens); never the secret. */
-export interface ApiToken {
-  id: number
-  name: string
-  username: string
-  display_name: string
-  user_area: string
-  created_at: string
-  expires_at: string | null
-  revoked_at: string | null
-  status: 'active' | 'expired' | 'revoked'
-}
+export type ApiToken = Schemas['ApiTokenInfo']

@@ -1,62 +1,20 @@
 // 走访 and 集中排查: the types of /api/visits and /api/campaigns and the calls.
 import { request } from './client'
 import type { Page } from './types'
+import type { components } from './schema'
 
-export interface CodeLabel {
-  code: string
-  label: string
-}
+type Schemas = components['schemas']
 
-export interface TargetRuleInfo {
-  id: string
-  group: string
-  group_label: string
-  label: string
-  note: string
-}
+export type CodeLabel = Schemas['CodeLabel']
 
-export interface VisitOptions {
-  /** The server's today (China), the default visit date. */
-  today: string
-  kinds: CodeLabel[]
-  flags: CodeLabel[]
-  campaign_kinds: CodeLabel[]
-  rules: TargetRuleInfo[]
-  presets: { id: string; label: string; rules: string[] }[]
-}
+export type TargetRuleInfo = Schemas['TargetRuleView']
+
+export type VisitOptions = Schemas['VisitOptions']
 
 /** A photo of a visit (its bytes at {@link photoUrl}). */
-export interface PhotoMeta {
-  id: number
-  visit_id: number
-  content_type: string
-  size: number
-  sha256: string
-  file_name: string
-  uploaded_by_name: string
-  created_at: string
-}
+export type PhotoMeta = Schemas['PhotoMeta']
 
-export interface VisitRow {
-  id: number
-  household_id: number
-  household_no: string
-  head_name: string
-  area_code: string
-  visit_date: string
-  kind: string
-  kind_label: string
-  visitor_id: number | null
-  visitor_name: string
-  campaign_id: number | null
-  campaign_name: string | null
-  findings: string
-  flags: CodeLabel[]
-  risk_found: boolean
-  case_id: number | null
-  created_at: string
-  photos: PhotoMeta[]
-}
+export type VisitRow = Schemas['VisitRow']
 
 export interface VisitQuery {
   household_id?: number
@@ -79,55 +37,18 @@ export interface NewVisit {
   campaign_id?: number | null
 }
 
-export interface ProgressRow {
-  area_code: string
-  area_name: string
-  target: number
-  visited: number
-  unvisited: number
-  overdue: number
-  percent: number
-}
+export type ProgressRow = Schemas['ProgressRow']
 
-export type Phase = 'upcoming' | 'running' | 'ending_soon' | 'ended'
+export type Phase = Schemas['Phase']
 
-export interface CampaignRow {
-  id: number
-  name: string
-  kind: string
-  kind_label: string
-  area_code: string
-  period: { from: string; until: string }
-  targets: string
-  targets_label: string
-  drawn_on: string
-  created_by_name: string
-  phase: Phase
-  phase_label: string
-  progress: ProgressRow
-}
+export type CampaignRow = Schemas['CampaignRow']
 
-export interface CampaignProgress {
-  campaign: CampaignRow
-  area_code: string
-  rows: ProgressRow[]
-}
+export type CampaignProgress = Schemas['CampaignProgress']
 
-export interface PendingTarget {
-  household_id: number
-  household_no: string
-  head_name: string
-  area_code: string
-  reasons: string[]
-}
+export type PendingTarget = Schemas['PendingTarget']
 
 /** What 重新生成目标 changed. */
-export interface Redraw {
-  added: number
-  removed: number
-  target_count: number
-  drawn_on: string
-}
+export type Redraw = Schemas['Redraw']
 
 export interface NewCampaign {
   name: string

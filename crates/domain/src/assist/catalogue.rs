@@ -18,6 +18,7 @@ pub struct CatalogueError {
 }
 
 /// One catalogue item.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CatalogueItem {
     /// Stable code (`CY01` …).
@@ -35,6 +36,7 @@ pub struct CatalogueItem {
 }
 
 /// The measure catalogue.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Catalogue {
     items: Vec<CatalogueItem>,

@@ -36,6 +36,7 @@ pub struct MeasureForm {
 
 /// A measure on a household's plan, parsed; also the fact the quality
 /// rules read.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Measure {
     /// Catalogue code (`None` for measures recorded before the catalogue).

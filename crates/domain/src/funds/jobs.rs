@@ -9,6 +9,7 @@ use super::*;
 
 /// Where a person works, as 务工监测 counts it (the national field set has
 /// the free-text 务工所在地 and 是否国外务工; this is the statistical grouping).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum WorkRegion {

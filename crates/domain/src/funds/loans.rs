@@ -17,6 +17,7 @@ use super::*;
 /// the end. Some banks instead take the principal back in equal quarterly
 /// parts; both are offered, quarterly because that is when banks settle
 /// interest on these loans.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RepaymentMethod {
@@ -59,6 +60,7 @@ impl RepaymentMethod {
 
 /// 贴息: a subsidy rate (the finance bureau refunds that part of the interest)
 /// or a fixed amount over the life of the loan.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "value", rename_all = "snake_case")]
 pub enum Subsidy {
@@ -283,6 +285,7 @@ pub fn check_repayment(
 }
 
 /// Where a loan stands on a day.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Standing {
     /// Principal repaid.
@@ -394,6 +397,7 @@ pub fn is_late(due_on: NaiveDate, as_of: NaiveDate, grace_days: u32) -> bool {
 /// 逾期率 = 逾期贷款余额 ÷ 贷款余额. As banks report it, a loan with any
 /// instalment overdue counts with its whole remaining principal (逾期贷款余额),
 /// not only the part past due, so one overdue loan weighs by its size.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Portfolio {
     /// Loans not yet repaid.

@@ -22,6 +22,7 @@ use crate::id_number::IdNumber;
 // ---------------------------------------------------------------------------
 
 /// Production and living conditions of a household (生产生活条件, policy.md §1.3).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LivingConditions {
     /// 耕地面积（亩）.
@@ -77,6 +78,7 @@ pub struct LivingConditions {
 }
 
 /// A household (户信息, policy.md §1.3).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Household {
     /// 户编号.

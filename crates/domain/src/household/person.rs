@@ -8,6 +8,7 @@ use crate::codes::well_known;
 use crate::id_number::{IdNumber, Sex};
 
 /// Insurance and social-assistance flags of a member (policy.md §1.4, 是否参加/享受…).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct PersonInsurance {
     /// 是否参加城乡居民基本医疗保险.
@@ -42,6 +43,7 @@ impl PersonInsurance {
 }
 
 /// A household member (家庭成员, policy.md §1.4).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Person {
     /// 人口编号.
@@ -55,6 +57,8 @@ pub struct Person {
     /// 证件号码.
     pub id_number: IdNumber,
     /// 出生日期.
+    /// YYYY-MM-DD; only the year where the ID number is masked.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub birth_date: NaiveDate,
     /// 民族 (code of `ethnicity`).
     pub ethnicity: String,

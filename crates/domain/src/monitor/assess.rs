@@ -265,6 +265,7 @@ pub fn facts_of(
 }
 
 /// Where a threshold came from.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ParamRef {
     /// Parameter key.
@@ -289,6 +290,7 @@ impl From<&ParamDef> for ParamRef {
 }
 
 /// One rule evaluation in the explanation trace.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     /// Rule id, see [`rule`].
@@ -310,6 +312,7 @@ pub struct Finding {
 }
 
 /// Income standing of the year against the line.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum IncomeTest {
@@ -322,6 +325,7 @@ pub enum IncomeTest {
 }
 
 /// The result of assessing one household for one year.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Assessment {
     /// The year assessed.

@@ -82,6 +82,7 @@ impl std::fmt::Display for Span {
 }
 
 /// How a step stands against its limit on a day.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Urgency {

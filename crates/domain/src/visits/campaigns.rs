@@ -25,6 +25,7 @@ pub struct CampaignForm {
 }
 
 /// A campaign period: both days included.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Period {
     /// First day.
@@ -101,6 +102,7 @@ impl CampaignForm {
 }
 
 /// Where a campaign stands on a day.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
@@ -145,6 +147,7 @@ impl Phase {
 }
 
 /// Visited / target of one area.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Progress {
     /// Target households.

@@ -107,6 +107,7 @@ impl<'a> Subject<'a> {
 }
 
 /// Which list a rule belongs to.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RuleGroup {
@@ -443,6 +444,7 @@ pub static TARGET_RULES: &[TargetRule] = &[
 ];
 
 /// A named list of rules.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Serialize)]
 pub struct Preset {
     /// Id.

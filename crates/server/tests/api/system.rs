@@ -92,29 +92,8 @@ async fn openapi_describes_the_api(store: Store) {
     let (status, spec, ctype) = get_public(&store, "/api/openapi.json").await;
     assert_eq!(status, StatusCode::OK);
     assert!(ctype.starts_with("application/json"));
+    // That every route is documented with a typed answer: tests/openapi.rs.
     let paths = spec["paths"].as_object().unwrap();
-    for p in [
-        "/api/auth/login",
-        "/api/households",
-        "/api/households/{id}",
-        "/api/households/{id}/reveal",
-        "/api/areas/{code}/summary",
-        "/api/imports",
-        "/api/exports",
-        "/api/audit",
-        "/api/duplicates/{id}/decision",
-        "/api/households/{id}/members",
-        "/api/households/{id}/head",
-        "/api/households/{id}/split",
-        "/api/households/{id}/merge",
-        "/api/print/notice",
-        "/api/print/announcement",
-        "/api/print/minutes/{id}",
-        "/api/print/cards",
-        "/api/print/cards/{id}",
-    ] {
-        assert!(paths.contains_key(p), "{p} is documented");
-    }
     let list = &paths["/api/households"]["get"];
     let params: Vec<&str> = list["parameters"]
         .as_array()

@@ -44,6 +44,7 @@ pub use measures::{FreeMeasure, NewMeasure};
 use pairing::insert_pairing;
 
 /// A 帮扶干部 as lists show it (phone masked).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct CadreRow {
     pub id: i64,
@@ -68,6 +69,7 @@ pub struct CadreFilter {
 }
 
 /// A pairing with its cadre.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct Pairing {
     pub id: i64,
@@ -82,6 +84,7 @@ pub struct Pairing {
 }
 
 /// An 一户一策 plan.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct PlanView {
     pub goals: String,
@@ -119,6 +122,7 @@ fn reviewer_of(access: &Access, wrote_plan: bool) -> PlanReviewer {
 }
 
 /// A measure as the household page shows it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct MeasureRow {
     pub id: i64,
@@ -134,6 +138,7 @@ pub struct MeasureRow {
 }
 
 /// When a 帮扶责任人 is due and how that stands today.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct ResponsibleDue {
     /// The day the clock started (县级审定, else 识别监测时间).
@@ -144,6 +149,7 @@ pub struct ResponsibleDue {
 }
 
 /// The 帮扶 panel of a household.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct HouseholdAssistance {
     pub household_id: i64,
@@ -165,6 +171,7 @@ pub struct HouseholdAssistance {
 }
 
 /// A monitored household in the 帮扶对象 list.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct AssistRow {
     pub household_id: i64,

@@ -476,6 +476,7 @@ async fn update_record(
 }
 
 /// What an edit answers: the record and its new revision.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
 pub struct Edited {
     pub id: i64,

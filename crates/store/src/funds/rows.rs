@@ -7,6 +7,7 @@ use super::*;
 // ---------------------------------------------------------------------------
 
 /// A loan as lists show it, with where it stands today.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct LoanRow {
     pub id: i64,
@@ -37,6 +38,7 @@ pub struct LoanRow {
 }
 
 /// One instalment with what it has received.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct InstalmentRow {
     pub seq: u32,
@@ -51,6 +53,7 @@ pub struct InstalmentRow {
 }
 
 /// A repayment received.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct RepaymentRow {
     pub id: i64,
@@ -60,6 +63,7 @@ pub struct RepaymentRow {
 }
 
 /// A loan with its schedule and repayments.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct LoanDetail {
     pub loan: LoanRow,
@@ -77,6 +81,7 @@ pub struct LoanFilter {
 }
 
 /// The 逾期率 of one area.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct AreaLoanRate {
     pub area_code: String,
@@ -94,6 +99,7 @@ pub struct AreaLoanRate {
 }
 
 /// The 逾期率 of an area and of each area directly below it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct LoanRates {
     pub as_of: NaiveDate,
@@ -102,6 +108,7 @@ pub struct LoanRates {
 }
 
 /// A 公益性岗位 as lists show it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct PostRow {
     pub id: i64,
@@ -132,6 +139,7 @@ pub struct FundsFilter {
 }
 
 /// A 到户产业奖补.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct AwardRow {
     pub id: i64,
@@ -152,6 +160,7 @@ pub struct AwardRow {
 }
 
 /// What a household may still receive in a year.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct AwardRoom {
     pub year: i32,
@@ -163,6 +172,7 @@ pub struct AwardRoom {
 }
 
 /// A 务工 record.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct JobRow {
     pub id: i64,
@@ -186,6 +196,7 @@ pub struct JobRow {
 }
 
 /// A 零就业家庭.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct ZeroEmploymentRow {
     pub household_id: i64,
@@ -198,6 +209,7 @@ pub struct ZeroEmploymentRow {
 }
 
 /// 零就业家庭 counts of an area.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct ZeroEmploymentCount {
     pub area_code: String,
@@ -208,6 +220,7 @@ pub struct ZeroEmploymentCount {
 }
 
 /// The 零就业家庭 of an area and year.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct ZeroEmployment {
     pub year: i32,
@@ -217,6 +230,7 @@ pub struct ZeroEmployment {
 }
 
 /// A household's money measures and work records.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct HouseholdFundsView {
     pub loans: Vec<LoanRow>,

@@ -89,6 +89,7 @@ pub struct NewLead {
 }
 
 /// A case as lists show it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct CaseRow {
     pub id: i64,
@@ -118,6 +119,7 @@ pub struct CaseRow {
 }
 
 /// One row of the decision ledger.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct CaseEvent {
     pub seq: i32,
@@ -132,6 +134,7 @@ pub struct CaseEvent {
 }
 
 /// A case with its ledger.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct CaseDetail {
     #[serde(flatten)]
@@ -157,6 +160,7 @@ pub struct CaseFilter {
 }
 
 /// A step due, as the 工作台 shows it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct DueItem {
     #[serde(flatten)]

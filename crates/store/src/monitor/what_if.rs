@@ -92,6 +92,7 @@ pub struct WhatIf {
 }
 
 /// Counts for one township or village.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
 pub struct WhatIfArea {
     pub code: String,
@@ -103,6 +104,7 @@ pub struct WhatIfArea {
 }
 
 /// A household that would change side.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct WhatIfHousehold {
     pub id: i64,
@@ -113,6 +115,7 @@ pub struct WhatIfHousehold {
 }
 
 /// The answer of a what-if.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct WhatIfResult {
     pub area: String,

@@ -38,6 +38,7 @@ mod documents;
 pub const MAX_CARDS: usize = 500;
 
 /// Which procedure a 公示 or 公告 is about.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DocumentKind {
@@ -93,6 +94,7 @@ impl DocumentKind {
 }
 
 /// The names of a place, from the county down.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
 pub struct PlaceNames {
     pub county: Option<String>,
@@ -101,6 +103,7 @@ pub struct PlaceNames {
 }
 
 /// The area a document is for.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct DocumentArea {
     pub code: String,
@@ -112,6 +115,7 @@ pub struct DocumentArea {
 }
 
 /// The household a document names, as printed.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct PrintedHousehold {
     pub household_id: i64,
@@ -134,6 +138,7 @@ pub struct PrintedHousehold {
 }
 
 /// One household on a 公示 or 公告.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct ListedHousehold {
     pub case_id: i64,
@@ -149,6 +154,7 @@ pub struct ListedHousehold {
 }
 
 /// A 公示名单 or a 公告.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct HouseholdList {
     pub kind: DocumentKind,
@@ -166,6 +172,7 @@ pub struct HouseholdList {
 }
 
 /// A review meeting recorded on a case, as the minutes list them.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct ReviewRef {
     pub seq: i32,
@@ -174,6 +181,7 @@ pub struct ReviewRef {
 }
 
 /// The 民主评议 minutes of one case.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct ReviewMinutes {
     pub case_id: i64,
@@ -198,6 +206,7 @@ pub struct ReviewMinutes {
 }
 
 /// An assistance measure on a 明白卡.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct CardMeasure {
     pub category: String,
@@ -216,6 +225,7 @@ pub struct CardMeasure {
 }
 
 /// 监测户明白卡.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct HouseholdCard {
     #[serde(flatten)]

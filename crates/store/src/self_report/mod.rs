@@ -34,6 +34,7 @@ mod decisions;
 mod public;
 
 /// Where a report stands.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReportStatus {
@@ -79,6 +80,7 @@ impl ReportStatus {
 }
 
 /// What the applicant gets back after submitting.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct Receipt {
     pub receipt_no: String,
@@ -91,6 +93,7 @@ pub struct Receipt {
 }
 
 /// What the applicant sees when following a report.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct PublicStatus {
     pub receipt_no: String,
@@ -105,6 +108,7 @@ pub struct PublicStatus {
 }
 
 /// A village of the public area list.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct PublicVillage {
     pub code: String,
@@ -112,6 +116,7 @@ pub struct PublicVillage {
 }
 
 /// A township with its villages, as the public form offers them.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct PublicTownship {
     pub code: String,
@@ -120,6 +125,7 @@ pub struct PublicTownship {
 }
 
 /// A registered household the applicant belongs to.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct HouseholdMatch {
     pub household_id: i64,
@@ -131,6 +137,7 @@ pub struct HouseholdMatch {
 }
 
 /// A report as the township's inbox shows it (ID and phone masked).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct SelfReportRow {
     pub id: i64,
@@ -176,6 +183,7 @@ pub struct SelfReportFilter {
 }
 
 /// The outcome of 受理.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct Accepted {
     pub case_id: i64,

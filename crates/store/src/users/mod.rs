@@ -193,6 +193,7 @@ pub fn permission_label(code: &str) -> &str {
 }
 
 /// A user as the API shows it (never the password hash).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct UserInfo {
     pub id: i64,
@@ -207,6 +208,7 @@ pub struct UserInfo {
     pub active: bool,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct AreaRef {
     pub code: String,

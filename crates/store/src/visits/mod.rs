@@ -44,6 +44,7 @@ use photos::attach_photos;
 const TARGET_CHUNK: usize = 2_000;
 
 /// A flag as lists show it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct FlagView {
     pub code: &'static str,
@@ -60,6 +61,7 @@ impl From<Flag> for FlagView {
 }
 
 /// A visit as lists show it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct VisitRow {
     pub id: i64,
@@ -85,6 +87,7 @@ pub struct VisitRow {
 }
 
 /// A visit photo as lists show it (its bytes are read one by one, audited).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct PhotoMeta {
     pub id: i64,
@@ -145,6 +148,7 @@ pub struct VisitInput {
 }
 
 /// A campaign as lists show it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct CampaignRow {
     pub id: i64,
@@ -164,6 +168,7 @@ pub struct CampaignRow {
 }
 
 /// Progress of one area.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct ProgressRow {
     pub area_code: String,
@@ -178,6 +183,7 @@ pub struct ProgressRow {
 }
 
 /// A campaign's progress under an area, one row per child area.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct CampaignProgress {
     pub campaign: CampaignRow,
@@ -186,6 +192,7 @@ pub struct CampaignProgress {
 }
 
 /// What 重新生成目标 changed.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct Redraw {
     /// Households that newly match.
@@ -199,6 +206,7 @@ pub struct Redraw {
 }
 
 /// A target household not yet visited within the period.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct PendingTarget {
     pub household_id: i64,
