@@ -1,10 +1,10 @@
 import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router'
-import PlannedView from './views/PlannedView.vue'
-import LoginView from './views/LoginView.vue'
+import PlannedView from './shared/shell/PlannedView.vue'
+import LoginView from './features/auth/LoginView.vue'
 import { setAuthHooks } from './api/client'
-import { currentUser, dropSession, ensureSession, hasAnyPermission, refreshSession } from './composables/auth'
-import { EXCHANGE, MENU, SYSTEM, WORKFLOW, homeLocation, safeRedirect } from './menu'
-import { ACCEPT_PERMISSION } from './selfReports'
+import { currentUser, dropSession, ensureSession, hasAnyPermission, refreshSession } from './shared/composables/auth'
+import { EXCHANGE, MENU, SYSTEM, WORKFLOW, homeLocation, safeRedirect } from './shared/shell/menu'
+import { ACCEPT_PERMISSION } from './features/self_report/selfReport'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -32,93 +32,93 @@ const routes: RouteRecordRaw[] = [
   {
     path: '/report',
     name: 'report',
-    component: () => import('./views/SelfReportView.vue'),
+    component: () => import('./features/self_report/SelfReportView.vue'),
     meta: { title: '农户自主申报', public: true },
   },
   {
     path: '/password',
     name: 'password',
-    component: () => import('./views/PasswordView.vue'),
+    component: () => import('./features/auth/PasswordView.vue'),
     meta: { title: '修改密码' },
   },
   {
     path: '/',
     name: 'overview',
-    component: () => import('./views/OverviewView.vue'),
+    component: () => import('./features/areas/OverviewView.vue'),
     meta: { title: '首页概览', permissions: READ },
   },
   {
     path: '/households',
     name: 'households',
-    component: () => import('./views/HouseholdsView.vue'),
+    component: () => import('./features/households/HouseholdsView.vue'),
     meta: { title: '农户档案', permissions: READ },
   },
   {
     path: '/households/:id(\\d+)',
     name: 'household',
-    component: () => import('./views/HouseholdView.vue'),
+    component: () => import('./features/households/HouseholdView.vue'),
     props: (r) => ({ id: Number(r.params.id) }),
     meta: { title: '农户详情', permissions: READ, menu: '/households' },
   },
   {
     path: '/workbench',
     name: 'workbench',
-    component: () => import('./views/WorkbenchView.vue'),
+    component: () => import('./features/workbench/WorkbenchView.vue'),
     meta: { title: '工作台', permissions: WORKFLOW },
   },
   {
     path: '/self-reports',
     name: 'self-reports',
-    component: () => import('./views/SelfReportsView.vue'),
+    component: () => import('./features/self_report/SelfReportsView.vue'),
     meta: { title: '自主申报', permissions: [ACCEPT_PERMISSION] },
   },
   {
     path: '/cases',
     name: 'cases',
-    component: () => import('./views/CasesView.vue'),
+    component: () => import('./features/monitor/CasesView.vue'),
     meta: { title: '监测对象', permissions: READ },
   },
   {
     path: '/cases/:id(\\d+)',
     name: 'case',
-    component: () => import('./views/CaseView.vue'),
+    component: () => import('./features/monitor/CaseView.vue'),
     props: (r) => ({ id: Number(r.params.id) }),
     meta: { title: '案件办理', permissions: READ, menu: '/cases' },
   },
   {
     path: '/quality',
     name: 'quality',
-    component: () => import('./views/QualityView.vue'),
+    component: () => import('./features/quality/QualityView.vue'),
     meta: { title: '数据质量', permissions: READ },
   },
   {
     path: '/visits',
     name: 'visits',
-    component: () => import('./views/VisitsView.vue'),
+    component: () => import('./features/visits/VisitsView.vue'),
     meta: { title: '走访', permissions: ['household.read', 'assist.own'] },
   },
   {
     path: '/assistance',
     name: 'assistance',
-    component: () => import('./views/AssistanceView.vue'),
+    component: () => import('./features/assist/AssistanceView.vue'),
     meta: { title: '帮扶', permissions: ['household.read', 'assist.own'] },
   },
   {
     path: '/rules',
     name: 'rules',
-    component: () => import('./views/RulesView.vue'),
+    component: () => import('./features/rules/RulesView.vue'),
     meta: { title: '规则与参数', permissions: READ },
   },
   {
     path: '/exchange',
     name: 'exchange',
-    component: () => import('./views/ExchangeView.vue'),
+    component: () => import('./features/exchange/ExchangeView.vue'),
     meta: { title: '数据交换', permissions: EXCHANGE },
   },
   {
     path: '/system',
     name: 'system',
-    component: () => import('./views/SystemView.vue'),
+    component: () => import('./features/system/SystemView.vue'),
     meta: { title: '系统', permissions: SYSTEM },
   },
   ...MENU.filter((m) => m.plan).map(
@@ -134,41 +134,41 @@ const routes: RouteRecordRaw[] = [
   {
     path: '/print/notice',
     name: 'print-notice',
-    component: () => import('./views/print/PrintListView.vue'),
+    component: () => import('./features/print/PrintListView.vue'),
     props: { mode: 'notice' },
     meta: { title: '打印公示名单', permissions: READ, print: true },
   },
   {
     path: '/print/announcement',
     name: 'print-announcement',
-    component: () => import('./views/print/PrintListView.vue'),
+    component: () => import('./features/print/PrintListView.vue'),
     props: { mode: 'announcement' },
     meta: { title: '打印公告', permissions: READ, print: true },
   },
   {
     path: '/print/minutes/:id(\\d+)',
     name: 'print-minutes',
-    component: () => import('./views/print/PrintMinutesView.vue'),
+    component: () => import('./features/print/PrintMinutesView.vue'),
     props: (r) => ({ id: Number(r.params.id) }),
     meta: { title: '打印民主评议记录', permissions: READ, print: true },
   },
   {
     path: '/print/card/:id(\\d+)',
     name: 'print-card',
-    component: () => import('./views/print/PrintCardsView.vue'),
+    component: () => import('./features/print/PrintCardsView.vue'),
     props: (r) => ({ id: Number(r.params.id) }),
     meta: { title: '打印明白卡', permissions: READ, print: true },
   },
   {
     path: '/print/cards',
     name: 'print-cards',
-    component: () => import('./views/print/PrintCardsView.vue'),
+    component: () => import('./features/print/PrintCardsView.vue'),
     meta: { title: '打印明白卡', permissions: READ, print: true },
   },
   {
     path: '/no-access',
     name: 'no-access',
-    component: () => import('./views/NoAccessView.vue'),
+    component: () => import('./shared/shell/NoAccessView.vue'),
     meta: { title: '无可用功能' },
   },
   { path: '/:pathMatch(.*)*', redirect: '/' },
