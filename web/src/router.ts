@@ -34,7 +34,7 @@ const PRINT = { permissions: READ, print: true }
 /** Pages below a list (`/cases/:id`) get the number from the path. */
 const byId = (r: RouteLocationNormalized) => ({ id: Number(r.params.id) })
 
-/** One page: its path, route name, component (loaded on demand but for the login page) and meta. */
+/** One page: its path, route name, component (most are loaded on demand) and meta. */
 function page(
   path: string,
   name: string,
