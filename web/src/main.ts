@@ -1,6 +1,6 @@
 import { createApp } from 'vue'
 import 'element-plus/theme-chalk/base.css'
-import './styles.css'
+import './shared/styles.css'
 import App from './App.vue'
 import { router } from './router'
 

@@ -1,10 +1,17 @@
-import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router'
-import PlannedView from './views/PlannedView.vue'
-import LoginView from './views/LoginView.vue'
+import {
+  createRouter,
+  createWebHashHistory,
+  type RouteLocationNormalized,
+  type RouteMeta,
+  type RouteRecordRaw,
+  type RouteRecordSingleView,
+} from 'vue-router'
+import PlannedView from './shared/shell/PlannedView.vue'
+import LoginView from './features/auth/LoginView.vue'
 import { setAuthHooks } from './api/client'
-import { currentUser, dropSession, ensureSession, hasAnyPermission, refreshSession } from './composables/auth'
-import { EXCHANGE, MENU, SYSTEM, WORKFLOW, homeLocation, safeRedirect } from './menu'
-import { ACCEPT_PERMISSION } from './selfReports'
+import { currentUser, dropSession, ensureSession, hasAnyPermission, refreshSession } from './shared/composables/auth'
+import { EXCHANGE, MENU, SYSTEM, WORKFLOW, homeLocation, safeRedirect } from './shared/shell/menu'
+import { ACCEPT_PERMISSION } from './features/self_report/selfReport'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -21,156 +28,101 @@ declare module 'vue-router' {
 }
 
 const READ = ['household.read']
+const FIELD = ['household.read', 'assist.own']
+const PRINT = { permissions: READ, print: true }
+
+/** Pages below a list (`/cases/:id`) get the number from the path. */
+const byId = (r: RouteLocationNormalized) => ({ id: Number(r.params.id) })
+
+/** One page: its path, route name, component (most are loaded on demand) and meta. */
+function page(
+  path: string,
+  name: string,
+  component: RouteRecordSingleView['component'],
+  meta: RouteMeta,
+  props?: RouteRecordSingleView['props'],
+): RouteRecordRaw {
+  return props === undefined ? { path, name, component, meta } : { path, name, component, meta, props }
+}
 
 const routes: RouteRecordRaw[] = [
-  {
-    path: '/login',
-    name: 'login',
-    component: LoginView,
-    meta: { title: '登录', public: true },
-  },
-  {
-    path: '/report',
-    name: 'report',
-    component: () => import('./views/SelfReportView.vue'),
-    meta: { title: '农户自主申报', public: true },
-  },
-  {
-    path: '/password',
-    name: 'password',
-    component: () => import('./views/PasswordView.vue'),
-    meta: { title: '修改密码' },
-  },
-  {
-    path: '/',
-    name: 'overview',
-    component: () => import('./views/OverviewView.vue'),
-    meta: { title: '首页概览', permissions: READ },
-  },
-  {
-    path: '/households',
-    name: 'households',
-    component: () => import('./views/HouseholdsView.vue'),
-    meta: { title: '农户档案', permissions: READ },
-  },
-  {
-    path: '/households/:id(\\d+)',
-    name: 'household',
-    component: () => import('./views/HouseholdView.vue'),
-    props: (r) => ({ id: Number(r.params.id) }),
-    meta: { title: '农户详情', permissions: READ, menu: '/households' },
-  },
-  {
-    path: '/workbench',
-    name: 'workbench',
-    component: () => import('./views/WorkbenchView.vue'),
-    meta: { title: '工作台', permissions: WORKFLOW },
-  },
-  {
-    path: '/self-reports',
-    name: 'self-reports',
-    component: () => import('./views/SelfReportsView.vue'),
-    meta: { title: '自主申报', permissions: [ACCEPT_PERMISSION] },
-  },
-  {
-    path: '/cases',
-    name: 'cases',
-    component: () => import('./views/CasesView.vue'),
-    meta: { title: '监测对象', permissions: READ },
-  },
-  {
-    path: '/cases/:id(\\d+)',
-    name: 'case',
-    component: () => import('./views/CaseView.vue'),
-    props: (r) => ({ id: Number(r.params.id) }),
-    meta: { title: '案件办理', permissions: READ, menu: '/cases' },
-  },
-  {
-    path: '/quality',
-    name: 'quality',
-    component: () => import('./views/QualityView.vue'),
-    meta: { title: '数据质量', permissions: READ },
-  },
-  {
-    path: '/visits',
-    name: 'visits',
-    component: () => import('./views/VisitsView.vue'),
-    meta: { title: '走访', permissions: ['household.read', 'assist.own'] },
-  },
-  {
-    path: '/assistance',
-    name: 'assistance',
-    component: () => import('./views/AssistanceView.vue'),
-    meta: { title: '帮扶', permissions: ['household.read', 'assist.own'] },
-  },
-  {
-    path: '/rules',
-    name: 'rules',
-    component: () => import('./views/RulesView.vue'),
-    meta: { title: '规则与参数', permissions: READ },
-  },
-  {
-    path: '/exchange',
-    name: 'exchange',
-    component: () => import('./views/ExchangeView.vue'),
-    meta: { title: '数据交换', permissions: EXCHANGE },
-  },
-  {
-    path: '/system',
-    name: 'system',
-    component: () => import('./views/SystemView.vue'),
-    meta: { title: '系统', permissions: SYSTEM },
-  },
-  ...MENU.filter((m) => m.plan).map(
-    (m): RouteRecordRaw => ({
-      path: m.path,
-      name: m.name,
-      component: PlannedView,
-      meta: { title: m.title, permissions: m.permissions },
-      props: { entry: m },
-    }),
+  page('/login', 'login', LoginView, { title: '登录', public: true }),
+  page('/report', 'report', () => import('./features/self_report/SelfReportView.vue'), {
+    title: '农户自主申报',
+    public: true,
+  }),
+  page('/password', 'password', () => import('./features/auth/PasswordView.vue'), { title: '修改密码' }),
+  page('/', 'overview', () => import('./features/areas/OverviewView.vue'), { title: '首页概览', permissions: READ }),
+  page('/households', 'households', () => import('./features/households/HouseholdsView.vue'), {
+    title: '农户档案',
+    permissions: READ,
+  }),
+  page(
+    '/households/:id(\\d+)',
+    'household',
+    () => import('./features/households/HouseholdView.vue'),
+    { title: '农户详情', permissions: READ, menu: '/households' },
+    byId,
+  ),
+  page('/workbench', 'workbench', () => import('./features/workbench/WorkbenchView.vue'), {
+    title: '工作台',
+    permissions: WORKFLOW,
+  }),
+  page('/self-reports', 'self-reports', () => import('./features/self_report/SelfReportsView.vue'), {
+    title: '自主申报',
+    permissions: [ACCEPT_PERMISSION],
+  }),
+  page('/cases', 'cases', () => import('./features/monitor/CasesView.vue'), { title: '监测对象', permissions: READ }),
+  page(
+    '/cases/:id(\\d+)',
+    'case',
+    () => import('./features/monitor/CaseView.vue'),
+    { title: '案件办理', permissions: READ, menu: '/cases' },
+    byId,
+  ),
+  page('/quality', 'quality', () => import('./features/quality/QualityView.vue'), { title: '数据质量', permissions: READ }),
+  page('/visits', 'visits', () => import('./features/visits/VisitsView.vue'), { title: '走访', permissions: FIELD }),
+  page('/assistance', 'assistance', () => import('./features/assist/AssistanceView.vue'), {
+    title: '帮扶',
+    permissions: FIELD,
+  }),
+  page('/rules', 'rules', () => import('./features/rules/RulesView.vue'), { title: '规则与参数', permissions: READ }),
+  page('/exchange', 'exchange', () => import('./features/exchange/ExchangeView.vue'), {
+    title: '数据交换',
+    permissions: EXCHANGE,
+  }),
+  page('/system', 'system', () => import('./features/system/SystemView.vue'), { title: '系统', permissions: SYSTEM }),
+  ...MENU.filter((m) => m.plan).map((m) =>
+    page(m.path, m.name, PlannedView, { title: m.title, permissions: m.permissions }, { entry: m }),
   ),
   // Printable documents, opened in their own tab from the case, household and list pages.
-  {
-    path: '/print/notice',
-    name: 'print-notice',
-    component: () => import('./views/print/PrintListView.vue'),
-    props: { mode: 'notice' },
-    meta: { title: '打印公示名单', permissions: READ, print: true },
-  },
-  {
-    path: '/print/announcement',
-    name: 'print-announcement',
-    component: () => import('./views/print/PrintListView.vue'),
-    props: { mode: 'announcement' },
-    meta: { title: '打印公告', permissions: READ, print: true },
-  },
-  {
-    path: '/print/minutes/:id(\\d+)',
-    name: 'print-minutes',
-    component: () => import('./views/print/PrintMinutesView.vue'),
-    props: (r) => ({ id: Number(r.params.id) }),
-    meta: { title: '打印民主评议记录', permissions: READ, print: true },
-  },
-  {
-    path: '/print/card/:id(\\d+)',
-    name: 'print-card',
-    component: () => import('./views/print/PrintCardsView.vue'),
-    props: (r) => ({ id: Number(r.params.id) }),
-    meta: { title: '打印明白卡', permissions: READ, print: true },
-  },
-  {
-    path: '/print/cards',
-    name: 'print-cards',
-    component: () => import('./views/print/PrintCardsView.vue'),
-    meta: { title: '打印明白卡', permissions: READ, print: true },
-  },
-  {
-    path: '/no-access',
-    name: 'no-access',
-    component: () => import('./views/NoAccessView.vue'),
-    meta: { title: '无可用功能' },
-  },
+  page('/print/notice', 'print-notice', () => import('./features/print/PrintListView.vue'), {
+    title: '打印公示名单',
+    ...PRINT,
+  }, { mode: 'notice' }),
+  page('/print/announcement', 'print-announcement', () => import('./features/print/PrintListView.vue'), {
+    title: '打印公告',
+    ...PRINT,
+  }, { mode: 'announcement' }),
+  page(
+    '/print/minutes/:id(\\d+)',
+    'print-minutes',
+    () => import('./features/print/PrintMinutesView.vue'),
+    { title: '打印民主评议记录', ...PRINT },
+    byId,
+  ),
+  page(
+    '/print/card/:id(\\d+)',
+    'print-card',
+    () => import('./features/print/PrintCardsView.vue'),
+    { title: '打印明白卡', ...PRINT },
+    byId,
+  ),
+  page('/print/cards', 'print-cards', () => import('./features/print/PrintCardsView.vue'), {
+    title: '打印明白卡',
+    ...PRINT,
+  }),
+  page('/no-access', 'no-access', () => import('./shared/shell/NoAccessView.vue'), { title: '无可用功能' }),
   { path: '/:pathMatch(.*)*', redirect: '/' },
 ]
 
@@ -178,6 +130,11 @@ export const router = createRouter({
   history: createWebHashHistory(),
   routes,
 })
+
+/** A detour to the login or password page that comes back to `fullPath` afterwards. */
+function detour(name: 'login' | 'password', fullPath: string) {
+  return { name, query: fullPath === '/' ? {} : { redirect: fullPath } }
+}
 
 router.beforeEach(async (to) => {
   const user = await ensureSession()
@@ -190,10 +147,10 @@ router.beforeEach(async (to) => {
     return true
   }
   if (!user) {
-    return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } }
+    return detour('login', to.fullPath)
   }
   if (user.must_change_password && to.name !== 'password') {
-    return { name: 'password', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } }
+    return detour('password', to.fullPath)
   }
   if (!hasAnyPermission(to.meta.permissions)) {
     const home = homeLocation()
@@ -211,13 +168,13 @@ setAuthHooks({
     dropSession()
     const cur = router.currentRoute.value
     if (cur.meta.public) return
-    router.replace({ name: 'login', query: cur.fullPath === '/' ? {} : { redirect: cur.fullPath } })
+    router.replace(detour('login', cur.fullPath))
   },
   passwordChangeRequired() {
     if (currentUser.value) currentUser.value = { ...currentUser.value, must_change_password: true }
     const cur = router.currentRoute.value
     if (cur.name === 'password') return
-    router.replace({ name: 'password', query: cur.fullPath === '/' ? {} : { redirect: cur.fullPath } })
+    router.replace(detour('password', cur.fullPath))
   },
   refreshSession,
 })

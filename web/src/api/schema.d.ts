@@ -2559,6 +2559,59 @@ export interface components {
             /** @description 总是 ok */
             status: string;
         };
+        /** @description A household (户信息, policy.md §1.3). */
+        Household: {
+            /** @description The village the household belongs to (village-level code). */
+            area: components["schemas"]["AreaCode"];
+            /** @description 银行卡号. */
+            bank_account?: string | null;
+            /** @description 开户银行. */
+            bank_name?: string | null;
+            /** @description 信息采集人. */
+            collector_name?: string | null;
+            /** @description 信息采集人联系电话. */
+            collector_phone?: string | null;
+            /** @description 生产生活条件. */
+            conditions: components["schemas"]["LivingConditions"];
+            /**
+             * Format: int32
+             * @description 当前家庭人口数.
+             */
+            current_size: number;
+            /** @description 实施开发式帮扶措施情况. */
+            dev_measure_status?: string | null;
+            eliminated_month?: null | components["schemas"]["YearMonth"];
+            /** @description 风险消除方式 (code of `elimination_method`). */
+            elimination_method?: string | null;
+            /**
+             * Format: int32
+             * @description 村民小组 number within the village.
+             */
+            group_no?: number | null;
+            /** @description 户主证件号码. */
+            head_id: components["schemas"]["IdNumber"];
+            /** @description 户主姓名. */
+            head_name: string;
+            /** @description 户编号. */
+            household_no: string;
+            /** @description 户类型 (code of `household_type`). */
+            household_type: string;
+            identified_month?: null | components["schemas"]["YearMonth"];
+            /** @description 是否军烈属. */
+            is_military_family: boolean;
+            /** @description 监测对象类别 (code of `monitor_category`); `None` if not a monitoring object. */
+            monitor_category?: string | null;
+            /** @description 整户无劳动能力兜底保障户. */
+            no_labor_safety_net: boolean;
+            /** @description 户联系电话. */
+            phone?: string | null;
+            /** @description 脱贫户是否享受政策 (code of `poverty_policy`; only for 脱贫户). */
+            poverty_policy?: string | null;
+            /** @description 风险是否已消除. */
+            risk_eliminated?: boolean | null;
+            /** @description 致贫/返贫风险1..5 (codes of `risk_type`, at most 5, in order). */
+            risks: string[];
+        };
         /** @description The 帮扶 panel of a household. */
         HouseholdAssistance: {
             /** @description The caller may edit the plan and measures. */
@@ -2656,6 +2709,37 @@ export interface components {
             risk_eliminated?: boolean | null;
         };
         /**
+         * @description One household as `GET /api/households/{id}` answers it. Fields are in
+         *     alphabetical order, the order the answer has always had.
+         */
+        HouseholdView: {
+            /** @description Name of the household's village. */
+            area_name?: string | null;
+            /**
+             * Format: date
+             * @description The day asked for, when an earlier version was asked for.
+             */
+            as_of?: string | null;
+            /** @description The household's fields; ID number and phones masked, no bank account. */
+            household: components["schemas"]["Household"];
+            /**
+             * Format: int64
+             * @description The household's row id.
+             */
+            id: number;
+            /** @description Each year's income with its assessment. */
+            incomes: components["schemas"]["IncomeView"][];
+            /** @description The members; ID number, birth date and phone masked. */
+            members: components["schemas"]["Person"][];
+            /** @description Name of the village's township. */
+            township_name?: string | null;
+            /**
+             * Format: int32
+             * @description The version shown, when an earlier version was asked for.
+             */
+            version?: number | null;
+        };
+        /**
          * @description A household with its members and income records, as written by clients
          *     (full ID numbers; amounts in 分), with the reason for the change.
          */
@@ -2666,6 +2750,13 @@ export interface components {
             /** @description 变更原因（必填），记入历史版本和审计日志。 */
             reason: string;
         };
+        /**
+         * Format: int64
+         * @description 两位小数的数量，以百分之一为单位的整数
+         */
+        Hundredths: number;
+        /** @description 18 位公民身份号码（列表和详情中脱敏） */
+        IdNumber: string;
         /** @description One upload and what became of it. */
         ImportJob: {
             dry_run: boolean;
@@ -2701,6 +2792,22 @@ export interface components {
          * @enum {string}
          */
         IncomeTest: "below" | "at_or_above" | "unknown";
+        /** @description One year's income and how it stands against the 监测范围. */
+        IncomeView: {
+            below_line?: boolean | null;
+            breakdown?: Record<string, never> | null;
+            line_source?: null | components["schemas"]["LineSource"];
+            /**
+             * Format: int64
+             * @description 监测范围 for the household's area and year, in 分.
+             */
+            monitoring_line?: number | null;
+            /** @description Why a figure is missing (e.g. no parameter for that year). */
+            problem?: string | null;
+            record: Record<string, never>;
+            /** Format: int32 */
+            year: number;
+        };
         /** @description One instalment with what it has received. */
         InstalmentRow: {
             /** Format: date */
@@ -3021,6 +3128,15 @@ export interface components {
          * @enum {string}
          */
         Level: "village" | "township" | "county";
+        /** @description The parameter definition a 监测范围 comes from. */
+        LineSource: {
+            confidence: string;
+            note: string;
+            /** @description Area code the value applies to; none for 全国. */
+            scope?: string | null;
+            /** Format: int32 */
+            year: number;
+        };
         /** @description One household on a 公示 or 公告. */
         ListedHousehold: components["schemas"]["PrintedHousehold"] & {
             /**
@@ -3039,6 +3155,50 @@ export interface components {
             notice_from?: string | null;
             /** Format: date */
             notice_until?: string | null;
+        };
+        /** @description Production and living conditions of a household (生产生活条件, policy.md §1.3). */
+        LivingConditions: {
+            /** @description 义务教育保障. */
+            compulsory_education_secured?: boolean | null;
+            cultivated_land?: null | components["schemas"]["Hundredths"];
+            distance_to_main_road?: null | components["schemas"]["Hundredths"];
+            /** @description 饮水安全保障. */
+            drinking_water_secured?: boolean | null;
+            /** @description 是否有创业致富带头人带动. */
+            entrepreneur_leader: boolean;
+            forest_land?: null | components["schemas"]["Hundredths"];
+            grassland?: null | components["schemas"]["Hundredths"];
+            /** @description 是否通生活用电. */
+            household_electricity: boolean;
+            housing_area?: null | components["schemas"]["Hundredths"];
+            /** @description 住房安全等级 (code of `housing_grade`: A–D; C and D are unsafe). */
+            housing_grade?: string | null;
+            /** @description 住房安全保障. */
+            housing_secured?: boolean | null;
+            /** @description 是否加入农民专业合作组织. */
+            in_cooperative: boolean;
+            /** @description 到户产业帮扶类型. */
+            industry_support_type?: string | null;
+            irrigated_land?: null | components["schemas"]["Hundredths"];
+            /** @description 是否危房户. */
+            is_unsafe_house: boolean;
+            /** @description 是否有龙头企业带动. */
+            leading_enterprise: boolean;
+            /** @description 主要燃料类型. */
+            main_fuel?: string | null;
+            orchard_land?: null | components["schemas"]["Hundredths"];
+            /** @description 是否通生产用电. */
+            production_electricity: boolean;
+            /** @description 是否通广播电视. */
+            radio_tv: boolean;
+            returned_to_forest?: null | components["schemas"]["Hundredths"];
+            /** @description 入户路类型 (e.g. 普通硬化路, 砂石路, 泥土路). */
+            road_type?: string | null;
+            /** @description 是否解决安全饮用水. */
+            safe_drinking_water?: boolean | null;
+            /** @description 是否有卫生厕所. */
+            sanitary_toilet: boolean;
+            water_surface?: null | components["schemas"]["Hundredths"];
         };
         LoanBody: components["schemas"]["LoanTermsBody"] & {
             bank: string;
@@ -3720,6 +3880,100 @@ export interface components {
              */
             until: string;
         };
+        /** @description A household member (家庭成员, policy.md §1.4). */
+        Person: {
+            /**
+             * @description 出生日期.
+             *     YYYY-MM-DD; only the year where the ID number is masked.
+             */
+            birth_date: string;
+            /**
+             * Format: int32
+             * @description 残疾证办证年度.
+             */
+            disability_cert_year?: number | null;
+            /** @description 风险消除后是否义务教育阶段适龄儿童少年失学辍学. */
+            dropout_after_elimination: boolean;
+            /** @description 义务教育阶段未上学原因. */
+            dropout_reason?: string | null;
+            /** @description 文化程度 (code of `education`). */
+            education?: string | null;
+            /** @description 民族 (code of `ethnicity`). */
+            ethnicity: string;
+            /** @description 大专或本科毕业生未就业原因. */
+            graduate_unemployed_reason?: string | null;
+            /** @description 健康状况 (code of `health`). */
+            health: string;
+            /** @description 证件号码. */
+            id_number: components["schemas"]["IdNumber"];
+            /** @description 证件类型 (code of `id_type`). */
+            id_type: string;
+            /** @description Insurance and assistance flags. */
+            insurance: components["schemas"]["PersonInsurance"];
+            /** @description 劳动技能 (code of `labor_skill`). */
+            labor_skill: string;
+            /** @description 姓名. */
+            name: string;
+            /** @description 人口编号. */
+            person_no: string;
+            /** @description 家庭成员联系电话. */
+            phone?: string | null;
+            /** @description 政治面貌 (code of `political_status`). */
+            political_status?: string | null;
+            /**
+             * Format: int32
+             * @description 公益性岗位(月数), 0..=12.
+             */
+            public_welfare_months: number;
+            /** @description 公益性岗位. */
+            public_welfare_post?: string | null;
+            /** @description 与户主关系 (code of `relation`). */
+            relation: string;
+            /** @description 性别. */
+            sex: components["schemas"]["Sex"];
+            /** @description 是否会讲普通话. */
+            speaks_mandarin: boolean;
+            /** @description 在校生状况 (code of `student_status`). */
+            student_status?: string | null;
+            /** @description 是否事实无人抚养儿童. */
+            unsupported_child: boolean;
+            /** @description 务工企业名称. */
+            work_employer?: string | null;
+            /**
+             * Format: int32
+             * @description 务工时间（月）, 0..=12.
+             */
+            work_months: number;
+            /** @description 务工所在地. */
+            work_place?: string | null;
+            /** @description 是否国外务工. */
+            works_abroad: boolean;
+        };
+        /** @description Insurance and social-assistance flags of a member (policy.md §1.4, 是否参加/享受…). */
+        PersonInsurance: {
+            /** @description 是否享受人身意外保险补贴. */
+            accident_insurance_subsidy: boolean;
+            /** @description 是否参加商业补充医疗保险. */
+            commercial_medical: boolean;
+            /** @description 是否参加大病保险. */
+            critical_illness: boolean;
+            /** @description 是否享受农村居民最低生活保障 (低保). */
+            dibao: boolean;
+            /** @description 是否参加城镇职工基本医疗保险. */
+            employee_medical: boolean;
+            /** @description 是否参加城镇职工基本养老保险. */
+            employee_pension: boolean;
+            /** @description 是否接受医疗救助. */
+            medical_assistance: boolean;
+            /** @description 是否接受其他健康扶贫. */
+            other_health_support: boolean;
+            /** @description 是否参加城乡居民基本医疗保险. */
+            resident_medical: boolean;
+            /** @description 是否参加城乡居民基本养老保险. */
+            resident_pension: boolean;
+            /** @description 是否特困供养人员. */
+            tekun: boolean;
+        };
         /** @description The 人口编号 of a new member. */
         PersonNo: {
             person_no: string;
@@ -4240,6 +4494,8 @@ export interface components {
             csrf_token?: string | null;
             user: components["schemas"]["UserInfo"];
         };
+        /** @description 性别：男 / 女 */
+        Sex: string;
         SplitBody: {
             /** @description 新户户主的人口编号（须为分出成员之一）。 */
             head: string;
@@ -6517,7 +6773,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["HouseholdView"];
                 };
             };
             /** @description 不存在或不在辖区内 */
