@@ -32,7 +32,7 @@ pub fn areas_of(households: &[ImportedHousehold]) -> Vec<AreaRecord> {
     for h in households {
         let village = h.household.area;
         let township = village.parent();
-        let county = township.and_then(|t| t.parent());
+        let county = township.and_then(fangpin_domain::AreaCode::parent);
         let p: &PlaceNames = &h.places;
         add(village, p.village.as_ref(), township);
         if let Some(t) = township {

@@ -135,7 +135,7 @@ fn assess(policy: &PolicySet, area: &AreaCode, rec: &IncomeRecord) -> IncomeView
                 view.line_source = Some(LineSource {
                     confidence: def.confidence,
                     note: def.note.clone(),
-                    scope: def.scope.map(|c| c.as_string()),
+                    scope: def.scope.map(fangpin_domain::AreaCode::as_string),
                     year: def.year,
                 });
                 view.breakdown = Some(b);

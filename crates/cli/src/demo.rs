@@ -176,7 +176,7 @@ pub async fn ensure_demo(store: &Store, seed: u64, households: u32, reset: bool)
     store.insert_areas(&actor, &layout.areas).await?;
     store.insert_village_groups(&actor, &layout.groups).await?;
 
-    let bar = ProgressBar::new(households as u64);
+    let bar = ProgressBar::new(u64::from(households));
     bar.set_style(
         ProgressStyle::with_template(
             "生成演示县 [{bar:40}] {pos}/{len} 户 {per_sec} 预计剩余 {eta}",
@@ -189,7 +189,7 @@ pub async fn ensure_demo(store: &Store, seed: u64, households: u32, reset: bool)
     // The visit history is dated back from the demo's day (FANGPIN_DEMO_NOW
     // when set), so the running campaign is running whenever the demo serves.
     let today =
-        fangpin_store::cases::china_day(crate::fixed_now()?.unwrap_or_else(chrono::Utc::now));
+        fangpin_store::calendar::china_day(crate::fixed_now()?.unwrap_or_else(chrono::Utc::now));
     type Batch = (Vec<HouseholdBundle>, Vec<BulkVisit>, Vec<HouseholdFunds>);
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Batch>(2);
     let gen_cfg = cfg.clone();

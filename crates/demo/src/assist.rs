@@ -107,7 +107,10 @@ pub fn assistance(cfg: &DemoConfig, households: &[HouseholdBundle]) -> AssistBat
                 .push((no.clone(), paired_on));
             let risk = h.risks.first().cloned().unwrap_or_else(|| "99".into());
             let start = |rng: &mut ChaCha8Rng| identified + Days::new(rng.random_range(5..28));
-            let able = b.members.iter().any(|m| m.has_labor_capacity());
+            let able = b
+                .members
+                .iter()
+                .any(fangpin_domain::Person::has_labor_capacity);
             let status = if active { "active" } else { "done" };
             let mut forms = Vec::new();
             let mut goals = Vec::new();
@@ -218,7 +221,11 @@ mod tests {
             if mine.is_empty() {
                 continue; // still waiting for a 帮扶责任人
             }
-            let kind = if b.members.iter().any(|m| m.has_labor_capacity()) {
+            let kind = if b
+                .members
+                .iter()
+                .any(fangpin_domain::Person::has_labor_capacity)
+            {
                 MeasureKind::Development
             } else {
                 MeasureKind::SafetyNet

@@ -172,8 +172,7 @@ impl VisitPlanner {
     /// campaign drew it (the demo draws both on `today`).
     pub fn on_eight_must(&self, b: &HouseholdBundle) -> bool {
         Subject::new(b, &self.policy, self.today, false)
-            .map(|s| !self.eight_must.matched(&s).is_empty())
-            .unwrap_or(false)
+            .is_ok_and(|s| !self.eight_must.matched(&s).is_empty())
     }
 
     /// The visits of household `index`, oldest first.

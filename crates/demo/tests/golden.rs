@@ -30,7 +30,9 @@ fn digests(seed: u64, n: u32) -> [u64; 5] {
     county.add(&lay.areas);
     county.add(&lay.groups);
     county.add(&lay.households_per_village());
-    let bundles: Vec<HouseholdBundle> = households(&cfg, &lay).map(|g| g.into_bundle()).collect();
+    let bundles: Vec<HouseholdBundle> = households(&cfg, &lay)
+        .map(fangpin_demo::GeneratedHousehold::into_bundle)
+        .collect();
     let mut homes = Fnv::new();
     for b in &bundles {
         homes.add(b);

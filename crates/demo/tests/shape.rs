@@ -270,7 +270,7 @@ fn shape_of_twenty_thousand_households() {
                 "09" => h
                     .members
                     .iter()
-                    .any(|p| !matches!(p.student_status.as_deref(), Some("9") | Some("1"))),
+                    .any(|p| !matches!(p.student_status.as_deref(), Some("9" | "1"))),
                 "07" => h
                     .members
                     .iter()

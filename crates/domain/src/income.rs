@@ -231,7 +231,7 @@ pub fn compute(rec: &IncomeRecord, rules: &IncomeRules) -> Result<IncomeBreakdow
         }
     }
 
-    let award_sign = if rules.count_awards { 1 } else { 0 };
+    let award_sign = i8::from(rules.count_awards);
     let rigid_sign = if rules.deduct_rigid_expense { -1 } else { 0 };
     let mut lines = vec![
         IncomeLine {

@@ -27,10 +27,6 @@ pub mod seed;
 pub mod self_report;
 pub mod visits;
 
-/// The monitoring modules at their former paths, for the other crates until they
-/// import them from [`monitor`].
-pub use monitor::{assess, sla, workflow};
-
 pub use area::{AreaCode, AreaCodeError, AreaLevel, AreaNode, VillageGroup};
 pub use codes::{CodeItem, CodeList, find_list, seed_code_lists};
 pub use household::{

@@ -432,7 +432,7 @@ mod tests {
             let forward: Money = v.iter().map(|&f| Money::from_fen(f)).sum();
             v.reverse();
             let backward: Money = v.iter().map(|&f| Money::from_fen(f)).sum();
-            v.sort();
+            v.sort_unstable();
             let sorted: Money = v.iter().map(|&f| Money::from_fen(f)).sum();
             prop_assert_eq!(forward, backward);
             prop_assert_eq!(forward, sorted);

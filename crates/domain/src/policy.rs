@@ -310,7 +310,7 @@ pub struct PolicySet {
 
 impl PolicySet {
     /// Build a set. A later definition with the same key, scope and year replaces an
-    /// earlier one, so local overrides can be appended to [`seed_params`].
+    /// earlier one, so local overrides can be appended to [`crate::seed::seed_params`].
     pub fn new(defs: Vec<ParamDef>) -> PolicySet {
         let defs = defs
             .into_iter()
@@ -417,11 +417,6 @@ fn wrong_type(key: &str, expected: &'static str, found: &ParamValue) -> PolicyEr
         found: found.type_label(),
     }
 }
-
-/// Former path of [`crate::seed::seed_params`], kept for the other crates until
-/// they import it from the crate root; not a dependency of this module.
-#[doc(hidden)]
-pub use crate::seed::seed_params;
 
 #[cfg(test)]
 mod tests {

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::assist::{AssistFacts, Catalogue, MeasureKind, Requirement, is_disabled};
 use crate::codes::well_known;
-use crate::household::{HouseholdBundle, YearMonth};
+use crate::household::{HouseholdBundle, Person, YearMonth};
 use crate::income::{self, IncomeRecord};
 use crate::money::Money;
 use crate::policy::{PolicySet, keys};
@@ -214,7 +214,7 @@ fn r_1_11_005(b: &HouseholdBundle, _: &Context<'_>) -> Vec<String> {
 }
 
 fn r_1_11_010(b: &HouseholdBundle, ctx: &Context<'_>) -> Vec<String> {
-    if !active(b) || !unstable_or_marginal(b) || !b.members.iter().any(|m| m.has_labor_capacity()) {
+    if !active(b) || !unstable_or_marginal(b) || !b.members.iter().any(Person::has_labor_capacity) {
         return vec![];
     }
     let grace = month_param(ctx, b, keys::QUALITY_DEV_MEASURE_MONTHS, 1);

@@ -392,7 +392,7 @@ mod tests {
             (|f| f.phone = "12345".into(), "联系电话"),
             (|f| f.village = "500230101000".into(), "所在村"),
             (|f| f.relation = "neighbour".into(), "与该户关系"),
-            (|f| f.hardship = "".into(), "困难类型"),
+            (|f| f.hardship = String::new(), "困难类型"),
             (|f| f.description = " ".into(), "困难情况说明"),
             (|f| f.consent = false, "承诺授权"),
         ];

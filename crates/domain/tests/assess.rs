@@ -3,10 +3,10 @@
 mod common;
 
 use common::*;
-use fangpin_domain::assess::{
+use fangpin_domain::codes::well_known;
+use fangpin_domain::monitor::assess::{
     self, Assessment, IncomeTest, Thresholds, dropped_by, facts_of, rigid_exceeds, risk, rule,
 };
-use fangpin_domain::codes::well_known;
 use fangpin_domain::{Money, PolicySet, seed_params};
 use proptest::prelude::*;
 

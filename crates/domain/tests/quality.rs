@@ -335,7 +335,7 @@ fn lifted_out_eliminated_checks() {
 fn rule_table_is_well_formed() {
     let mut ids: Vec<&str> = rules().iter().map(|r| r.id).collect();
     let n = ids.len();
-    ids.sort();
+    ids.sort_unstable();
     ids.dedup();
     assert_eq!(ids.len(), n, "ids are unique");
     assert!(rules().iter().all(|r| !r.title.is_empty()));

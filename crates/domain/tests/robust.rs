@@ -86,7 +86,7 @@ proptest! {
     #[test]
     fn any_year_has_an_assessment_date(year in any::<i32>()) {
         let today = chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
-        let as_of = fangpin_domain::assess::as_of_for(year, today);
+        let as_of = fangpin_domain::monitor::assess::as_of_for(year, today);
         if (1900..=9999).contains(&year) && year != 2026 {
             prop_assert_eq!(as_of, chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap());
         }

@@ -5,7 +5,7 @@ mod common;
 use chrono::{Days, NaiveDate};
 use common::date;
 use fangpin_domain::codes::well_known;
-use fangpin_domain::workflow::*;
+use fangpin_domain::monitor::workflow::*;
 
 const VILLAGE: Actor = Actor {
     user: 1,

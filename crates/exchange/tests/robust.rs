@@ -333,7 +333,7 @@ fn xlsx_export_writes_formula_like_names_as_text_and_amounts_as_numbers() {
         .next()
         .unwrap()
         .iter()
-        .map(|c| c.to_string())
+        .map(std::string::ToString::to_string)
         .collect();
     let col = |h: &str| header.iter().position(|c| c == h).unwrap();
     let first = range.rows().nth(1).unwrap();
@@ -383,7 +383,7 @@ fn xlsx_as_csv(bytes: &[u8]) -> Vec<u8> {
     let range = book.worksheet_range("家庭成员").unwrap();
     let mut out = String::new();
     for row in range.rows() {
-        let line: Vec<String> = row.iter().map(|c| c.to_string()).collect();
+        let line: Vec<String> = row.iter().map(std::string::ToString::to_string).collect();
         out.push_str(&line.join(","));
         out.push('\n');
     }

@@ -131,7 +131,10 @@ pub async fn run(args: CrashArgs) -> Result<()> {
         for (id, findings) in &work.acked {
             writeln!(ack, "visit\t{id}\t{findings}")?;
         }
-        let state = *work.import_state.lock().unwrap_or_else(|e| e.into_inner());
+        let state = *work
+            .import_state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         writeln!(
             ack,
             "import\t{}\t{}\t{}\t{state:?}",
@@ -330,7 +333,7 @@ async fn round_work(
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Uploads the file and follows the job until it is finished.

@@ -80,7 +80,7 @@ pub async fn run(args: LoadArgs) -> Result<()> {
     );
     match stats.errors() {
         0 => Ok(()),
-        n => bail!("{} 次请求失败", n),
+        n => bail!("{n} 次请求失败"),
     }
 }
 

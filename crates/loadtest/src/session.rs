@@ -39,8 +39,7 @@ impl Answer {
                     .body
                     .get("message")
                     .and_then(Value::as_str)
-                    .map(str::to_owned)
-                    .unwrap_or_else(|| self.body.to_string());
+                    .map_or_else(|| self.body.to_string(), str::to_owned);
                 format!(
                     "{} {}",
                     s.as_u16(),

@@ -59,8 +59,7 @@ impl Stats {
     pub fn table(&self, label: &str, elapsed: Duration) -> String {
         let secs = elapsed.as_secs_f64().max(1e-9);
         let mut out = format!(
-            "{label}（{:.1} 秒）\n| 请求 | 次数 | 错误 | 每秒 | p50 ms | p99 ms |\n|---|---:|---:|---:|---:|---:|\n",
-            secs
+            "{label}（{secs:.1} 秒）\n| 请求 | 次数 | 错误 | 每秒 | p50 ms | p99 ms |\n|---|---:|---:|---:|---:|---:|\n"
         );
         let mut all: Vec<u64> = Vec::new();
         let mut errors = 0;

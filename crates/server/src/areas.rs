@@ -79,7 +79,7 @@ async fn area_employment(
             .and_then(|y| y.parse::<i32>().ok())
         {
             Some(y) => y,
-            None => chrono::Datelike::year(&fangpin_store::cases::china_day(s.clock.now())),
+            None => chrono::Datelike::year(&fangpin_store::calendar::china_day(s.clock.now())),
         },
     };
     Ok(Json(s.store.area_employment(&c.access, &code, year).await?))

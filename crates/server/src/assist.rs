@@ -96,7 +96,7 @@ async fn catalogue(_c: Caller) -> ApiResult<CatalogueView> {
             code: i.code.clone(),
             kind: i.kind,
             name: i.name.clone(),
-            requires: i.requires.map(|r| r.label()),
+            requires: i.requires.map(fangpin_domain::assist::Requirement::label),
         })
         .collect();
     Ok(Json(CatalogueView {
@@ -266,7 +266,7 @@ async fn pair(
     let now = s.clock.now();
     let from = b
         .from_on
-        .unwrap_or_else(|| fangpin_store::cases::china_day(now));
+        .unwrap_or_else(|| fangpin_store::calendar::china_day(now));
     Ok(Json(
         s.store.pair(&c.access, id, b.cadre_id, from, now).await?,
     ))
@@ -290,7 +290,7 @@ async fn unpair(
     let now = s.clock.now();
     let until = b
         .until_on
-        .unwrap_or_else(|| fangpin_store::cases::china_day(now));
+        .unwrap_or_else(|| fangpin_store::calendar::china_day(now));
     s.store.unpair(&c.access, id, until, &b.reason, now).await?;
     Ok(Json(Done { ok: true }))
 }

@@ -47,7 +47,10 @@ pub struct LoginThrottle {
 
 impl LoginThrottle {
     fn blocked(&self, ip: IpAddr) -> bool {
-        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        let mut map = self
+            .failures
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let now = Instant::now();
         let list = map.entry(ip).or_default();
         list.retain(|t| now.duration_since(*t) < ADDRESS_WINDOW);
@@ -55,7 +58,10 @@ impl LoginThrottle {
     }
 
     fn fail(&self, ip: IpAddr) {
-        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        let mut map = self
+            .failures
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         map.entry(ip).or_default().push(Instant::now());
     }
 }

@@ -1,8 +1,8 @@
 //! Data exchange over HTTP: file uploads run as import jobs (parse, then one
 //! store transaction, then a duplicate scan) whose progress the page polls;
-//! exports stream a national-layout file built on disk.
-//!
-//! `prepare` and `areas_of` are shared with the command line.
+//! exports stream a national-layout file built on disk. What to store and
+//! how a file is written are the use cases of `fangpin_app::exchange`, which
+//! the command line calls too.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -14,9 +14,9 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use fangpin_domain::AreaCode;
-use fangpin_exchange::{Issue, ParsedFile};
+use fangpin_exchange::Issue;
 use fangpin_store::users::perm;
-use fangpin_store::{Access, AreaRecord, HouseholdBundle, HouseholdFilter, ImportSummary, Store};
+use fangpin_store::{Access, HouseholdFilter, ImportSummary, Store};
 use serde::{Deserialize, Serialize};
 use utoipa_axum::routes;
 
@@ -35,13 +35,6 @@ pub const JOB_KEEP: chrono::Duration = chrono::Duration::hours(1);
 /// Most finished import jobs kept (the oldest go first), so that reports of
 /// many uploads cannot fill the memory.
 pub const JOBS_KEPT: usize = 100;
-
-pub use fangpin_app::exchange::areas_of;
-
-/// Splits a parsed file into the area nodes and household bundles to store.
-pub fn prepare(parsed: ParsedFile) -> (Vec<AreaRecord>, Vec<HouseholdBundle>) {
-    fangpin_app::exchange::prepare(parsed)
-}
 
 /// One upload and what became of it.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
@@ -100,20 +93,29 @@ impl Jobs {
     }
 
     fn insert(&self, job: ImportJob, now: DateTime<Utc>) {
-        let mut map = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let mut map = self
+            .inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         Self::expire(&mut map, now);
         map.insert(job.id.clone(), (job, None));
     }
 
     fn update(&self, id: &str, f: impl FnOnce(&mut ImportJob, &mut Option<Vec<u8>>)) {
-        let mut map = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let mut map = self
+            .inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some((job, report)) = map.get_mut(id) {
             f(job, report);
         }
     }
 
     fn get(&self, id: &str, now: DateTime<Utc>) -> Option<JobEntry> {
-        let mut map = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let mut map = self
+            .inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         Self::expire(&mut map, now);
         map.get(id).cloned()
     }
@@ -159,8 +161,10 @@ async fn start_import(
     c.access.require(perm::IMPORT)?;
     c.access.require(perm::HOUSEHOLD_WRITE)?;
     let body = axum::body::to_bytes(body, MAX_UPLOAD).await.map_err(|e| {
-        if std::error::Error::source(&e).is_some_and(|s| s.is::<http_body_util::LengthLimitError>())
-        {
+        let source = std::error::Error::source(&e);
+        #[allow(clippy::redundant_closure_for_method_calls)]
+        // the path form does not type-check on a trait object
+        if source.is_some_and(|s| s.is::<http_body_util::LengthLimitError>()) {
             ApiError {
                 status: StatusCode::PAYLOAD_TOO_LARGE,
                 code: "too_large",
@@ -258,11 +262,11 @@ async fn run_import(
     jobs.update(&id, |job, _| {
         job.rows = Some(parsed.rows);
         job.encoding = parsed.encoding;
-        job.warnings = parsed.warnings.clone();
+        job.warnings.clone_from(&parsed.warnings);
         job.status = "writing";
         job.status_label = "正在写入";
     });
-    let (areas, bundles) = prepare(parsed);
+    let (areas, bundles) = fangpin_app::exchange::prepare(parsed);
     let note = format!("网页上传 {name}");
     match store
         .import_households(&access, &note, &areas, &bundles, dry_run)
@@ -351,8 +355,7 @@ async fn import_report(
     let stem = job
         .file_name
         .rsplit_once('.')
-        .map(|(a, _)| a)
-        .unwrap_or(&job.file_name);
+        .map_or(job.file_name.as_str(), |(a, _)| a);
     Ok((
         [
             (header::CONTENT_TYPE, XLSX.to_owned()),
@@ -374,21 +377,6 @@ struct ExportQuery {
     year: Option<i32>,
     #[serde(default)]
     unmasked: bool,
-}
-
-/// Writes the caller's households (filtered) in the national layout to `w`.
-pub async fn write_export<W: std::io::Write + std::io::Seek + Send>(
-    store: &Store,
-    access: &Access,
-    filter: &HouseholdFilter,
-    year: Option<i32>,
-    unmasked: bool,
-    csv: bool,
-    w: W,
-) -> Result<u64, ApiError> {
-    let households =
-        fangpin_app::exchange::write_export(store, access, filter, year, unmasked, csv, w).await?;
-    Ok(households)
 }
 
 #[utoipa::path(get, path = "/api/exports", tag = "数据交换", params(ExportQuery), responses((status = 200, description = "全县全字段格式的 xlsx 或 CSV（带 BOM）文件，证件号默认脱敏；完整证件号需要权限并记入审计", content((Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (Vec<u8> = "text/csv"))), (status = 403, description = "无导出权限", body = ErrorBody)))]
@@ -427,7 +415,7 @@ async fn export(
     ));
     let file = std::fs::File::create(&tmp)
         .map_err(|e| ApiError::bad_request(format!("无法创建导出文件：{e}")))?;
-    let written = write_export(
+    let written = fangpin_app::exchange::write_export(
         &s.store,
         &c.access,
         &filter,
@@ -436,7 +424,8 @@ async fn export(
         csv,
         std::io::BufWriter::new(file),
     )
-    .await;
+    .await
+    .map_err(ApiError::from);
     let result = match written {
         Ok(_) => tokio::fs::File::open(&tmp)
             .await

@@ -82,7 +82,7 @@ fn translate_serde(detail: &str) -> String {
     }
     if let Some(rest) = detail.strip_prefix("unknown field ") {
         let (name, tail) = rest.split_once(',').unwrap_or((rest, ""));
-        let at = tail.rsplit_once(" at ").map(|(_, p)| p).unwrap_or("");
+        let at = tail.rsplit_once(" at ").map_or("", |(_, p)| p);
         return format!("未知字段 {}{}", field(name), position(at));
     }
     if let Some(rest) = detail.strip_prefix("invalid type: ") {

@@ -143,7 +143,7 @@ fn money_field(fen: i64, field: &str) -> Result<Money, ApiError> {
 
 /// The year to show: the one asked for, else the current year.
 fn year_or_now(year: Option<i32>, s: &AppState) -> i32 {
-    year.unwrap_or_else(|| fangpin_store::cases::china_day(s.clock.now()).year())
+    year.unwrap_or_else(|| fangpin_store::calendar::china_day(s.clock.now()).year())
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

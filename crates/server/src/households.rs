@@ -1,4 +1,5 @@
-//! The household register: list, create and edit, member changes, split
+//! The household register: list, the household page (members, and each
+//! income year against the 监测范围), create and edit, member changes, split
 //! and merge, history, and the full ID numbers on request.
 
 use axum::Json;
@@ -23,6 +24,11 @@ pub fn routes() -> Routes {
             "/api/households",
             routes!(household_list, household_create),
             Guard::Scoped,
+        )
+        .route(
+            "/api/households/{id}",
+            routes!(household_detail, household_update),
+            Guard::Household,
         )
         .route(
             "/api/households/{id}/reveal",
@@ -209,7 +215,7 @@ struct Diff {
 /// A household with its members and income records, as written by clients
 /// (full ID numbers; amounts in 分), with the reason for the change.
 #[derive(Deserialize, utoipa::ToSchema)]
-pub(crate) struct HouseholdWrite {
+struct HouseholdWrite {
     #[schema(value_type = Object)]
     household: fangpin_domain::household::Household,
     #[schema(value_type = Vec<Object>)]
@@ -235,7 +241,7 @@ async fn household_create(
 }
 
 #[utoipa::path(put, path = "/api/households/{id}", tag = "农户档案", params(("id" = i64, Path, description = "农户编号")), request_body = HouseholdWrite, responses((status = 200, description = "已保存，返回变化部分 {changes}；每次变化形成一个历史版本", body = Changes), (status = 400, description = "字段错误（中文说明）", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
-pub(crate) async fn household_update(
+async fn household_update(
     State(s): State<AppState>,
     c: Caller,
     ApiPath(id): ApiPath<i64>,
@@ -434,4 +440,23 @@ async fn household_merge(
     };
     let codes = s.store.merge_households(&c.access, id, &plan).await?;
     Ok(relations_json(codes))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct AsOfQuery {
+    /// 查看某日（含当日）结束时的档案版本，YYYY-MM-DD。
+    as_of: Option<chrono::NaiveDate>,
+}
+
+#[utoipa::path(get, path = "/api/households/{id}", tag = "农户档案", params(("id" = i64, Path, description = "农户编号"), AsOfQuery), responses((status = 200, description = "农户全字段、家庭成员（脱敏）、各年度收入及人均纯收入与监测范围比对（含参数来源）", body = fangpin_app::households::HouseholdView), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+async fn household_detail(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<AsOfQuery>,
+) -> ApiResult<fangpin_app::households::HouseholdView> {
+    Ok(Json(
+        fangpin_app::households::view(&s.store, &c.access, id, q.as_of).await?,
+    ))
 }

@@ -5,7 +5,6 @@
 //! message; lists are paginated as `{items, total, page, page_size}`; money is
 //! integer 分; ID numbers are masked in every list and detail view.
 
-mod api;
 mod areas;
 mod assist;
 mod audit;
@@ -122,7 +121,6 @@ pub(crate) fn api_routes() -> routes::Routes {
         .merge(system::routes())
         .merge(areas::routes())
         .merge(households::routes())
-        .merge(api::routes())
         .merge(audit::routes())
         .merge(users::routes())
         .merge(dedup::routes())
@@ -172,7 +170,7 @@ async fn warm_what_if(store: &fangpin_store::Store) {
     };
     let year = year.unwrap_or_else(|| {
         use chrono::Datelike;
-        fangpin_store::cases::china_day(chrono::Utc::now()).year() - 1
+        fangpin_store::calendar::china_day(chrono::Utc::now()).year() - 1
     });
     let mut access = fangpin_store::Access::system(area);
     access.username = "测算预加载".into();
@@ -195,9 +193,8 @@ async fn nightly_quality(store: fangpin_store::Store) {
             .expect("valid time");
         let wait = (next - cst.naive_utc()).to_std().unwrap_or_default();
         tokio::time::sleep(wait).await;
-        let county = match store.setting(fangpin_store::settings::COUNTY_CODE).await {
-            Ok(Some(c)) => c,
-            _ => continue,
+        let Ok(Some(county)) = store.setting(fangpin_store::settings::COUNTY_CODE).await else {
+            continue;
         };
         let Ok(area) = fangpin_domain::AreaCode::parse(&county) else {
             continue;
@@ -230,8 +227,8 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
+        () = ctrl_c => {},
+        () = term => {},
     }
     tracing::info!("收到停止信号，服务正在退出");
 }

@@ -1,14 +1,14 @@
 //! 监测 routes: the rules assessment of a household, what-if, cases and
 //! their workflow actions, the 工作台 of due steps, and the working-day
 //! calendar. Handlers are thin: every rule lives in the domain crate and
-//! every write in `fangpin_store::cases`.
+//! every write in `fangpin_store::monitor`.
 
 use axum::Json;
 use axum::extract::State;
 use chrono::Datelike;
-use fangpin_domain::workflow::{Action, CaseState, Channel};
+use fangpin_domain::monitor::workflow::{Action, CaseState, Channel};
 use fangpin_domain::{AreaCode, Money};
-use fangpin_store::cases::{CaseDetail, CaseFilter, CaseRow, NewLead};
+use fangpin_store::monitor::{CaseDetail, CaseFilter, CaseRow, NewLead};
 use fangpin_store::monitor::{WhatIf, WhatIfResult};
 use serde::{Deserialize, Serialize};
 use utoipa_axum::routes;
@@ -103,7 +103,7 @@ async fn assessment(
 /// A household's assessment; null without income data.
 #[derive(Serialize, utoipa::ToSchema)]
 struct AssessmentView {
-    assessment: Option<fangpin_domain::assess::Assessment>,
+    assessment: Option<fangpin_domain::monitor::assess::Assessment>,
 }
 
 #[utoipa::path(get, path = "/api/households/{id}/cases", tag = "监测", params(("id" = i64, Path, description = "农户编号")), responses((status = 200, description = "该户的全部案件（含已消除、不予纳入）", body = Items<CaseRow>), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
@@ -245,10 +245,10 @@ async fn workbench(State(s): State<AppState>, c: Caller) -> ApiResult<Workbench>
     let self_reports = s.store.due_self_reports(&c.access, s.clock.now()).await?;
     // Monitored households still without a 帮扶责任人, near or past the deadline.
     let responsible = s.store.due_responsible(&c.access, s.clock.now()).await?;
-    let count = |u: fangpin_domain::sla::Urgency| {
+    let count = |u: fangpin_domain::monitor::sla::Urgency| {
         items.iter().filter(|i| i.case.urgency == Some(u)).count()
     };
-    use fangpin_domain::sla::Urgency::*;
+    use fangpin_domain::monitor::sla::Urgency::*;
     Ok(Json(Workbench {
         counts: UrgencyCounts {
             due_soon: count(DueSoon),
@@ -259,7 +259,7 @@ async fn workbench(State(s): State<AppState>, c: Caller) -> ApiResult<Workbench>
         items,
         responsible,
         self_reports,
-        today: fangpin_store::cases::china_day(s.clock.now()),
+        today: fangpin_store::calendar::china_day(s.clock.now()),
     }))
 }
 
@@ -267,7 +267,7 @@ async fn workbench(State(s): State<AppState>, c: Caller) -> ApiResult<Workbench>
 #[derive(Serialize, utoipa::ToSchema)]
 struct Workbench {
     counts: UrgencyCounts,
-    items: Vec<fangpin_store::cases::DueItem>,
+    items: Vec<fangpin_store::monitor::DueItem>,
     responsible: Vec<fangpin_store::assist::AssistRow>,
     self_reports: Vec<fangpin_store::self_report::SelfReportRow>,
     today: chrono::NaiveDate,
@@ -329,7 +329,7 @@ async fn calendar(
     let cal = s.store.work_calendar().await?;
     let year = q
         .year
-        .unwrap_or_else(|| fangpin_store::cases::china_day(s.clock.now()).year());
+        .unwrap_or_else(|| fangpin_store::calendar::china_day(s.clock.now()).year());
     let years: Vec<i32> = cal.years().collect();
     if !cal.covers(year) {
         return Ok(Json(CalendarYear {

@@ -7,7 +7,7 @@ use axum::Json;
 use axum::extract::State;
 use chrono::{Datelike, NaiveDate};
 use fangpin_domain::AreaCode;
-use fangpin_store::cases::china_day;
+use fangpin_store::calendar::china_day;
 use fangpin_store::print::{DocumentKind, HouseholdCard, HouseholdList, ReviewMinutes};
 use serde::{Deserialize, Serialize};
 use utoipa_axum::routes;

@@ -58,7 +58,10 @@ impl RateLimit {
     /// Counts a request from `ip`; false when the address is over its limit
     /// (a refused request does not count).
     pub fn allow(&self, ip: Option<IpAddr>) -> bool {
-        let mut map = self.hits.lock().unwrap_or_else(|e| e.into_inner());
+        let mut map = self
+            .hits
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let now = Instant::now();
         let window = self.window;
         let fresh = |q: &mut VecDeque<Instant>| {

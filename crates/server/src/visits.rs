@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use fangpin_domain::visits::{
     CampaignForm, CampaignKind, Flag, PRESETS, TARGET_RULES, VisitForm, VisitKind,
 };
-use fangpin_store::cases::china_day;
+use fangpin_store::calendar::china_day;
 use fangpin_store::visits::{
     CampaignProgress, CampaignRow, PendingTarget, PhotoMeta, PhotoUpload, Redraw, VisitFilter,
     VisitInput, VisitRow,

@@ -87,14 +87,14 @@ async fn main() {
             "{engine}: {tasks} concurrent writers, {} entries in {:.2} s ({:.0} entries/s)",
             tasks * per_task,
             concurrent.as_secs_f64(),
-            (tasks * per_task) as f64 / concurrent.as_secs_f64()
+            f64::from(tasks * per_task) / concurrent.as_secs_f64()
         );
         println!(
             "{engine}: import of {n} households ({} new) {:.2} s; {reads} single entries {:.2} s ({:.0} µs each)",
             summary.created.len(),
             import.as_secs_f64(),
             single.as_secs_f64(),
-            single.as_secs_f64() * 1e6 / reads as f64,
+            single.as_secs_f64() * 1e6 / f64::from(reads),
         );
         db.cleanup().await;
     }

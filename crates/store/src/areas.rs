@@ -413,7 +413,7 @@ pub(crate) async fn insert_areas_tx<C: ConnectionTrait>(
                 n.code.as_string().into(),
                 n.name.clone().into(),
                 level_str(n.level).into(),
-                n.parent.map(|p| p.as_string()).into(),
+                n.parent.map(fangpin_domain::AreaCode::as_string).into(),
             ]);
         }
         added += conn.execute(&stmt).await?.rows_affected();

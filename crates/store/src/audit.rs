@@ -88,8 +88,8 @@ pub struct AuditFilter {
     pub to: Option<DateTime<FixedOffset>>,
 }
 
-fn json_text(v: &Option<Value>) -> Option<String> {
-    v.as_ref().map(|v| v.to_string())
+fn json_text(v: Option<&Value>) -> Option<String> {
+    v.map(std::string::ToString::to_string)
 }
 
 pub(crate) const AUDIT_COLUMNS: [&str; 13] = [
@@ -126,14 +126,14 @@ fn content(actor: &Actor, entry: AuditEntry) -> (DateTime<FixedOffset>, ChainCon
         user_id: actor.user_id,
         actor: actor.name.clone(),
         role: actor.role.clone(),
-        actor_area: actor.area.map(|a| a.as_string()),
+        actor_area: actor.area.map(fangpin_domain::AreaCode::as_string),
         address: actor.address.clone(),
         action: entry.action.to_owned(),
         entity: entry.entity.to_owned(),
         entity_key: entry.entity_key,
-        area_code: entry.area.map(|a| a.as_string()),
-        before: json_text(&entry.before),
-        after: json_text(&entry.after),
+        area_code: entry.area.map(fangpin_domain::AreaCode::as_string),
+        before: json_text(entry.before.as_ref()),
+        after: json_text(entry.after.as_ref()),
         note: entry.note,
     };
     (at, c)

@@ -105,7 +105,7 @@ pub(crate) fn canonical(prev: &str, seq: i64, c: &ChainContent) -> Vec<u8> {
 pub(crate) fn link_hash(prev: &str, seq: i64, c: &ChainContent) -> String {
     let digest = Sha256::digest(canonical(prev, seq, c));
     let mut hex = String::with_capacity(64);
-    for b in digest.iter() {
+    for b in &digest {
         hex.push_str(&format!("{b:02x}"));
     }
     hex
@@ -177,9 +177,7 @@ pub struct EntryRef {
 impl std::fmt::Display for EntryRef {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // Shown in China time, whatever offset the engine returns.
-        let at = FixedOffset::east_opt(8 * 3600)
-            .map(|cst| self.at.with_timezone(&cst))
-            .unwrap_or(self.at);
+        let at = FixedOffset::east_opt(8 * 3600).map_or(self.at, |cst| self.at.with_timezone(&cst));
         write!(
             f,
             "编号 {}，时间 {}，操作 {}（{}）",

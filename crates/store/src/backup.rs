@@ -113,7 +113,7 @@ pub async fn backup(url: &str, out: &Path, pg_schema: Option<&str>) -> Result<Ba
     sync_file(&tmp)?;
     std::fs::rename(&tmp, out)
         .map_err(|e| invalid(format!("无法写入备份文件 {}：{e}", out.display())))?;
-    let bytes = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
+    let bytes = std::fs::metadata(out).map_or(0, |m| m.len());
     Ok(BackupInfo {
         engine: engine.label(),
         path: out.to_owned(),
@@ -316,7 +316,7 @@ pub async fn restore(
 
 /// Tables of a SQLite file (0 when it does not exist or is empty).
 async fn sqlite_tables(path: &Path) -> Result<u64> {
-    if std::fs::metadata(path).map(|m| m.len()).unwrap_or(0) == 0 {
+    if std::fs::metadata(path).map_or(0, |m| m.len()) == 0 {
         return Ok(0);
     }
     let mut opts = ConnectOptions::new(format!("sqlite:{}", path.display()));

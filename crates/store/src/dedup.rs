@@ -195,9 +195,7 @@ impl Store {
             let rule = rule_of(&code);
             items.push(DuplicateItem {
                 id: r.try_get("", "id")?,
-                rule_label: rule
-                    .map(|r| r.label().to_owned())
-                    .unwrap_or_else(|| code.clone()),
+                rule_label: rule.map_or_else(|| code.clone(), |r| r.label().to_owned()),
                 rule: code,
                 status: r.try_get("", "status")?,
                 a: self.duplicate_side(r.try_get("", "person_a")?).await?,

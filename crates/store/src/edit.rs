@@ -142,7 +142,7 @@ fn head_of(b: &HouseholdBundle) -> Result<&Person> {
 
 /// Makes `head` the 户主 of `household` (name and ID).
 fn set_head(household: &mut Household, head: &Person) {
-    household.head_name = head.name.clone();
+    household.head_name.clone_from(&head.name);
     household.head_id = head.id_number.clone();
 }
 
@@ -320,7 +320,7 @@ impl Store {
                 )));
             }
             self.check_relation(code.trim(), &m.name).await?;
-            m.relation = code.trim().to_owned();
+            code.trim().clone_into(&mut m.relation);
         }
         Ok(())
     }

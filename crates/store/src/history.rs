@@ -88,7 +88,7 @@ fn diff_objects(
         }
         match (x, y) {
             (Value::Object(xa), Value::Object(ya)) => {
-                diff_objects(&format!("{prefix}.{k}"), xa, ya, out)
+                diff_objects(&format!("{prefix}.{k}"), xa, ya, out);
             }
             _ => out.push(FieldChange {
                 path: format!("{prefix}.{k}"),
@@ -141,7 +141,7 @@ pub fn diff_bundles(old: &HouseholdBundle, new: &HouseholdBundle) -> Vec<FieldCh
         .chain(&new.incomes)
         .map(|i| i.year)
         .collect();
-    years.sort();
+    years.sort_unstable();
     years.dedup();
     for y in years {
         let a = old.incomes.iter().find(|i| i.year == y);

@@ -36,13 +36,6 @@ pub mod tokens;
 pub mod users;
 pub mod visits;
 
-/// The monitoring cases under their former path, kept for callers that have
-/// not moved to `monitor` (and `calendar::china_day`) yet.
-pub mod cases {
-    pub use crate::calendar::china_day;
-    pub use crate::monitor::*;
-}
-
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -7,9 +7,9 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use fangpin_domain::monitor::sla::Span;
 use fangpin_domain::policy::keys;
 use fangpin_domain::quality::{self, Context};
-use fangpin_domain::sla::Span;
 use fangpin_domain::{AreaCode, HouseholdBundle};
 use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
@@ -332,9 +332,7 @@ impl Store {
                 household_no: r.try_get("", "household_no")?,
                 head_name: r.try_get("", "head_name")?,
                 area_code: r.try_get::<String>("", "area_code")?.trim().to_owned(),
-                title: quality::rule(&rule)
-                    .map(|x| x.title.to_owned())
-                    .unwrap_or_else(|| rule.clone()),
+                title: quality::rule(&rule).map_or_else(|| rule.clone(), |x| x.title.to_owned()),
                 rule,
                 severity_label: if severity == "error" {
                     "错误"

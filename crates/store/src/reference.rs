@@ -5,7 +5,8 @@
 use chrono::Utc;
 use fangpin_domain::AreaCode;
 use fangpin_domain::codes::seed_code_lists;
-use fangpin_domain::policy::{Confidence, ParamDef, ParamValue, PolicySet, seed_params};
+use fangpin_domain::policy::{Confidence, ParamDef, ParamValue, PolicySet};
+use fangpin_domain::seed_params;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Order, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
@@ -98,7 +99,9 @@ impl Store {
                     entity_key: Some(format!(
                         "{}/{}/{}",
                         def.key,
-                        def.scope.map(|c| c.as_string()).unwrap_or_default(),
+                        def.scope
+                            .map(fangpin_domain::AreaCode::as_string)
+                            .unwrap_or_default(),
                         def.year
                     )),
                     before: before.map(|b| serde_json::to_value(b).unwrap_or_default()),
@@ -145,14 +148,17 @@ fn param_insert(def: &ParamDef, replace: bool) -> Result<sea_orm::sea_query::Ins
         ])
         .values_panic([
             def.key.clone().into(),
-            def.scope.map(|c| c.as_string()).unwrap_or_default().into(),
+            def.scope
+                .map(fangpin_domain::AreaCode::as_string)
+                .unwrap_or_default()
+                .into(),
             def.year.into(),
             value.into(),
             confidence_str(def.confidence).into(),
             def.note.clone().into(),
             Utc::now().fixed_offset().into(),
         ])
-        .on_conflict(on_conflict.to_owned());
+        .on_conflict(on_conflict.clone());
     Ok(stmt)
 }
 

@@ -24,8 +24,7 @@ fn unique_suffix() -> String {
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
+        .map_or(0, |d| d.subsec_nanos());
     format!("{}_{}_{}", std::process::id(), n, nanos)
 }
 
@@ -54,7 +53,11 @@ pub fn role_user(id: i64, role: &str, area: fangpin_domain::AreaCode) -> Access 
         username: format!("{role}{id}"),
         role: role.into(),
         area,
-        permissions: seed.permissions.iter().map(|p| p.to_string()).collect(),
+        permissions: seed
+            .permissions
+            .iter()
+            .map(std::string::ToString::to_string)
+            .collect(),
         address: None,
     }
 }

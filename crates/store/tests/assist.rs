@@ -10,7 +10,7 @@ use common::demo_county;
 use fangpin_domain::AreaLevel;
 use fangpin_domain::assist::{CadreForm, MeasureCorrection, MeasureForm, PlanForm, StatusChange};
 use fangpin_domain::codes::well_known;
-use fangpin_domain::sla::Urgency;
+use fangpin_domain::monitor::sla::Urgency;
 use fangpin_domain::{AreaCode, HouseholdBundle, YearMonth};
 use fangpin_store::assist::{AssistFilter, NewMeasure};
 use fangpin_store::quality::QualityFilter;
@@ -44,7 +44,11 @@ fn staff(id: i64, role: &str, area: AreaCode) -> Access {
         username: format!("{role}{id}"),
         role: role.into(),
         area,
-        permissions: seed.permissions.iter().map(|p| p.to_string()).collect(),
+        permissions: seed
+            .permissions
+            .iter()
+            .map(std::string::ToString::to_string)
+            .collect(),
         address: None,
     }
 }
@@ -61,7 +65,10 @@ struct Setup {
 async fn setup(store: &Store) -> Setup {
     let (bundles, county) = demo_county(store, 11, 800).await;
     let able = |b: &&HouseholdBundle| {
-        b.household.monitor_category.is_none() && b.members.iter().any(|m| m.has_labor_capacity())
+        b.household.monitor_category.is_none()
+            && b.members
+                .iter()
+                .any(fangpin_domain::Person::has_labor_capacity)
     };
     let mut per_village = std::collections::BTreeMap::<AreaCode, Vec<&HouseholdBundle>>::new();
     for b in bundles.iter().filter(able) {
@@ -625,7 +632,7 @@ async fn each_measure_rule_fails_and_passes(store: Store) {
     let now = at(2024, 11, 20);
     let st = store.with_clock_at(now);
     let [dev, travel, disab, none_able, ok] = [s.ids[0], s.ids[1], s.ids[2], s.ids[3], s.ids[4]];
-    for id in s.ids.iter() {
+    for id in &s.ids {
         monitor(&store, &s.county, *id, "202409").await;
     }
     let op = &s.operator;

@@ -37,7 +37,7 @@ fn unique(tag: &str) -> String {
 }
 
 impl Place {
-    async fn sqlite() -> Place {
+    fn sqlite() -> Place {
         let path = std::env::temp_dir().join(format!("fangpin_{}.db", unique("backup_src")));
         Place {
             url: format!("sqlite:{}", path.display()),
@@ -312,7 +312,7 @@ async fn backup_and_restore(mut place: Place) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_backup_restores_the_same_county() {
-    backup_and_restore(Place::sqlite().await).await;
+    backup_and_restore(Place::sqlite()).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

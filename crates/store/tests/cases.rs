@@ -4,12 +4,12 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use fangpin_demo::{DemoConfig, layout};
+use fangpin_domain::monitor::sla::Urgency;
+use fangpin_domain::monitor::workflow::{Action, CaseState, Channel, ReviewRecord};
 use fangpin_domain::policy::{Confidence, ParamDef, ParamValue};
-use fangpin_domain::sla::Urgency;
-use fangpin_domain::workflow::{Action, CaseState, Channel, ReviewRecord};
 use fangpin_domain::{AreaCode, HouseholdBundle, Money};
 use fangpin_store::assist::{FreeMeasure, NewMeasure};
-use fangpin_store::cases::{CaseFilter, NewLead};
+use fangpin_store::monitor::{CaseFilter, NewLead};
 use fangpin_store::testing::{china_morning as at, day, role_user as user};
 use fangpin_store::{Access, Actor, AuditFilter, Store, StoreError};
 use sea_orm::ConnectionTrait;
@@ -42,7 +42,10 @@ async fn setup(store: &Store) -> (Vec<(i64, HouseholdBundle)>, People) {
     // Not yet monitored households with someone able to work, in the
     // village that has most of them.
     let eligible = |b: &&HouseholdBundle| {
-        b.household.monitor_category.is_none() && b.members.iter().any(|m| m.has_labor_capacity())
+        b.household.monitor_category.is_none()
+            && b.members
+                .iter()
+                .any(fangpin_domain::Person::has_labor_capacity)
     };
     let mut per_township = std::collections::BTreeMap::new();
     for b in bundles.iter().filter(eligible) {

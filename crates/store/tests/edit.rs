@@ -513,9 +513,9 @@ async fn split_forms_a_new_household_and_refuses_taking_everyone(store: Store) {
     assert_eq!(n.household.head_id, leaving[0].id_number);
     assert_eq!(n.household.current_size, 2);
     let mut moved: Vec<&str> = n.members.iter().map(|m| m.person_no.as_str()).collect();
-    moved.sort();
+    moved.sort_unstable();
     let mut expected: Vec<&str> = leaving.iter().map(|m| m.person_no.as_str()).collect();
-    expected.sort();
+    expected.sort_unstable();
     assert_eq!(moved, expected, "人口编号 stay with the person");
     assert_eq!(
         n.members

@@ -769,8 +769,10 @@ async fn writes_need_permission_and_scope(store: Store) {
     let other = bundles
         .iter()
         .find(|x| x.household.area.parent() != village.parent())
-        .map(|x| x.household.area)
-        .unwrap_or_else(|| AreaCode::parse("500230999999").unwrap());
+        .map_or_else(
+            || AreaCode::parse("500230999999").unwrap(),
+            |x| x.household.area,
+        );
     let cadre = role_user(7, "assistance_cadre", village);
     let outsider = role_user(8, "village_operator", other);
     let operator = role_user(9, "village_operator", village);
@@ -1468,8 +1470,10 @@ async fn edits_need_permission_scope_and_a_fresh_page(store: Store) {
     let other = bundles
         .iter()
         .find(|x| x.household.area.parent() != village.parent())
-        .map(|x| x.household.area)
-        .unwrap_or_else(|| AreaCode::parse("500230999999").unwrap());
+        .map_or_else(
+            || AreaCode::parse("500230999999").unwrap(),
+            |x| x.household.area,
+        );
     let inspector = role_user(7, "inspector", AreaCode::parse("500230").unwrap());
     let outsider = role_user(8, "village_operator", other);
     let operator = role_user(9, "village_operator", village);

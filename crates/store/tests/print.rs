@@ -7,11 +7,11 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use fangpin_domain::assist::CadreForm;
+use fangpin_domain::monitor::workflow::{Action, CaseState, Channel, ReviewRecord};
 use fangpin_domain::policy::{Confidence, ParamDef, ParamValue, keys};
-use fangpin_domain::workflow::{Action, CaseState, Channel, ReviewRecord};
 use fangpin_domain::{AreaCode, HouseholdBundle, Money};
 use fangpin_store::assist::{FreeMeasure, NewMeasure};
-use fangpin_store::cases::NewLead;
+use fangpin_store::monitor::NewLead;
 use fangpin_store::print::DocumentKind;
 use fangpin_store::testing::role_user as staff;
 use fangpin_store::{Access, Actor, AuditFilter, Store, StoreError};
@@ -118,7 +118,9 @@ async fn village_households(store: &Store) -> (Vec<(i64, HouseholdBundle)>, Acce
     let mut by_village: BTreeMap<AreaCode, Vec<&HouseholdBundle>> = BTreeMap::new();
     for b in &bundles {
         if b.household.monitor_category.is_none()
-            && b.members.iter().any(|m| m.has_labor_capacity())
+            && b.members
+                .iter()
+                .any(fangpin_domain::Person::has_labor_capacity)
         {
             by_village.entry(b.household.area).or_default().push(b);
         }
@@ -399,7 +401,7 @@ async fn documents_follow_the_cases(store: Store) {
                 target_risk: "01".into(),
                 started_on: date(2, 1),
                 amount: Money::from_yuan(1_200),
-                note: "".into(),
+                note: String::new(),
             }),
             on(2, 1),
         )

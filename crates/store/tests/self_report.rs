@@ -6,9 +6,9 @@
 use chrono::{DateTime, Utc};
 use fangpin_domain::AreaCode;
 use fangpin_domain::HouseholdBundle;
+use fangpin_domain::monitor::sla::Urgency;
+use fangpin_domain::monitor::workflow::{CaseState, Channel};
 use fangpin_domain::self_report::SelfReportForm;
-use fangpin_domain::sla::Urgency;
-use fangpin_domain::workflow::{CaseState, Channel};
 use fangpin_store::self_report::{ReportStatus, SelfReportFilter, SelfReportRow};
 use fangpin_store::testing::{china_morning as at, day, role_user as user};
 use fangpin_store::{Access, AuditFilter, Store, StoreError};

@@ -12,12 +12,12 @@ use common::{demo_county, user};
 use fangpin_demo::DemoConfig;
 use fangpin_demo::store_load::{BulkVisit, insert_visits_bulk};
 use fangpin_demo::visits::{CampaignPlan, VisitPlanner, finished_campaign, running_campaign};
+use fangpin_domain::monitor::workflow::{CaseState, Channel};
 use fangpin_domain::visits::{
     CampaignForm, Flag, NewVisit, Subject, TargetSpec, VisitForm, VisitKind,
 };
-use fangpin_domain::workflow::{CaseState, Channel};
 use fangpin_domain::{AreaCode, HouseholdBundle, PolicySet, seed_params};
-use fangpin_store::cases::CaseFilter;
+use fangpin_store::monitor::CaseFilter;
 use fangpin_store::visits::{VisitFilter, VisitInput};
 use fangpin_store::{Access, Actor, AuditFilter, Store, StoreError};
 
@@ -46,7 +46,7 @@ fn visit(date: &str, flags: &[&str], findings: &str) -> VisitForm {
         date: Some(date.into()),
         kind: "home".into(),
         findings: findings.into(),
-        flags: flags.iter().map(|s| s.to_string()).collect(),
+        flags: flags.iter().map(std::string::ToString::to_string).collect(),
         risk_found: false,
     }
 }

@@ -365,7 +365,11 @@ fn record(
 /// The monitored household's risks, with 住房 and 饮水 added (up to three) when
 /// the living conditions show them.
 fn risks_of(m: &Monitor, conditions: &LivingConditions) -> Vec<String> {
-    let mut risks: Vec<String> = m.risks.iter().map(|r| r.to_string()).collect();
+    let mut risks: Vec<String> = m
+        .risks
+        .iter()
+        .map(std::string::ToString::to_string)
+        .collect();
     if conditions.is_unsafe_house && risks.len() < 3 && !risks.iter().any(|r| r == RISK_HOUSING) {
         risks.push(RISK_HOUSING.to_string());
     }

@@ -282,7 +282,7 @@ impl From<&ParamDef> for ParamRef {
     fn from(d: &ParamDef) -> Self {
         ParamRef {
             key: d.key.clone(),
-            scope: d.scope.map(|s| s.as_string()),
+            scope: d.scope.map(AreaCode::as_string),
             year: d.year,
             note: d.note.clone(),
         }

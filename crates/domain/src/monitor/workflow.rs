@@ -744,7 +744,7 @@ pub fn decide(
                     view.category = Some(c.clone());
                 }
                 if let Some(r) = risks {
-                    view.risks = r.clone();
+                    view.risks.clone_from(r);
                 }
                 if view.category.is_none() {
                     return Err(WorkflowError::Invalid("请确定监测对象类别".into()));

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::area::AreaCode;
 use crate::codes::well_known;
-use crate::household::HouseholdBundle;
+use crate::household::{HouseholdBundle, Person};
 use crate::money::Money;
 use crate::monitor::assess::{self, HouseholdFacts};
 use crate::policy::{PolicyError, PolicySet, keys};
@@ -303,7 +303,7 @@ fn elderly_alone(s: &Subject<'_>) -> bool {
 }
 
 fn no_labour(s: &Subject<'_>) -> bool {
-    !s.bundle.members.is_empty() && !s.any_member(|m| m.has_labor_capacity())
+    !s.bundle.members.is_empty() && !s.any_member(Person::has_labor_capacity)
 }
 
 /// Every target rule.

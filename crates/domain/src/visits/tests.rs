@@ -222,7 +222,7 @@ fn campaign_form() {
     );
     assert_eq!(
         bad(CampaignForm {
-            name: "".into(),
+            name: String::new(),
             ..form
         }),
         "名称不能为空"

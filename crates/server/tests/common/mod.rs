@@ -208,9 +208,9 @@ pub async fn lead_on(store: &Store, id: i64, now: chrono::DateTime<chrono::Utc>)
     store
         .open_lead(
             &Access::system(AreaCode::parse("500230").unwrap()),
-            fangpin_store::cases::NewLead {
+            fangpin_store::monitor::NewLead {
                 household_id: id,
-                channel: fangpin_domain::workflow::Channel::CadreVisit,
+                channel: fangpin_domain::monitor::workflow::Channel::CadreVisit,
                 green_channel: false,
                 summary: "入户排查发现".into(),
                 reporter: None,
@@ -326,9 +326,9 @@ pub async fn print_targets(
         }
     };
     let plain = plain_id;
-    let lead = fangpin_store::cases::NewLead {
+    let lead = fangpin_store::monitor::NewLead {
         household_id: plain,
-        channel: fangpin_domain::workflow::Channel::CadreVisit,
+        channel: fangpin_domain::monitor::workflow::Channel::CadreVisit,
         green_channel: false,
         summary: "入户排查发现".into(),
         reporter: None,

@@ -27,7 +27,10 @@ impl Store {
             let mut q = Query::select();
             q.columns(["id", "household_no", "area_code"])
                 .from("household")
-                .and_where(Expr::col("household_no").is_in(chunk.iter().map(|s| s.to_string())))
+                .and_where(
+                    Expr::col("household_no")
+                        .is_in(chunk.iter().map(std::string::ToString::to_string)),
+                )
                 .and_where(access.scope()?.on(Keyed::household(None)));
             for r in self.db.query_all(&q).await? {
                 let area: String = r.try_get("", "area_code")?;
@@ -88,8 +91,7 @@ impl Store {
             let (hid, area) = find(no)?;
             let made = on
                 .and_hms_opt(9, 0, 0)
-                .map(|t| t.and_utc().fixed_offset())
-                .unwrap_or(at);
+                .map_or(at, |t| t.and_utc().fixed_offset());
             let mut ins = Query::insert();
             ins.into_table("assist_plan")
                 .columns([

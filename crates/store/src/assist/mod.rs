@@ -19,8 +19,8 @@ use fangpin_domain::assist::{
     StatusChange, check_plan_review,
 };
 use fangpin_domain::calendar::WorkCalendar;
+use fangpin_domain::monitor::sla::{Span, Urgency, urgency};
 use fangpin_domain::policy::{PolicySet, keys};
-use fangpin_domain::sla::{Span, Urgency, urgency};
 use fangpin_domain::{AreaCode, HouseholdBundle, Money, YearMonth};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, JoinType, Order, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, QueryResult};
@@ -210,8 +210,7 @@ fn invalid(e: impl std::fmt::Display) -> StoreError {
 
 fn mask(phone: &str) -> String {
     fangpin_domain::self_report::Phone::parse(phone)
-        .map(|p| p.masked())
-        .unwrap_or_else(|_| "*".repeat(phone.chars().count()))
+        .map_or_else(|_| "*".repeat(phone.chars().count()), |p| p.masked())
 }
 
 /// Households that are monitoring objects with the risk not eliminated.

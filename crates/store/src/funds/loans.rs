@@ -677,7 +677,7 @@ pub(super) async fn insert_rows(
     }
     let mut ins = Query::insert();
     ins.into_table(table.to_owned())
-        .columns(cols.iter().map(|c| c.to_string()));
+        .columns(cols.iter().map(std::string::ToString::to_string));
     for r in rows {
         ins.values_panic(r.into_iter().map(Into::into));
     }

@@ -170,8 +170,7 @@ fn area_and_children(
         *area,
         names
             .get(&code)
-            .map(|(n, _)| n.clone())
-            .unwrap_or_else(|| code.clone()),
+            .map_or_else(|| code.clone(), |(n, _)| n.clone()),
     )];
     for (c, (name, parent)) in names {
         if parent.as_deref() == Some(code.as_str())

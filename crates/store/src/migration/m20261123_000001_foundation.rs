@@ -18,7 +18,7 @@ fn idx(name: &str, table: &str, cols: &[&str], unique: bool) -> IndexCreateState
     if unique {
         stmt.unique();
     }
-    stmt.to_owned()
+    stmt.clone()
 }
 
 /// The money columns of an annual income record, all integer 分.
@@ -274,7 +274,7 @@ impl MigrationTrait for Migration {
                 .to("household", "id")
                 .on_delete(ForeignKeyAction::Cascade),
         );
-        m.create_table(income.to_owned()).await?;
+        m.create_table(income.clone()).await?;
         m.create_index(idx(
             "ux_income_household_year",
             "income_record",

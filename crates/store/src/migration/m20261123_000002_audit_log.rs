@@ -43,7 +43,7 @@ impl MigrationTrait for Migration {
             for c in cols {
                 idx.col(c);
             }
-            m.create_index(idx.to_owned()).await?;
+            m.create_index(idx.clone()).await?;
         }
         let conn = m.get_connection();
         match m.get_database_backend() {

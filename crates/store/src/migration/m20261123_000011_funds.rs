@@ -45,7 +45,7 @@ fn household_table(name: &str, member: bool, cols: Vec<ColumnDef>) -> TableCreat
         .col(big_integer_null("created_by"))
         .col(timestamp_with_time_zone("created_at"))
         .foreign_key(&mut to_household(name));
-    t.to_owned()
+    t.clone()
 }
 
 fn to_loan(table: &str) -> ForeignKeyCreateStatement {

@@ -16,7 +16,7 @@ const PAGE: i64 = 2_000;
 
 /// The chain link of a new entry on PostgreSQL: the same canonical content as
 /// `audit_chain::canonical`, in SQL.
-const PG_LINK_FUNCTIONS: &str = r#"
+const PG_LINK_FUNCTIONS: &str = r"
 CREATE OR REPLACE FUNCTION audit_chain_field(v text) RETURNS text
 LANGUAGE sql IMMUTABLE AS $f$
   SELECT CASE WHEN v IS NULL THEN '-'
@@ -58,7 +58,7 @@ BEGIN
   RETURN NEW;
 END
 $f$;
-"#;
+";
 
 /// Entries written by another server while this runs wait for it.
 const PG_LOCK: &str = "LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE";

@@ -15,5 +15,5 @@ pub(super) async fn index(
     for c in cols {
         idx.col(ToString::to_string(c));
     }
-    m.create_index(idx.to_owned()).await
+    m.create_index(idx.clone()).await
 }

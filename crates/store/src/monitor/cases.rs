@@ -100,7 +100,10 @@ impl Store {
         let (category, risks) = match &assessment {
             Some(a) => (
                 a.category.map(str::to_owned),
-                a.risks.iter().map(|r| r.to_string()).collect::<Vec<_>>(),
+                a.risks
+                    .iter()
+                    .map(std::string::ToString::to_string)
+                    .collect::<Vec<_>>(),
             ),
             None => (None, vec![]),
         };
@@ -256,7 +259,8 @@ pub(super) async fn insert_event(
             access.username.clone().into(),
             access.role.clone().into(),
             action.into(),
-            from.map(|s| s.code()).into(),
+            from.map(fangpin_domain::monitor::workflow::CaseState::code)
+                .into(),
             to.code().into(),
             payload.to_string().into(),
         ]);

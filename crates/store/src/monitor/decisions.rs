@@ -22,8 +22,7 @@ impl Store {
             .map_err(|e| StoreError::Invalid(e.to_string()))?;
         let months_monitored = identified_on
             .or(h.identified_month.map(YearMonth::first_day))
-            .map(|from| full_months(from, today))
-            .unwrap_or(0);
+            .map_or(0, |from| full_months(from, today));
         let mut q = Query::select();
         q.expr_as(Expr::cust("COUNT(*)"), "n")
             .from("assist_measure")
@@ -46,8 +45,13 @@ impl Store {
                 .as_ref()
                 .is_some_and(|a| a.income_test == IncomeTest::AtOrAbove),
             rigid_resolved: a.as_ref().is_some_and(|a| !a.sudden_hardship),
-            basics_secure: a.as_ref().is_some_and(|a| a.basics_secure()),
-            has_labour: detail.members.iter().any(|m| m.has_labor_capacity()),
+            basics_secure: a
+                .as_ref()
+                .is_some_and(fangpin_domain::monitor::assess::Assessment::basics_secure),
+            has_labour: detail
+                .members
+                .iter()
+                .any(fangpin_domain::Person::has_labor_capacity),
         })
     }
 
@@ -208,7 +212,7 @@ impl Store {
         tx: &DatabaseTransaction,
         access: &Access,
         stored: &Stored,
-        outcome: &fangpin_domain::workflow::Outcome,
+        outcome: &fangpin_domain::monitor::workflow::Outcome,
         case_id: i64,
     ) -> Result<()> {
         if outcome.identified_on.is_none() && outcome.eliminated.is_none() && !outcome.reopened {
@@ -221,8 +225,8 @@ impl Store {
         let h = &mut bundle.household;
         let note;
         if let Some(day) = outcome.identified_on {
-            h.monitor_category = outcome.view.category.clone();
-            h.risks = outcome.view.risks.clone();
+            h.monitor_category.clone_from(&outcome.view.category);
+            h.risks.clone_from(&outcome.view.risks);
             h.identified_month = Some(YearMonth::from_date(day));
             h.risk_eliminated = Some(false);
             h.eliminated_month = None;

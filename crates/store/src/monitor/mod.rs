@@ -3,7 +3,7 @@
 //! row, the step deadline on the working-day calendar, the household's
 //! monitoring fields (with a version), and the audit entry — all in one
 //! transaction. The rules of who may do what live in
-//! `fangpin_domain::workflow`; this module measures what they need (the
+//! `fangpin_domain::monitor::workflow`; this module measures what they need (the
 //! rules assessment, the elimination criteria) and records the outcome.
 //!
 //! Every method takes `now`: the caller's clock, so tests can travel in time.
@@ -12,15 +12,15 @@
 //! (what-if) of the thresholds over an area.
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
-use fangpin_domain::assess::{self, Assessment, IncomeTest, Thresholds, facts_of};
 use fangpin_domain::calendar::WorkCalendar;
 use fangpin_domain::codes::{find_list, keys as code_keys};
-use fangpin_domain::policy::{PolicySet, keys};
-use fangpin_domain::sla::{Span, Urgency, urgency};
-use fangpin_domain::workflow::{
+use fangpin_domain::monitor::assess::{self, Assessment, IncomeTest, Thresholds, facts_of};
+use fangpin_domain::monitor::sla::{Span, Urgency, urgency};
+use fangpin_domain::monitor::workflow::{
     Action, Actor as WfActor, CaseState, CaseView, Channel, EliminationCheck, Level, WorkflowError,
     decide,
 };
+use fangpin_domain::policy::{PolicySet, keys};
 use fangpin_domain::{AreaCode, HouseholdBundle, YearMonth};
 use sea_orm::sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, QueryResult};

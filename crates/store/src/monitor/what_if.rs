@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
-use fangpin_domain::assess::{self, Assessment, HouseholdFacts, Thresholds, facts_of};
+use fangpin_domain::monitor::assess::{self, Assessment, HouseholdFacts, Thresholds, facts_of};
 use fangpin_domain::{AreaCode, AreaLevel, Money};
 use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
@@ -340,7 +340,7 @@ impl Store {
         // A what-if is area-wide: not for a 帮扶责任人's pairings.
         access.scope()?.whole_area()?;
         access.area_within(&w.area)?;
-        if w.line.is_some_and(|m| m.is_negative()) {
+        if w.line.is_some_and(fangpin_domain::Money::is_negative) {
             return Err(StoreError::Invalid("监测范围不能为负数".into()));
         }
         for (name, v) in [("刚性支出比例", w.rigid_pct), ("收入下降比例", w.drop_pct)] {
@@ -403,7 +403,7 @@ impl Store {
             r.households += 1;
             let village = facts.area.as_string();
             let town = ancestor_at(&facts.area, AreaLevel::Township)
-                .map(|t| t.as_string())
+                .map(fangpin_domain::AreaCode::as_string)
                 .unwrap_or_default();
             for bucket in [
                 towns.entry(town).or_default(),
@@ -459,7 +459,7 @@ impl Store {
                 area: Some(w.area),
                 after: Some(serde_json::json!({
                     "year": w.year,
-                    "line_fen": w.line.map(|m| m.fen()),
+                    "line_fen": w.line.map(fangpin_domain::Money::fen),
                     "rigid_pct": w.rigid_pct,
                     "drop_pct": w.drop_pct,
                     "entering": r.entering,

@@ -217,13 +217,12 @@ impl Store {
                 DocumentKind::Identification
             };
             let payload = ledger_payload(&r.try_get::<String>("", "payload")?)?;
-            let record = match serde_json::from_value::<Action>(payload["action"].clone()) {
-                Ok(Action::Review(rec)) => rec,
-                _ => {
-                    return Err(StoreError::Corrupt(format!(
-                        "案件{case_id}的评议记录无法解析"
-                    )));
-                }
+            let Ok(Action::Review(record)) =
+                serde_json::from_value::<Action>(payload["action"].clone())
+            else {
+                return Err(StoreError::Corrupt(format!(
+                    "案件{case_id}的评议记录无法解析"
+                )));
             };
             let seq: i32 = r.try_get("", "seq")?;
             let on_day: NaiveDate = r.try_get("", "on_day")?;

@@ -11,12 +11,12 @@
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
 use fangpin_domain::calendar::WorkCalendar;
+use fangpin_domain::monitor::sla::{Span, Urgency, urgency};
+use fangpin_domain::monitor::workflow::Channel;
 use fangpin_domain::policy::{PolicySet, keys};
 use fangpin_domain::self_report::{
     CONSENT_VERSION, Hardship, Phone, Relation, SelfReport, SelfReportForm,
 };
-use fangpin_domain::sla::{Span, Urgency, urgency};
-use fangpin_domain::workflow::Channel;
 use fangpin_domain::{AreaCode, IdNumber};
 use sea_orm::sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, QueryResult};

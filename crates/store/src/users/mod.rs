@@ -137,7 +137,7 @@ impl Access {
             area,
             permissions: ROLE_SEEDS
                 .iter()
-                .flat_map(|r| r.permissions.iter().map(|p| p.to_string()))
+                .flat_map(|r| r.permissions.iter().map(std::string::ToString::to_string))
                 .collect(),
             address: None,
         }
@@ -266,7 +266,7 @@ pub const SESSION_HOURS: i64 = 12;
 /// Password rule: at least 8 characters with letters and digits.
 pub fn check_password_policy(password: &str) -> std::result::Result<(), String> {
     let long = password.chars().count() >= 8;
-    let letters = password.chars().any(|c| c.is_alphabetic());
+    let letters = password.chars().any(char::is_alphabetic);
     let digits = password.chars().any(|c| c.is_ascii_digit());
     if long && letters && digits {
         Ok(())

@@ -54,10 +54,10 @@ impl Store {
             let locked = self
                 .count_login_failure(&tx, row.info.id, &place, now)
                 .await?;
-            let why = if !row.info.active {
-                "账号已停用"
-            } else {
+            let why = if row.info.active {
                 "密码错误"
+            } else {
+                "账号已停用"
             };
             commit_audited(tx, &actor, login_entry("login_failed", username, why)).await?;
             return Ok(match locked {

@@ -13,12 +13,12 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
+use fangpin_domain::monitor::workflow::Channel;
 use fangpin_domain::policy::keys;
 use fangpin_domain::visits::{
     CampaignForm, CampaignKind, Flag, Period, Phase, PhotoLimits, Progress, Subject, TargetSpec,
     VisitForm, VisitKind, display_name, parse_flags,
 };
-use fangpin_domain::workflow::Channel;
 use fangpin_domain::{AreaCode, AreaLevel};
 use sea_orm::sea_query::{Expr, ExprTrait, JoinType, LockType, Order, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, QueryResult};

@@ -33,7 +33,11 @@ pub fn user(id: i64, role: &str, area: AreaCode) -> Access {
         username: format!("{role}{id}"),
         role: role.into(),
         area,
-        permissions: seed.permissions.iter().map(|p| p.to_string()).collect(),
+        permissions: seed
+            .permissions
+            .iter()
+            .map(std::string::ToString::to_string)
+            .collect(),
         address: None,
     }
 }
