@@ -162,8 +162,8 @@ async fn start_import(
     c.access.require(perm::HOUSEHOLD_WRITE)?;
     let body = axum::body::to_bytes(body, MAX_UPLOAD).await.map_err(|e| {
         let source = std::error::Error::source(&e);
+        // The method path form does not type-check on a trait object.
         #[allow(clippy::redundant_closure_for_method_calls)]
-        // the path form does not type-check on a trait object
         if source.is_some_and(|s| s.is::<http_body_util::LengthLimitError>()) {
             ApiError {
                 status: StatusCode::PAYLOAD_TOO_LARGE,
@@ -216,6 +216,8 @@ struct JobStarted {
     job_id: String,
 }
 
+// The job's inputs come from different owners (job table, clock, store,
+// caller, upload); a struct would be built only to be taken apart here.
 #[allow(clippy::too_many_arguments)]
 async fn run_import(
     jobs: Jobs,

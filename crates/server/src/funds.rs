@@ -429,16 +429,35 @@ async fn loan_rates(
     ))
 }
 
+/// A post's fields, as recorded and as corrected.
 #[derive(Deserialize, utoipa::ToSchema)]
-struct PostBody {
-    /// 岗位人员的人口编号（本户成员）。
-    person_no: String,
+struct PostFields {
     post: String,
     start_on: NaiveDate,
     end_on: NaiveDate,
     monthly_pay_fen: i64,
     #[serde(default)]
     note: String,
+}
+
+impl PostFields {
+    fn correction(self, monthly_pay: Money) -> PostCorrection {
+        PostCorrection {
+            post: self.post,
+            start: self.start_on,
+            end: self.end_on,
+            monthly_pay,
+            note: self.note,
+        }
+    }
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+struct PostBody {
+    /// 岗位人员的人口编号（本户成员）。
+    person_no: String,
+    #[serde(flatten)]
+    fields: PostFields,
 }
 
 /// Records a 公益性岗位; refused when the person is outside the age window
@@ -450,26 +469,25 @@ async fn add_post(
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<PostBody>,
 ) -> CreatedResult {
+    let pay = Money::from_fen(b.fields.monthly_pay_fen);
+    let f = b.fields.correction(pay);
     let e = PostEntry {
         person_no: b.person_no,
-        post: b.post,
-        start: b.start_on,
-        end: b.end_on,
-        monthly_pay: Money::from_fen(b.monthly_pay_fen),
-        note: b.note,
+        post: f.post,
+        start: f.start,
+        end: f.end,
+        monthly_pay: f.monthly_pay,
+        note: f.note,
     };
     created(s.store.add_post(&c.access, id, e, s.clock.now()).await?)
 }
 
+/// A post's new fields with the revision they were read at.
 #[derive(Deserialize, utoipa::ToSchema)]
 struct PostEditBody {
     revision: i32,
-    post: String,
-    start_on: NaiveDate,
-    end_on: NaiveDate,
-    monthly_pay_fen: i64,
-    #[serde(default)]
-    note: String,
+    #[serde(flatten)]
+    fields: PostFields,
 }
 
 /// Corrects a 公益性岗位 (name, period, monthly pay) with the checks of a new
@@ -481,13 +499,8 @@ async fn correct_post(
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<PostEditBody>,
 ) -> ApiResult<Edited> {
-    let fix = PostCorrection {
-        post: b.post,
-        start: b.start_on,
-        end: b.end_on,
-        monthly_pay: money_field(b.monthly_pay_fen, "月工资")?,
-        note: b.note,
-    };
+    let pay = money_field(b.fields.monthly_pay_fen, "月工资")?;
+    let fix = b.fields.correction(pay);
     Ok(Json(
         s.store
             .correct_post(&c.access, id, b.revision, fix, s.clock.now())
@@ -666,8 +679,15 @@ struct AwardPage {
 struct JobBody {
     /// 务工人员的人口编号（本户成员）。
     person_no: String,
+    #[serde(flatten)]
+    fields: JobFields,
+}
+
+/// A 务工 record's fields, as recorded and as corrected.
+#[derive(Deserialize, utoipa::ToSchema)]
+struct JobFields {
     year: i32,
-    /// in_county（县内）/ in_province（县外省内）/ out_of_province（省外）/ abroad（国外）
+    /// in_county（县内）/ in_province（县外省内）/ out_of_province（省外）/ abroad（国外），或中文
     region: String,
     #[serde(default)]
     place: String,
@@ -676,6 +696,20 @@ struct JobBody {
     income_fen: i64,
     #[serde(default)]
     note: String,
+}
+
+impl JobFields {
+    fn correction(self, income: Money) -> Result<EmploymentCorrection, ApiError> {
+        Ok(EmploymentCorrection {
+            year: self.year,
+            region: WorkRegion::parse(&self.region).map_err(bad)?,
+            place: self.place,
+            employer: self.employer,
+            months: self.months,
+            income,
+            note: self.note,
+        })
+    }
 }
 
 /// Records a 务工 record of a member.
@@ -687,15 +721,17 @@ async fn add_job(
     ApiJson(b): ApiJson<JobBody>,
 ) -> CreatedResult {
     writable(&s, &c, id).await?;
+    let income = Money::from_fen(b.fields.income_fen);
+    let f = b.fields.correction(income)?;
     let e = EmploymentEntry {
         person_no: b.person_no,
-        year: b.year,
-        region: WorkRegion::parse(&b.region).map_err(bad)?,
-        place: b.place,
-        employer: b.employer,
-        months: b.months,
-        income: Money::from_fen(b.income_fen),
-        note: b.note,
+        year: f.year,
+        region: f.region,
+        place: f.place,
+        employer: f.employer,
+        months: f.months,
+        income: f.income,
+        note: f.note,
     };
     created(
         s.store
@@ -707,16 +743,8 @@ async fn add_job(
 #[derive(Deserialize, utoipa::ToSchema)]
 struct JobEditBody {
     revision: i32,
-    year: i32,
-    /// in_county / in_province / out_of_province / abroad（或中文）
-    region: String,
-    #[serde(default)]
-    place: String,
-    employer: String,
-    months: u8,
-    income_fen: i64,
-    #[serde(default)]
-    note: String,
+    #[serde(flatten)]
+    fields: JobFields,
 }
 
 /// Corrects a 务工 record with the checks of a new one.
@@ -727,15 +755,8 @@ async fn correct_job(
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<JobEditBody>,
 ) -> ApiResult<Edited> {
-    let fix = EmploymentCorrection {
-        year: b.year,
-        region: WorkRegion::parse(&b.region).map_err(bad)?,
-        place: b.place,
-        employer: b.employer,
-        months: b.months,
-        income: money_field(b.income_fen, "务工收入")?,
-        note: b.note,
-    };
+    let income = money_field(b.fields.income_fen, "务工收入")?;
+    let fix = b.fields.correction(income)?;
     Ok(Json(
         s.store
             .correct_employment(&c.access, id, b.revision, fix, s.clock.now())

@@ -237,6 +237,7 @@ impl Store {
         .await
     }
 
+    // One row's columns, each from a different caller's context.
     #[allow(clippy::too_many_arguments)]
     async fn insert_version<C: ConnectionTrait>(
         &self,

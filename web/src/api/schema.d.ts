@@ -3036,35 +3036,13 @@ export interface components {
                 with_issues: number;
             }[];
         };
-        JobBody: {
-            employer: string;
-            /** Format: int64 */
-            income_fen: number;
-            /** Format: int32 */
-            months: number;
-            note?: string;
+        JobBody: components["schemas"]["JobFields"] & {
             /** @description 务工人员的人口编号（本户成员）。 */
             person_no: string;
-            place?: string;
-            /** @description in_county（县内）/ in_province（县外省内）/ out_of_province（省外）/ abroad（国外） */
-            region: string;
-            /** Format: int32 */
-            year: number;
         };
-        JobEditBody: {
-            employer: string;
-            /** Format: int64 */
-            income_fen: number;
-            /** Format: int32 */
-            months: number;
-            note?: string;
-            place?: string;
-            /** @description in_county / in_province / out_of_province / abroad（或中文） */
-            region: string;
+        JobEditBody: components["schemas"]["JobFields"] & {
             /** Format: int32 */
             revision: number;
-            /** Format: int32 */
-            year: number;
         };
         JobEndBody: {
             /**
@@ -3074,6 +3052,20 @@ export interface components {
             ended_on: string;
             /** Format: int32 */
             revision: number;
+        };
+        /** @description A 务工 record's fields, as recorded and as corrected. */
+        JobFields: {
+            employer: string;
+            /** Format: int64 */
+            income_fen: number;
+            /** Format: int32 */
+            months: number;
+            note?: string;
+            place?: string;
+            /** @description in_county（县内）/ in_province（县外省内）/ out_of_province（省外）/ abroad（国外），或中文 */
+            region: string;
+            /** Format: int32 */
+            year: number;
         };
         /** @description A 务工 record. */
         JobRow: {
@@ -4048,29 +4040,14 @@ export interface components {
             /** @description Principal and interest past due on those loans. */
             past_due: components["schemas"]["Money"];
         };
-        PostBody: {
-            /** Format: date */
-            end_on: string;
-            /** Format: int64 */
-            monthly_pay_fen: number;
-            note?: string;
+        PostBody: components["schemas"]["PostFields"] & {
             /** @description 岗位人员的人口编号（本户成员）。 */
             person_no: string;
-            post: string;
-            /** Format: date */
-            start_on: string;
         };
-        PostEditBody: {
-            /** Format: date */
-            end_on: string;
-            /** Format: int64 */
-            monthly_pay_fen: number;
-            note?: string;
-            post: string;
+        /** @description A post's new fields with the revision they were read at. */
+        PostEditBody: components["schemas"]["PostFields"] & {
             /** Format: int32 */
             revision: number;
-            /** Format: date */
-            start_on: string;
         };
         PostEndBody: {
             /** @description 提前结束的月份（如 2024-08），岗位至该月最后一天。 */
@@ -4078,6 +4055,17 @@ export interface components {
             reason: string;
             /** Format: int32 */
             revision: number;
+        };
+        /** @description A post's fields, as recorded and as corrected. */
+        PostFields: {
+            /** Format: date */
+            end_on: string;
+            /** Format: int64 */
+            monthly_pay_fen: number;
+            note?: string;
+            post: string;
+            /** Format: date */
+            start_on: string;
         };
         /** @description A 公益性岗位 as lists show it. */
         PostRow: {

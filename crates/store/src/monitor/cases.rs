@@ -223,6 +223,7 @@ pub(crate) fn check_codes(category: Option<&str>, risks: Option<&[String]>) -> R
     Ok(())
 }
 
+// One ledger row's columns, each from a different step of the transition.
 #[allow(clippy::too_many_arguments)]
 pub(super) async fn insert_event(
     tx: &DatabaseTransaction,
