@@ -4,7 +4,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use fangpin_demo::DemoConfig;
-use fangpin_demo::store_load::{BulkVisit, insert_visits_bulk};
+use fangpin_demo::store_load::{self, BulkVisit, insert_visits_bulk};
 use fangpin_demo::visits::{DemoVisit, VisitPlanner};
 use fangpin_domain::AreaLevel;
 use fangpin_domain::funds::HouseholdFunds;
@@ -151,10 +151,8 @@ pub async fn ensure_demo(store: &Store, seed: u64, households: u32, reset: bool)
         if store.setting(settings::DEMO).await?.as_deref() != Some("true") {
             bail!("该数据库不是演示库，拒绝执行 --reset");
         }
-        store.clear_visits(&Actor::system("演示数据生成")).await?;
-        store
-            .clear_households(&Actor::system("演示数据生成"))
-            .await?;
+        store_load::clear_visits(store, &Actor::system("演示数据生成")).await?;
+        store_load::clear_households(store, &Actor::system("演示数据生成")).await?;
     }
 
     let actor = Actor::system("演示数据生成");
@@ -235,9 +233,7 @@ pub async fn ensure_demo(store: &Store, seed: u64, households: u32, reset: bool)
             .and_hms_opt(1, 0, 0)
             .context("演示日期无效")?
             .and_utc();
-        let n = store
-            .load_funds(&access, "演示县资金与就业记录", &funds, at)
-            .await?;
+        let n = store_load::load_funds(store, &access, "演示县资金与就业记录", &funds, at).await?;
         funds_loaded.loans += n.loans;
         funds_loaded.posts += n.posts;
         funds_loaded.awards += n.awards;
@@ -337,7 +333,7 @@ async fn demo_campaigns(
             targets: plan.targets,
         };
         let id = store.create_campaign(&access, &form, at).await?;
-        store.link_sweep_visits(&actor, id).await?;
+        store_load::link_sweep_visits(store, &actor, id).await?;
     }
     println!(
         "走访记录 {} 条，集中排查 2 次，用时 {:.1} 秒",
@@ -361,7 +357,7 @@ async fn demo_assistance(
         .and_hms_opt(1, 0, 0)
         .context("演示日期无效")?
         .and_utc();
-    store.insert_assistance(access, &batch, at).await?;
+    store_load::insert_assistance(store, access, &batch, at).await?;
     let pairs: usize = batch.cadres.iter().map(|c| c.households.len()).sum();
     println!(
         "帮扶干部 {} 人，结对 {} 户，帮扶措施 {} 项",

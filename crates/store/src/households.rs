@@ -1,5 +1,7 @@
 //! Households, their members and annual income records.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, FixedOffset, Utc};
 use fangpin_domain::household::{Household, Person, YearMonth};
 use fangpin_domain::income::IncomeRecord;
@@ -11,7 +13,7 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use crate::audit::{Actor, AuditEntry, record};
+use crate::audit::{AuditEntry, record};
 use crate::crypto::FieldCipher;
 use crate::entity::{household, income_record, person};
 use crate::migration::INCOME_MONEY_COLUMNS;
@@ -789,21 +791,40 @@ pub(crate) fn income_of(m: income_record::Model) -> IncomeRecord {
 }
 
 impl Store {
-    /// Deletes every household, member and income record (used by
-    /// `demo --reset` on a demo database only).
-    pub async fn clear_households(&self, actor: &Actor) -> Result<()> {
-        self.delete_all(
-            actor,
-            &[
-                "income_record",
-                "person",
-                "household",
-                "village_group",
-                "area",
-            ],
-            "household",
-            "清空演示数据",
-        )
-        .await
+    /// The households with these 户编号 in the caller's scope, with members
+    /// and incomes, read in bulk and keyed by 户编号; a number outside the
+    /// scope or unknown is absent. Refuses callers without `household.read`.
+    pub async fn households_by_no<'a>(
+        &self,
+        access: &Access,
+        nos: impl Iterator<Item = &'a str>,
+    ) -> Result<HashMap<String, HouseholdDetail>> {
+        let scope = access.scope()?;
+        let nos: Vec<String> = nos.map(str::to_owned).collect();
+        let mut q = Query::select();
+        q.column("id")
+            .from("household")
+            .and_where(Expr::col("household_no").is_in(nos))
+            .and_where(scope.on(Keyed::household(None)));
+        let mut ids = Vec::new();
+        for r in self.db.query_all(&q).await? {
+            ids.push(r.try_get::<i64>("", "id")?);
+        }
+        Ok(self
+            .load_bundles(&self.db, ids)
+            .await?
+            .into_iter()
+            .map(|(id, b)| {
+                (
+                    b.household.household_no.clone(),
+                    HouseholdDetail {
+                        id,
+                        household: b.household,
+                        members: b.members,
+                        incomes: b.incomes,
+                    },
+                )
+            })
+            .collect())
     }
 }

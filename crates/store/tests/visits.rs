@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use common::{demo_county, user};
 use fangpin_demo::DemoConfig;
-use fangpin_demo::store_load::{BulkVisit, insert_visits_bulk};
+use fangpin_demo::store_load::{BulkVisit, insert_visits_bulk, link_sweep_visits};
 use fangpin_demo::visits::{CampaignPlan, VisitPlanner, finished_campaign, running_campaign};
 use fangpin_domain::monitor::workflow::{CaseState, Channel};
 use fangpin_domain::visits::{
@@ -552,7 +552,7 @@ async fn campaign_progress_on_the_demo_county(store: Store) {
             targets: plan.targets.clone(),
         };
         let id = store.create_campaign(&organiser, &form, now).await.unwrap();
-        let linked = store.link_sweep_visits(&actor, id).await.unwrap();
+        let linked = link_sweep_visits(&store, &actor, id).await.unwrap();
         assert!(linked > 0, "{}", plan.name);
         let want = expected(&plan, &bundles, &visited_on, today);
         let ended = plan.until < today;

@@ -130,38 +130,8 @@ impl Store {
             return Err(StoreError::Invalid("帮扶区域：不在您的管辖范围内".into()));
         }
         let user = self.user_for_cadre(access, c.username.as_deref()).await?;
-        let at = now.fixed_offset();
         let tx = self.begin_write().await?;
-        let mut ins = Query::insert();
-        ins.into_table("assist_cadre")
-            .columns([
-                "name",
-                "unit",
-                "position",
-                "phone",
-                "area_code",
-                "user_id",
-                "active",
-                "created_at",
-                "updated_at",
-            ])
-            .values_panic([
-                c.name.clone().into(),
-                c.unit.clone().into(),
-                c.position.clone().into(),
-                c.phone.as_str().into(),
-                c.area.as_string().into(),
-                user.into(),
-                c.active.into(),
-                at.into(),
-                at.into(),
-            ])
-            .returning_col("id");
-        let id: i64 = tx
-            .query_one(&ins)
-            .await?
-            .ok_or_else(|| corrupt("新建帮扶干部未返回编号"))?
-            .try_get("", "id")?;
+        let id = insert_cadre(&tx, c, user, now).await?;
         commit_audited(
             tx,
             &access.actor(),
@@ -312,4 +282,48 @@ fn cadre_json(c: &Cadre) -> serde_json::Value {
         "active": c.active,
         "username": c.username,
     })
+}
+
+/// Writes a 帮扶干部 (linked to login `user`, if any) in the caller's
+/// transaction and returns its id. It checks no permission or area and
+/// records no audit entry: the caller does both and ends the transaction
+/// with `audit::commit_audited` (as `Store::create_cadre` and the demo's bulk
+/// load do).
+pub async fn insert_cadre(
+    tx: &DatabaseTransaction,
+    c: &Cadre,
+    user: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let at = now.fixed_offset();
+    let mut ins = Query::insert();
+    ins.into_table("assist_cadre")
+        .columns([
+            "name",
+            "unit",
+            "position",
+            "phone",
+            "area_code",
+            "user_id",
+            "active",
+            "created_at",
+            "updated_at",
+        ])
+        .values_panic([
+            c.name.clone().into(),
+            c.unit.clone().into(),
+            c.position.clone().into(),
+            c.phone.as_str().into(),
+            c.area.as_string().into(),
+            user.into(),
+            c.active.into(),
+            at.into(),
+            at.into(),
+        ])
+        .returning_col("id");
+    Ok(tx
+        .query_one(&ins)
+        .await?
+        .ok_or_else(|| corrupt("新建帮扶干部未返回编号"))?
+        .try_get("", "id")?)
 }

@@ -345,7 +345,11 @@ impl Store {
     }
 }
 
-pub(super) async fn insert_measure(
+/// Writes a measure of a household (in `area`) in the caller's transaction
+/// and returns its id. It checks no permission, scope or measure rule and
+/// records no audit entry: the caller does (as `Store::add_measure`) and
+/// ends the transaction with `audit::commit_audited`.
+pub async fn insert_measure(
     tx: &DatabaseTransaction,
     household_id: i64,
     area: &AreaCode,

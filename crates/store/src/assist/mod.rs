@@ -14,9 +14,9 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
 use fangpin_domain::assist::{
-    AssistBatch, AssistFacts, Cadre, CadreForm, Catalogue, Category, Measure, MeasureCorrection,
-    MeasureForm, MeasureKind, MeasureStatus, Plan, PlanForm, PlanReviewer, ReviewRefusal,
-    StatusChange, check_plan_review,
+    AssistFacts, Cadre, CadreForm, Catalogue, Category, Measure, MeasureCorrection, MeasureForm,
+    MeasureKind, MeasureStatus, Plan, PlanForm, PlanReviewer, ReviewRefusal, StatusChange,
+    check_plan_review,
 };
 use fangpin_domain::calendar::WorkCalendar;
 use fangpin_domain::monitor::sla::{Span, Urgency, urgency};
@@ -33,15 +33,14 @@ use crate::scope::{Keyed, under};
 use crate::users::{Access, perm};
 use crate::{Result, Store, StoreError};
 
-mod bulk;
 mod cadres;
 mod measures;
 mod pairing;
 mod plans;
 mod views;
-use measures::insert_measure;
-pub use measures::{FreeMeasure, NewMeasure};
-use pairing::insert_pairing;
+pub use cadres::insert_cadre;
+pub use measures::{FreeMeasure, NewMeasure, insert_measure};
+pub use pairing::insert_pairing;
 
 /// A 帮扶干部 as lists show it (phone masked).
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

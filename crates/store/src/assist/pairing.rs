@@ -142,7 +142,11 @@ async fn end_pairing(
     Ok(())
 }
 
-pub(super) async fn insert_pairing(
+/// Writes a pairing of a household (in `area`) with a 帮扶干部 from day
+/// `from` in the caller's transaction and returns its id. It checks no
+/// permission, scope or current pairing and records no audit entry: the
+/// caller does and ends the transaction with `audit::commit_audited`.
+pub async fn insert_pairing(
     tx: &DatabaseTransaction,
     household_id: i64,
     cadre_id: i64,

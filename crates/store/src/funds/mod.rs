@@ -16,9 +16,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use fangpin_domain::funds::{
     self, AgeRole, AwardEntry, BasisPoints, EmploymentCorrection, EmploymentEntry, FundsError,
-    HouseholdFunds, Instalment, LoanCaps, LoanCorrection, LoanEntry, LoanTerms, MemberWork,
-    Portfolio, PostCheck, PostCorrection, PostEntry, PostSpan, Repayment, RepaymentMethod,
-    Standing, Subsidy, WorkRegion,
+    Instalment, LoanCaps, LoanCorrection, LoanEntry, LoanTerms, MemberWork, Portfolio, PostCheck,
+    PostCorrection, PostEntry, PostSpan, Repayment, RepaymentMethod, Standing, Subsidy, WorkRegion,
 };
 use fangpin_domain::policy::keys;
 use fangpin_domain::{AreaCode, HouseholdBundle, Money, Person, PolicySet, YearMonth};
@@ -35,12 +34,14 @@ use crate::users::{Access, perm};
 use crate::{Engine, Result, Store, StoreError};
 
 mod awards;
+mod batch;
 mod household;
 mod jobs;
 mod loans;
 mod posts;
 mod rows;
 use awards::award_own;
+pub use batch::NewRecords;
 use jobs::job_own;
 use loans::{REPAYMENT_COLUMNS, insert_instalments, insert_rows, loan_own};
 use posts::post_own;

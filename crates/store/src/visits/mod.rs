@@ -26,7 +26,7 @@ use serde::Serialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use crate::audit::{AuditEntry, commit_audited, record};
+use crate::audit::{AuditEntry, commit_audited};
 use crate::calendar::china_day;
 use crate::monitor::NewLead;
 use crate::scope::{Keyed, Scope, under};
@@ -36,7 +36,6 @@ use crate::{Engine, HouseholdFilter, Result, Store, StoreError};
 mod campaigns;
 mod photos;
 mod record;
-mod sweep_links;
 use campaigns::{StoredCampaign, campaign_of};
 use photos::attach_photos;
 

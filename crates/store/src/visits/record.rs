@@ -296,52 +296,6 @@ impl Store {
         .await?;
         Ok(case_id)
     }
-
-    /// Removes every visit and campaign (used by `demo --reset` on a demo
-    /// database only), with an audit entry.
-    pub async fn clear_visits(&self, actor: &crate::Actor) -> Result<()> {
-        self.delete_all(
-            actor,
-            &["visit_photo", "visit", "campaign_target", "campaign"],
-            "visit",
-            "清空演示走访和集中排查",
-        )
-        .await
-    }
-
-    /// Deletes every row of `tables` (in order) in one transaction with one
-    /// audit entry counting what went (demo resets only).
-    pub(crate) async fn delete_all(
-        &self,
-        actor: &crate::Actor,
-        tables: &[&str],
-        entity: &'static str,
-        note: &str,
-    ) -> Result<()> {
-        let tx = self.begin_write().await?;
-        let mut removed = serde_json::Map::new();
-        for table in tables {
-            let n = tx
-                .execute_unprepared(&format!("DELETE FROM {table}"))
-                .await?
-                .rows_affected();
-            removed.insert((*table).to_owned(), n.into());
-        }
-        record(
-            &tx,
-            actor,
-            AuditEntry {
-                action: "delete_all",
-                entity,
-                before: Some(removed.into()),
-                note: Some(note.to_owned()),
-                ..Default::default()
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
 }
 
 async fn link_case(tx: &DatabaseTransaction, visit_id: i64, case_id: i64) -> Result<()> {

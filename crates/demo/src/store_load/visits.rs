@@ -1,11 +1,13 @@
-//! Writing a generated county's visits into a store. A demo county loads
-//! tens of thousands of visits at once, so they go in as multi-row inserts
-//! in one transaction with one audit entry, through the store's public API.
+//! The visits of a generated county: tens of thousands at once, so they go
+//! in as multi-row inserts in one transaction with one audit entry; then the
+//! 集中排查 visits are linked to their campaign.
 
 use std::collections::HashMap;
 
-use fangpin_domain::visits::NewVisit;
+use fangpin_domain::AreaCode;
+use fangpin_domain::visits::{NewVisit, VisitKind};
 use fangpin_store::audit::{AuditEntry, commit_audited};
+use fangpin_store::scope::under;
 use fangpin_store::{Actor, Result, Store, StoreError};
 use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
@@ -95,4 +97,46 @@ pub async fn insert_visits_bulk(store: &Store, actor: &Actor, visits: &[BulkVisi
     )
     .await?;
     Ok(written)
+}
+
+/// Links the 集中排查 visits within a campaign's period and area that name
+/// no campaign to it (after a bulk load); one audit entry. Returns how many.
+pub async fn link_sweep_visits(store: &Store, actor: &Actor, campaign_id: i64) -> Result<u64> {
+    let tx = store.begin_write().await?;
+    let mut q = Query::select();
+    q.columns(["area_code", "period_from", "period_until"])
+        .from("campaign")
+        .and_where(Expr::col("id").eq(campaign_id));
+    let Some(r) = tx.query_one(&q).await? else {
+        return Err(StoreError::NotFound(format!(
+            "集中排查不存在：{campaign_id}"
+        )));
+    };
+    let code: String = r.try_get("", "area_code")?;
+    let area = AreaCode::parse(code.trim()).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let from: chrono::NaiveDate = r.try_get("", "period_from")?;
+    let until: chrono::NaiveDate = r.try_get("", "period_until")?;
+    let mut upd = Query::update();
+    upd.table("visit")
+        .value("campaign_id", campaign_id)
+        .and_where(Expr::col("campaign_id").is_null())
+        .and_where(Expr::col("kind").eq(VisitKind::Sweep.code()))
+        .and_where(Expr::col("visit_date").gte(from))
+        .and_where(Expr::col("visit_date").lte(until))
+        .and_where(under("area_code", &area));
+    let n = tx.execute(&upd).await?.rows_affected();
+    commit_audited(
+        tx,
+        actor,
+        AuditEntry {
+            action: "visit_link_campaign",
+            entity: "campaign",
+            entity_key: Some(campaign_id.to_string()),
+            area: Some(area),
+            after: Some(json!({"visits": n})),
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok(n)
 }
