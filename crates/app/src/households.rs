@@ -40,7 +40,6 @@ pub struct HouseholdView {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct IncomeView {
     pub below_line: Option<bool>,
-    #[schema(value_type = Option<Object>)]
     pub breakdown: Option<IncomeBreakdown>,
     /// Where the line comes from (scope, year, confidence, note).
     pub line_source: Option<LineSource>,
@@ -48,7 +47,6 @@ pub struct IncomeView {
     pub monitoring_line: Option<i64>,
     /// Why a figure is missing (e.g. no parameter for that year).
     pub problem: Option<String>,
-    #[schema(value_type = Object)]
     pub record: IncomeRecord,
     pub year: i32,
 }

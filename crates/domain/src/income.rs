@@ -18,6 +18,7 @@ use thiserror::Error;
 use crate::money::Money;
 
 /// One household's income for one year (policy.md §1.3 income columns). All amounts in 分.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IncomeRecord {
     /// Income year.
@@ -74,6 +75,7 @@ pub struct IncomeRules {
 }
 
 /// One line of the breakdown shown to users.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct IncomeLine {
     /// Chinese label.
@@ -85,6 +87,7 @@ pub struct IncomeLine {
 }
 
 /// The result of [`compute`]. Invariant: `Σ amount × sign` over `lines` equals `net_for_test`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct IncomeBreakdown {
     /// 年收入.

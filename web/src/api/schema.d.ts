@@ -2787,6 +2787,89 @@ export interface components {
             user_id?: number | null;
             warnings: Record<string, never>[];
         };
+        /** @description The result of [`compute`]. Invariant: `Σ amount × sign` over `lines` equals `net_for_test`. */
+        IncomeBreakdown: {
+            /** @description 年收入. */
+            gross: components["schemas"]["Money"];
+            /** @description Lines for display. */
+            lines: components["schemas"]["IncomeLine"][];
+            /** @description 纯收入 = gross − production_cost. */
+            net: components["schemas"]["Money"];
+            /** @description Net income used for the threshold test. */
+            net_for_test: components["schemas"]["Money"];
+            /** @description 人均纯收入. */
+            per_capita: components["schemas"]["Money"];
+            /**
+             * Format: int32
+             * @description 年度家庭人口数.
+             */
+            persons: number;
+            /** @description The rigid expense actually deducted (zero unless the rule is on). */
+            rigid_deducted: components["schemas"]["Money"];
+        };
+        /** @description One line of the breakdown shown to users. */
+        IncomeLine: {
+            /** @description The amount (always as recorded, non-negative). */
+            amount: components["schemas"]["Money"];
+            /** @description Chinese label. */
+            label: string;
+            /**
+             * Format: int32
+             * @description +1 added, −1 subtracted, 0 shown for information only.
+             */
+            sign: number;
+        };
+        /** @description One household's income for one year (policy.md §1.3 income columns). All amounts in 分. */
+        IncomeRecord: {
+            /**
+             * Format: int32
+             * @description 年度家庭人口数 (the divisor; not the current headcount).
+             */
+            annual_persons: number;
+            /** @description 生产经营性收入 (gross). */
+            business: components["schemas"]["Money"];
+            /** @description 专项用于减少生产经营性支出的补贴 (informational). */
+            cost_subsidy: components["schemas"]["Money"];
+            /** @description 就业奖励. */
+            employment_award: components["schemas"]["Money"];
+            /** @description 产业奖励. */
+            industry_award: components["schemas"]["Money"];
+            /** @description 生产经营性支出（合计）. */
+            production_cost: components["schemas"]["Money"];
+            /** @description 财产性收入. */
+            property: components["schemas"]["Money"];
+            /** @description of which 资产收益扶贫分红收入. */
+            property_dividend: components["schemas"]["Money"];
+            /** @description of which 其他财产性收入. */
+            property_other: components["schemas"]["Money"];
+            /** @description 大额刚性支出 (out-of-pocket medical, schooling, …). */
+            rigid_expense: components["schemas"]["Money"];
+            /** @description 转移性收入. */
+            transfer: components["schemas"]["Money"];
+            /** @description of which 最低生活保障金. */
+            transfer_dibao: components["schemas"]["Money"];
+            /** @description of which 生态补偿金. */
+            transfer_eco: components["schemas"]["Money"];
+            /** @description of which 计划生育金. */
+            transfer_family_planning: components["schemas"]["Money"];
+            /** @description of which 其他转移性收入. */
+            transfer_other: components["schemas"]["Money"];
+            /** @description of which 养老金或离退休金. */
+            transfer_pension: components["schemas"]["Money"];
+            /** @description of which 特困人员救助供养金. */
+            transfer_tekun: components["schemas"]["Money"];
+            /** @description 工资性收入. */
+            wage: components["schemas"]["Money"];
+            /** @description of which 其他工资性收入. */
+            wage_other: components["schemas"]["Money"];
+            /** @description of which 公益性岗位收入. */
+            wage_public_welfare: components["schemas"]["Money"];
+            /**
+             * Format: int32
+             * @description Income year.
+             */
+            year: number;
+        };
         /**
          * @description Income standing of the year against the line.
          * @enum {string}
@@ -2795,7 +2878,7 @@ export interface components {
         /** @description One year's income and how it stands against the 监测范围. */
         IncomeView: {
             below_line?: boolean | null;
-            breakdown?: Record<string, never> | null;
+            breakdown?: null | components["schemas"]["IncomeBreakdown"];
             line_source?: null | components["schemas"]["LineSource"];
             /**
              * Format: int64
@@ -2804,7 +2887,7 @@ export interface components {
             monitoring_line?: number | null;
             /** @description Why a figure is missing (e.g. no parameter for that year). */
             problem?: string | null;
-            record: Record<string, never>;
+            record: components["schemas"]["IncomeRecord"];
             /** Format: int32 */
             year: number;
         };

@@ -104,106 +104,15 @@ export interface HouseholdQuery {
 }
 
 /** 生产生活条件; areas and distances in hundredths of the unit. */
-export interface LivingConditions {
-  cultivated_land: number | null
-  irrigated_land: number | null
-  forest_land: number | null
-  returned_to_forest: number | null
-  orchard_land: number | null
-  grassland: number | null
-  water_surface: number | null
-  road_type: string | null
-  distance_to_main_road: number | null
-  in_cooperative: boolean
-  leading_enterprise: boolean
-  entrepreneur_leader: boolean
-  industry_support_type: string | null
-  household_electricity: boolean
-  production_electricity: boolean
-  radio_tv: boolean
-  main_fuel: string | null
-  sanitary_toilet: boolean
-  housing_area: number | null
-  housing_grade: string | null
-  is_unsafe_house: boolean
-  safe_drinking_water: boolean | null
-  compulsory_education_secured: boolean | null
-  housing_secured: boolean | null
-  drinking_water_secured: boolean | null
-}
+export type LivingConditions = Schemas['LivingConditions']
 
-export interface HouseholdRecord {
-  household_no: string
-  /** Village code. */
-  area: string
-  area_name?: string | null
-  group_no: number | null
-  head_name: string
-  head_id: string
-  phone: string | null
-  household_type: string
-  poverty_policy: string | null
-  monitor_category: string | null
-  is_military_family: boolean
-  current_size: number
-  /** YYYYMM */
-  identified_month: string | null
-  eliminated_month: string | null
-  risk_eliminated: boolean | null
-  elimination_method: string | null
-  risks: string[]
-  dev_measure_status: string | null
-  no_labor_safety_net: boolean
-  collector_name: string | null
-  collector_phone: string | null
-  bank_name: string | null
-  bank_account: string | null
-  conditions: LivingConditions
-}
+/** A household's fields as the household page shows them (IDs and phones masked). */
+export type HouseholdRecord = Schemas['Household'] & { area_name?: string | null }
 
-export interface PersonInsurance {
-  resident_medical: boolean
-  employee_medical: boolean
-  critical_illness: boolean
-  commercial_medical: boolean
-  medical_assistance: boolean
-  other_health_support: boolean
-  resident_pension: boolean
-  employee_pension: boolean
-  accident_insurance_subsidy: boolean
-  dibao: boolean
-  tekun: boolean
-}
+export type PersonInsurance = Schemas['PersonInsurance']
 
-export interface Member {
-  person_no: string
-  name: string
-  sex: string
-  id_type: string
-  id_number: string
-  birth_date: string
-  ethnicity: string
-  relation: string
-  phone: string | null
-  political_status: string | null
-  education: string | null
-  student_status: string | null
-  dropout_reason: string | null
-  graduate_unemployed_reason: string | null
-  health: string
-  labor_skill: string
-  work_months: number
-  work_place: string | null
-  work_employer: string | null
-  works_abroad: boolean
-  public_welfare_post: string | null
-  public_welfare_months: number
-  speaks_mandarin: boolean
-  insurance: PersonInsurance
-  disability_cert_year: number | null
-  unsupported_child: boolean
-  dropout_after_elimination: boolean
-}
+/** A member as the household page shows it (ID, birth date and phone masked). */
+export type Member = Schemas['Person']
 
 /** A member's 与户主关系 after a member change. */
 export interface RelationCode {
@@ -212,29 +121,7 @@ export interface RelationCode {
 }
 
 /** One household's income for one year; amounts in 分. */
-export interface IncomeRecord {
-  year: number
-  annual_persons: number
-  wage: number
-  wage_public_welfare: number
-  wage_other: number
-  business: number
-  property: number
-  property_dividend: number
-  property_other: number
-  transfer: number
-  transfer_pension: number
-  transfer_family_planning: number
-  transfer_eco: number
-  transfer_dibao: number
-  transfer_tekun: number
-  transfer_other: number
-  industry_award: number
-  employment_award: number
-  production_cost: number
-  cost_subsidy: number
-  rigid_expense: number
-}
+export type IncomeRecord = Schemas['IncomeRecord']
 
 export interface IncomeLine {
   label: string
@@ -243,41 +130,15 @@ export interface IncomeLine {
   sign: number
 }
 
-export interface IncomeBreakdown {
-  gross: number
-  net: number
-  rigid_deducted: number
-  net_for_test: number
-  persons: number
-  per_capita: number
-  lines: IncomeLine[]
-}
+export type IncomeBreakdown = Schemas['IncomeBreakdown']
 
-export interface LineSource {
-  /** Area code the parameter is set for; null for the national value. */
-  scope: string | null
-  year: number
-  confidence: string
-  note: string
-}
+export type LineSource = Schemas['LineSource']
 
-export interface IncomeView {
-  year: number
-  record: IncomeRecord
-  breakdown: IncomeBreakdown | null
-  monitoring_line: number | null
-  line_source: LineSource | null
-  below_line: boolean | null
-  problem: string | null
-}
+export type IncomeView = Schemas['IncomeView']
 
-export interface HouseholdDetail {
-  id: number
+/** Answer of GET /api/households/{id}. */
+export type HouseholdDetail = Omit<Schemas['HouseholdView'], 'household'> & {
   household: HouseholdRecord
-  members: Member[]
-  incomes: IncomeView[]
-  /** Version number; only in answers to `?as_of=YYYY-MM-DD`. */
-  version?: number | null
 }
 
 /** One changed field between two versions (IDs and phones masked by the server). */
