@@ -233,21 +233,23 @@ macro_rules! col {
     };
 }
 
-/// A household text field that is optional.
-macro_rules! h_text {
-    ($header:expr, $aliases:expr, $($field:ident).+) => {
-        col!($header, $aliases, Household, false, Kind::Text,
-            |s| Value::Text(s.household.$($field).+.clone()),
-            |d, v| { d.household.$($field).+ = v.text(); Ok(()) })
+/// An optional text or code field of the household or of a member (a blank
+/// cell clears it).
+macro_rules! opt {
+    ($header:expr, $aliases:expr, $scope:ident, $kind:expr, $part:ident . $($field:ident).+) => {
+        col!($header, $aliases, $scope, false, $kind,
+            |s| Value::Text(s.$part.$($field).+.clone()),
+            |d, v| { d.$part.$($field).+ = v.text(); Ok(()) })
     };
 }
 
-/// A household optional code field.
-macro_rules! h_code {
-    ($header:expr, $aliases:expr, $list:expr, $($field:ident).+) => {
-        col!($header, $aliases, Household, false, Kind::Code($list),
-            |s| Value::Text(s.household.$($field).+.clone()),
-            |d, v| { d.household.$($field).+ = v.text(); Ok(()) })
+/// A required text or code field of the household or of a member (the row
+/// check refuses a blank cell).
+macro_rules! req {
+    ($header:expr, $aliases:expr, $scope:ident, $kind:expr, $part:ident . $($field:ident).+) => {
+        col!($header, $aliases, $scope, true, $kind,
+            |s| Value::Text(Some(s.$part.$($field).+.clone())),
+            |d, v| { d.$part.$($field).+ = v.text().unwrap_or_default(); Ok(()) })
     };
 }
 
@@ -358,60 +360,6 @@ macro_rules! derived {
     };
 }
 
-/// An optional person text field.
-macro_rules! p_text {
-    ($header:expr, $aliases:expr, $field:ident) => {
-        col!(
-            $header,
-            $aliases,
-            Person,
-            false,
-            Kind::Text,
-            |s| Value::Text(s.person.$field.clone()),
-            |d, v| {
-                d.person.$field = v.text();
-                Ok(())
-            }
-        )
-    };
-}
-
-/// An optional person code field.
-macro_rules! p_code {
-    ($header:expr, $aliases:expr, $list:expr, $field:ident) => {
-        col!(
-            $header,
-            $aliases,
-            Person,
-            false,
-            Kind::Code($list),
-            |s| Value::Text(s.person.$field.clone()),
-            |d, v| {
-                d.person.$field = v.text();
-                Ok(())
-            }
-        )
-    };
-}
-
-/// A required person code field.
-macro_rules! p_code_req {
-    ($header:expr, $aliases:expr, $list:expr, $field:ident) => {
-        col!(
-            $header,
-            $aliases,
-            Person,
-            true,
-            Kind::Code($list),
-            |s| Value::Text(Some(s.person.$field.clone())),
-            |d, v| {
-                d.person.$field = v.text().unwrap_or_default();
-                Ok(())
-            }
-        )
-    };
-}
-
 /// A person yes/no field (blank = 否).
 macro_rules! p_bool {
     ($header:expr, $($field:ident).+) => {
@@ -422,6 +370,32 @@ macro_rules! p_bool {
 }
 
 /// The layout, in canonical export order.
+/// [`opt!`] and [`req!`] for the household's fields.
+macro_rules! h_opt {
+    ($header:expr, $aliases:expr, $kind:expr, $($field:ident).+) => {
+        opt!($header, $aliases, Household, $kind, household.$($field).+)
+    };
+}
+
+macro_rules! h_req {
+    ($header:expr, $aliases:expr, $kind:expr, $($field:ident).+) => {
+        req!($header, $aliases, Household, $kind, household.$($field).+)
+    };
+}
+
+/// [`opt!`] and [`req!`] for a member's fields.
+macro_rules! p_opt {
+    ($header:expr, $aliases:expr, $kind:expr, $($field:ident).+) => {
+        opt!($header, $aliases, Person, $kind, person.$($field).+)
+    };
+}
+
+macro_rules! p_req {
+    ($header:expr, $aliases:expr, $kind:expr, $($field:ident).+) => {
+        req!($header, $aliases, Person, $kind, person.$($field).+)
+    };
+}
+
 pub static COLUMNS: &[Column] = &[
     // --- identity and location -------------------------------------------------
     place!("省", &["省份", "省（自治区、直辖市）"], province),
@@ -455,30 +429,8 @@ pub static COLUMNS: &[Column] = &[
             Ok(())
         }
     ),
-    col!(
-        "户编号",
-        &["户编码"],
-        Household,
-        true,
-        Kind::Text,
-        |s| Value::Text(Some(s.household.household_no.clone())),
-        |d, v| {
-            d.household.household_no = v.text().unwrap_or_default();
-            Ok(())
-        }
-    ),
-    col!(
-        "户主姓名",
-        &[],
-        Household,
-        true,
-        Kind::Text,
-        |s| Value::Text(Some(s.household.head_name.clone())),
-        |d, v| {
-            d.household.head_name = v.text().unwrap_or_default();
-            Ok(())
-        }
-    ),
+    h_req!("户编号", &["户编码"], Kind::Text, household_no),
+    req!("户主姓名", &[], Household, Kind::Text, household.head_name),
     col!(
         "户主证件号码",
         &["户主身份证号码", "户主身份证号"],
@@ -493,29 +445,28 @@ pub static COLUMNS: &[Column] = &[
             Ok(())
         }
     ),
-    h_text!("户联系电话", &["户主联系电话", "联系电话（户）"], phone),
-    col!(
+    h_opt!(
+        "户联系电话",
+        &["户主联系电话", "联系电话（户）"],
+        Kind::Text,
+        phone
+    ),
+    h_req!(
         "户类型",
         &["户属性"],
-        Household,
-        true,
         Kind::Code(keys::HOUSEHOLD_TYPE),
-        |s| Value::Text(Some(s.household.household_type.clone())),
-        |d, v| {
-            d.household.household_type = v.text().unwrap_or_default();
-            Ok(())
-        }
+        household_type
     ),
-    h_code!(
+    h_opt!(
         "脱贫户享受政策",
         &["是否享受政策", "脱贫户是否享受政策"],
-        keys::POVERTY_POLICY,
+        Kind::Code(keys::POVERTY_POLICY),
         poverty_policy
     ),
-    h_code!(
+    h_opt!(
         "监测对象类别",
         &["监测对象类型"],
-        keys::MONITOR_CATEGORY,
+        Kind::Code(keys::MONITOR_CATEGORY),
         monitor_category
     ),
     h_bool!("是否军烈属", is_military_family),
@@ -556,10 +507,10 @@ pub static COLUMNS: &[Column] = &[
         }
     ),
     h_opt_bool!("风险是否已消除", risk_eliminated),
-    h_code!(
+    h_opt!(
         "风险消除方式",
         &[],
-        keys::ELIMINATION_METHOD,
+        Kind::Code(keys::ELIMINATION_METHOD),
         elimination_method
     ),
     risk!("致贫/返贫风险1", &["致贫返贫风险1", "风险类型1"], 0),
@@ -567,12 +518,17 @@ pub static COLUMNS: &[Column] = &[
     risk!("致贫/返贫风险3", &["致贫返贫风险3", "风险类型3"], 2),
     risk!("致贫/返贫风险4", &["致贫返贫风险4", "风险类型4"], 3),
     risk!("致贫/返贫风险5", &["致贫返贫风险5", "风险类型5"], 4),
-    h_text!("实施开发式帮扶措施情况", &[], dev_measure_status),
+    h_opt!(
+        "实施开发式帮扶措施情况",
+        &[],
+        Kind::Text,
+        dev_measure_status
+    ),
     h_bool!("整户无劳动能力兜底保障户", no_labor_safety_net),
-    h_text!("信息采集人", &[], collector_name),
-    h_text!("信息采集人联系电话", &[], collector_phone),
-    h_text!("开户银行", &[], bank_name),
-    h_text!("银行卡号", &["银行账号"], bank_account),
+    h_opt!("信息采集人", &[], Kind::Text, collector_name),
+    h_opt!("信息采集人联系电话", &[], Kind::Text, collector_phone),
+    opt!("开户银行", &[], Household, Kind::Text, household.bank_name),
+    h_opt!("银行卡号", &["银行账号"], Kind::Text, bank_account),
     // --- production and living conditions --------------------------------------
     h_qty!("耕地面积（亩）", &["耕地面积"], cultivated_land),
     h_qty!("有效灌溉面积（亩）", &["有效灌溉面积"], irrigated_land),
@@ -581,7 +537,7 @@ pub static COLUMNS: &[Column] = &[
     h_qty!("林果面积（亩）", &["林果面积"], orchard_land),
     h_qty!("牧草地面积（亩）", &["牧草地面积"], grassland),
     h_qty!("水面面积（亩）", &["水面面积"], water_surface),
-    h_text!("入户路类型", &[], conditions.road_type),
+    h_opt!("入户路类型", &[], Kind::Text, conditions.road_type),
     h_qty!(
         "与村主干路距离（公里）",
         &["与村主干路距离"],
@@ -590,21 +546,26 @@ pub static COLUMNS: &[Column] = &[
     h_bool!("是否加入农民专业合作组织", conditions.in_cooperative),
     h_bool!("是否有龙头企业带动", conditions.leading_enterprise),
     h_bool!("是否有创业致富带头人带动", conditions.entrepreneur_leader),
-    h_text!("到户产业帮扶类型", &[], conditions.industry_support_type),
+    h_opt!(
+        "到户产业帮扶类型",
+        &[],
+        Kind::Text,
+        conditions.industry_support_type
+    ),
     h_bool!("是否通生活用电", conditions.household_electricity),
     h_bool!("是否通生产用电", conditions.production_electricity),
     h_bool!("是否通广播电视", conditions.radio_tv),
-    h_text!("主要燃料类型", &[], conditions.main_fuel),
+    h_opt!("主要燃料类型", &[], Kind::Text, conditions.main_fuel),
     h_bool!("是否有卫生厕所", conditions.sanitary_toilet),
     h_qty!(
         "住房面积（平方米）",
         &["住房面积", "住房面积（㎡）"],
         housing_area
     ),
-    h_code!(
+    h_opt!(
         "住房安全等级",
         &["住房等级"],
-        keys::HOUSING_GRADE,
+        Kind::Code(keys::HOUSING_GRADE),
         conditions.housing_grade
     ),
     h_bool!("是否危房户", conditions.is_unsafe_house),
@@ -668,30 +629,8 @@ pub static COLUMNS: &[Column] = &[
     derived!("纯收入（元）", net),
     derived!("人均纯收入（元）", per_capita),
     // --- members ---------------------------------------------------------------
-    col!(
-        "人口编号",
-        &["成员编号"],
-        Person,
-        true,
-        Kind::Text,
-        |s| Value::Text(Some(s.person.person_no.clone())),
-        |d, v| {
-            d.person.person_no = v.text().unwrap_or_default();
-            Ok(())
-        }
-    ),
-    col!(
-        "姓名",
-        &["成员姓名"],
-        Person,
-        true,
-        Kind::Text,
-        |s| Value::Text(Some(s.person.name.clone())),
-        |d, v| {
-            d.person.name = v.text().unwrap_or_default();
-            Ok(())
-        }
-    ),
+    p_req!("人口编号", &["成员编号"], Kind::Text, person_no),
+    req!("姓名", &["成员姓名"], Person, Kind::Text, person.name),
     col!(
         "性别",
         &[],
@@ -750,20 +689,36 @@ pub static COLUMNS: &[Column] = &[
             Ok(())
         }
     ),
-    p_code_req!("民族", &[], keys::ETHNICITY, ethnicity),
-    p_code_req!("与户主关系", &[], keys::RELATION, relation),
-    p_text!("联系电话", &["家庭成员联系电话", "成员联系电话"], phone),
-    p_code!("政治面貌", &[], keys::POLITICAL_STATUS, political_status),
-    p_code!("文化程度", &[], keys::EDUCATION, education),
-    p_code!("在校生状况", &[], keys::STUDENT_STATUS, student_status),
-    p_text!("义务教育阶段未上学原因", &[], dropout_reason),
-    p_text!(
+    p_req!("民族", &[], Kind::Code(keys::ETHNICITY), ethnicity),
+    p_req!("与户主关系", &[], Kind::Code(keys::RELATION), relation),
+    p_opt!(
+        "联系电话",
+        &["家庭成员联系电话", "成员联系电话"],
+        Kind::Text,
+        phone
+    ),
+    p_opt!(
+        "政治面貌",
+        &[],
+        Kind::Code(keys::POLITICAL_STATUS),
+        political_status
+    ),
+    p_opt!("文化程度", &[], Kind::Code(keys::EDUCATION), education),
+    p_opt!(
+        "在校生状况",
+        &[],
+        Kind::Code(keys::STUDENT_STATUS),
+        student_status
+    ),
+    p_opt!("义务教育阶段未上学原因", &[], Kind::Text, dropout_reason),
+    p_opt!(
         "大专或本科毕业生未就业原因",
         &[],
+        Kind::Text,
         graduate_unemployed_reason
     ),
-    p_code_req!("健康状况", &[], keys::HEALTH, health),
-    p_code_req!("劳动技能", &[], keys::LABOR_SKILL, labor_skill),
+    p_req!("健康状况", &[], Kind::Code(keys::HEALTH), health),
+    p_req!("劳动技能", &[], Kind::Code(keys::LABOR_SKILL), labor_skill),
     col!(
         "务工时间（月）",
         &["务工时间"],
@@ -776,10 +731,10 @@ pub static COLUMNS: &[Column] = &[
             Ok(())
         }
     ),
-    p_text!("务工所在地", &[], work_place),
-    p_text!("务工企业名称", &[], work_employer),
+    opt!("务工所在地", &[], Person, Kind::Text, person.work_place),
+    p_opt!("务工企业名称", &[], Kind::Text, work_employer),
     p_bool!("是否国外务工", works_abroad),
-    p_text!("公益性岗位", &[], public_welfare_post),
+    p_opt!("公益性岗位", &[], Kind::Text, public_welfare_post),
     col!(
         "公益性岗位（月数）",
         &["公益性岗位月数"],

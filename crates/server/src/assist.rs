@@ -22,7 +22,7 @@ use crate::auth::Caller;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::monitor::area_param;
 use crate::openapi::ErrorBody;
-use crate::page::{CodeLabel, Created, Done, FullPhone, Items, Page, paging};
+use crate::page::{CodeLabel, Created, Done, FullPhone, Items, Page, PageQuery, Paging};
 use crate::routes::{Guard, Routes};
 use crate::{ApiError, AppState};
 
@@ -145,30 +145,28 @@ struct AssistQuery {
     area: Option<String>,
     /// 只看尚未明确帮扶责任人的农户。
     unpaired: Option<bool>,
-    page: Option<u64>,
-    page_size: Option<u64>,
 }
 
 /// 帮扶对象: monitored households (risk not eliminated) with their 帮扶责任人,
 /// plan and measures; a 帮扶责任人 sees only their own.
-#[utoipa::path(get, path = "/api/assist/households", tag = "帮扶", params(AssistQuery), responses((status = 200, description = "分页列表；未明确帮扶责任人的在前，含明确期限和临期/逾期状态", body = Page<AssistRow>), (status = 404, description = "区划不在辖区内", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/assist/households", tag = "帮扶", params(AssistQuery, PageQuery), responses((status = 200, description = "分页列表；未明确帮扶责任人的在前，含明确期限和临期/逾期状态", body = Page<AssistRow>), (status = 404, description = "区划不在辖区内", body = ErrorBody)))]
 async fn assisted(
     State(s): State<AppState>,
     c: Caller,
     ApiQuery(q): ApiQuery<AssistQuery>,
+    p: Paging,
 ) -> ApiResult<Page<AssistRow>> {
-    let (page, page_size, offset) = paging(q.page, q.page_size)?;
     let f = AssistFilter {
         area: area_param(q.area, "area")?,
         unpaired_only: q.unpaired.unwrap_or(false),
-        offset,
-        limit: page_size,
+        offset: p.offset,
+        limit: p.page_size,
     };
     let (total, items) = s
         .store
         .assisted_households(&c.access, &f, s.clock.now())
         .await?;
-    Ok(Page::json(items, total, page, page_size))
+    Ok(Page::json(items, total, p.page, p.page_size))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

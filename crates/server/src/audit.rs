@@ -10,7 +10,7 @@ use crate::extract::ApiQuery;
 use crate::openapi::ErrorBody;
 use fangpin_store::calendar::day_start;
 
-use crate::page::{ApiResult, Page, non_empty, paging};
+use crate::page::{ApiResult, Page, PageQuery, Paging, non_empty};
 use crate::routes::{Guard, Routes};
 use crate::{ApiError, AppState};
 
@@ -28,21 +28,19 @@ struct AuditQuery {
     area: Option<String>,
     from: Option<chrono::NaiveDate>,
     to: Option<chrono::NaiveDate>,
-    page: Option<u64>,
-    page_size: Option<u64>,
 }
 
 /// Audit log search for inspectors and administrators; entries about
 /// households are limited to the caller's area, and their content is
 /// withheld from readers without `household.read`.
-#[utoipa::path(get, path = "/api/audit", tag = "审计", params(AuditQuery), responses((status = 200, description = "审计记录分页（需要“查询审计日志”权限；无“查看农户档案”权限时，涉及农户的记录不含变更内容和说明）", body = Page<fangpin_store::AuditRecord>), (status = 403, description = "无此权限", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/audit", tag = "审计", params(AuditQuery, PageQuery), responses((status = 200, description = "审计记录分页（需要“查询审计日志”权限；无“查看农户档案”权限时，涉及农户的记录不含变更内容和说明）", body = Page<fangpin_store::AuditRecord>), (status = 403, description = "无此权限", body = ErrorBody)))]
 async fn audit_search(
     State(s): State<AppState>,
     c: Caller,
     ApiQuery(q): ApiQuery<AuditQuery>,
+    p: Paging,
 ) -> ApiResult<Page<fangpin_store::AuditRecord>> {
     c.access.require(fangpin_store::users::perm::AUDIT_READ)?;
-    let (page, page_size, offset) = paging(q.page, q.page_size)?;
     let area = match non_empty(q.area) {
         Some(a) => {
             let a = AreaCode::parse(&a)
@@ -67,7 +65,7 @@ async fn audit_search(
     };
     let (total, items) = s
         .store
-        .audit_search_for(&c.access, &filter, offset, page_size)
+        .audit_search_for(&c.access, &filter, p.offset, p.page_size)
         .await?;
-    Ok(Page::json(items, total, page, page_size))
+    Ok(Page::json(items, total, p.page, p.page_size))
 }

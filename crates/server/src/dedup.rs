@@ -8,7 +8,7 @@ use utoipa_axum::routes;
 use crate::auth::Caller;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::openapi::ErrorBody;
-use crate::page::{ApiResult, Page, non_empty, paging};
+use crate::page::{ApiResult, Page, PageQuery, Paging, non_empty};
 use crate::routes::{Guard, Routes};
 use crate::{ApiError, AppState};
 
@@ -31,23 +31,21 @@ pub fn routes() -> Routes {
 #[into_params(parameter_in = Query)]
 struct DuplicateQuery {
     status: Option<String>,
-    page: Option<u64>,
-    page_size: Option<u64>,
 }
 
-#[utoipa::path(get, path = "/api/duplicates", tag = "农户档案", params(DuplicateQuery), responses((status = 200, description = "疑似重复人员待审队列（两人都在本人辖区内才显示）", body = Page<fangpin_store::dedup::DuplicateItem>)))]
+#[utoipa::path(get, path = "/api/duplicates", tag = "农户档案", params(DuplicateQuery, PageQuery), responses((status = 200, description = "疑似重复人员待审队列（两人都在本人辖区内才显示）", body = Page<fangpin_store::dedup::DuplicateItem>)))]
 async fn duplicate_queue(
     State(s): State<AppState>,
     c: Caller,
     ApiQuery(q): ApiQuery<DuplicateQuery>,
+    p: Paging,
 ) -> ApiResult<Page<fangpin_store::dedup::DuplicateItem>> {
-    let (page, page_size, offset) = paging(q.page, q.page_size)?;
     let status = non_empty(q.status);
     let (total, items) = s
         .store
-        .duplicate_queue(&c.access, status.as_deref(), offset, page_size)
+        .duplicate_queue(&c.access, status.as_deref(), p.offset, p.page_size)
         .await?;
-    Ok(Page::json(items, total, page, page_size))
+    Ok(Page::json(items, total, p.page, p.page_size))
 }
 
 #[utoipa::path(post, path = "/api/duplicates/scan", tag = "农户档案", responses((status = 200, description = "扫描辖区内疑似重复人员，返回新增组数 {added}", body = Scanned), (status = 403, description = "无维护权限", body = ErrorBody)))]

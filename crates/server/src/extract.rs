@@ -121,3 +121,14 @@ mod tests {
         assert_eq!(translate_serde("something else"), "something else");
     }
 }
+
+/// The body of an edit: the record's new fields with the revision the page
+/// read them at; the store refuses a stale revision, so that a save never
+/// silently overwrites someone else's.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub(crate) struct Revised<T> {
+    /// 页面所示的版本号（他人已修改时拒绝）。
+    pub revision: i32,
+    #[serde(flatten)]
+    pub fields: T,
+}

@@ -21,10 +21,10 @@ use serde::{Deserialize, Serialize};
 use utoipa_axum::routes;
 
 use crate::auth::Caller;
-use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, Revised};
 use crate::monitor::area_param;
 use crate::openapi::ErrorBody;
-use crate::page::{Created, Page, paging};
+use crate::page::{Created, Page, PageQuery, Paging};
 use crate::routes::{Guard, Routes};
 use crate::{ApiError, AppState};
 
@@ -157,15 +157,9 @@ struct ListQuery {
     year: Option<i32>,
     /// 只看逾期贷款（小额信贷列表）。
     overdue: Option<bool>,
-    page: Option<u64>,
-    page_size: Option<u64>,
 }
 
 impl ListQuery {
-    fn paging(&self) -> Result<(u64, u64, u64), ApiError> {
-        paging(self.page, self.page_size)
-    }
-
     fn filter(&self) -> Result<FundsFilter, ApiError> {
         Ok(FundsFilter {
             area: area_param(self.area.clone(), "area")?,
@@ -194,6 +188,13 @@ async fn household_funds(
 struct LoanBody {
     /// 借款人的人口编号（本户成员）。
     borrower_no: String,
+    #[serde(flatten)]
+    fields: LoanFields,
+}
+
+/// A loan's fields but the borrower, as recorded and as corrected.
+#[derive(Deserialize, utoipa::ToSchema)]
+struct LoanFields {
     bank: String,
     #[serde(default)]
     purpose: String,
@@ -253,8 +254,20 @@ impl LoanTermsBody {
 
 impl LoanBody {
     fn parse(self) -> Result<LoanEntry, ApiError> {
+        let f = self.fields.correction()?;
         Ok(LoanEntry {
             borrower_no: self.borrower_no,
+            bank: f.bank,
+            purpose: f.purpose,
+            terms: f.terms,
+            note: f.note,
+        })
+    }
+}
+
+impl LoanFields {
+    fn correction(self) -> Result<LoanCorrection, ApiError> {
+        Ok(LoanCorrection {
             bank: self.bank,
             purpose: self.purpose,
             terms: self.terms.parse()?,
@@ -263,40 +276,21 @@ impl LoanBody {
     }
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
-struct LoanEditBody {
-    /// 页面所示的版本号（他人已修改时拒绝）。
-    revision: i32,
-    bank: String,
-    #[serde(default)]
-    purpose: String,
-    #[serde(flatten)]
-    terms: LoanTermsBody,
-    #[serde(default)]
-    note: String,
-}
-
 /// Corrects a loan (everything but the borrower), checked as a new loan;
 /// the schedule is recomputed only while nothing is repaid, otherwise a
 /// change of amount, term, issue day, rate or method is refused with why.
-#[utoipa::path(patch, path = "/api/funds/loans/{id}", tag = "资金与就业", params(("id" = i64, Path, description = "贷款编号")), request_body = LoanEditBody, responses((status = 200, description = "{id, revision}", body = Edited), (status = 400, description = "超过上限、已有还款不能改还款计划、版本已过期等（中文说明，未修改）", body = ErrorBody), (status = 403, description = "无维护农户档案权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+#[utoipa::path(patch, path = "/api/funds/loans/{id}", tag = "资金与就业", params(("id" = i64, Path, description = "贷款编号")), request_body = Revised<LoanFields>, responses((status = 200, description = "{id, revision}", body = Edited), (status = 400, description = "超过上限、已有还款不能改还款计划、版本已过期等（中文说明，未修改）", body = ErrorBody), (status = 403, description = "无维护农户档案权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
 async fn correct_loan(
     State(s): State<AppState>,
     c: Caller,
     ApiPath(id): ApiPath<i64>,
-    ApiJson(b): ApiJson<LoanEditBody>,
+    ApiJson(b): ApiJson<Revised<LoanFields>>,
 ) -> ApiResult<Edited> {
-    let fix = LoanCorrection {
-        bank: b.bank,
-        purpose: b.purpose,
-        terms: b.terms.parse()?,
-        note: b.note,
-    };
-    Ok(Json(
-        s.store
-            .correct_loan(&c.access, id, b.revision, fix, s.clock.now())
-            .await?,
-    ))
+    let fix = b.fields.correction()?;
+    let edited = s
+        .store
+        .correct_loan(&c.access, id, b.revision, fix, s.clock.now());
+    Ok(Json(edited.await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -348,13 +342,13 @@ async fn add_loan(
     )
 }
 
-#[utoipa::path(get, path = "/api/funds/loans", tag = "资金与就业", params(ListQuery), responses((status = 200, description = "小额信贷分页列表（逾期在前），含贷款余额、逾期天数", body = Page<LoanRow>)))]
+#[utoipa::path(get, path = "/api/funds/loans", tag = "资金与就业", params(ListQuery, PageQuery), responses((status = 200, description = "小额信贷分页列表（逾期在前），含贷款余额、逾期天数", body = Page<LoanRow>)))]
 async fn loan_list(
     State(s): State<AppState>,
     c: Caller,
     ApiQuery(q): ApiQuery<ListQuery>,
+    p: Paging,
 ) -> ApiResult<Page<LoanRow>> {
-    let (p, size, offset) = q.paging()?;
     let f = LoanFilter {
         area: area_param(q.area.clone(), "area")?,
         household_id: q.household_id,
@@ -362,9 +356,9 @@ async fn loan_list(
     };
     let (total, items) = s
         .store
-        .loans(&c.access, &f, offset, size, s.clock.now())
+        .loans(&c.access, &f, p.offset, p.page_size, s.clock.now())
         .await?;
-    Ok(Page::json(items, total, p, size))
+    Ok(Page::json(items, total, p.page, p.page_size))
 }
 
 #[utoipa::path(get, path = "/api/funds/loans/{id}", tag = "资金与就业", params(("id" = i64, Path, description = "贷款编号")), responses((status = 200, description = "贷款、还款计划（每期已还金额和状态）、还款记录", body = LoanDetail), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
@@ -411,8 +405,6 @@ struct AreaQuery {
     area: Option<String>,
     /// 年度；缺省为今年。
     year: Option<i32>,
-    page: Option<u64>,
-    page_size: Option<u64>,
 }
 
 /// 逾期率 = 逾期贷款余额 ÷ 贷款余额 of an area and each area below it,
@@ -441,14 +433,14 @@ struct PostFields {
 }
 
 impl PostFields {
-    fn correction(self, monthly_pay: Money) -> PostCorrection {
-        PostCorrection {
+    fn correction(self) -> Result<PostCorrection, ApiError> {
+        Ok(PostCorrection {
+            monthly_pay: money_field(self.monthly_pay_fen, "月工资")?,
             post: self.post,
             start: self.start_on,
             end: self.end_on,
-            monthly_pay,
             note: self.note,
-        }
+        })
     }
 }
 
@@ -469,8 +461,7 @@ async fn add_post(
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<PostBody>,
 ) -> CreatedResult {
-    let pay = Money::from_fen(b.fields.monthly_pay_fen);
-    let f = b.fields.correction(pay);
+    let f = b.fields.correction()?;
     let e = PostEntry {
         person_no: b.person_no,
         post: f.post,
@@ -482,30 +473,20 @@ async fn add_post(
     created(s.store.add_post(&c.access, id, e, s.clock.now()).await?)
 }
 
-/// A post's new fields with the revision they were read at.
-#[derive(Deserialize, utoipa::ToSchema)]
-struct PostEditBody {
-    revision: i32,
-    #[serde(flatten)]
-    fields: PostFields,
-}
-
 /// Corrects a 公益性岗位 (name, period, monthly pay) with the checks of a new
 /// one: age on the first day, labour capacity, no overlap.
-#[utoipa::path(patch, path = "/api/funds/posts/{id}", tag = "资金与就业", params(("id" = i64, Path, description = "岗位编号")), request_body = PostEditBody, responses((status = 200, description = "{id, revision}", body = Edited), (status = 400, description = "年龄、劳动能力、期间重叠或版本已过期（未修改）", body = ErrorBody), (status = 403, description = "无维护农户档案权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+#[utoipa::path(patch, path = "/api/funds/posts/{id}", tag = "资金与就业", params(("id" = i64, Path, description = "岗位编号")), request_body = Revised<PostFields>, responses((status = 200, description = "{id, revision}", body = Edited), (status = 400, description = "年龄、劳动能力、期间重叠或版本已过期（未修改）", body = ErrorBody), (status = 403, description = "无维护农户档案权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
 async fn correct_post(
     State(s): State<AppState>,
     c: Caller,
     ApiPath(id): ApiPath<i64>,
-    ApiJson(b): ApiJson<PostEditBody>,
+    ApiJson(b): ApiJson<Revised<PostFields>>,
 ) -> ApiResult<Edited> {
-    let pay = money_field(b.fields.monthly_pay_fen, "月工资")?;
-    let fix = b.fields.correction(pay);
-    Ok(Json(
-        s.store
-            .correct_post(&c.access, id, b.revision, fix, s.clock.now())
-            .await?,
-    ))
+    let fix = b.fields.correction()?;
+    let edited = s
+        .store
+        .correct_post(&c.access, id, b.revision, fix, s.clock.now());
+    Ok(Json(edited.await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -532,18 +513,24 @@ async fn end_post(
     ))
 }
 
-#[utoipa::path(get, path = "/api/funds/posts", tag = "资金与就业", params(ListQuery), responses((status = 200, description = "公益性岗位分页列表（year：与该年度有交集的岗位）", body = Page<PostRow>)))]
+#[utoipa::path(get, path = "/api/funds/posts", tag = "资金与就业", params(ListQuery, PageQuery), responses((status = 200, description = "公益性岗位分页列表（year：与该年度有交集的岗位）", body = Page<PostRow>)))]
 async fn post_list(
     State(s): State<AppState>,
     c: Caller,
     ApiQuery(q): ApiQuery<ListQuery>,
+    p: Paging,
 ) -> ApiResult<Page<PostRow>> {
-    let (p, size, offset) = q.paging()?;
     let (total, items) = s
         .store
-        .posts(&c.access, &q.filter()?, offset, size, s.clock.now())
+        .posts(
+            &c.access,
+            &q.filter()?,
+            p.offset,
+            p.page_size,
+            s.clock.now(),
+        )
         .await?;
-    Ok(Page::json(items, total, p, size))
+    Ok(Page::json(items, total, p.page, p.page_size))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -564,50 +551,39 @@ async fn add_award(
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<AwardBody>,
 ) -> CreatedResult {
-    let amount = Money::from_fen(b.amount_fen);
     created(
         s.store
-            .add_award(&c.access, id, b.entry(amount), s.clock.now())
+            .add_award(&c.access, id, b.entry()?, s.clock.now())
             .await?,
     )
 }
 
 impl AwardBody {
-    fn entry(self, amount: Money) -> AwardEntry {
-        AwardEntry {
+    fn entry(self) -> Result<AwardEntry, ApiError> {
+        Ok(AwardEntry {
+            amount: money_field(self.amount_fen, "奖补金额")?,
             year: self.year,
             project: self.project,
-            amount,
             note: self.note,
-        }
+        })
     }
-}
-
-/// An award's new fields with the revision they were read at.
-#[derive(Deserialize, utoipa::ToSchema)]
-struct AwardEditBody {
-    revision: i32,
-    #[serde(flatten)]
-    award: AwardBody,
 }
 
 /// Corrects a 到户产业奖补 within the yearly cap (the household's other
 /// awards of the year count); above it the refusal says what was granted
 /// and what remains, and nothing changes.
-#[utoipa::path(patch, path = "/api/funds/awards/{id}", tag = "资金与就业", params(("id" = i64, Path, description = "奖补编号")), request_body = AwardEditBody, responses((status = 200, description = "{id, revision}", body = Edited), (status = 400, description = "超过每户每年上限（说明已获和尚可金额）、已撤销或版本已过期（未修改）", body = ErrorBody), (status = 403, description = "无维护农户档案权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+#[utoipa::path(patch, path = "/api/funds/awards/{id}", tag = "资金与就业", params(("id" = i64, Path, description = "奖补编号")), request_body = Revised<AwardBody>, responses((status = 200, description = "{id, revision}", body = Edited), (status = 400, description = "超过每户每年上限（说明已获和尚可金额）、已撤销或版本已过期（未修改）", body = ErrorBody), (status = 403, description = "无维护农户档案权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
 async fn correct_award(
     State(s): State<AppState>,
     c: Caller,
     ApiPath(id): ApiPath<i64>,
-    ApiJson(b): ApiJson<AwardEditBody>,
+    ApiJson(b): ApiJson<Revised<AwardBody>>,
 ) -> ApiResult<Edited> {
-    let amount = money_field(b.award.amount_fen, "奖补金额")?;
-    let e = b.award.entry(amount);
-    Ok(Json(
-        s.store
-            .correct_award(&c.access, id, b.revision, e, s.clock.now())
-            .await?,
-    ))
+    let fix = b.fields.entry()?;
+    let edited = s
+        .store
+        .correct_award(&c.access, id, b.revision, fix, s.clock.now());
+    Ok(Json(edited.await?))
 }
 
 /// Withdraws (撤销) a 到户产业奖补 with a reason; it stays listed as 已撤销
@@ -644,21 +620,21 @@ async fn award_room(
     Ok(Json(s.store.award_room(&c.access, id, year).await?))
 }
 
-#[utoipa::path(get, path = "/api/funds/awards", tag = "资金与就业", params(ListQuery), responses((status = 200, description = "到户产业奖补分页列表及合计金额 sum_fen", body = AwardPage)))]
+#[utoipa::path(get, path = "/api/funds/awards", tag = "资金与就业", params(ListQuery, PageQuery), responses((status = 200, description = "到户产业奖补分页列表及合计金额 sum_fen", body = AwardPage)))]
 async fn award_list(
     State(s): State<AppState>,
     c: Caller,
     ApiQuery(q): ApiQuery<ListQuery>,
+    p: Paging,
 ) -> ApiResult<AwardPage> {
-    let (p, size, offset) = q.paging()?;
     let (total, sum, items) = s
         .store
-        .awards(&c.access, &q.filter()?, offset, size)
+        .awards(&c.access, &q.filter()?, p.offset, p.page_size)
         .await?;
     Ok(Json(AwardPage {
         items,
-        page: p,
-        page_size: size,
+        page: p.page,
+        page_size: p.page_size,
         sum_fen: sum,
         total,
     }))
@@ -699,14 +675,14 @@ struct JobFields {
 }
 
 impl JobFields {
-    fn correction(self, income: Money) -> Result<EmploymentCorrection, ApiError> {
+    fn correction(self) -> Result<EmploymentCorrection, ApiError> {
         Ok(EmploymentCorrection {
+            income: money_field(self.income_fen, "务工收入")?,
             year: self.year,
             region: WorkRegion::parse(&self.region).map_err(bad)?,
             place: self.place,
             employer: self.employer,
             months: self.months,
-            income,
             note: self.note,
         })
     }
@@ -721,8 +697,7 @@ async fn add_job(
     ApiJson(b): ApiJson<JobBody>,
 ) -> CreatedResult {
     writable(&s, &c, id).await?;
-    let income = Money::from_fen(b.fields.income_fen);
-    let f = b.fields.correction(income)?;
+    let f = b.fields.correction()?;
     let e = EmploymentEntry {
         person_no: b.person_no,
         year: f.year,
@@ -740,28 +715,19 @@ async fn add_job(
     )
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
-struct JobEditBody {
-    revision: i32,
-    #[serde(flatten)]
-    fields: JobFields,
-}
-
 /// Corrects a 务工 record with the checks of a new one.
-#[utoipa::path(patch, path = "/api/funds/jobs/{id}", tag = "资金与就业", params(("id" = i64, Path, description = "务工记录编号")), request_body = JobEditBody, responses((status = 200, description = "{id, revision}", body = Edited), (status = 400, description = "字段错误或版本已过期（未修改）", body = ErrorBody), (status = 403, description = "无维护农户档案权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+#[utoipa::path(patch, path = "/api/funds/jobs/{id}", tag = "资金与就业", params(("id" = i64, Path, description = "务工记录编号")), request_body = Revised<JobFields>, responses((status = 200, description = "{id, revision}", body = Edited), (status = 400, description = "字段错误或版本已过期（未修改）", body = ErrorBody), (status = 403, description = "无维护农户档案权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
 async fn correct_job(
     State(s): State<AppState>,
     c: Caller,
     ApiPath(id): ApiPath<i64>,
-    ApiJson(b): ApiJson<JobEditBody>,
+    ApiJson(b): ApiJson<Revised<JobFields>>,
 ) -> ApiResult<Edited> {
-    let income = money_field(b.fields.income_fen, "务工收入")?;
-    let fix = b.fields.correction(income)?;
-    Ok(Json(
-        s.store
-            .correct_employment(&c.access, id, b.revision, fix, s.clock.now())
-            .await?,
-    ))
+    let fix = b.fields.correction()?;
+    let edited = s
+        .store
+        .correct_employment(&c.access, id, b.revision, fix, s.clock.now());
+    Ok(Json(edited.await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -786,31 +752,34 @@ async fn end_job(
     ))
 }
 
-#[utoipa::path(get, path = "/api/funds/jobs", tag = "资金与就业", params(ListQuery), responses((status = 200, description = "务工记录分页列表", body = Page<JobRow>)))]
+#[utoipa::path(get, path = "/api/funds/jobs", tag = "资金与就业", params(ListQuery, PageQuery), responses((status = 200, description = "务工记录分页列表", body = Page<JobRow>)))]
 async fn job_list(
     State(s): State<AppState>,
     c: Caller,
     ApiQuery(q): ApiQuery<ListQuery>,
+    p: Paging,
 ) -> ApiResult<Page<JobRow>> {
-    let (p, size, offset) = q.paging()?;
-    let (total, items) = s.store.jobs(&c.access, &q.filter()?, offset, size).await?;
-    Ok(Page::json(items, total, p, size))
+    let (total, items) = s
+        .store
+        .jobs(&c.access, &q.filter()?, p.offset, p.page_size)
+        .await?;
+    Ok(Page::json(items, total, p.page, p.page_size))
 }
 
 /// 零就业家庭: households with a member able to work (普通/技能劳动力) and
 /// nobody with a 务工 record or a 公益性岗位 in the year.
-#[utoipa::path(get, path = "/api/funds/zero-employment", tag = "资金与就业", params(AreaQuery), responses((status = 200, description = "{year, total, items, by_area}：零就业家庭分页及本级和下级区划的户数", body = ZeroEmployment), (status = 404, description = "区划不在辖区内", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/funds/zero-employment", tag = "资金与就业", params(AreaQuery, PageQuery), responses((status = 200, description = "{year, total, items, by_area}：零就业家庭分页及本级和下级区划的户数", body = ZeroEmployment), (status = 404, description = "区划不在辖区内", body = ErrorBody)))]
 async fn zero_employment(
     State(s): State<AppState>,
     c: Caller,
     ApiQuery(q): ApiQuery<AreaQuery>,
+    p: Paging,
 ) -> ApiResult<ZeroEmployment> {
-    let (_, size, offset) = paging(q.page, q.page_size)?;
     let year = year_or_now(q.year, &s);
     let area = area_param(q.area, "area")?;
     Ok(Json(
         s.store
-            .zero_employment(&c.access, area, year, offset, size)
+            .zero_employment(&c.access, area, year, p.offset, p.page_size)
             .await?,
     ))
 }

@@ -14,7 +14,7 @@ use utoipa_axum::routes;
 use crate::auth::Caller;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::openapi::ErrorBody;
-use crate::page::{ApiResult, Created, Items, Page, non_empty, paging};
+use crate::page::{ApiResult, Created, Items, Page, PageQuery, Paging, non_empty};
 use crate::routes::{Guard, Routes};
 use crate::{ApiError, AppState};
 
@@ -80,8 +80,6 @@ struct HouseholdQuery {
     household_type: Option<String>,
     monitor_category: Option<String>,
     q: Option<String>,
-    page: Option<u64>,
-    page_size: Option<u64>,
 }
 
 /// A household as lists show it (ID number and phone masked).
@@ -120,13 +118,13 @@ fn row_of(item: HouseholdListItem) -> HouseholdRow {
     }
 }
 
-#[utoipa::path(get, path = "/api/households", tag = "农户档案", params(HouseholdQuery), responses((status = 200, description = "农户分页列表 {items,total,page,page_size}，证件号码和电话均脱敏", body = Page<HouseholdRow>), (status = 400, description = "参数错误", body = ErrorBody), (status = 403, description = "无查看农户档案权限", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/households", tag = "农户档案", params(HouseholdQuery, PageQuery), responses((status = 200, description = "农户分页列表 {items,total,page,page_size}，证件号码和电话均脱敏", body = Page<HouseholdRow>), (status = 400, description = "参数错误", body = ErrorBody), (status = 403, description = "无查看农户档案权限", body = ErrorBody)))]
 async fn household_list(
     State(s): State<AppState>,
     c: Caller,
     ApiQuery(q): ApiQuery<HouseholdQuery>,
+    p: Paging,
 ) -> ApiResult<Page<HouseholdRow>> {
-    let (page, page_size, offset) = paging(q.page, q.page_size)?;
     // `area` may also be a 村民小组 key (`村代码-NN`), as the tree uses.
     let (area, group_no) = match non_empty(q.area) {
         Some(a) => {
@@ -154,13 +152,13 @@ async fn household_list(
     };
     let (total, rows) = s
         .store
-        .household_page(&c.access, &filter, offset, page_size)
+        .household_page(&c.access, &filter, p.offset, p.page_size)
         .await?;
     Ok(Page::json(
         rows.into_iter().map(row_of).collect(),
         total,
-        page,
-        page_size,
+        p.page,
+        p.page_size,
     ))
 }
 

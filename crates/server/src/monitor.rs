@@ -16,7 +16,7 @@ use utoipa_axum::routes;
 use crate::auth::Caller;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::openapi::ErrorBody;
-use crate::page::{Created, Items, Page, paging};
+use crate::page::{Created, Items, Page, PageQuery, Paging};
 use crate::routes::{Guard, Routes};
 use crate::{ApiError, AppState};
 
@@ -170,17 +170,15 @@ struct CaseQuery {
     state: Option<String>,
     /// 只看办理中的案件。
     open: Option<bool>,
-    page: Option<u64>,
-    page_size: Option<u64>,
 }
 
-#[utoipa::path(get, path = "/api/cases", tag = "监测", params(CaseQuery), responses((status = 200, description = "案件分页列表，含当前步骤时限和临期/逾期状态", body = Page<CaseRow>), (status = 400, description = "参数错误", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/cases", tag = "监测", params(CaseQuery, PageQuery), responses((status = 200, description = "案件分页列表，含当前步骤时限和临期/逾期状态", body = Page<CaseRow>), (status = 400, description = "参数错误", body = ErrorBody)))]
 async fn case_list(
     State(s): State<AppState>,
     c: Caller,
     ApiQuery(q): ApiQuery<CaseQuery>,
+    p: Paging,
 ) -> ApiResult<Page<CaseRow>> {
-    let (page, page_size, offset) = paging(q.page, q.page_size)?;
     let states = q
         .state
         .as_deref()
@@ -195,11 +193,11 @@ async fn case_list(
         household_id: None,
         states,
         open_only: q.open.unwrap_or(false),
-        offset,
-        limit: page_size,
+        offset: p.offset,
+        limit: p.page_size,
     };
     let (total, items) = s.store.cases(&c.access, &f, s.clock.now()).await?;
-    Ok(Page::json(items, total, page, page_size))
+    Ok(Page::json(items, total, p.page, p.page_size))
 }
 
 #[utoipa::path(get, path = "/api/cases/{id}", tag = "监测", params(("id" = i64, Path, description = "案件编号")), responses((status = 200, description = "案件及全部办理记录（只增不改）", body = CaseDetail), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
@@ -477,18 +475,16 @@ struct QualityQuery {
     household_id: Option<i64>,
     /// 含已整改的记录。
     all: Option<bool>,
-    page: Option<u64>,
-    page_size: Option<u64>,
 }
 
 /// Data-quality findings (疑点), open ones first by fix-by date.
-#[utoipa::path(get, path = "/api/quality", tag = "数据质量", params(QualityQuery), responses((status = 200, description = "疑点分页列表：规则、说明、发现日期、整改期限、是否逾期", body = Page<fangpin_store::quality::QualityIssue>), (status = 400, description = "参数错误", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/quality", tag = "数据质量", params(QualityQuery, PageQuery), responses((status = 200, description = "疑点分页列表：规则、说明、发现日期、整改期限、是否逾期", body = Page<fangpin_store::quality::QualityIssue>), (status = 400, description = "参数错误", body = ErrorBody)))]
 async fn quality_list(
     State(s): State<AppState>,
     c: Caller,
     ApiQuery(q): ApiQuery<QualityQuery>,
+    p: Paging,
 ) -> ApiResult<Page<fangpin_store::quality::QualityIssue>> {
-    let (page, page_size, offset) = paging(q.page, q.page_size)?;
     let f = fangpin_store::quality::QualityFilter {
         area: area_param(q.area, "area")?,
         rule: q.rule.filter(|r| !r.trim().is_empty()),
@@ -497,9 +493,9 @@ async fn quality_list(
     };
     let (total, items) = s
         .store
-        .quality_issues(&c.access, &f, offset, page_size, s.clock.now())
+        .quality_issues(&c.access, &f, p.offset, p.page_size, s.clock.now())
         .await?;
-    Ok(Page::json(items, total, page, page_size))
+    Ok(Page::json(items, total, p.page, p.page_size))
 }
 
 /// The rule table.

@@ -2,9 +2,12 @@
 //! page_size}` page, and small parsing helpers.
 
 use axum::Json;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
 use serde::{Deserialize, Serialize};
 
 use crate::ApiError;
+use crate::extract::ApiQuery;
 
 /// A handler's answer: JSON or the `{code, message}` error.
 pub type ApiResult<T> = Result<Json<T>, ApiError>;
@@ -62,10 +65,37 @@ impl CodeLabel {
 }
 
 /// Pagination parameters shared by list endpoints.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
+    /// 页码，从 1 开始；缺省为 1。
     pub page: Option<u64>,
+    /// 每页条数，1 到 200；缺省为 20。
     pub page_size: Option<u64>,
+}
+
+/// The page a list route answers: the query string's `page` and
+/// `page_size`, checked, with the offset to read from. An extractor of its
+/// own, so that a list's filter struct holds only its filters.
+#[derive(Clone, Copy, Debug)]
+pub struct Paging {
+    pub page: u64,
+    pub page_size: u64,
+    pub offset: u64,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Paging {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let ApiQuery(q) = ApiQuery::<PageQuery>::from_request_parts(parts, state).await?;
+        let (page, page_size, offset) = q.resolve()?;
+        Ok(Paging {
+            page,
+            page_size,
+            offset,
+        })
+    }
 }
 
 pub const MAX_PAGE_SIZE: u64 = 200;
@@ -90,11 +120,6 @@ impl PageQuery {
             .ok_or_else(|| ApiError::bad_request(format!("参数 page 过大：{page}")))?;
         Ok((page, size, offset))
     }
-}
-
-/// (page, page_size, offset) of a list query's `page` and `page_size`.
-pub fn paging(page: Option<u64>, page_size: Option<u64>) -> Result<(u64, u64, u64), ApiError> {
-    PageQuery { page, page_size }.resolve()
 }
 
 /// One page of a list.

@@ -28,7 +28,7 @@ use utoipa_axum::routes;
 use crate::auth::{Caller, ClientIp};
 use crate::extract::{ApiPath, ApiQuery};
 use crate::openapi::ErrorBody;
-use crate::page::{CodeLabel, FullPhone, Page, paging};
+use crate::page::{CodeLabel, FullPhone, Page, PageQuery, Paging};
 use crate::routes::{Guard, Routes};
 use crate::{ApiError, AppState};
 
@@ -277,18 +277,16 @@ struct InboxQuery {
     status: Option<String>,
     /// 区划代码（本级及下级）。
     area: Option<String>,
-    page: Option<u64>,
-    page_size: Option<u64>,
 }
 
 /// The township's inbox of self-reports in its area.
-#[utoipa::path(get, path = "/api/self-reports", tag = "自主申报", params(InboxQuery), responses((status = 200, description = "申报分页列表：受理期限、临期/逾期、证件号码和电话脱敏、按身份证号匹配到的本辖区农户", body = Page<SelfReportRow>), (status = 403, description = "非乡镇受理角色", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/self-reports", tag = "自主申报", params(InboxQuery, PageQuery), responses((status = 200, description = "申报分页列表：受理期限、临期/逾期、证件号码和电话脱敏、按身份证号匹配到的本辖区农户", body = Page<SelfReportRow>), (status = 403, description = "非乡镇受理角色", body = ErrorBody)))]
 async fn inbox(
     State(s): State<AppState>,
     c: Caller,
     ApiQuery(q): ApiQuery<InboxQuery>,
+    p: Paging,
 ) -> ApiResult<Page<SelfReportRow>> {
-    let (page, page_size, offset) = paging(q.page, q.page_size)?;
     let status = match q.status.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
         None => None,
         Some(v) => Some(ReportStatus::parse(v)?),
@@ -302,11 +300,11 @@ async fn inbox(
     let f = SelfReportFilter {
         status,
         area,
-        offset,
-        limit: page_size,
+        offset: p.offset,
+        limit: p.page_size,
     };
     let (total, items) = s.store.self_reports(&c.access, &f, s.clock.now()).await?;
-    Ok(Page::json(items, total, page, page_size))
+    Ok(Page::json(items, total, p.page, p.page_size))
 }
 
 #[utoipa::path(get, path = "/api/self-reports/{id}", tag = "自主申报", params(("id" = i64, Path, description = "申报编号")), responses((status = 200, description = "一条申报", body = SelfReportRow), (status = 403, description = "非乡镇受理角色", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]

@@ -24,7 +24,7 @@ use crate::auth::Caller;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::monitor::area_param;
 use crate::openapi::ErrorBody;
-use crate::page::{CodeLabel, Created, Items, Page, paging};
+use crate::page::{CodeLabel, Created, Items, Page, PageQuery, Paging};
 use crate::routes::{Guard, Routes};
 use crate::{ApiError, AppState};
 
@@ -155,18 +155,16 @@ struct VisitQuery {
     until: Option<String>,
     /// 只看发现风险、尚未转为线索的走访。
     risk_pending: Option<bool>,
-    page: Option<u64>,
-    page_size: Option<u64>,
 }
 
 /// Visits in the caller's area, newest first.
-#[utoipa::path(get, path = "/api/visits", tag = "走访", params(VisitQuery), responses((status = 200, description = "走访记录分页列表", body = Page<VisitRow>), (status = 400, description = "参数错误", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/visits", tag = "走访", params(VisitQuery, PageQuery), responses((status = 200, description = "走访记录分页列表", body = Page<VisitRow>), (status = 400, description = "参数错误", body = ErrorBody)))]
 async fn list(
     State(s): State<AppState>,
     c: Caller,
     ApiQuery(q): ApiQuery<VisitQuery>,
+    p: Paging,
 ) -> ApiResult<Page<VisitRow>> {
-    let (page, page_size, offset) = paging(q.page, q.page_size)?;
     let f = VisitFilter {
         household_id: q.household_id,
         area: area_param(q.area, "area")?,
@@ -178,11 +176,11 @@ async fn list(
         from: date_param(q.from, "from")?,
         until: date_param(q.until, "until")?,
         risk_pending: q.risk_pending.unwrap_or(false),
-        offset,
-        limit: page_size,
+        offset: p.offset,
+        limit: p.page_size,
     };
     let (total, items) = s.store.visits(&c.access, &f).await?;
-    Ok(Page::json(items, total, page, page_size))
+    Ok(Page::json(items, total, p.page, p.page_size))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

@@ -2050,11 +2050,6 @@ export interface components {
             /** Format: int32 */
             year: number;
         };
-        /** @description An award's new fields with the revision they were read at. */
-        AwardEditBody: components["schemas"]["AwardBody"] & {
-            /** Format: int32 */
-            revision: number;
-        };
         /** @description A page of awards with the sum of all that match. */
         AwardPage: {
             items: components["schemas"]["AwardRow"][];
@@ -3123,10 +3118,6 @@ export interface components {
             /** @description 务工人员的人口编号（本户成员）。 */
             person_no: string;
         };
-        JobEditBody: components["schemas"]["JobFields"] & {
-            /** Format: int32 */
-            revision: number;
-        };
         JobEndBody: {
             /**
              * Format: date
@@ -3275,12 +3266,9 @@ export interface components {
             sanitary_toilet: boolean;
             water_surface?: null | components["schemas"]["Hundredths"];
         };
-        LoanBody: components["schemas"]["LoanTermsBody"] & {
-            bank: string;
+        LoanBody: components["schemas"]["LoanFields"] & {
             /** @description 借款人的人口编号（本户成员）。 */
             borrower_no: string;
-            note?: string;
-            purpose?: string;
         };
         /** @description A loan with its schedule and repayments. */
         LoanDetail: {
@@ -3290,15 +3278,11 @@ export interface components {
             repayments: components["schemas"]["RepaymentRow"][];
             schedule: components["schemas"]["InstalmentRow"][];
         };
-        LoanEditBody: components["schemas"]["LoanTermsBody"] & {
+        /** @description A loan's fields but the borrower, as recorded and as corrected. */
+        LoanFields: components["schemas"]["LoanTermsBody"] & {
             bank: string;
             note?: string;
             purpose?: string;
-            /**
-             * Format: int32
-             * @description 页面所示的版本号（他人已修改时拒绝）。
-             */
-            revision: number;
         };
         /** @description The 逾期率 of an area and of each area directly below it. */
         LoanRates: {
@@ -4127,11 +4111,6 @@ export interface components {
             /** @description 岗位人员的人口编号（本户成员）。 */
             person_no: string;
         };
-        /** @description A post's new fields with the revision they were read at. */
-        PostEditBody: components["schemas"]["PostFields"] & {
-            /** Format: int32 */
-            revision: number;
-        };
         PostEndBody: {
             /** @description 提前结束的月份（如 2024-08），岗位至该月最后一天。 */
             end_month: string;
@@ -4488,6 +4467,86 @@ export interface components {
             kind: components["schemas"]["DocumentKind"];
             /** Format: int32 */
             seq: number;
+        };
+        /**
+         * @description The body of an edit: the record's new fields with the revision the page
+         *     read them at; the store refuses a stale revision, so that a save never
+         *     silently overwrites someone else's.
+         */
+        Revised_AwardBody: {
+            /** Format: int64 */
+            amount_fen: number;
+            note?: string;
+            project: string;
+            /** Format: int32 */
+            year: number;
+        } & {
+            /**
+             * Format: int32
+             * @description 页面所示的版本号（他人已修改时拒绝）。
+             */
+            revision: number;
+        };
+        /**
+         * @description The body of an edit: the record's new fields with the revision the page
+         *     read them at; the store refuses a stale revision, so that a save never
+         *     silently overwrites someone else's.
+         */
+        Revised_JobFields: {
+            employer: string;
+            /** Format: int64 */
+            income_fen: number;
+            /** Format: int32 */
+            months: number;
+            note?: string;
+            place?: string;
+            /** @description in_county（县内）/ in_province（县外省内）/ out_of_province（省外）/ abroad（国外），或中文 */
+            region: string;
+            /** Format: int32 */
+            year: number;
+        } & {
+            /**
+             * Format: int32
+             * @description 页面所示的版本号（他人已修改时拒绝）。
+             */
+            revision: number;
+        };
+        /**
+         * @description The body of an edit: the record's new fields with the revision the page
+         *     read them at; the store refuses a stale revision, so that a save never
+         *     silently overwrites someone else's.
+         */
+        Revised_LoanFields: (components["schemas"]["LoanTermsBody"] & {
+            bank: string;
+            note?: string;
+            purpose?: string;
+        }) & {
+            /**
+             * Format: int32
+             * @description 页面所示的版本号（他人已修改时拒绝）。
+             */
+            revision: number;
+        };
+        /**
+         * @description The body of an edit: the record's new fields with the revision the page
+         *     read them at; the store refuses a stale revision, so that a save never
+         *     silently overwrites someone else's.
+         */
+        Revised_PostFields: {
+            /** Format: date */
+            end_on: string;
+            /** Format: int64 */
+            monthly_pay_fen: number;
+            note?: string;
+            post: string;
+            /** Format: date */
+            start_on: string;
+        } & {
+            /**
+             * Format: int32
+             * @description 页面所示的版本号（他人已修改时拒绝）。
+             */
+            revision: number;
         };
         /** @description A role with its permissions and their Chinese labels. */
         RoleView: {
@@ -5064,7 +5123,9 @@ export interface operations {
                 area?: string;
                 /** @description 只看尚未明确帮扶责任人的农户。 */
                 unpaired?: boolean;
+                /** @description 页码，从 1 开始；缺省为 1。 */
                 page?: number;
+                /** @description 每页条数，1 到 200；缺省为 20。 */
                 page_size?: number;
             };
             header?: never;
@@ -5103,7 +5164,9 @@ export interface operations {
                 area?: string;
                 from?: string;
                 to?: string;
+                /** @description 页码，从 1 开始；缺省为 1。 */
                 page?: number;
+                /** @description 每页条数，1 到 200；缺省为 20。 */
                 page_size?: number;
             };
             header?: never;
@@ -5690,7 +5753,9 @@ export interface operations {
                 state?: string;
                 /** @description 只看办理中的案件。 */
                 open?: boolean;
+                /** @description 页码，从 1 开始；缺省为 1。 */
                 page?: number;
+                /** @description 每页条数，1 到 200；缺省为 20。 */
                 page_size?: number;
             };
             header?: never;
@@ -5874,7 +5939,9 @@ export interface operations {
         parameters: {
             query?: {
                 status?: string;
+                /** @description 页码，从 1 开始；缺省为 1。 */
                 page?: number;
+                /** @description 每页条数，1 到 200；缺省为 20。 */
                 page_size?: number;
             };
             header?: never;
@@ -6003,7 +6070,9 @@ export interface operations {
                 year?: number;
                 /** @description 只看逾期贷款（小额信贷列表）。 */
                 overdue?: boolean;
+                /** @description 页码，从 1 开始；缺省为 1。 */
                 page?: number;
+                /** @description 每页条数，1 到 200；缺省为 20。 */
                 page_size?: number;
             };
             header?: never;
@@ -6035,7 +6104,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AwardEditBody"];
+                "application/json": components["schemas"]["Revised_AwardBody"];
             };
         };
         responses: {
@@ -6138,8 +6207,6 @@ export interface operations {
                 area?: string;
                 /** @description 年度；缺省为今年。 */
                 year?: number;
-                page?: number;
-                page_size?: number;
             };
             header?: never;
             path?: never;
@@ -6178,7 +6245,9 @@ export interface operations {
                 year?: number;
                 /** @description 只看逾期贷款（小额信贷列表）。 */
                 overdue?: boolean;
+                /** @description 页码，从 1 开始；缺省为 1。 */
                 page?: number;
+                /** @description 每页条数，1 到 200；缺省为 20。 */
                 page_size?: number;
             };
             header?: never;
@@ -6210,7 +6279,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["JobEditBody"];
+                "application/json": components["schemas"]["Revised_JobFields"];
             };
         };
         responses: {
@@ -6313,8 +6382,6 @@ export interface operations {
                 area?: string;
                 /** @description 年度；缺省为今年。 */
                 year?: number;
-                page?: number;
-                page_size?: number;
             };
             header?: never;
             path?: never;
@@ -6353,7 +6420,9 @@ export interface operations {
                 year?: number;
                 /** @description 只看逾期贷款（小额信贷列表）。 */
                 overdue?: boolean;
+                /** @description 页码，从 1 开始；缺省为 1。 */
                 page?: number;
+                /** @description 每页条数，1 到 200；缺省为 20。 */
                 page_size?: number;
             };
             header?: never;
@@ -6417,7 +6486,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["LoanEditBody"];
+                "application/json": components["schemas"]["Revised_LoanFields"];
             };
         };
         responses: {
@@ -6571,7 +6640,9 @@ export interface operations {
                 year?: number;
                 /** @description 只看逾期贷款（小额信贷列表）。 */
                 overdue?: boolean;
+                /** @description 页码，从 1 开始；缺省为 1。 */
                 page?: number;
+                /** @description 每页条数，1 到 200；缺省为 20。 */
                 page_size?: number;
             };
             header?: never;
@@ -6603,7 +6674,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PostEditBody"];
+                "application/json": components["schemas"]["Revised_PostFields"];
             };
         };
         responses: {
@@ -6706,7 +6777,9 @@ export interface operations {
                 area?: string;
                 /** @description 年度；缺省为今年。 */
                 year?: number;
+                /** @description 页码，从 1 开始；缺省为 1。 */
                 page?: number;
+                /** @description 每页条数，1 到 200；缺省为 20。 */
                 page_size?: number;
             };
             header?: never;
@@ -6743,7 +6816,9 @@ export interface operations {
                 household_type?: string;
                 monitor_category?: string;
                 q?: string;
+                /** @description 页码，从 1 开始；缺省为 1。 */
                 page?: number;
+                /** @description 每页条数，1 到 200；缺省为 20。 */
                 page_size?: number;
             };
             header?: never;
@@ -8580,7 +8655,9 @@ export interface operations {
                 household_id?: number;
                 /** @description 含已整改的记录。 */
                 all?: boolean;
+                /** @description 页码，从 1 开始；缺省为 1。 */
                 page?: number;
+                /** @description 每页条数，1 到 200；缺省为 20。 */
                 page_size?: number;
             };
             header?: never;
@@ -8720,7 +8797,9 @@ export interface operations {
                 status?: string;
                 /** @description 区划代码（本级及下级）。 */
                 area?: string;
+                /** @description 页码，从 1 开始；缺省为 1。 */
                 page?: number;
+                /** @description 每页条数，1 到 200；缺省为 20。 */
                 page_size?: number;
             };
             header?: never;
@@ -9062,7 +9141,9 @@ export interface operations {
                 until?: string;
                 /** @description 只看发现风险、尚未转为线索的走访。 */
                 risk_pending?: boolean;
+                /** @description 页码，从 1 开始；缺省为 1。 */
                 page?: number;
+                /** @description 每页条数，1 到 200；缺省为 20。 */
                 page_size?: number;
             };
             header?: never;

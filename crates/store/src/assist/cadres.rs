@@ -1,6 +1,7 @@
 //! 帮扶责任人: the cadres, their accounts and phones.
 
 use super::*;
+use crate::sql::insert_returning_id;
 
 impl Store {
     /// 帮扶干部 in the caller's area, with the households paired to each.
@@ -172,16 +173,7 @@ impl Store {
         let tx = self.begin_write().await?;
         let mut upd = Query::update();
         upd.table("assist_cadre")
-            .values([
-                ("name", c.name.clone().into()),
-                ("unit", c.unit.clone().into()),
-                ("position", c.position.clone().into()),
-                ("phone", c.phone.as_str().into()),
-                ("area_code", c.area.as_string().into()),
-                ("user_id", user.into()),
-                ("active", c.active.into()),
-                ("updated_at", now.fixed_offset().into()),
-            ])
+            .values(cadre_values(c, user, now, false))
             .and_where(Expr::col("id").eq(id));
         tx.execute(&upd).await?;
         commit_audited(
@@ -295,35 +287,30 @@ pub async fn insert_cadre(
     user: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<i64> {
+    let row = cadre_values(c, user, now, true);
+    insert_returning_id(tx, "assist_cadre", row, "新建帮扶干部").await
+}
+
+/// A 帮扶干部's columns as written by a new record (`created`) or an edit.
+fn cadre_values(
+    c: &Cadre,
+    user: Option<i64>,
+    now: DateTime<Utc>,
+    created: bool,
+) -> Vec<(&'static str, sea_orm::sea_query::SimpleExpr)> {
     let at = now.fixed_offset();
-    let mut ins = Query::insert();
-    ins.into_table("assist_cadre")
-        .columns([
-            "name",
-            "unit",
-            "position",
-            "phone",
-            "area_code",
-            "user_id",
-            "active",
-            "created_at",
-            "updated_at",
-        ])
-        .values_panic([
-            c.name.clone().into(),
-            c.unit.clone().into(),
-            c.position.clone().into(),
-            c.phone.as_str().into(),
-            c.area.as_string().into(),
-            user.into(),
-            c.active.into(),
-            at.into(),
-            at.into(),
-        ])
-        .returning_col("id");
-    Ok(tx
-        .query_one(&ins)
-        .await?
-        .ok_or_else(|| corrupt("新建帮扶干部未返回编号"))?
-        .try_get("", "id")?)
+    let mut row = vec![
+        ("name", c.name.clone().into()),
+        ("unit", c.unit.clone().into()),
+        ("position", c.position.clone().into()),
+        ("phone", c.phone.as_str().into()),
+        ("area_code", c.area.as_string().into()),
+        ("user_id", user.into()),
+        ("active", c.active.into()),
+        ("updated_at", at.into()),
+    ];
+    if created {
+        row.push(("created_at", at.into()));
+    }
+    row
 }

@@ -1,6 +1,7 @@
 //! 帮扶措施: adding, correcting and closing a household's measures.
 
 use super::*;
+use crate::sql::insert_returning_id;
 
 fn measure_of(r: &QueryResult) -> Result<MeasureRow> {
     let category: String = r.try_get("", "category")?;
@@ -359,48 +360,23 @@ pub async fn insert_measure(
     now: DateTime<Utc>,
 ) -> Result<i64> {
     let at = now.fixed_offset();
-    let mut ins = Query::insert();
-    ins.into_table("assist_measure")
-        .columns([
-            "household_id",
-            "area_code",
-            "catalogue_code",
-            "category",
-            "kind",
-            "name",
-            "target_risk",
-            "status",
-            "started_on",
-            "ended_on",
-            "amount_fen",
-            "evidence",
-            "note",
-            "created_by",
-            "created_at",
-            "updated_at",
-        ])
-        .values_panic([
-            household_id.into(),
-            area.as_string().into(),
-            m.code.clone().into(),
-            m.category.code().into(),
-            m.kind.code().into(),
-            m.name.clone().into(),
-            m.target_risk.clone().into(),
-            m.status.code().into(),
-            m.started_on.into(),
-            m.ended_on.into(),
-            m.amount.fen().into(),
-            m.evidence.clone().into(),
-            note.into(),
-            user.into(),
-            at.into(),
-            at.into(),
-        ])
-        .returning_col("id");
-    Ok(tx
-        .query_one(&ins)
-        .await?
-        .ok_or_else(|| corrupt("新建措施未返回编号"))?
-        .try_get("", "id")?)
+    let row = vec![
+        ("household_id", household_id.into()),
+        ("area_code", area.as_string().into()),
+        ("catalogue_code", m.code.clone().into()),
+        ("category", m.category.code().into()),
+        ("kind", m.kind.code().into()),
+        ("name", m.name.clone().into()),
+        ("target_risk", m.target_risk.clone().into()),
+        ("status", m.status.code().into()),
+        ("started_on", m.started_on.into()),
+        ("ended_on", m.ended_on.into()),
+        ("amount_fen", m.amount.fen().into()),
+        ("evidence", m.evidence.clone().into()),
+        ("note", note.into()),
+        ("created_by", user.into()),
+        ("created_at", at.into()),
+        ("updated_at", at.into()),
+    ];
+    insert_returning_id(tx, "assist_measure", row, "新建措施").await
 }

@@ -1,6 +1,7 @@
 //! Pairing a household with its 帮扶责任人, and ending a pairing.
 
 use super::*;
+use crate::sql::insert_returning_id;
 
 impl Store {
     /// Names `cadre_id` the household's 帮扶责任人 from `from_on`; the current
@@ -155,28 +156,13 @@ pub async fn insert_pairing(
     access: &Access,
     now: DateTime<Utc>,
 ) -> Result<i64> {
-    let mut ins = Query::insert();
-    ins.into_table("assist_pairing")
-        .columns([
-            "household_id",
-            "cadre_id",
-            "area_code",
-            "from_on",
-            "created_by",
-            "created_at",
-        ])
-        .values_panic([
-            household_id.into(),
-            cadre_id.into(),
-            area.as_string().into(),
-            from.into(),
-            access.user_id.into(),
-            now.fixed_offset().into(),
-        ])
-        .returning_col("id");
-    Ok(tx
-        .query_one(&ins)
-        .await?
-        .ok_or_else(|| corrupt("结对未返回编号"))?
-        .try_get("", "id")?)
+    let row = vec![
+        ("household_id", household_id.into()),
+        ("cadre_id", cadre_id.into()),
+        ("area_code", area.as_string().into()),
+        ("from_on", from.into()),
+        ("created_by", access.user_id.into()),
+        ("created_at", now.fixed_offset().into()),
+    ];
+    insert_returning_id(tx, "assist_pairing", row, "结对").await
 }

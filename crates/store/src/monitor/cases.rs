@@ -1,6 +1,7 @@
 //! Opening a case from a lead, and the case's ledger.
 
 use super::*;
+use crate::sql::insert_returning_id;
 
 impl Store {
     pub(super) async fn stored_case(&self, access: &Access, id: i64) -> Result<Stored> {
@@ -109,54 +110,27 @@ impl Store {
         };
         let user = access.user_id.unwrap_or(0);
         let now_fixed = now.fixed_offset();
-        let mut ins = Query::insert();
-        ins.into_table("case_file")
-            .columns([
-                "household_id",
-                "area_code",
-                "channel",
-                "green_channel",
-                "state",
-                "category",
-                "risks",
-                "summary",
-                "reporter",
-                "opened_by",
-                "opened_at",
-                "opened_on",
-                "step_since",
-                "step_due",
-                "overall_due",
-                "is_open",
-                "revision",
-                "updated_at",
-            ])
-            .values_panic([
-                lead.household_id.into(),
-                area.as_string().into(),
-                lead.channel.code().into(),
-                lead.green_channel.into(),
-                CaseState::Lead.code().into(),
-                category.clone().into(),
-                risks.join(",").into(),
-                summary.to_owned().into(),
-                lead.reporter.clone().into(),
-                user.into(),
-                now_fixed.into(),
-                today.into(),
-                today.into(),
-                step_due.into(),
-                overall_due.into(),
-                true.into(),
-                0i32.into(),
-                now_fixed.into(),
-            ])
-            .returning_col("id");
-        let id: i64 = tx
-            .query_one(&ins)
-            .await?
-            .ok_or_else(|| StoreError::Corrupt("新建案件未返回编号".into()))?
-            .try_get("", "id")?;
+        let row = vec![
+            ("household_id", lead.household_id.into()),
+            ("area_code", area.as_string().into()),
+            ("channel", lead.channel.code().into()),
+            ("green_channel", lead.green_channel.into()),
+            ("state", CaseState::Lead.code().into()),
+            ("category", category.clone().into()),
+            ("risks", risks.join(",").into()),
+            ("summary", summary.to_owned().into()),
+            ("reporter", lead.reporter.clone().into()),
+            ("opened_by", user.into()),
+            ("opened_at", now_fixed.into()),
+            ("opened_on", today.into()),
+            ("step_since", today.into()),
+            ("step_due", step_due.into()),
+            ("overall_due", overall_due.into()),
+            ("is_open", true.into()),
+            ("revision", 0i32.into()),
+            ("updated_at", now_fixed.into()),
+        ];
+        let id: i64 = insert_returning_id(tx, "case_file", row, "新建案件").await?;
         let payload = json!({
             "channel": lead.channel.code(),
             "green_channel": lead.green_channel,

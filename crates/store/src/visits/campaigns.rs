@@ -1,6 +1,7 @@
 //! 集中排查 campaigns: drawing the targets, progress by village, what is pending.
 
 use super::*;
+use crate::sql::insert_returning_id;
 
 /// A campaign as stored.
 pub(super) struct StoredCampaign {
@@ -59,36 +60,20 @@ impl Store {
             )
         };
         let tx = self.begin_write().await?;
-        let mut ins = Query::insert();
-        ins.into_table("campaign")
-            .columns([
-                "name",
-                "kind",
-                "area_code",
-                "period_from",
-                "period_until",
-                "targets",
-                "drawn_on",
-                "target_count",
-                "created_by",
-                "created_by_name",
-                "created_at",
-            ])
-            .values_panic([
-                c.name.clone().into(),
-                c.kind.code().into(),
-                c.area.as_string().into(),
-                c.period.from.into(),
-                c.period.until.into(),
-                c.targets.code().into(),
-                today.into(),
-                0i64.into(),
-                access.user_id.into(),
-                access.username.clone().into(),
-                now.fixed_offset().into(),
-            ])
-            .returning_col("id");
-        let id = insert_id(&tx, &ins, "新集中排查").await?;
+        let row = vec![
+            ("name", c.name.clone().into()),
+            ("kind", c.kind.code().into()),
+            ("area_code", c.area.as_string().into()),
+            ("period_from", c.period.from.into()),
+            ("period_until", c.period.until.into()),
+            ("targets", c.targets.code().into()),
+            ("drawn_on", today.into()),
+            ("target_count", 0i64.into()),
+            ("created_by", access.user_id.into()),
+            ("created_by_name", access.username.clone().into()),
+            ("created_at", now.fixed_offset().into()),
+        ];
+        let id = insert_returning_id(&tx, "campaign", row, "新集中排查").await?;
         let count = match targets {
             None => {
                 let mut sel = Query::select();

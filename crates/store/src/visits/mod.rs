@@ -299,16 +299,3 @@ impl Store {
         Ok(c)
     }
 }
-
-/// Runs an `INSERT … RETURNING id` and gives the new id.
-async fn insert_id(
-    tx: &DatabaseTransaction,
-    ins: &sea_orm::sea_query::InsertStatement,
-    what: &str,
-) -> Result<i64> {
-    Ok(tx
-        .query_one(ins)
-        .await?
-        .ok_or_else(|| StoreError::Corrupt(format!("{what}未返回编号")))?
-        .try_get("", "id")?)
-}

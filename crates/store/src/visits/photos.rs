@@ -1,6 +1,7 @@
 //! The photos of a visit: room left, upload, reading and removal.
 
 use super::*;
+use crate::sql::insert_returning_id;
 
 const PHOTO_COLUMNS: [&str; 8] = [
     "id",
@@ -122,34 +123,19 @@ impl Store {
         }
         let mut added = Vec::with_capacity(photos.len());
         for (p, (kind, name, sha)) in photos.iter().zip(&checked) {
-            let mut ins = Query::insert();
-            ins.into_table("visit_photo")
-                .columns([
-                    "visit_id",
-                    "area_code",
-                    "content_type",
-                    "size",
-                    "sha256",
-                    "file_name",
-                    "data",
-                    "uploaded_by",
-                    "uploaded_by_name",
-                    "created_at",
-                ])
-                .values_panic([
-                    visit_id.into(),
-                    v.area_code.clone().into(),
-                    kind.mime().into(),
-                    (p.bytes.len() as i64).into(),
-                    sha.clone().into(),
-                    name.clone().into(),
-                    p.bytes.clone().into(),
-                    access.user_id.into(),
-                    access.username.clone().into(),
-                    now.fixed_offset().into(),
-                ])
-                .returning_col("id");
-            let id = insert_id(&tx, &ins, "新照片").await?;
+            let row = vec![
+                ("visit_id", visit_id.into()),
+                ("area_code", v.area_code.clone().into()),
+                ("content_type", kind.mime().into()),
+                ("size", (p.bytes.len() as i64).into()),
+                ("sha256", sha.clone().into()),
+                ("file_name", name.clone().into()),
+                ("data", p.bytes.clone().into()),
+                ("uploaded_by", access.user_id.into()),
+                ("uploaded_by_name", access.username.clone().into()),
+                ("created_at", now.fixed_offset().into()),
+            ];
+            let id = insert_returning_id(&tx, "visit_photo", row, "新照片").await?;
             added.push(PhotoMeta {
                 id,
                 visit_id,

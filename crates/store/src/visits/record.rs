@@ -1,6 +1,7 @@
 //! Recording and reading visits (走访), and raising a lead from one.
 
 use super::*;
+use crate::sql::insert_returning_id;
 
 const VISIT_COLUMNS: [&str; 14] = [
     "id",
@@ -103,38 +104,21 @@ impl Store {
                 )));
             }
         }
-        let mut ins = Query::insert();
-        ins.into_table("visit")
-            .columns([
-                "household_id",
-                "area_code",
-                "visit_date",
-                "kind",
-                "visitor_id",
-                "visitor_name",
-                "visitor_role",
-                "campaign_id",
-                "findings",
-                "flags",
-                "risk_found",
-                "created_at",
-            ])
-            .values_panic([
-                input.household_id.into(),
-                area.as_string().into(),
-                v.date.into(),
-                v.kind.code().into(),
-                access.user_id.into(),
-                access.username.clone().into(),
-                access.role.clone().into(),
-                input.campaign_id.into(),
-                v.findings.clone().into(),
-                v.flag_codes().into(),
-                v.risk_found.into(),
-                now.fixed_offset().into(),
-            ])
-            .returning_col("id");
-        let id = insert_id(&tx, &ins, "新走访记录").await?;
+        let row = vec![
+            ("household_id", input.household_id.into()),
+            ("area_code", area.as_string().into()),
+            ("visit_date", v.date.into()),
+            ("kind", v.kind.code().into()),
+            ("visitor_id", access.user_id.into()),
+            ("visitor_name", access.username.clone().into()),
+            ("visitor_role", access.role.clone().into()),
+            ("campaign_id", input.campaign_id.into()),
+            ("findings", v.findings.clone().into()),
+            ("flags", v.flag_codes().into()),
+            ("risk_found", v.risk_found.into()),
+            ("created_at", now.fixed_offset().into()),
+        ];
+        let id = insert_returning_id(&tx, "visit", row, "新走访记录").await?;
         commit_audited(
             tx,
             &access.actor(),
