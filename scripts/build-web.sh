@@ -10,5 +10,10 @@ repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo_root/web"
 
 npm ci --no-audit --no-fund
-npx --no-install openapi-typescript ../crates/server/openapi.json --output src/api/schema.d.ts
+# Each schema is also exported under its own name (`export type Household = …`).
+# A field with a default (`#[serde(default)]` on a request body) may be left
+# out, so a default does not make it required.
+npx --no-install openapi-typescript ../crates/server/openapi.json \
+  --root-types --root-types-no-schema-prefix --default-non-nullable false \
+  --output src/api/schema.d.ts
 npm run build

@@ -221,6 +221,7 @@ impl Phone {
 
 /// The public form as submitted: every field as typed (a missing field is
 /// empty, and refused by [`SelfReport::parse`] with the field's name).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct SelfReportForm {

@@ -38,6 +38,7 @@ pub enum FileKind {
 }
 
 /// One problem found in an uploaded file.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = ImportIssue))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Issue {
     /// Sheet name (`CSV` for CSV files).

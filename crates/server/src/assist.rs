@@ -197,7 +197,7 @@ async fn cadre_list(
 }
 
 /// Adds a 帮扶干部.
-#[utoipa::path(post, path = "/api/cadres", tag = "帮扶", request_body(content = Object, description = "{name, unit, position, phone, area, active?, username?}"), responses((status = 201, description = "{id}", body = Created), (status = 400, description = "字段错误（中文说明指出字段）", body = ErrorBody), (status = 403, description = "无“维护农户档案”权限", body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/cadres", tag = "帮扶", request_body = CadreForm, responses((status = 201, description = "{id}", body = Created), (status = 400, description = "字段错误（中文说明指出字段）", body = ErrorBody), (status = 403, description = "无“维护农户档案”权限", body = ErrorBody)))]
 async fn cadre_create(
     State(s): State<AppState>,
     c: Caller,
@@ -208,7 +208,7 @@ async fn cadre_create(
 }
 
 /// Replaces a 帮扶干部's entry (a cadre with households cannot be marked 不在岗).
-#[utoipa::path(put, path = "/api/cadres/{id}", tag = "帮扶", params(("id" = i64, Path, description = "干部编号")), request_body(content = Object, description = "{name, unit, position, phone, area, active?, username?}"), responses((status = 200, description = "{ok}", body = Done), (status = 400, description = "字段错误或仍有结对农户", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+#[utoipa::path(put, path = "/api/cadres/{id}", tag = "帮扶", params(("id" = i64, Path, description = "干部编号")), request_body = CadreForm, responses((status = 200, description = "{ok}", body = Done), (status = 400, description = "字段错误或仍有结对农户", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
 async fn cadre_update(
     State(s): State<AppState>,
     c: Caller,
@@ -293,7 +293,7 @@ async fn unpair(
     Ok(Json(Done { ok: true }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct PlanBody {
     #[serde(flatten)]
     form: PlanForm,
@@ -302,7 +302,7 @@ struct PlanBody {
 }
 
 /// Saves the 一户一策 plan (changed goals need a new review).
-#[utoipa::path(put, path = "/api/households/{id}/plan", tag = "帮扶", params(("id" = i64, Path, description = "农户编号")), request_body(content = Object, description = "{goals, revision?}；审核另见 /plan/review"), responses((status = 200, description = "保存后的计划", body = PlanView), (status = 400, description = "字段错误或已被他人修改", body = ErrorBody), (status = 403, description = "非本户帮扶责任人且无维护权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+#[utoipa::path(put, path = "/api/households/{id}/plan", tag = "帮扶", params(("id" = i64, Path, description = "农户编号")), request_body(content = PlanBody, description = "审核另见 /plan/review"), responses((status = 200, description = "保存后的计划", body = PlanView), (status = 400, description = "字段错误或已被他人修改", body = ErrorBody), (status = 403, description = "非本户帮扶责任人且无维护权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
 async fn plan_save(
     State(s): State<AppState>,
     c: Caller,
@@ -352,7 +352,7 @@ async fn measure_list(
     Ok(Items::json(a.measures))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct MeasureBody {
     /// Catalogue code; without one, the category and kind of an older client.
     code: Option<String>,
@@ -375,7 +375,7 @@ struct MeasureBody {
 
 /// Records a measure: a catalogue item (`code`), or — for older clients —
 /// a category, kind and name.
-#[utoipa::path(post, path = "/api/households/{id}/measures", tag = "帮扶", params(("id" = i64, Path, description = "农户编号")), request_body(content = Object, description = "{code, name?, target_risk, started_on, ended_on?, amount_fen?, status?, evidence?}；无 code 时须有 category、kind、name"), responses((status = 201, description = "{id}：措施编号", body = Created), (status = 400, description = "字段错误", body = ErrorBody), (status = 403, description = "非本户帮扶责任人且无维护权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/households/{id}/measures", tag = "帮扶", params(("id" = i64, Path, description = "农户编号")), request_body(content = MeasureBody, description = "无 code 时须有 category、kind、name"), responses((status = 201, description = "{id}：措施编号", body = Created), (status = 400, description = "字段错误", body = ErrorBody), (status = 403, description = "非本户帮扶责任人且无维护权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
 async fn measure_add(
     State(s): State<AppState>,
     c: Caller,
@@ -416,7 +416,7 @@ async fn measure_add(
 }
 
 /// Moves a measure along 计划 → 实施中 → 已完成 / 已终止.
-#[utoipa::path(post, path = "/api/measures/{id}/status", tag = "帮扶", params(("id" = i64, Path, description = "措施编号")), request_body(content = Object, description = "{status, ended_on?, evidence?}"), responses((status = 200, description = "修改后的措施", body = MeasureRow), (status = 400, description = "状态不能这样变更、缺少佐证或终止原因", body = ErrorBody), (status = 403, description = "非本户帮扶责任人且无维护权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/measures/{id}/status", tag = "帮扶", params(("id" = i64, Path, description = "措施编号")), request_body = StatusChange, responses((status = 200, description = "修改后的措施", body = MeasureRow), (status = 400, description = "状态不能这样变更、缺少佐证或终止原因", body = ErrorBody), (status = 403, description = "非本户帮扶责任人且无维护权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
 async fn measure_status(
     State(s): State<AppState>,
     c: Caller,
@@ -432,7 +432,7 @@ async fn measure_status(
 
 /// Corrects a measure's item, name, risk, start, amount or evidence, with a
 /// reason; its status moves only through `/status`.
-#[utoipa::path(patch, path = "/api/measures/{id}", tag = "帮扶", params(("id" = i64, Path, description = "措施编号")), request_body(content = Object, description = "{code, name?, target_risk, started_on, amount_fen?, evidence?, reason, revision}"), responses((status = 200, description = "修改后的措施", body = MeasureRow), (status = 400, description = "字段错误、缺少修改原因或页面已过期（中文说明，未保存）", body = ErrorBody), (status = 403, description = "非本户帮扶责任人且无维护权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
+#[utoipa::path(patch, path = "/api/measures/{id}", tag = "帮扶", params(("id" = i64, Path, description = "措施编号")), request_body = MeasureCorrection, responses((status = 200, description = "修改后的措施", body = MeasureRow), (status = 400, description = "字段错误、缺少修改原因或页面已过期（中文说明，未保存）", body = ErrorBody), (status = 403, description = "非本户帮扶责任人且无维护权限", body = ErrorBody), (status = 404, description = "不存在或不在辖区内", body = ErrorBody)))]
 async fn measure_correct(
     State(s): State<AppState>,
     c: Caller,

@@ -36,6 +36,18 @@ pub const JOB_KEEP: chrono::Duration = chrono::Duration::hours(1);
 /// many uploads cannot fill the memory.
 pub const JOBS_KEPT: usize = 100;
 
+/// Where an import stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ImportStatus {
+    /// Reading and checking the file.
+    Parsing,
+    /// Writing the households (one transaction).
+    Writing,
+    Done,
+    Failed,
+}
+
 /// One upload and what became of it.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ImportJob {
@@ -43,22 +55,18 @@ pub struct ImportJob {
     pub file_name: String,
     pub user_id: Option<i64>,
     pub dry_run: bool,
-    /// parsing / writing / done / failed
-    pub status: &'static str,
+    pub status: ImportStatus,
     pub status_label: &'static str,
     pub rows: Option<usize>,
     pub encoding: Option<&'static str>,
-    #[schema(value_type = Option<Object>)]
     pub summary: Option<ImportSummary>,
     pub issue_count: usize,
-    #[schema(value_type = Vec<Object>)]
     pub issues: Vec<Issue>,
-    #[schema(value_type = Vec<Object>)]
     pub warnings: Vec<Issue>,
     pub error: Option<String>,
     /// Where a failed job stopped: `parsing` (nothing was written) or
     /// `writing` (the transaction was rolled back).
-    pub failed_stage: Option<&'static str>,
+    pub failed_stage: Option<ImportStatus>,
     pub has_report: bool,
     pub duplicates_found: Option<u64>,
     pub started_at: DateTime<Utc>,
@@ -143,7 +151,7 @@ struct ImportQuery {
     dry_run: bool,
 }
 
-fn finish(job: &mut ImportJob, status: &'static str, label: &'static str, now: DateTime<Utc>) {
+fn finish(job: &mut ImportJob, status: ImportStatus, label: &'static str, now: DateTime<Utc>) {
     job.status = status;
     job.status_label = label;
     job.finished_at = Some(now);
@@ -183,7 +191,7 @@ async fn start_import(
         file_name: q.name.clone(),
         user_id: c.user.id.into(),
         dry_run: q.dry_run,
-        status: "parsing",
+        status: ImportStatus::Parsing,
         status_label: "正在读取和校验",
         rows: None,
         encoding: None,
@@ -246,17 +254,17 @@ async fn run_import(
                 job.warnings = failure.warnings;
                 job.has_report = report.is_some();
                 job.error = Some(format!("文件有 {} 处问题，未导入任何数据", job.issue_count));
-                job.failed_stage = Some("parsing");
+                job.failed_stage = Some(ImportStatus::Parsing);
                 *r = report;
-                finish(job, "failed", "校验未通过", clock.now());
+                finish(job, ImportStatus::Failed, "校验未通过", clock.now());
             });
             return;
         }
         Err(e) => {
             jobs.update(&id, |job, _| {
                 job.error = Some(format!("读取文件时出错：{e}"));
-                job.failed_stage = Some("parsing");
-                finish(job, "failed", "失败", clock.now());
+                job.failed_stage = Some(ImportStatus::Parsing);
+                finish(job, ImportStatus::Failed, "失败", clock.now());
             });
             return;
         }
@@ -265,7 +273,7 @@ async fn run_import(
         job.rows = Some(parsed.rows);
         job.encoding = parsed.encoding;
         job.warnings.clone_from(&parsed.warnings);
-        job.status = "writing";
+        job.status = ImportStatus::Writing;
         job.status_label = "正在写入";
     });
     let (areas, bundles) = fangpin_app::exchange::prepare(parsed);
@@ -294,7 +302,7 @@ async fn run_import(
                 job.duplicates_found = dups;
                 finish(
                     job,
-                    "done",
+                    ImportStatus::Done,
                     if dry_run {
                         "预演完成（未写入）"
                     } else {
@@ -307,8 +315,13 @@ async fn run_import(
         Err(e) => {
             jobs.update(&id, |job, _| {
                 job.error = Some(e.to_string());
-                job.failed_stage = Some("writing");
-                finish(job, "failed", "导入失败，未写入任何数据", clock.now());
+                job.failed_stage = Some(ImportStatus::Writing);
+                finish(
+                    job,
+                    ImportStatus::Failed,
+                    "导入失败，未写入任何数据",
+                    clock.now(),
+                );
             });
         }
     }

@@ -210,8 +210,8 @@ async fn form_options() -> Json<FormOptions> {
 
 /// The public form with its honeypot: a field hidden from people that
 /// scripts fill in.
-#[derive(Deserialize)]
-struct SubmitBody {
+#[derive(Deserialize, utoipa::ToSchema)]
+struct SelfReportBody {
     #[serde(flatten)]
     form: SelfReportForm,
     #[serde(default)]
@@ -220,11 +220,11 @@ struct SubmitBody {
 
 /// Files a report without logging in. Refused whole with a Chinese message
 /// naming the field; on success the receipt number to follow it with.
-#[utoipa::path(post, path = "/api/public/self-reports", tag = "自主申报", security(()), request_body(content = serde_json::Value, description = "{name, id_number, phone, village, relation, head_name?, hardship, description, consent: true}"), responses((status = 201, description = "{receipt_no, submitted_on, accept_due, village_name, township_name}", body = Receipt), (status = 400, description = "字段错误（中文说明，指出字段）或未勾选承诺授权", body = ErrorBody), (status = 413, description = "内容过长", body = ErrorBody), (status = 429, description = "同一地址提交过于频繁", body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/public/self-reports", tag = "自主申报", security(()), request_body(content = SelfReportBody, description = "consent 须为 true；website 为隐藏字段，须留空"), responses((status = 201, description = "{receipt_no, submitted_on, accept_due, village_name, township_name}", body = Receipt), (status = 400, description = "字段错误（中文说明，指出字段）或未勾选承诺授权", body = ErrorBody), (status = 413, description = "内容过长", body = ErrorBody), (status = 429, description = "同一地址提交过于频繁", body = ErrorBody)))]
 async fn submit(
     State(s): State<AppState>,
     ClientIp(ip): ClientIp,
-    body: Result<Json<SubmitBody>, JsonRejection>,
+    body: Result<Json<SelfReportBody>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Receipt>), ApiError> {
     if !s.public_limits.submit.allow(ip) {
         return Err(too_many("提交"));

@@ -16,6 +16,33 @@ use crate::{Result, Store, StoreError};
 /// An area node to be stored (the domain's [`fangpin_domain::AreaNode`]).
 pub type AreaRecord = fangpin_domain::AreaNode;
 
+/// The level of a node of the area tree: an area's level, or `group` for a
+/// 村民小组. Serialized as the lower-case English word.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum NodeLevel {
+    Province,
+    City,
+    County,
+    Township,
+    Village,
+    /// 村民小组.
+    Group,
+}
+
+impl From<AreaLevel> for NodeLevel {
+    fn from(level: AreaLevel) -> Self {
+        match level {
+            AreaLevel::Province => NodeLevel::Province,
+            AreaLevel::City => NodeLevel::City,
+            AreaLevel::County => NodeLevel::County,
+            AreaLevel::Township => NodeLevel::Township,
+            AreaLevel::Village => NodeLevel::Village,
+        }
+    }
+}
+
 /// One node of the area tree with its household and person counts.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
@@ -24,7 +51,7 @@ pub struct AreaTreeNode {
     pub code: String,
     pub name: String,
     /// county / township / village / group (or province / city).
-    pub level: &'static str,
+    pub level: NodeLevel,
     pub households: i64,
     pub persons: i64,
     pub poverty_households: i64,
@@ -51,7 +78,7 @@ pub struct CountBucket {
 pub struct AreaSummary {
     pub code: String,
     pub name: String,
-    pub level: &'static str,
+    pub level: NodeLevel,
     pub households: i64,
     pub persons: i64,
     pub poverty_households: i64,
@@ -245,11 +272,11 @@ impl Store {
             groups_of: &HashMap<&str, Vec<&village_group::Model>>,
             counts: &HashMap<(String, Option<i16>), Counts>,
             area_totals: &HashMap<&str, Counts>,
-        ) -> (AreaTreeNode, Counts) {
+        ) -> Result<(AreaTreeNode, Counts)> {
             let mut total = Counts::default();
             let mut kids = Vec::new();
             for c in children.get(a.code.as_str()).into_iter().flatten() {
-                let (node, sub) = build(c, children, groups_of, counts, area_totals);
+                let (node, sub) = build(c, children, groups_of, counts, area_totals)?;
                 total.add(&sub);
                 kids.push(node);
             }
@@ -261,7 +288,7 @@ impl Store {
                 kids.push(node_of(
                     group_key(&a.code, g.no),
                     g.name.clone(),
-                    "group",
+                    NodeLevel::Group,
                     c,
                     vec![],
                 ));
@@ -271,18 +298,18 @@ impl Store {
             if let Some(c) = area_totals.get(a.code.as_str()) {
                 total.add(c);
             }
-            let level = level_static(&a.level);
-            (
+            let level = stored_level(a.level.trim())?;
+            Ok((
                 node_of(a.code.clone(), a.name.clone(), level, total, kids),
                 total,
-            )
+            ))
         }
         let mut area_totals: HashMap<&str, Counts> = HashMap::new();
         for ((area, _), c) in &counts {
             area_totals.entry(area.as_str()).or_default().add(c);
         }
         Ok(Some(
-            build(root_model, &children, &groups_of, &counts, &area_totals).0,
+            build(root_model, &children, &groups_of, &counts, &area_totals)?.0,
         ))
     }
 
@@ -458,7 +485,7 @@ pub(crate) async fn insert_groups_tx<C: ConnectionTrait>(
 fn node_of(
     code: String,
     name: String,
-    level: &'static str,
+    level: NodeLevel,
     c: Counts,
     children: Vec<AreaTreeNode>,
 ) -> AreaTreeNode {
@@ -475,15 +502,16 @@ fn node_of(
     }
 }
 
-fn level_static(level: &str) -> &'static str {
-    match level {
-        "province" => "province",
-        "city" => "city",
-        "county" => "county",
-        "township" => "township",
-        "village" => "village",
-        _ => "other",
-    }
+/// The level of a stored area (as [`level_str`] wrote it).
+fn stored_level(level: &str) -> Result<NodeLevel> {
+    Ok(match level {
+        "province" => NodeLevel::Province,
+        "city" => NodeLevel::City,
+        "county" => NodeLevel::County,
+        "township" => NodeLevel::Township,
+        "village" => NodeLevel::Village,
+        other => return Err(StoreError::Corrupt(format!("区划层级无法识别：{other}"))),
+    })
 }
 
 fn find_node<'a>(node: &'a AreaTreeNode, code: &str) -> Option<&'a AreaTreeNode> {
@@ -491,4 +519,35 @@ fn find_node<'a>(node: &'a AreaTreeNode, code: &str) -> Option<&'a AreaTreeNode>
         return Some(node);
     }
     node.children.iter().find_map(|c| find_node(c, code))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The level answers as the same lower-case word the area table stores
+    /// (and a 村民小组 as `group`), so the JSON of the tree, the summary and
+    /// the documents is what it was when the level was a string.
+    #[test]
+    fn node_level_serializes_as_the_stored_word() {
+        for level in [
+            AreaLevel::Province,
+            AreaLevel::City,
+            AreaLevel::County,
+            AreaLevel::Township,
+            AreaLevel::Village,
+        ] {
+            let node = NodeLevel::from(level);
+            assert_eq!(
+                serde_json::to_value(node).unwrap(),
+                serde_json::Value::from(level_str(level))
+            );
+            assert_eq!(stored_level(level_str(level)).unwrap(), node);
+        }
+        assert_eq!(
+            serde_json::to_value(NodeLevel::Group).unwrap(),
+            serde_json::Value::from("group")
+        );
+        assert!(stored_level("group").is_err());
+    }
 }

@@ -22,6 +22,7 @@ use crate::users::{Access, perm};
 use crate::{Result, Store, StoreError};
 
 /// What an import did (or, in a dry run, would do).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
 pub struct ImportSummary {
     pub dry_run: bool,
@@ -32,6 +33,8 @@ pub struct ImportSummary {
     pub areas_added: u64,
 }
 
+/// A household an import changes, with the parts that change.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct ChangedHousehold {
     pub household_no: String,

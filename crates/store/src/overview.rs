@@ -19,7 +19,7 @@ use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, JoinType, Order, Query, SelectStatement};
 use serde::Serialize;
 
-use crate::areas::{group_key, level_str};
+use crate::areas::{NodeLevel, group_key};
 use crate::scope::{Keyed, Scope};
 use crate::users::{Access, perm};
 use crate::{Result, Store, StoreError};
@@ -75,7 +75,7 @@ pub struct EmploymentChild {
     /// 12-digit area code, or `村代码-NN` for a 村民小组.
     pub code: String,
     pub name: String,
-    pub level: &'static str,
+    pub level: NodeLevel,
     #[serde(flatten)]
     pub counts: EmploymentCounts,
 }
@@ -87,7 +87,7 @@ pub struct AreaEmployment {
     pub year: i32,
     pub code: String,
     pub name: String,
-    pub level: &'static str,
+    pub level: NodeLevel,
     #[serde(flatten)]
     pub total: EmploymentCounts,
     pub children: Vec<EmploymentChild>,
@@ -155,7 +155,7 @@ impl Store {
             .and_where(Expr::col("code").eq(code.as_string()));
         let own = self.db.query_one(&q).await?.ok_or_else(not_found)?;
         let area_name: String = own.try_get("", "name")?;
-        let mut children: Vec<(String, String, &'static str, Option<AreaCode>)> = Vec::new();
+        let mut children: Vec<(String, String, NodeLevel, Option<AreaCode>)> = Vec::new();
         let (name, level) = match node {
             Node::Group(village, no) => {
                 let mut q = Query::select();
@@ -164,7 +164,7 @@ impl Store {
                     .and_where(Expr::col("village_code").eq(village.as_string()))
                     .and_where(Expr::col("no").eq(no));
                 let g = self.db.query_one(&q).await?.ok_or_else(not_found)?;
-                (g.try_get::<String>("", "name")?, "group")
+                (g.try_get::<String>("", "name")?, NodeLevel::Group)
             }
             Node::Area(area) if area.level() == AreaLevel::Village => {
                 let mut q = Query::select();
@@ -177,11 +177,11 @@ impl Store {
                     children.push((
                         group_key(&area.as_string(), no),
                         r.try_get("", "name")?,
-                        "group",
+                        NodeLevel::Group,
                         None,
                     ));
                 }
-                (area_name, level_str(area.level()))
+                (area_name, area.level().into())
             }
             Node::Area(area) => {
                 let mut q = Query::select();
@@ -196,11 +196,11 @@ impl Store {
                     children.push((
                         c.as_string(),
                         r.try_get("", "name")?,
-                        level_str(c.level()),
+                        c.level().into(),
                         Some(c),
                     ));
                 }
-                (area_name, level_str(area.level()))
+                (area_name, area.level().into())
             }
         };
 

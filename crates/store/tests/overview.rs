@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashSet};
 use fangpin_domain::codes::well_known;
 use fangpin_domain::funds::{EmploymentEntry, PostEntry, WorkRegion};
 use fangpin_domain::{AreaCode, HouseholdBundle, Money, Person, YearMonth};
+use fangpin_store::areas::NodeLevel;
 use fangpin_store::overview::EmploymentCounts;
 use fangpin_store::testing::{china_morning, day, role_user};
 use fangpin_store::{Access, Store, StoreError};
@@ -211,7 +212,7 @@ async fn employment_scale_on_the_overview_per_area_below(store: Store) {
         .area_employment(&county, "500230000000", 2024)
         .await
         .unwrap();
-    assert_eq!((all.year, all.level), (2024, "county"));
+    assert_eq!((all.year, all.level), (2024, NodeLevel::County));
     assert_eq!(all.total, expected(&|_| true));
     assert_eq!(all.total.workers, 3);
     assert_eq!(
@@ -242,7 +243,7 @@ async fn employment_scale_on_the_overview_per_area_below(store: Store) {
             .iter()
             .find(|r| &r.code == code)
             .unwrap_or_else(|| panic!("township {code} listed"));
-        assert_eq!(row.level, "township");
+        assert_eq!(row.level, NodeLevel::Township);
         assert_eq!(
             row.counts,
             expected(&|b| t.contains(&b.household.area)),
@@ -274,7 +275,7 @@ async fn employment_scale_on_the_overview_per_area_below(store: Store) {
         .iter()
         .find(|r| r.code == village.as_string())
         .unwrap();
-    assert_eq!(v.level, "village");
+    assert_eq!(v.level, NodeLevel::Village);
     assert_eq!(v.counts, expected(&|b| b.household.area == village));
 
     // The village: its 村民小组.
@@ -286,7 +287,7 @@ async fn employment_scale_on_the_overview_per_area_below(store: Store) {
     assert!(!vil.children.is_empty());
     for g in &vil.children {
         let no: u16 = g.code.rsplit('-').next().unwrap().parse().unwrap();
-        assert_eq!(g.level, "group");
+        assert_eq!(g.level, NodeLevel::Group);
         assert_eq!(
             g.counts,
             expected(&|b| b.household.area == village && b.household.group_no == Some(no)),
@@ -298,7 +299,7 @@ async fn employment_scale_on_the_overview_per_area_below(store: Store) {
     let a_group = bundles[a].household.group_no.expect("A has a 村民小组");
     let key = format!("{}-{a_group:02}", village.as_string());
     let grp = store.area_employment(&county, &key, 2024).await.unwrap();
-    assert_eq!(grp.level, "group");
+    assert_eq!(grp.level, NodeLevel::Group);
     assert!(grp.children.is_empty());
     assert_eq!(
         grp.total,

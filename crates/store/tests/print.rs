@@ -10,6 +10,7 @@ use fangpin_domain::assist::CadreForm;
 use fangpin_domain::monitor::workflow::{Action, CaseState, Channel, ReviewRecord};
 use fangpin_domain::policy::{Confidence, ParamDef, ParamValue, keys};
 use fangpin_domain::{AreaCode, HouseholdBundle, Money};
+use fangpin_store::areas::NodeLevel;
 use fangpin_store::assist::{FreeMeasure, NewMeasure};
 use fangpin_store::monitor::NewLead;
 use fangpin_store::print::DocumentKind;
@@ -197,7 +198,7 @@ async fn documents_follow_the_cases(store: Store) {
         .await
         .unwrap();
     assert_eq!(list.title, "拟纳入监测对象公示");
-    assert_eq!(list.area.level, "village");
+    assert_eq!(list.area.level, NodeLevel::Village);
     assert!(list.area.names.township.is_some() && list.area.names.county.is_some());
     assert_eq!(list.printed_on, date(1, 9));
     assert_eq!(list.supervision_phone, "12317");
@@ -346,7 +347,7 @@ async fn documents_follow_the_cases(store: Store) {
         .await
         .unwrap();
     assert_eq!(ann.title, "防止返贫监测对象识别纳入公告");
-    assert_eq!(ann.area.level, "county");
+    assert_eq!(ann.area.level, NodeLevel::County);
     assert_eq!((ann.from, ann.until), (Some(date(1, 1)), Some(date(1, 31))));
     assert_eq!(ann.households.len(), 1);
     let row = &ann.households[0];

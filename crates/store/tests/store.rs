@@ -4,6 +4,7 @@
 use fangpin_demo::{DemoConfig, layout};
 use fangpin_domain::policy::{Confidence, ParamDef, ParamValue, keys};
 use fangpin_domain::{AreaCode, Money};
+use fangpin_store::areas::NodeLevel;
 use fangpin_store::{
     Access, Actor, AreaTreeNode, AuditFilter, HouseholdBundle, HouseholdFilter, MasterKey, Store,
     StoreError,
@@ -202,7 +203,7 @@ async fn area_tree_counts_add_up(store: Store) {
     let (cfg, bundles) = load_demo(&store, 400).await;
     let tree = store.area_tree(&sys()).await.unwrap().expect("a tree");
     assert_eq!(tree.code, cfg.county.as_string());
-    assert_eq!(tree.level, "county");
+    assert_eq!(tree.level, NodeLevel::County);
     assert_eq!(tree.households, 400);
     assert_eq!(tree.persons as u64, store.person_count().await.unwrap());
     let poverty = bundles
@@ -212,14 +213,14 @@ async fn area_tree_counts_add_up(store: Store) {
     assert_eq!(tree.poverty_households, poverty as i64);
     check_sums(&tree);
     let township = &tree.children[0];
-    assert_eq!(township.level, "township");
+    assert_eq!(township.level, NodeLevel::Township);
     let village = &township.children[0];
-    assert_eq!(village.level, "village");
+    assert_eq!(village.level, NodeLevel::Village);
     assert!(
         village
             .children
             .iter()
-            .all(|g| g.level == "group" && g.code.starts_with(&village.code))
+            .all(|g| g.level == NodeLevel::Group && g.code.starts_with(&village.code))
     );
 }
 

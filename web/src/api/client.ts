@@ -1,84 +1,104 @@
 import type {
-  ApiErrorBody,
-  CardBatch,
-  DocumentKind,
-  HouseholdCard,
-  HouseholdList,
-  ReviewMinutes,
-  AssistMeasure,
-  MeasureCorrection,
-  AssistPlan,
-  AssistQuery,
-  AssistRow,
-  Cadre,
-  CadreForm,
-  HouseholdAssistance,
-  MeasureCatalogue,
-  MeasureStatus,
-  NewMeasure,
-  Pairing,
-  AwardRoom,
-  AwardRow,
-  FundsQuery,
-  HouseholdFunds,
-  JobRow,
-  LoanDetail,
-  LoanRates,
-  LoanRow,
-  NewAward,
-  NewJob,
-  NewLoan,
-  NewPost,
-  PostRow,
-  ZeroEmployment,
+  Accepted,
+  AcceptBody,
+  ApiTokenInfo,
   AreaEmployment,
   AreaSummary,
-  AreaTree,
-  Assessment,
-  CalendarSave,
+  AssessmentView,
+  AssistQuery,
+  AuditQuery,
+  AwardBody,
+  AwardPage,
+  AwardRoom,
+  CadreForm,
+  CalendarSaveBody,
   CalendarYear,
-  QualityIssue,
-  QualityQuery,
-  QualityRule,
-  QualityRun,
-  VillageScore,
   CaseDetail,
   CaseQuery,
-  CaseRow,
   CaseStep,
-  NewLead,
-  WhatIfQuery,
+  CatalogueView,
+  Cards,
+  CodeListView,
+  Created,
+  DecisionBody,
+  DeclineBody,
+  DocumentKind,
+  Done,
+  Download,
+  DuplicateStatus,
+  ErrorBody,
+  ExportQuery,
+  FormOptions,
+  FullPhone,
+  FundsQuery,
+  HeadBody,
+  HouseholdAssistance,
+  HouseholdCard,
+  HouseholdFundsView,
+  HouseholdList,
+  HouseholdQuery,
+  HouseholdView,
+  ImportJob,
+  ItemsApiTokenInfo,
+  ItemsCadreRow,
+  ItemsCaseRow,
+  ItemsQualityRuleView,
+  ItemsRoleView,
+  ItemsUserInfo,
+  ItemsVersionInfo,
+  ItemsVillageScore,
+  JobBody,
+  JobStarted,
+  LeadBody,
+  LoanBody,
+  LoanDetail,
+  LoanRates,
+  MeasureBody,
+  MeasureCorrection,
+  MeasureRow,
+  MergeBody,
+  Meta,
+  PageAssistRow,
+  PageAuditRecord,
+  PageCaseRow,
+  PageDuplicateItem,
+  PageHouseholdRow,
+  PageJobRow,
+  PageLoanRow,
+  PagePostRow,
+  PageQualityIssue,
+  PageSelfReportRow,
+  Pairing,
+  PairBody,
+  Person,
+  PersonNo,
+  PlanBody,
+  PlanView,
+  PostBody,
+  PublicStatus,
+  QualityQuery,
+  QualityRun,
+  Receipt,
+  Relations,
+  RepaymentBody,
+  ReportStatus,
+  RevealedIds,
+  ReviewMinutes,
+  Scanned,
+  SelfReportBody,
+  SelfReportRow,
+  SessionView,
+  SplitBody,
+  SplitOff,
+  StatusBody,
+  StatusChange,
+  Townships,
+  TreeResponse,
+  UnpairBody,
+  WhatIfBody,
   WhatIfResult,
   Workbench,
-  AuditQuery,
-  AuditRecord,
-  CodeListResponse,
-  Download,
-  DuplicateItem,
-  DuplicateStatus,
-  ExportQuery,
-  ImportJob,
-  RoleInfo,
-  ApiToken,
-  User,
-  HouseholdDetail,
-  HouseholdQuery,
-  HouseholdRow,
-  HouseholdVersion,
-  Member,
-  Meta,
-  Page,
-  RelationCode,
-  RevealedIds,
-  SelfReportAccepted,
-  SelfReportForm,
-  SelfReportFormOptions,
-  SelfReportPublicStatus,
-  SelfReportReceipt,
-  SelfReportRow,
-  SelfReportStatus,
-  PublicTownship,
-  Session,
+  ZeroEmployment,
 } from './types'
 
 /** A failed API call, carrying the server's machine code and Chinese message. */
@@ -94,12 +114,12 @@ export class ApiError extends Error {
   }
 }
 
-function isErrorBody(v: unknown): v is ApiErrorBody {
+function isErrorBody(v: unknown): v is ErrorBody {
   return (
     typeof v === 'object' &&
     v !== null &&
-    typeof (v as ApiErrorBody).code === 'string' &&
-    typeof (v as ApiErrorBody).message === 'string'
+    typeof (v as ErrorBody).code === 'string' &&
+    typeof (v as ErrorBody).message === 'string'
   )
 }
 
@@ -134,7 +154,7 @@ const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
 interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
-  query?: Record<string, string | number | null | undefined>
+  query?: Record<string, string | number | boolean | null | undefined>
   body?: unknown
   /** A body sent as is (file uploads) instead of JSON. */
   raw?: { data: ArrayBuffer; type: string }
@@ -264,8 +284,8 @@ export const api = {
 
   // ---- authentication ----
   login: (username: string, password: string) =>
-    request<Session>('api/auth/login', { method: 'POST', body: { username, password }, hooks: false }),
-  me: (signal?: AbortSignal) => request<Session>('api/auth/me', { signal, hooks: false }),
+    request<SessionView>('api/auth/login', { method: 'POST', body: { username, password }, hooks: false }),
+  me: (signal?: AbortSignal) => request<SessionView>('api/auth/me', { signal, hooks: false }),
   logout: () => request<void>('api/auth/logout', { method: 'POST', hooks: false, empty: true }),
   changePassword: (old_password: string, new_password: string) =>
     request<void>('api/auth/password', {
@@ -276,7 +296,7 @@ export const api = {
     }),
 
   // ---- areas ----
-  areaTree: (signal?: AbortSignal) => request<AreaTree>('api/areas/tree', { signal }),
+  areaTree: (signal?: AbortSignal) => request<TreeResponse>('api/areas/tree', { signal }),
   areaSummary: (code: string, signal?: AbortSignal) =>
     request<AreaSummary>(`api/areas/${encodeURIComponent(code)}/summary`, { signal }),
   areaEmployment: (code: string, year: number | undefined, signal?: AbortSignal) =>
@@ -284,52 +304,51 @@ export const api = {
 
   // ---- code lists ----
   codes: (list: string, signal?: AbortSignal) =>
-    request<CodeListResponse>(`api/codes/${encodeURIComponent(list)}`, { signal }),
+    request<CodeListView>(`api/codes/${encodeURIComponent(list)}`, { signal }),
 
   // ---- households ----
   households: (q: HouseholdQuery, signal?: AbortSignal) =>
-    request<Page<HouseholdRow>>('api/households', { query: { ...q }, signal }),
-  household: (id: number, signal?: AbortSignal) =>
-    request<HouseholdDetail>(`api/households/${id}`, { signal }),
+    request<PageHouseholdRow>('api/households', { query: { ...q }, signal }),
+  household: (id: number, signal?: AbortSignal) => request<HouseholdView>(`api/households/${id}`, { signal }),
   /** The household as it stood at the end of `day` (YYYY-MM-DD); 404 before it was registered. */
   householdAsOf: (id: number, day: string, signal?: AbortSignal) =>
-    request<HouseholdDetail>(`api/households/${id}`, { query: { as_of: day }, signal }),
+    request<HouseholdView>(`api/households/${id}`, { query: { as_of: day }, signal }),
   householdHistory: (id: number, signal?: AbortSignal) =>
-    request<{ items: HouseholdVersion[] }>(`api/households/${id}/history`, { signal }),
+    request<ItemsVersionInfo>(`api/households/${id}/history`, { signal }),
   revealIds: (id: number) => request<RevealedIds>(`api/households/${id}/reveal`, { method: 'POST' }),
   /** 新增成员: a full member record (full ID number); an empty person_no is numbered by the server. */
-  addMember: (id: number, person: Member, reason: string, note: string) =>
-    request<{ person_no: string }>(`api/households/${id}/members`, {
+  addMember: (id: number, person: Person, reason: string, note: string) =>
+    request<PersonNo>(`api/households/${id}/members`, {
       method: 'POST',
       body: { person, reason, note },
     }),
   /** 户主变更; `relations` replaces derived 与户主关系 codes (人口编号 → code). */
   changeHead: (id: number, personNo: string, relations: Record<string, string>, reason: string) =>
-    request<{ relations: RelationCode[] }>(`api/households/${id}/head`, {
+    request<Relations>(`api/households/${id}/head`, {
       method: 'POST',
-      body: { person_no: personNo, relations, reason },
+      body: { person_no: personNo, relations, reason } satisfies HeadBody,
     }),
   /** 分户: the members leave and form a new household in the same village and group. */
   splitHousehold: (id: number, members: string[], head: string, householdNo: string, reason: string) =>
-    request<{ id: number; household_no: string }>(`api/households/${id}/split`, {
+    request<SplitOff>(`api/households/${id}/split`, {
       method: 'POST',
-      body: { members, head, household_no: householdNo || null, reason },
+      body: { members, head, household_no: householdNo || null, reason } satisfies SplitBody,
     }),
   /** 合户: every member of household `otherId` joins household `id`. */
   mergeHousehold: (id: number, otherId: number, headRelation: string, reason: string) =>
-    request<{ relations: RelationCode[] }>(`api/households/${id}/merge`, {
+    request<Relations>(`api/households/${id}/merge`, {
       method: 'POST',
-      body: { other_id: otherId, head_relation: headRelation || null, reason },
+      body: { other_id: otherId, head_relation: headRelation || null, reason } satisfies MergeBody,
     }),
 
   // ---- monitoring ----
   /** The rules assessment with its trace; null when the household has no income data. */
   assessment: (id: number, year?: number, signal?: AbortSignal) =>
-    request<{ assessment: Assessment | null }>(`api/households/${id}/assessment`, { query: { year }, signal }),
+    request<AssessmentView>(`api/households/${id}/assessment`, { query: { year }, signal }),
   householdCases: (id: number, signal?: AbortSignal) =>
-    request<{ items: CaseRow[] }>(`api/households/${id}/cases`, { signal }),
+    request<ItemsCaseRow>(`api/households/${id}/cases`, { signal }),
   cases: (q: CaseQuery, signal?: AbortSignal) =>
-    request<Page<CaseRow>>('api/cases', {
+    request<PageCaseRow>('api/cases', {
       query: {
         area: q.area,
         state: q.states?.length ? q.states.join(',') : undefined,
@@ -340,120 +359,112 @@ export const api = {
       signal,
     }),
   caseDetail: (id: number, signal?: AbortSignal) => request<CaseDetail>(`api/cases/${id}`, { signal }),
-  openCase: (lead: NewLead) => request<{ id: number }>('api/cases', { method: 'POST', body: lead }),
+  openCase: (lead: LeadBody) => request<Created>('api/cases', { method: 'POST', body: lead }),
   /** One workflow step; `revision` is the case's revision as shown (a stale page is refused). */
   caseAction: (id: number, revision: number, step: CaseStep) =>
     request<CaseDetail>(`api/cases/${id}/actions`, { method: 'POST', body: { revision, step } }),
   workbench: (signal?: AbortSignal) => request<Workbench>('api/workbench', { signal }),
-  whatIf: (q: WhatIfQuery, signal?: AbortSignal) =>
+  whatIf: (q: WhatIfBody, signal?: AbortSignal) =>
     request<WhatIfResult>('api/whatif', { method: 'POST', body: q, signal }),
   calendar: (year: number | undefined, signal?: AbortSignal) =>
     request<CalendarYear>('api/calendar', { query: { year }, signal }),
   /** Replaces (or adds) a year of the working-day calendar (维护参数). */
-  saveCalendar: (year: number, body: CalendarSave) =>
+  saveCalendar: (year: number, body: CalendarSaveBody) =>
     request<CalendarYear>(`api/calendar/${year}`, { method: 'PUT', body }),
 
   // ---- 资金与就业 ----
   householdFunds: (id: number, signal?: AbortSignal) =>
-    request<HouseholdFunds>(`api/households/${id}/funds`, { signal }),
-  addLoan: (id: number, body: NewLoan) =>
-    request<{ id: number }>(`api/households/${id}/loans`, { method: 'POST', body }),
-  addPost: (id: number, body: NewPost) =>
-    request<{ id: number }>(`api/households/${id}/posts`, { method: 'POST', body }),
-  addAward: (id: number, body: NewAward) =>
-    request<{ id: number }>(`api/households/${id}/awards`, { method: 'POST', body }),
+    request<HouseholdFundsView>(`api/households/${id}/funds`, { signal }),
+  addLoan: (id: number, body: LoanBody) => request<Created>(`api/households/${id}/loans`, { method: 'POST', body }),
+  addPost: (id: number, body: PostBody) => request<Created>(`api/households/${id}/posts`, { method: 'POST', body }),
+  addAward: (id: number, body: AwardBody) =>
+    request<Created>(`api/households/${id}/awards`, { method: 'POST', body }),
   awardRoom: (id: number, year: number, signal?: AbortSignal) =>
     request<AwardRoom>(`api/households/${id}/award-room`, { query: { year }, signal }),
-  addJob: (id: number, body: NewJob) =>
-    request<{ id: number }>(`api/households/${id}/jobs`, { method: 'POST', body }),
+  addJob: (id: number, body: JobBody) => request<Created>(`api/households/${id}/jobs`, { method: 'POST', body }),
   loans: (q: FundsQuery & { overdue?: boolean }, signal?: AbortSignal) =>
-    request<Page<LoanRow>>('api/funds/loans', { query: { ...q, overdue: q.overdue ? 'true' : undefined }, signal }),
+    request<PageLoanRow>('api/funds/loans', { query: { ...q, overdue: q.overdue ? 'true' : undefined }, signal }),
   loan: (id: number, signal?: AbortSignal) => request<LoanDetail>(`api/funds/loans/${id}`, { signal }),
-  addRepayment: (id: number, body: { paid_on: string; amount_fen: number; note?: string }) =>
-    request<{ id: number }>(`api/funds/loans/${id}/repayments`, { method: 'POST', body }),
+  addRepayment: (id: number, body: RepaymentBody) =>
+    request<Created>(`api/funds/loans/${id}/repayments`, { method: 'POST', body }),
   loanRates: (area: string | undefined, signal?: AbortSignal) =>
     request<LoanRates>('api/funds/loan-rates', { query: { area }, signal }),
-  posts: (q: FundsQuery, signal?: AbortSignal) => request<Page<PostRow>>('api/funds/posts', { query: { ...q }, signal }),
-  awards: (q: FundsQuery, signal?: AbortSignal) =>
-    request<Page<AwardRow> & { sum_fen: number }>('api/funds/awards', { query: { ...q }, signal }),
-  jobs: (q: FundsQuery, signal?: AbortSignal) => request<Page<JobRow>>('api/funds/jobs', { query: { ...q }, signal }),
+  posts: (q: FundsQuery, signal?: AbortSignal) => request<PagePostRow>('api/funds/posts', { query: { ...q }, signal }),
+  awards: (q: FundsQuery, signal?: AbortSignal) => request<AwardPage>('api/funds/awards', { query: { ...q }, signal }),
+  jobs: (q: FundsQuery, signal?: AbortSignal) => request<PageJobRow>('api/funds/jobs', { query: { ...q }, signal }),
   zeroEmployment: (q: FundsQuery, signal?: AbortSignal) =>
     request<ZeroEmployment>('api/funds/zero-employment', { query: { ...q }, signal }),
   employmentScale: (area: string | undefined, year: number, signal?: AbortSignal) =>
     request<AreaEmployment>('api/funds/employment-scale', { query: { area, year }, signal }),
 
   // ---- 帮扶 ----
-  measureCatalogue: (signal?: AbortSignal) => request<MeasureCatalogue>('api/assist/catalogue', { signal }),
+  measureCatalogue: (signal?: AbortSignal) => request<CatalogueView>('api/assist/catalogue', { signal }),
   assistHouseholds: (q: AssistQuery, signal?: AbortSignal) =>
-    request<Page<AssistRow>>('api/assist/households', {
+    request<PageAssistRow>('api/assist/households', {
       query: { ...q, unpaired: q.unpaired ? 'true' : undefined },
       signal,
     }),
   cadres: (q: { area?: string; active?: boolean; q?: string }, signal?: AbortSignal) =>
-    request<{ items: Cadre[] }>('api/cadres', {
+    request<ItemsCadreRow>('api/cadres', {
       query: { area: q.area, active: q.active ? 'true' : undefined, q: q.q || undefined },
       signal,
     }),
-  createCadre: (c: CadreForm) => request<{ id: number }>('api/cadres', { method: 'POST', body: c }),
-  updateCadre: (id: number, c: CadreForm) => request<{ ok: boolean }>(`api/cadres/${id}`, { method: 'PUT', body: c }),
-  cadrePhone: (id: number) => request<{ phone: string }>(`api/cadres/${id}/phone`, { method: 'POST' }),
+  createCadre: (c: CadreForm) => request<Created>('api/cadres', { method: 'POST', body: c }),
+  updateCadre: (id: number, c: CadreForm) => request<Done>(`api/cadres/${id}`, { method: 'PUT', body: c }),
+  cadrePhone: (id: number) => request<FullPhone>(`api/cadres/${id}/phone`, { method: 'POST' }),
   householdAssistance: (id: number, signal?: AbortSignal) =>
     request<HouseholdAssistance>(`api/households/${id}/assistance`, { signal }),
   pairResponsible: (id: number, cadreId: number, fromOn?: string) =>
     request<Pairing>(`api/households/${id}/responsible`, {
       method: 'POST',
-      body: { cadre_id: cadreId, from_on: fromOn || null },
+      body: { cadre_id: cadreId, from_on: fromOn || null } satisfies PairBody,
     }),
   endResponsible: (id: number, reason: string) =>
-    request<{ ok: boolean }>(`api/households/${id}/responsible/end`, { method: 'POST', body: { reason } }),
-  savePlan: (id: number, body: { goals: string; revision: number | null }) =>
-    request<AssistPlan>(`api/households/${id}/plan`, { method: 'PUT', body }),
+    request<Done>(`api/households/${id}/responsible/end`, { method: 'POST', body: { reason } satisfies UnpairBody }),
+  savePlan: (id: number, body: PlanBody) => request<PlanView>(`api/households/${id}/plan`, { method: 'PUT', body }),
   reviewPlan: (id: number, revision: number) =>
-    request<AssistPlan>(`api/households/${id}/plan/review`, { method: 'POST', body: { revision } }),
-  addMeasure: (id: number, m: NewMeasure) =>
-    request<{ id: number }>(`api/households/${id}/measures`, { method: 'POST', body: m }),
-  measureStatus: (id: number, body: { status: MeasureStatus; ended_on?: string; evidence?: string }) =>
-    request<AssistMeasure>(`api/measures/${id}/status`, { method: 'POST', body }),
+    request<PlanView>(`api/households/${id}/plan/review`, { method: 'POST', body: { revision } }),
+  addMeasure: (id: number, m: MeasureBody) =>
+    request<Created>(`api/households/${id}/measures`, { method: 'POST', body: m }),
+  measureStatus: (id: number, body: StatusChange) =>
+    request<MeasureRow>(`api/measures/${id}/status`, { method: 'POST', body }),
   correctMeasure: (id: number, body: MeasureCorrection) =>
-    request<AssistMeasure>(`api/measures/${id}`, { method: 'PATCH', body }),
+    request<MeasureRow>(`api/measures/${id}`, { method: 'PATCH', body }),
 
   // ---- data quality ----
   qualityIssues: (q: QualityQuery, signal?: AbortSignal) =>
-    request<Page<QualityIssue>>('api/quality', { query: { ...q, all: q.all ? 'true' : undefined }, signal }),
-  qualityRules: (signal?: AbortSignal) => request<{ items: QualityRule[] }>('api/quality/rules', { signal }),
+    request<PageQualityIssue>('api/quality', { query: { ...q, all: q.all ? 'true' : undefined }, signal }),
+  qualityRules: (signal?: AbortSignal) => request<ItemsQualityRuleView>('api/quality/rules', { signal }),
   qualityScores: (area: string | undefined, signal?: AbortSignal) =>
-    request<{ items: VillageScore[] }>('api/quality/scores', { query: { area }, signal }),
+    request<ItemsVillageScore>('api/quality/scores', { query: { area }, signal }),
   runQuality: (area: string | undefined) =>
     request<QualityRun>('api/quality/run', { method: 'POST', body: { area: area ?? null } }),
 
   // ---- 农户自主申报: public (no session) ----
-  publicAreas: (signal?: AbortSignal) =>
-    request<{ townships: PublicTownship[] }>('api/public/areas', { signal, hooks: false }),
+  publicAreas: (signal?: AbortSignal) => request<Townships>('api/public/areas', { signal, hooks: false }),
   selfReportOptions: (signal?: AbortSignal) =>
-    request<SelfReportFormOptions>('api/public/self-report-form', { signal, hooks: false }),
-  submitSelfReport: (form: SelfReportForm) =>
-    request<SelfReportReceipt>('api/public/self-reports', { method: 'POST', body: form, hooks: false }),
+    request<FormOptions>('api/public/self-report-form', { signal, hooks: false }),
+  submitSelfReport: (form: SelfReportBody) =>
+    request<Receipt>('api/public/self-reports', { method: 'POST', body: form, hooks: false }),
   selfReportStatus: (receipt_no: string, id_last4: string) =>
-    request<SelfReportPublicStatus>('api/public/self-reports/status', {
+    request<PublicStatus>('api/public/self-reports/status', {
       method: 'POST',
-      body: { receipt_no, id_last4 },
+      body: { receipt_no, id_last4 } satisfies StatusBody,
       hooks: false,
     }),
 
   // ---- 农户自主申报: the township's inbox ----
-  selfReports: (
-    q: { status?: SelfReportStatus; area?: string; page?: number; page_size?: number },
-    signal?: AbortSignal,
-  ) => request<Page<SelfReportRow>>('api/self-reports', { query: { ...q }, signal }),
+  selfReports: (q: { status?: ReportStatus; area?: string; page?: number; page_size?: number }, signal?: AbortSignal) =>
+    request<PageSelfReportRow>('api/self-reports', { query: { ...q }, signal }),
   selfReport: (id: number, signal?: AbortSignal) => request<SelfReportRow>(`api/self-reports/${id}`, { signal }),
   acceptSelfReport: (id: number, householdId: number | null) =>
-    request<SelfReportAccepted>(`api/self-reports/${id}/accept`, {
+    request<Accepted>(`api/self-reports/${id}/accept`, {
       method: 'POST',
-      body: { household_id: householdId },
+      body: { household_id: householdId } satisfies AcceptBody,
     }),
   declineSelfReport: (id: number, reason: string) =>
-    request<SelfReportRow>(`api/self-reports/${id}/decline`, { method: 'POST', body: { reason } }),
-  selfReportPhone: (id: number) => request<{ phone: string }>(`api/self-reports/${id}/phone`, { method: 'POST' }),
+    request<SelfReportRow>(`api/self-reports/${id}/decline`, { method: 'POST', body: { reason } satisfies DeclineBody }),
+  selfReportPhone: (id: number) => request<FullPhone>(`api/self-reports/${id}/phone`, { method: 'POST' }),
 
   // ---- printable documents ----
   printNotice: (q: { area?: string; kind: DocumentKind }, signal?: AbortSignal) =>
@@ -465,11 +476,11 @@ export const api = {
   printCard: (householdId: number, signal?: AbortSignal) =>
     request<HouseholdCard>(`api/print/cards/${householdId}`, { signal }),
   printCards: (area: string | undefined, signal?: AbortSignal) =>
-    request<CardBatch>('api/print/cards', { query: { area }, signal }),
+    request<Cards>('api/print/cards', { query: { area }, signal }),
 
   // ---- data exchange ----
   startImport: (fileName: string, dryRun: boolean, data: ArrayBuffer) =>
-    request<{ job_id: string }>('api/imports', {
+    request<JobStarted>('api/imports', {
       method: 'POST',
       query: { name: fileName, dry_run: dryRun ? 'true' : 'false' },
       raw: { data, type: 'application/octet-stream' },
@@ -486,19 +497,18 @@ export const api = {
     }),
 
   // ---- system ----
-  audit: (q: AuditQuery, signal?: AbortSignal) =>
-    request<Page<AuditRecord>>('api/audit', { query: { ...q }, signal }),
-  users: (signal?: AbortSignal) => request<{ items: User[] }>('api/users', { signal }),
-  roles: (signal?: AbortSignal) => request<{ items: RoleInfo[] }>('api/roles', { signal }),
-  apiTokens: (signal?: AbortSignal) => request<{ items: ApiToken[] }>('api/tokens', { signal }),
-  revokeApiToken: (id: number) => request<ApiToken>(`api/tokens/${id}/revoke`, { method: 'POST' }),
+  audit: (q: AuditQuery, signal?: AbortSignal) => request<PageAuditRecord>('api/audit', { query: { ...q }, signal }),
+  users: (signal?: AbortSignal) => request<ItemsUserInfo>('api/users', { signal }),
+  roles: (signal?: AbortSignal) => request<ItemsRoleView>('api/roles', { signal }),
+  apiTokens: (signal?: AbortSignal) => request<ItemsApiTokenInfo>('api/tokens', { signal }),
+  revokeApiToken: (id: number) => request<ApiTokenInfo>(`api/tokens/${id}/revoke`, { method: 'POST' }),
   duplicates: (q: { status?: DuplicateStatus; page?: number; page_size?: number }, signal?: AbortSignal) =>
-    request<Page<DuplicateItem>>('api/duplicates', { query: { ...q }, signal }),
-  scanDuplicates: () => request<{ added: number }>('api/duplicates/scan', { method: 'POST' }),
+    request<PageDuplicateItem>('api/duplicates', { query: { ...q }, signal }),
+  scanDuplicates: () => request<Scanned>('api/duplicates/scan', { method: 'POST' }),
   decideDuplicate: (id: number, decision: 'same' | 'different', note?: string) =>
     request<void>(`api/duplicates/${id}/decision`, {
       method: 'POST',
-      body: { decision, note: note || null },
+      body: { decision, note: note || null } satisfies DecisionBody,
       empty: true,
     }),
 }

@@ -1916,7 +1916,7 @@ export interface components {
         AreaEmployment: components["schemas"]["EmploymentCounts"] & {
             children: components["schemas"]["EmploymentChild"][];
             code: string;
-            level: string;
+            level: components["schemas"]["NodeLevel"];
             name: string;
             /** Format: int32 */
             year: number;
@@ -1945,7 +1945,7 @@ export interface components {
             code: string;
             /** Format: int64 */
             households: number;
-            level: string;
+            level: components["schemas"]["NodeLevel"];
             /** Format: int64 */
             monitored_households: number;
             name: string;
@@ -1964,7 +1964,7 @@ export interface components {
             /** Format: int64 */
             households: number;
             /** @description county / township / village / group (or province / city). */
-            level: string;
+            level: components["schemas"]["NodeLevel"];
             /** Format: int64 */
             monitored_households: number;
             name: string;
@@ -2102,6 +2102,45 @@ export interface components {
          * @description 比率，单位为万分之一（345 即 3.45%）
          */
         BasisPoints: number;
+        /** @description A 帮扶干部 as entered. */
+        CadreForm: {
+            /**
+             * @description 在岗.
+             * @default null
+             */
+            active?: boolean | null;
+            /**
+             * @description 帮扶区域 (the area whose households the cadre may be paired with).
+             * @default
+             */
+            area?: string;
+            /**
+             * @description 姓名.
+             * @default
+             */
+            name?: string;
+            /**
+             * @description 联系电话.
+             * @default
+             */
+            phone?: string;
+            /**
+             * @description 职务.
+             * @default
+             */
+            position?: string;
+            /**
+             * @description 工作单位.
+             * @default
+             */
+            unit?: string;
+            /**
+             * @description The cadre's login, when they have one (their 帮扶 page then lists
+             *     only their own households).
+             * @default
+             */
+            username?: string;
+        };
         /** @description A 帮扶干部 as lists show it (phone masked). */
         CadreRow: {
             active: boolean;
@@ -2242,7 +2281,10 @@ export interface components {
             from_state?: string | null;
             /** Format: date */
             on_day: string;
-            payload: unknown;
+            /** @description The step's form as entered (a JSON object; its fields depend on `action`). */
+            payload: {
+                [key: string]: unknown;
+            };
             role: string;
             /** Format: int32 */
             seq: number;
@@ -2307,6 +2349,12 @@ export interface components {
         };
         /** @enum {string} */
         Category: "产业" | "就业" | "金融" | "教育" | "健康" | "住房" | "饮水" | "综合保障" | "搬迁" | "社会帮扶";
+        /** @description A household an import changes, with the parts that change. */
+        ChangedHousehold: {
+            /** @description Names of the changed parts (household fields, 家庭成员, 收入2024 …). */
+            changes: string[];
+            household_no: string;
+        };
         /** @description What a save changed. */
         Changes: {
             changes: string[];
@@ -2373,7 +2421,7 @@ export interface components {
         DocumentArea: components["schemas"]["PlaceNames"] & {
             code: string;
             /** @description `county`, `township`, `village` … */
-            level: string;
+            level: components["schemas"]["NodeLevel"];
             name: string;
         };
         /**
@@ -2428,7 +2476,7 @@ export interface components {
         EmploymentChild: components["schemas"]["EmploymentCounts"] & {
             /** @description 12-digit area code, or `村代码-NN` for a 村民小组. */
             code: string;
-            level: string;
+            level: components["schemas"]["NodeLevel"];
             name: string;
         };
         /** @description 务工规模 figures of one area. */
@@ -2752,6 +2800,19 @@ export interface components {
         Hundredths: number;
         /** @description 18 位公民身份号码（列表和详情中脱敏） */
         IdNumber: string;
+        /** @description One problem found in an uploaded file. */
+        ImportIssue: {
+            /** @description Header of the column (canonical name when the column is known); empty for the file as a whole. */
+            column: string;
+            /** @description What is wrong, in Chinese. */
+            reason: string;
+            /** @description 1-based row as the spreadsheet shows it; the header is row 1. 0 for the file as a whole. */
+            row: number;
+            /** @description Sheet name (`CSV` for CSV files). */
+            sheet: string;
+            /** @description The cell as found. */
+            value: string;
+        };
         /** @description One upload and what became of it. */
         ImportJob: {
             dry_run: boolean;
@@ -2759,28 +2820,38 @@ export interface components {
             duplicates_found?: number | null;
             encoding?: string | null;
             error?: string | null;
-            /**
-             * @description Where a failed job stopped: `parsing` (nothing was written) or
-             *     `writing` (the transaction was rolled back).
-             */
-            failed_stage?: string | null;
+            failed_stage?: null | components["schemas"]["ImportStatus"];
             file_name: string;
             /** Format: date-time */
             finished_at?: string | null;
             has_report: boolean;
             id: string;
             issue_count: number;
-            issues: Record<string, never>[];
+            issues: components["schemas"]["ImportIssue"][];
             rows?: number | null;
             /** Format: date-time */
             started_at: string;
-            /** @description parsing / writing / done / failed */
-            status: string;
+            status: components["schemas"]["ImportStatus"];
             status_label: string;
-            summary?: Record<string, never> | null;
+            summary?: null | components["schemas"]["ImportSummary"];
             /** Format: int64 */
             user_id?: number | null;
-            warnings: Record<string, never>[];
+            warnings: components["schemas"]["ImportIssue"][];
+        };
+        /**
+         * @description Where an import stands.
+         * @enum {string}
+         */
+        ImportStatus: "parsing" | "writing" | "done" | "failed";
+        /** @description What an import did (or, in a dry run, would do). */
+        ImportSummary: {
+            /** Format: int64 */
+            areas_added: number;
+            changed: components["schemas"]["ChangedHousehold"][];
+            /** @description 户编号 of new households. */
+            created: string[];
+            dry_run: boolean;
+            unchanged: number;
         };
         /** @description The result of [`compute`]. Invariant: `Σ amount × sign` over `lines` equals `net_for_test`. */
         IncomeBreakdown: {
@@ -3385,6 +3456,54 @@ export interface components {
             /** @description 针对风险. */
             target_risk: string;
         };
+        MeasureBody: {
+            /** Format: int64 */
+            amount_fen?: number;
+            category?: string | null;
+            /** @description Catalogue code; without one, the category and kind of an older client. */
+            code?: string | null;
+            /** Format: date */
+            ended_on?: string | null;
+            evidence?: string;
+            kind?: string | null;
+            name?: string;
+            note?: string;
+            /** Format: date */
+            started_on: string;
+            status?: string;
+            target_risk: string;
+        };
+        /**
+         * @description A correction of a recorded measure as entered: what was mistyped. The
+         *     status and its end date move only through [`Measure::change_status`].
+         */
+        MeasureCorrection: {
+            /**
+             * Format: int64
+             * @description 金额（分）.
+             */
+            amount_fen?: number;
+            /** @description Catalogue code (an older measure without one gets one here). */
+            code: string;
+            /** @description 佐证材料说明 (replaces the recorded notes). */
+            evidence?: string;
+            /** @description Specific name; the item's name when blank. */
+            name?: string;
+            /** @description 修改原因, kept in the audit log. */
+            reason?: string;
+            /**
+             * Format: int32
+             * @description The revision of the measure the page showed.
+             */
+            revision: number;
+            /**
+             * Format: date
+             * @description 开始日期.
+             */
+            started_on: string;
+            /** @description The 致贫返贫风险 code the measure targets. */
+            target_risk: string;
+        };
         /** @enum {string} */
         MeasureKind: "开发式" | "保障" | "兜底" | "其他";
         /** @description A measure as the household page shows it. */
@@ -3441,6 +3560,12 @@ export interface components {
          * @description 金额，单位为分（整数，可为负）
          */
         Money: number;
+        /**
+         * @description The level of a node of the area tree: an area's level, or `group` for a
+         *     村民小组. Serialized as the lower-case English word.
+         * @enum {string}
+         */
+        NodeLevel: "province" | "city" | "county" | "township" | "village" | "group";
         /** @description One page of a list. */
         Page_AssistRow: {
             items: {
@@ -4066,6 +4191,26 @@ export interface components {
             township?: string | null;
             village?: string | null;
         };
+        PlanBody: components["schemas"]["PlanForm"] & {
+            /**
+             * Format: int32
+             * @description 页面打开时计划的 revision。
+             */
+            revision?: number | null;
+        };
+        /** @description An 一户一策 plan as entered. */
+        PlanForm: {
+            /**
+             * @description 帮扶目标和思路 (what the household and the cadre agreed).
+             * @default
+             */
+            goals?: string;
+            /**
+             * @description Mark the plan as reviewed (审核) now.
+             * @default false
+             */
+            reviewed?: boolean;
+        };
         /** @description An 一户一策 plan. */
         PlanView: {
             /** Format: int64 */
@@ -4574,6 +4719,64 @@ export interface components {
          * @enum {string}
          */
         Scope: "household" | "member";
+        /**
+         * @description The public form with its honeypot: a field hidden from people that
+         *     scripts fill in.
+         */
+        SelfReportBody: components["schemas"]["SelfReportForm"] & {
+            website?: string;
+        };
+        /**
+         * @description The public form as submitted: every field as typed (a missing field is
+         *     empty, and refused by [`SelfReport::parse`] with the field's name).
+         */
+        SelfReportForm: {
+            /**
+             * @description The 承诺授权 box is ticked.
+             * @default false
+             */
+            consent?: boolean;
+            /**
+             * @description What happened, in the applicant's words.
+             * @default
+             */
+            description?: string;
+            /**
+             * @description [`Hardship`] code.
+             * @default
+             */
+            hardship?: string;
+            /**
+             * @description 户主姓名 when the applicant is not the head (optional).
+             * @default
+             */
+            head_name?: string;
+            /**
+             * @description 申请人身份证号码.
+             * @default
+             */
+            id_number?: string;
+            /**
+             * @description 申请人姓名.
+             * @default
+             */
+            name?: string;
+            /**
+             * @description 联系电话.
+             * @default
+             */
+            phone?: string;
+            /**
+             * @description [`Relation`] code.
+             * @default
+             */
+            relation?: string;
+            /**
+             * @description The village (12-digit code) the household lives in.
+             * @default
+             */
+            village?: string;
+        };
         /** @description A report as the township's inbox shows it (ID and phone masked). */
         SelfReportRow: {
             /** Format: date */
@@ -4680,6 +4883,25 @@ export interface components {
             /** @description 身份证号码后4位。 */
             id_last4: string;
             receipt_no: string;
+        };
+        /** @description A status change as entered. */
+        StatusChange: {
+            /**
+             * Format: date
+             * @description 结束日期 (today when closing without one).
+             * @default null
+             */
+            ended_on?: string | null;
+            /**
+             * @description Evidence note or reason, appended to the measure's notes.
+             * @default
+             */
+            evidence?: string;
+            /**
+             * @description New status (code or Chinese).
+             * @default
+             */
+            status?: string;
         };
         /**
          * @description 贴息: a subsidy rate (the finance bureau refunds that part of the interest)
@@ -4971,6 +5193,240 @@ export interface components {
     headers: never;
     pathItems: never;
 }
+export type AcceptBody = components['schemas']['AcceptBody'];
+export type Accepted = components['schemas']['Accepted'];
+export type ActionBody = components['schemas']['ActionBody'];
+export type AddMemberBody = components['schemas']['AddMemberBody'];
+export type ApiTokenInfo = components['schemas']['ApiTokenInfo'];
+export type AreaCode = components['schemas']['AreaCode'];
+export type AreaEmployment = components['schemas']['AreaEmployment'];
+export type AreaLoanRate = components['schemas']['AreaLoanRate'];
+export type AreaRef = components['schemas']['AreaRef'];
+export type AreaSummary = components['schemas']['AreaSummary'];
+export type AreaTreeNode = components['schemas']['AreaTreeNode'];
+export type Assessment = components['schemas']['Assessment'];
+export type AssessmentView = components['schemas']['AssessmentView'];
+export type AssistRow = components['schemas']['AssistRow'];
+export type AuditRecord = components['schemas']['AuditRecord'];
+export type AwardBody = components['schemas']['AwardBody'];
+export type AwardEditBody = components['schemas']['AwardEditBody'];
+export type AwardPage = components['schemas']['AwardPage'];
+export type AwardRoom = components['schemas']['AwardRoom'];
+export type AwardRow = components['schemas']['AwardRow'];
+export type BasisPoints = components['schemas']['BasisPoints'];
+export type CadreForm = components['schemas']['CadreForm'];
+export type CadreRow = components['schemas']['CadreRow'];
+export type CalendarDay = components['schemas']['CalendarDay'];
+export type CalendarEntryBody = components['schemas']['CalendarEntryBody'];
+export type CalendarSaveBody = components['schemas']['CalendarSaveBody'];
+export type CalendarYear = components['schemas']['CalendarYear'];
+export type CampaignBody = components['schemas']['CampaignBody'];
+export type CampaignProgress = components['schemas']['CampaignProgress'];
+export type CampaignRow = components['schemas']['CampaignRow'];
+export type CardMeasure = components['schemas']['CardMeasure'];
+export type Cards = components['schemas']['Cards'];
+export type CaseDetail = components['schemas']['CaseDetail'];
+export type CaseEvent = components['schemas']['CaseEvent'];
+export type CaseRow = components['schemas']['CaseRow'];
+export type CaseState = components['schemas']['CaseState'];
+export type CatalogueEntry = components['schemas']['CatalogueEntry'];
+export type CatalogueView = components['schemas']['CatalogueView'];
+export type Category = components['schemas']['Category'];
+export type ChangedHousehold = components['schemas']['ChangedHousehold'];
+export type Changes = components['schemas']['Changes'];
+export type Channel = components['schemas']['Channel'];
+export type CodeLabel = components['schemas']['CodeLabel'];
+export type CodeListView = components['schemas']['CodeListView'];
+export type Confidence = components['schemas']['Confidence'];
+export type CountBucket = components['schemas']['CountBucket'];
+export type County = components['schemas']['County'];
+export type Created = components['schemas']['Created'];
+export type DecisionBody = components['schemas']['DecisionBody'];
+export type DeclineBody = components['schemas']['DeclineBody'];
+export type DemoLogin = components['schemas']['DemoLogin'];
+export type Diff = components['schemas']['Diff'];
+export type DocumentArea = components['schemas']['DocumentArea'];
+export type DocumentKind = components['schemas']['DocumentKind'];
+export type Done = components['schemas']['Done'];
+export type DueItem = components['schemas']['DueItem'];
+export type DuplicateItem = components['schemas']['DuplicateItem'];
+export type DuplicateSide = components['schemas']['DuplicateSide'];
+export type Edited = components['schemas']['Edited'];
+export type EmploymentChild = components['schemas']['EmploymentChild'];
+export type EmploymentCounts = components['schemas']['EmploymentCounts'];
+export type ErrorBody = components['schemas']['ErrorBody'];
+export type FieldChange = components['schemas']['FieldChange'];
+export type Finding = components['schemas']['Finding'];
+export type FlagView = components['schemas']['FlagView'];
+export type FormOptions = components['schemas']['FormOptions'];
+export type FullPhone = components['schemas']['FullPhone'];
+export type Hardship = components['schemas']['Hardship'];
+export type HeadBody = components['schemas']['HeadBody'];
+export type Health = components['schemas']['Health'];
+export type Household = components['schemas']['Household'];
+export type HouseholdAssistance = components['schemas']['HouseholdAssistance'];
+export type HouseholdCard = components['schemas']['HouseholdCard'];
+export type HouseholdFundsView = components['schemas']['HouseholdFundsView'];
+export type HouseholdList = components['schemas']['HouseholdList'];
+export type HouseholdMatch = components['schemas']['HouseholdMatch'];
+export type HouseholdRow = components['schemas']['HouseholdRow'];
+export type HouseholdView = components['schemas']['HouseholdView'];
+export type HouseholdWrite = components['schemas']['HouseholdWrite'];
+export type Hundredths = components['schemas']['Hundredths'];
+export type IdNumber = components['schemas']['IdNumber'];
+export type ImportIssue = components['schemas']['ImportIssue'];
+export type ImportJob = components['schemas']['ImportJob'];
+export type ImportStatus = components['schemas']['ImportStatus'];
+export type ImportSummary = components['schemas']['ImportSummary'];
+export type IncomeBreakdown = components['schemas']['IncomeBreakdown'];
+export type IncomeLine = components['schemas']['IncomeLine'];
+export type IncomeRecord = components['schemas']['IncomeRecord'];
+export type IncomeTest = components['schemas']['IncomeTest'];
+export type IncomeView = components['schemas']['IncomeView'];
+export type InstalmentRow = components['schemas']['InstalmentRow'];
+export type ItemsApiTokenInfo = components['schemas']['Items_ApiTokenInfo'];
+export type ItemsCadreRow = components['schemas']['Items_CadreRow'];
+export type ItemsCampaignRow = components['schemas']['Items_CampaignRow'];
+export type ItemsCaseRow = components['schemas']['Items_CaseRow'];
+export type ItemsMeasureRow = components['schemas']['Items_MeasureRow'];
+export type ItemsPendingTarget = components['schemas']['Items_PendingTarget'];
+export type ItemsPhotoMeta = components['schemas']['Items_PhotoMeta'];
+export type ItemsQualityRuleView = components['schemas']['Items_QualityRuleView'];
+export type ItemsRoleView = components['schemas']['Items_RoleView'];
+export type ItemsUserInfo = components['schemas']['Items_UserInfo'];
+export type ItemsVersionInfo = components['schemas']['Items_VersionInfo'];
+export type ItemsVillageScore = components['schemas']['Items_VillageScore'];
+export type JobBody = components['schemas']['JobBody'];
+export type JobEditBody = components['schemas']['JobEditBody'];
+export type JobEndBody = components['schemas']['JobEndBody'];
+export type JobFields = components['schemas']['JobFields'];
+export type JobRow = components['schemas']['JobRow'];
+export type JobStarted = components['schemas']['JobStarted'];
+export type LeadBody = components['schemas']['LeadBody'];
+export type LeadOpened = components['schemas']['LeadOpened'];
+export type Level = components['schemas']['Level'];
+export type LineSource = components['schemas']['LineSource'];
+export type ListedHousehold = components['schemas']['ListedHousehold'];
+export type LivingConditions = components['schemas']['LivingConditions'];
+export type LoanBody = components['schemas']['LoanBody'];
+export type LoanDetail = components['schemas']['LoanDetail'];
+export type LoanEditBody = components['schemas']['LoanEditBody'];
+export type LoanRates = components['schemas']['LoanRates'];
+export type LoanRow = components['schemas']['LoanRow'];
+export type LoanTermsBody = components['schemas']['LoanTermsBody'];
+export type LoginBody = components['schemas']['LoginBody'];
+export type Measure = components['schemas']['Measure'];
+export type MeasureBody = components['schemas']['MeasureBody'];
+export type MeasureCorrection = components['schemas']['MeasureCorrection'];
+export type MeasureKind = components['schemas']['MeasureKind'];
+export type MeasureRow = components['schemas']['MeasureRow'];
+export type MeasureStatus = components['schemas']['MeasureStatus'];
+export type MemberRelation = components['schemas']['MemberRelation'];
+export type MergeBody = components['schemas']['MergeBody'];
+export type Meta = components['schemas']['Meta'];
+export type Money = components['schemas']['Money'];
+export type NodeLevel = components['schemas']['NodeLevel'];
+export type PageAssistRow = components['schemas']['Page_AssistRow'];
+export type PageAuditRecord = components['schemas']['Page_AuditRecord'];
+export type PageCaseRow = components['schemas']['Page_CaseRow'];
+export type PageDuplicateItem = components['schemas']['Page_DuplicateItem'];
+export type PageHouseholdRow = components['schemas']['Page_HouseholdRow'];
+export type PageJobRow = components['schemas']['Page_JobRow'];
+export type PageLoanRow = components['schemas']['Page_LoanRow'];
+export type PagePostRow = components['schemas']['Page_PostRow'];
+export type PageQualityIssue = components['schemas']['Page_QualityIssue'];
+export type PageSelfReportRow = components['schemas']['Page_SelfReportRow'];
+export type PageVisitRow = components['schemas']['Page_VisitRow'];
+export type PairBody = components['schemas']['PairBody'];
+export type Pairing = components['schemas']['Pairing'];
+export type ParamDef = components['schemas']['ParamDef'];
+export type ParamDefs = components['schemas']['ParamDefs'];
+export type ParamRef = components['schemas']['ParamRef'];
+export type ParamValue = components['schemas']['ParamValue'];
+export type PasswordBody = components['schemas']['PasswordBody'];
+export type PendingTarget = components['schemas']['PendingTarget'];
+export type Period = components['schemas']['Period'];
+export type Person = components['schemas']['Person'];
+export type PersonInsurance = components['schemas']['PersonInsurance'];
+export type PersonNo = components['schemas']['PersonNo'];
+export type Phase = components['schemas']['Phase'];
+export type PhotoMeta = components['schemas']['PhotoMeta'];
+export type PlaceNames = components['schemas']['PlaceNames'];
+export type PlanBody = components['schemas']['PlanBody'];
+export type PlanForm = components['schemas']['PlanForm'];
+export type PlanView = components['schemas']['PlanView'];
+export type Portfolio = components['schemas']['Portfolio'];
+export type PostBody = components['schemas']['PostBody'];
+export type PostEditBody = components['schemas']['PostEditBody'];
+export type PostEndBody = components['schemas']['PostEndBody'];
+export type PostFields = components['schemas']['PostFields'];
+export type PostRow = components['schemas']['PostRow'];
+export type Preset = components['schemas']['Preset'];
+export type PrintedHousehold = components['schemas']['PrintedHousehold'];
+export type ProgressRow = components['schemas']['ProgressRow'];
+export type PublicStatus = components['schemas']['PublicStatus'];
+export type PublicTownship = components['schemas']['PublicTownship'];
+export type PublicVillage = components['schemas']['PublicVillage'];
+export type QualityIssue = components['schemas']['QualityIssue'];
+export type QualityRuleView = components['schemas']['QualityRuleView'];
+export type QualityRun = components['schemas']['QualityRun'];
+export type ReasonBody = components['schemas']['ReasonBody'];
+export type Receipt = components['schemas']['Receipt'];
+export type Redraw = components['schemas']['Redraw'];
+export type Relation = components['schemas']['Relation'];
+export type Relations = components['schemas']['Relations'];
+export type RemoveBody = components['schemas']['RemoveBody'];
+export type RemovePhotoBody = components['schemas']['RemovePhotoBody'];
+export type RepaymentBody = components['schemas']['RepaymentBody'];
+export type RepaymentMethod = components['schemas']['RepaymentMethod'];
+export type RepaymentRow = components['schemas']['RepaymentRow'];
+export type ReportStatus = components['schemas']['ReportStatus'];
+export type ResponsibleDue = components['schemas']['ResponsibleDue'];
+export type RevealedId = components['schemas']['RevealedId'];
+export type RevealedIds = components['schemas']['RevealedIds'];
+export type ReviewBody = components['schemas']['ReviewBody'];
+export type ReviewMinutes = components['schemas']['ReviewMinutes'];
+export type ReviewRecord = components['schemas']['ReviewRecord'];
+export type ReviewRef = components['schemas']['ReviewRef'];
+export type RoleView = components['schemas']['RoleView'];
+export type RuleGroup = components['schemas']['RuleGroup'];
+export type RunBody = components['schemas']['RunBody'];
+export type Scanned = components['schemas']['Scanned'];
+export type Scope = components['schemas']['Scope'];
+export type SelfReportBody = components['schemas']['SelfReportBody'];
+export type SelfReportForm = components['schemas']['SelfReportForm'];
+export type SelfReportRow = components['schemas']['SelfReportRow'];
+export type SessionView = components['schemas']['SessionView'];
+export type Sex = components['schemas']['Sex'];
+export type SplitBody = components['schemas']['SplitBody'];
+export type SplitOff = components['schemas']['SplitOff'];
+export type Standing = components['schemas']['Standing'];
+export type StatusBody = components['schemas']['StatusBody'];
+export type StatusChange = components['schemas']['StatusChange'];
+export type Subsidy = components['schemas']['Subsidy'];
+export type TargetRuleView = components['schemas']['TargetRuleView'];
+export type Townships = components['schemas']['Townships'];
+export type TreeResponse = components['schemas']['TreeResponse'];
+export type UnpairBody = components['schemas']['UnpairBody'];
+export type Urgency = components['schemas']['Urgency'];
+export type UrgencyCounts = components['schemas']['UrgencyCounts'];
+export type UserInfo = components['schemas']['UserInfo'];
+export type VersionInfo = components['schemas']['VersionInfo'];
+export type VillageScore = components['schemas']['VillageScore'];
+export type VisitBody = components['schemas']['VisitBody'];
+export type VisitLeadBody = components['schemas']['VisitLeadBody'];
+export type VisitOptions = components['schemas']['VisitOptions'];
+export type VisitRow = components['schemas']['VisitRow'];
+export type WhatIfArea = components['schemas']['WhatIfArea'];
+export type WhatIfBody = components['schemas']['WhatIfBody'];
+export type WhatIfHousehold = components['schemas']['WhatIfHousehold'];
+export type WhatIfResult = components['schemas']['WhatIfResult'];
+export type WorkRegion = components['schemas']['WorkRegion'];
+export type Workbench = components['schemas']['Workbench'];
+export type YearMonth = components['schemas']['YearMonth'];
+export type ZeroEmployment = components['schemas']['ZeroEmployment'];
+export type ZeroEmploymentCount = components['schemas']['ZeroEmploymentCount'];
+export type ZeroEmploymentRow = components['schemas']['ZeroEmploymentRow'];
 export type $defs = Record<string, never>;
 export interface operations {
     area_tree: {
@@ -5358,10 +5814,9 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        /** @description {name, unit, position, phone, area, active?, username?} */
         requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["CadreForm"];
             };
         };
         responses: {
@@ -5404,10 +5859,9 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description {name, unit, position, phone, area, active?, username?} */
         requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["CadreForm"];
             };
         };
         responses: {
@@ -7451,10 +7905,10 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description {code, name?, target_risk, started_on, ended_on?, amount_fen?, status?, evidence?}；无 code 时须有 category、kind、name */
+        /** @description 无 code 时须有 category、kind、name */
         requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["MeasureBody"];
             };
         };
         responses: {
@@ -7659,10 +8113,10 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description {goals, revision?}；审核另见 /plan/review */
+        /** @description 审核另见 /plan/review */
         requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["PlanBody"];
             };
         };
         responses: {
@@ -8099,10 +8553,9 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description {code, name?, target_risk, started_on, amount_fen?, evidence?, reason, revision} */
         requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["MeasureCorrection"];
             };
         };
         responses: {
@@ -8154,10 +8607,9 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description {status, ended_on?, evidence?} */
         requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["StatusChange"];
             };
         };
         responses: {
@@ -8559,10 +9011,10 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        /** @description {name, id_number, phone, village, relation, head_name?, hardship, description, consent: true} */
+        /** @description consent 须为 true；website 为隐藏字段，须留空 */
         requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": components["schemas"]["SelfReportBody"];
             };
         };
         responses: {

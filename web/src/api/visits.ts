@@ -1,74 +1,30 @@
 // 走访 and 集中排查: the types of /api/visits and /api/campaigns and the calls.
 import { request } from './client'
-import type { Page } from './types'
-import type { components } from './schema'
-
-type Schemas = components['schemas']
-
-export type CodeLabel = Schemas['CodeLabel']
-
-export type TargetRuleInfo = Schemas['TargetRuleView']
-
-export type VisitOptions = Schemas['VisitOptions']
-
-/** A photo of a visit (its bytes at {@link photoUrl}). */
-export type PhotoMeta = Schemas['PhotoMeta']
-
-export type VisitRow = Schemas['VisitRow']
-
-export interface VisitQuery {
-  household_id?: number
-  area?: string
-  mine?: boolean
-  from?: string
-  until?: string
-  risk_pending?: boolean
-  page?: number
-  page_size?: number
-}
-
-export interface NewVisit {
-  household_id: number
-  date?: string
-  kind: string
-  findings: string
-  flags: string[]
-  risk_found: boolean
-  campaign_id?: number | null
-}
-
-export type ProgressRow = Schemas['ProgressRow']
-
-export type Phase = Schemas['Phase']
-
-export type CampaignRow = Schemas['CampaignRow']
-
-export type CampaignProgress = Schemas['CampaignProgress']
-
-export type PendingTarget = Schemas['PendingTarget']
-
-/** What 重新生成目标 changed. */
-export type Redraw = Schemas['Redraw']
-
-export interface NewCampaign {
-  name: string
-  kind: string
-  area?: string
-  from: string
-  until: string
-  targets: string[]
-}
+import type {
+  CampaignBody,
+  CampaignProgress,
+  Created,
+  ItemsCampaignRow,
+  ItemsPendingTarget,
+  ItemsPhotoMeta,
+  LeadOpened,
+  PageVisitRow,
+  Redraw,
+  VisitBody,
+  VisitOptions,
+  VisitQuery,
+} from './types'
 
 export const visitsApi = {
   options: (signal?: AbortSignal) => request<VisitOptions>('api/visits/options', { signal }),
   list: (q: VisitQuery, signal?: AbortSignal) =>
-    request<Page<VisitRow>>('api/visits', {
+    request<PageVisitRow>('api/visits', {
       query: { ...q, mine: q.mine ? 'true' : undefined, risk_pending: q.risk_pending ? 'true' : undefined },
       signal,
     }),
-  record: (v: NewVisit) => request<{ id: number }>('api/visits', { method: 'POST', body: v }),
+  record: (v: VisitBody) => request<Created>('api/visits', { method: 'POST', body: v }),
   raiseLead: (id: number, greenChannel = false) =>
-    request<{ case_id: number }>(`api/visits/${id}/lead`, { method: 'POST', body: { green_channel: greenChannel } }),
+    request<LeadOpened>(`api/visits/${id}/lead`, { method: 'POST', body: { green_channel: greenChannel } }),
   /** Adds photos to a visit: one multipart request, all land or none. */
   uploadPhotos: async (visitId: number, files: File[]) => {
     const form = new FormData()
@@ -77,18 +33,18 @@ export const visitsApi = {
     const encoded = new Response(form)
     const type = encoded.headers.get('Content-Type') ?? 'multipart/form-data'
     const data = await encoded.arrayBuffer()
-    return request<{ items: PhotoMeta[] }>(`api/visits/${visitId}/photos`, { method: 'POST', raw: { data, type } })
+    return request<ItemsPhotoMeta>(`api/visits/${visitId}/photos`, { method: 'POST', raw: { data, type } })
   },
   /** Removes a photo its uploader attached by mistake; the reason goes to the audit log. */
   removePhoto: (visitId: number, photoId: number, reason: string) =>
     request<void>(`api/visits/${visitId}/photos/${photoId}/remove`, { method: 'POST', body: { reason }, empty: true }),
   redraw: (id: number) => request<Redraw>(`api/campaigns/${id}/redraw`, { method: 'POST' }),
-  campaigns: (signal?: AbortSignal) => request<{ items: CampaignRow[] }>('api/campaigns', { signal }),
-  createCampaign: (c: NewCampaign) => request<{ id: number }>('api/campaigns', { method: 'POST', body: c }),
+  campaigns: (signal?: AbortSignal) => request<ItemsCampaignRow>('api/campaigns', { signal }),
+  createCampaign: (c: CampaignBody) => request<Created>('api/campaigns', { method: 'POST', body: c }),
   progress: (id: number, area: string | undefined, signal?: AbortSignal) =>
     request<CampaignProgress>(`api/campaigns/${id}/progress`, { query: { area }, signal }),
   pending: (id: number, area: string | undefined, signal?: AbortSignal) =>
-    request<{ items: PendingTarget[] }>(`api/campaigns/${id}/pending`, { query: { area, limit: 200 }, signal }),
+    request<ItemsPendingTarget>(`api/campaigns/${id}/pending`, { query: { area, limit: 200 }, signal }),
 }
 
 /** Where the image of a visit photo is served (area-scoped, each read audited). */

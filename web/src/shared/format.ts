@@ -1,4 +1,4 @@
-import type { AreaLevel } from '../api/types'
+import type { NodeLevel } from '../api/types'
 
 const intFormat = new Intl.NumberFormat('zh-CN', { maximumFractionDigits: 0 })
 
@@ -13,7 +13,7 @@ export function fmtPercent(part: number, whole: number): string {
   return `${((part / whole) * 100).toFixed(1)}%`
 }
 
-export const LEVEL_LABEL: Record<AreaLevel, string> = {
+export const LEVEL_LABEL: Record<NodeLevel, string> = {
   province: '省',
   city: '市',
   county: '县',
@@ -23,7 +23,7 @@ export const LEVEL_LABEL: Record<AreaLevel, string> = {
 }
 
 /** Name of the level below `level`, used in headings ("各乡镇户数"). */
-export const CHILD_LEVEL_LABEL: Record<AreaLevel, string> = {
+export const CHILD_LEVEL_LABEL: Record<NodeLevel, string> = {
   province: '市',
   city: '县',
   county: '乡镇',

@@ -169,6 +169,7 @@ impl Measure {
 
 /// A correction of a recorded measure as entered: what was mistyped. The
 /// status and its end date move only through [`Measure::change_status`].
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Deserialize)]
 pub struct MeasureCorrection {
     /// Catalogue code (an older measure without one gets one here).

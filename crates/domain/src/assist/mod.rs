@@ -250,6 +250,7 @@ fn text(
 }
 
 /// A 帮扶干部 as entered.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct CadreForm {
@@ -305,6 +306,7 @@ impl Cadre {
 }
 
 /// A status change as entered.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct StatusChange {

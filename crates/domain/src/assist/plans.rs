@@ -9,6 +9,7 @@ use crate::area::AreaLevel;
 use super::*;
 
 /// An 一户一策 plan as entered.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct PlanForm {

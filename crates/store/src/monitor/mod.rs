@@ -130,6 +130,11 @@ pub struct CaseEvent {
     pub action: String,
     pub from_state: Option<String>,
     pub to_state: String,
+    /// The step's form as entered (a JSON object; its fields depend on `action`).
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = std::collections::HashMap<String, serde_json::Value>)
+    )]
     pub payload: Value,
 }
 

@@ -109,7 +109,7 @@ pub struct DocumentArea {
     pub code: String,
     pub name: String,
     /// `county`, `township`, `village` …
-    pub level: &'static str,
+    pub level: crate::areas::NodeLevel,
     #[serde(flatten)]
     pub names: PlaceNames,
 }
@@ -298,10 +298,6 @@ fn risks_of(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn level_name(level: AreaLevel) -> &'static str {
-    crate::areas::level_str(level)
-}
-
 /// The rows of a case query: what a list needs from `case_file`.
 struct CaseLine {
     case_id: i64,
@@ -383,7 +379,7 @@ impl Store {
         Ok(DocumentArea {
             code: code.as_string(),
             name: row.name,
-            level: level_name(code.level()),
+            level: code.level().into(),
             names,
         })
     }

@@ -1,6 +1,6 @@
 // What the 帮扶 pages share. The server decides who may do what; these are
 // labels and small helpers for showing its answers.
-import type { Cadre, MeasureStatus } from '../../api/types'
+import type { CadreRow, MeasureStatus } from '../../api/types'
 
 export const MEASURE_STATUS_TYPE: Record<MeasureStatus, 'info' | 'primary' | 'success' | 'danger'> = {
   planned: 'info',
@@ -25,7 +25,7 @@ export function areaPrefix(code: string): string {
 }
 
 /** Whether a cadre's area covers a household's village. */
-export function cadreCovers(c: Cadre, village: string): boolean {
+export function cadreCovers(c: CadreRow, village: string): boolean {
   return village.startsWith(areaPrefix(c.area_code))
 }
 

@@ -1,16 +1,16 @@
-import type { AwardRecord, JobRecord, LoanRecord, PostRecord } from '../../api/funds'
+import type { AwardRow, JobRow, LoanRow, PostRow } from '../../api/types'
 
 // What the funds edit dialog works on: one record and what to do with it.
 
 export type EditTarget =
-  | { kind: 'loan'; row: LoanRecord }
-  | { kind: 'repayment-undo'; row: LoanRecord; repayment: { id: number; paid_on: string; amount_fen: number } }
-  | { kind: 'post'; row: PostRecord }
-  | { kind: 'post-end'; row: PostRecord }
-  | { kind: 'award'; row: AwardRecord }
-  | { kind: 'award-withdraw'; row: AwardRecord }
-  | { kind: 'job'; row: JobRecord }
-  | { kind: 'job-end'; row: JobRecord }
+  | { kind: 'loan'; row: LoanRow }
+  | { kind: 'repayment-undo'; row: LoanRow; repayment: { id: number; paid_on: string; amount_fen: number } }
+  | { kind: 'post'; row: PostRow }
+  | { kind: 'post-end'; row: PostRow }
+  | { kind: 'award'; row: AwardRow }
+  | { kind: 'award-withdraw'; row: AwardRow }
+  | { kind: 'job'; row: JobRow }
+  | { kind: 'job-end'; row: JobRow }
 
 export const EDIT_TITLES: Record<EditTarget['kind'], string> = {
   loan: '修改小额信贷',

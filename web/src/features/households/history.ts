@@ -1,10 +1,10 @@
 import { onBeforeUnmount, ref } from 'vue'
 import { ApiError, api, errorText } from '../../api/client'
-import type { HouseholdVersion } from '../../api/types'
+import type { VersionInfo } from '../../api/types'
 
 /** The versions of one household (历史版本), newest first. */
 export function useHouseholdHistory() {
-  const history = ref<HouseholdVersion[]>([])
+  const history = ref<VersionInfo[]>([])
   const loading = ref(false)
   const error = ref<string | null>(null)
   let inflight: AbortController | null = null

@@ -1,25 +1,25 @@
 // Labels and rules of thumb the monitoring pages share. The server decides
 // every step; these only choose what to offer.
-import type { CaseRow, CaseState, Channel, Urgency, WorkflowLevel } from '../../api/types'
+import type { CaseRow, CaseState, Channel, Urgency, Level } from '../../api/types'
 import { currentUser } from '../../shared/composables/auth'
 
 /** The permission behind each workflow level. */
-export const LEVEL_PERMISSION: Record<WorkflowLevel, string> = {
+export const LEVEL_PERMISSION: Record<Level, string> = {
   village: 'case.village',
   township: 'case.township_review',
   county: 'case.county_approve',
 }
 
-export const LEVEL_LABEL: Record<WorkflowLevel, string> = {
+export const LEVEL_LABEL: Record<Level, string> = {
   village: '村级',
   township: '乡镇',
   county: '县级',
 }
 
 /** The workflow levels the signed-in user may act at. */
-export function myLevels(): WorkflowLevel[] {
+export function myLevels(): Level[] {
   const perms = currentUser.value?.permissions ?? []
-  return (Object.keys(LEVEL_PERMISSION) as WorkflowLevel[]).filter((l) => perms.includes(LEVEL_PERMISSION[l]))
+  return (Object.keys(LEVEL_PERMISSION) as Level[]).filter((l) => perms.includes(LEVEL_PERMISSION[l]))
 }
 
 export function hasWorkflowRole(): boolean {
@@ -27,7 +27,7 @@ export function hasWorkflowRole(): boolean {
 }
 
 /** Levels that may do the next step in a state (mirrors the server's CaseState::owners). */
-export function ownersOf(state: CaseState): WorkflowLevel[] {
+export function ownersOf(state: CaseState): Level[] {
   switch (state) {
     case 'lead':
       return ['village', 'township']

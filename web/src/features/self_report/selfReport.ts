@@ -1,16 +1,16 @@
 // Labels the 农户自主申报 pages share. The server decides every step.
-import type { SelfReportStatus } from '../../api/types'
+import type { ReportStatus } from '../../api/types'
 
-export const REPORT_STATUS_LABEL: Record<SelfReportStatus, string> = {
+export const REPORT_STATUS_LABEL: Record<ReportStatus, string> = {
   pending: '待受理',
   accepted: '已受理',
   declined: '不予受理',
 }
 
-export const REPORT_STATUSES: SelfReportStatus[] = ['pending', 'accepted', 'declined']
+export const REPORT_STATUSES: ReportStatus[] = ['pending', 'accepted', 'declined']
 
 /** Tag colour of a report's status. */
-export function reportStatusType(s: SelfReportStatus): 'warning' | 'success' | 'info' {
+export function reportStatusType(s: ReportStatus): 'warning' | 'success' | 'info' {
   if (s === 'accepted') return 'success'
   if (s === 'declined') return 'info'
   return 'warning'

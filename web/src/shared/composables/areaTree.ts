@@ -1,22 +1,22 @@
 import { ref } from 'vue'
 import { ApiError, api, errorText } from '../../api/client'
-import type { AreaNode } from '../../api/types'
+import type { AreaTreeNode } from '../../api/types'
 import { onUserChange } from './auth'
 
 // The area tree of the signed-in user (rooted at their own area), loaded once
 // and shared by the pages that show it. Dropped when the user changes.
 
-export const treeRoot = ref<AreaNode | null>(null)
+export const treeRoot = ref<AreaTreeNode | null>(null)
 export const treeLoading = ref(false)
 export const treeError = ref<string | null>(null)
 /** Server's explanation when there is no area data at all. */
 export const treeEmptyText = ref<string | null>(null)
 
-const byCode = new Map<string, AreaNode>()
-const parentOf = new Map<string, AreaNode | null>()
+const byCode = new Map<string, AreaTreeNode>()
+const parentOf = new Map<string, AreaTreeNode | null>()
 let loaded: Promise<void> | null = null
 
-function index(node: AreaNode, parent: AreaNode | null) {
+function index(node: AreaTreeNode, parent: AreaTreeNode | null) {
   byCode.set(node.code, node)
   parentOf.set(node.code, parent)
   for (const c of node.children ?? []) index(c, node)
@@ -65,14 +65,14 @@ export function loadAreaTree(force = false): Promise<void> {
 
 // Both lookups read `treeRoot` first, so computed values using them update
 // when the tree arrives (the maps themselves are not reactive).
-export function areaByCode(code: string | null | undefined): AreaNode | undefined {
+export function areaByCode(code: string | null | undefined): AreaTreeNode | undefined {
   if (!treeRoot.value) return undefined
   return code ? byCode.get(code) : undefined
 }
 
 /** Root first, down to `code`; empty when the code is not in the tree. */
-export function areaPath(code: string | null | undefined): AreaNode[] {
-  const path: AreaNode[] = []
+export function areaPath(code: string | null | undefined): AreaTreeNode[] {
+  const path: AreaTreeNode[] = []
   if (!treeRoot.value) return path
   let n = code ? byCode.get(code) : undefined
   while (n) {

@@ -1,9 +1,9 @@
 import { computed, ref } from 'vue'
 import { ApiError, api, errorText, setCsrfToken } from '../../api/client'
-import type { Session, User } from '../../api/types'
+import type { SessionView, UserInfo } from '../../api/types'
 
 /** The signed-in user; null when nobody is signed in (or not known yet). */
-export const currentUser = ref<User | null>(null)
+export const currentUser = ref<UserInfo | null>(null)
 /** Set when /api/auth/me failed for another reason than "not signed in". */
 export const sessionError = ref<string | null>(null)
 
@@ -14,20 +14,20 @@ export function onUserChange(fn: () => void): void {
   resetListeners.push(fn)
 }
 
-function apply(session: Session | null) {
+function apply(session: SessionView | null) {
   const before = currentUser.value?.id ?? null
   currentUser.value = session?.user ?? null
   setCsrfToken(session?.csrf_token ?? null)
   if ((session?.user.id ?? null) !== before) resetListeners.forEach((fn) => fn())
 }
 
-let checked: Promise<User | null> | null = null
+let checked: Promise<UserInfo | null> | null = null
 
 /**
  * Asks the server who is signed in (once; later calls reuse the answer).
  * Resolves to null when nobody is; other failures go to `sessionError`.
  */
-export function ensureSession(): Promise<User | null> {
+export function ensureSession(): Promise<UserInfo | null> {
   if (!checked) {
     checked = refreshSession().then(() => currentUser.value)
   }
@@ -54,7 +54,7 @@ export async function refreshSession(): Promise<boolean> {
   }
 }
 
-export async function login(username: string, password: string): Promise<User> {
+export async function login(username: string, password: string): Promise<UserInfo> {
   const s = await api.login(username, password)
   sessionError.value = null
   apply(s)
