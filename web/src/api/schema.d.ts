@@ -1980,6 +1980,12 @@ export interface components {
         };
         /** @description The result of assessing one household for one year. */
         Assessment: {
+            /**
+             * @description 收入低于监测范围、未识别风险: below the line, but no concrete risk
+             *     (policy.md §1.2). Not a candidate (`category` is `None`): listed apart
+             *     for a visit that finds the risk or rules it out.
+             */
+            below_line_without_risk: boolean;
             /** @description Derived 监测对象类别 code, `None` when not in the at-risk set. */
             category?: string | null;
             /** @description Income against the line. */
@@ -3888,6 +3894,8 @@ export interface components {
         ParamDefs: {
             items: components["schemas"]["ParamDef"][];
             key: string;
+            /** @description 提示：如地方监测范围低于全国同年度基准（仍然有效，注明所低于的基准）。 */
+            warnings: string[];
         };
         /** @description Where a threshold came from. */
         ParamRef: {
@@ -4828,6 +4836,20 @@ export interface components {
             at_risk_now: number;
             /** Format: int64 */
             at_risk_then: number;
+            /**
+             * @description The first households below the proposed line without a risk (by id),
+             *     at most 200: to be visited, not counted as candidates.
+             */
+            below_line_without_risk_households: components["schemas"]["WhatIfHousehold"][];
+            /**
+             * Format: int64
+             * @description 收入低于监测范围、未识别风险 (policy.md §1.2): below the line without a
+             *     concrete risk, now and under the proposal. Not candidates (not in the
+             *     at-risk counts): listed apart for a visit.
+             */
+            below_line_without_risk_now: number;
+            /** Format: int64 */
+            below_line_without_risk_then: number;
             by_township: components["schemas"]["WhatIfArea"][];
             by_village: components["schemas"]["WhatIfArea"][];
             /** @description Whether the households' facts came from memory. */
@@ -8156,7 +8178,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 各地区各年度的参数定义及可信度、说明 */
+            /** @description 各地区各年度的参数定义及可信度、说明；warnings：低于全国同年度基准的地方监测范围等提示 */
             200: {
                 headers: {
                     [name: string]: unknown;
