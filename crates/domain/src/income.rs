@@ -17,6 +17,9 @@ use thiserror::Error;
 
 use crate::money::Money;
 
+mod window;
+pub use window::{DatedIncome, IncomeWindow, WindowError};
+
 /// One household's income for one year (policy.md §1.3 income columns). All amounts in 分.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

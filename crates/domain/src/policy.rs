@@ -24,6 +24,9 @@ use crate::area::{AreaCode, AreaLevel};
 use crate::income::IncomeRules;
 use crate::money::Money;
 
+mod choice;
+pub use choice::TextChoice;
+
 /// How well a parameter value is sourced.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -112,7 +115,7 @@ pub mod keys {
     pub const INCOME_COUNT_AWARDS: &str = "income_count_awards";
     /// Whether 大额刚性支出 is deducted before the threshold test, a bool.
     pub const INCOME_DEDUCT_RIGID: &str = "income_deduct_rigid_expense";
-    /// 突发严重困难: 大额刚性支出超过家庭年纯收入的百分比 (整数, 如 100).
+    /// 突发严重困难: 当年大额刚性支出超过上年度家庭纯收入的百分比 (整数, 如 100).
     pub const SUDDEN_RIGID_PCT: &str = "sudden_rigid_expense_pct";
     /// 突发严重困难: 人均纯收入比上年下降达到的百分比 (整数, 如 30).
     pub const SUDDEN_DROP_PCT: &str = "sudden_income_drop_pct";
@@ -122,6 +125,14 @@ pub mod keys {
     pub const SCHOOL_AGE_TO: &str = "compulsory_school_age_to";
     /// 风险消除: 自识别监测起至少经过的月数.
     pub const ELIMINATION_MIN_MONTHS: &str = "elimination_min_months";
+    /// 风险消除“收入持续稳定”: 最近几个有收入记录的年度须各自高于当年监测范围 (整数).
+    pub const ELIMINATION_STABLE_YEARS: &str = "elimination_stable_income_years";
+    /// 整户无劳动能力的口径 (文本, 见 `household::labour`).
+    pub const NO_LABOUR_RULE: &str = "no_labour_rule";
+    /// 收入统计口径: `自然年` 或 `滚动12个月` (文本, 见 `income::window`).
+    pub const INCOME_WINDOW: &str = "income_window";
+    /// 疑点 1111_09/1111_13: 当年城乡居民医保资助参保的截止月份 (文本 `YYYYMM`).
+    pub const QUALITY_MEDICAL_SUBSIDY_CUTOFF: &str = "quality_medical_subsidy_cutoff";
     /// 村内公示最短期限 (期限文本, 如 `5自然日`).
     pub const NOTICE_MIN: &str = "notice_min_period";
     /// 识别纳入全流程时限 (期限文本, 如 `15自然日`).
@@ -207,11 +218,15 @@ pub fn key_label(key: &str) -> &str {
         keys::MONITORING_LINE => "监测范围",
         keys::INCOME_COUNT_AWARDS => "产业奖励和就业奖励计入收入",
         keys::INCOME_DEDUCT_RIGID => "扣减大额刚性支出",
-        keys::SUDDEN_RIGID_PCT => "刚性支出超过家庭年纯收入比例（%）",
+        keys::SUDDEN_RIGID_PCT => "刚性支出超过上年度家庭纯收入比例（%）",
         keys::SUDDEN_DROP_PCT => "人均纯收入同比下降比例（%）",
         keys::SCHOOL_AGE_FROM => "义务教育适龄起始年龄",
         keys::SCHOOL_AGE_TO => "义务教育适龄截止年龄",
         keys::ELIMINATION_MIN_MONTHS => "风险消除最短监测月数",
+        keys::ELIMINATION_STABLE_YEARS => "风险消除收入持续稳定年数",
+        keys::NO_LABOUR_RULE => "整户无劳动能力口径",
+        keys::INCOME_WINDOW => "收入统计口径",
+        keys::QUALITY_MEDICAL_SUBSIDY_CUTOFF => "资助参保截止月份",
         keys::NOTICE_MIN => "村内公示最短期限",
         keys::SLA_IDENTIFICATION => "识别纳入全流程时限",
         keys::SLA_ASSIGN_CADRE => "明确帮扶责任人时限",

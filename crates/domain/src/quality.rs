@@ -13,7 +13,8 @@ use serde::Serialize;
 
 use crate::assist::{AssistFacts, Catalogue, MeasureKind, Requirement, is_disabled};
 use crate::codes::well_known;
-use crate::household::{HouseholdBundle, Person, YearMonth};
+use crate::household::labour::NoLabourRule;
+use crate::household::{HouseholdBundle, YearMonth};
 use crate::income::{self, IncomeRecord};
 use crate::money::Money;
 use crate::policy::{PolicySet, keys};
@@ -142,8 +143,13 @@ fn per_capita(b: &HouseholdBundle, rec: &IncomeRecord, ctx: &Context<'_>) -> Opt
     income::compute(rec, &rules).ok().map(|x| x.per_capita)
 }
 
-fn no_labour(labor: &str) -> bool {
-    labor == well_known::LABOR_LOST || labor == well_known::LABOR_NONE
+/// 整户无劳动能力 under the area's reading (parameter `no_labour_rule`; the
+/// national checks' reading when the parameter cannot be resolved, like the
+/// other thresholds of this table).
+fn all_without_labour(b: &HouseholdBundle, ctx: &Context<'_>) -> bool {
+    NoLabourRule::of(ctx.policy, &b.household.area, ctx.today.year())
+        .unwrap_or_default()
+        .whole_household(&b.members)
 }
 
 fn month_param(ctx: &Context<'_>, b: &HouseholdBundle, key: &str, default: i64) -> i64 {
@@ -213,8 +219,10 @@ fn r_1_11_005(b: &HouseholdBundle, _: &Context<'_>) -> Vec<String> {
         .collect()
 }
 
+/// policy.md §9: 脱贫不稳定户/边缘易致贫户 identified more than a month ago
+/// without a 开发式 measure. The national condition has no labour test.
 fn r_1_11_010(b: &HouseholdBundle, ctx: &Context<'_>) -> Vec<String> {
-    if !active(b) || !unstable_or_marginal(b) || !b.members.iter().any(Person::has_labor_capacity) {
+    if !active(b) || !unstable_or_marginal(b) {
         return vec![];
     }
     let grace = month_param(ctx, b, keys::QUALITY_DEV_MEASURE_MONTHS, 1);
@@ -230,7 +238,7 @@ fn r_1_11_010(b: &HouseholdBundle, ctx: &Context<'_>) -> Vec<String> {
     };
     match months {
         Some(m) if i64::from(m) > grace && missing => vec![format!(
-            "有劳动能力的监测户识别已{m}个月，尚未落实开发式帮扶措施（应在{grace}个月内落实产业、就业等措施）"
+            "监测户识别已{m}个月，尚未落实开发式帮扶措施（应在{grace}个月内落实产业、就业等措施）"
         )],
         _ => vec![],
     }
@@ -269,9 +277,9 @@ fn r_2_11_002(b: &HouseholdBundle, ctx: &Context<'_>) -> Vec<String> {
 const RISK_WORK_UNSTABLE: &str = "07";
 const RISK_NO_LABOUR: &str = "04";
 
-fn r_2_11_006(b: &HouseholdBundle, _: &Context<'_>) -> Vec<String> {
+fn r_2_11_006(b: &HouseholdBundle, ctx: &Context<'_>) -> Vec<String> {
     let has_risk = b.household.risks.iter().any(|r| r == RISK_WORK_UNSTABLE);
-    if has_risk && !b.members.is_empty() && b.members.iter().all(|m| no_labour(&m.labor_skill)) {
+    if has_risk && all_without_labour(b, ctx) {
         vec!["风险为“因务工就业不稳”，但家庭成员均无劳动力或丧失劳动力".into()]
     } else {
         vec![]
@@ -304,12 +312,8 @@ fn r_5_11_029(b: &HouseholdBundle, _: &Context<'_>) -> Vec<String> {
     }
 }
 
-fn r_5_11_033(b: &HouseholdBundle, _: &Context<'_>) -> Vec<String> {
-    if active(b)
-        && !b.members.is_empty()
-        && b.members.iter().all(|m| no_labour(&m.labor_skill))
-        && !b.household.no_labor_safety_net
-    {
+fn r_5_11_033(b: &HouseholdBundle, ctx: &Context<'_>) -> Vec<String> {
+    if active(b) && all_without_labour(b, ctx) && !b.household.no_labor_safety_net {
         vec!["全家无劳动能力，未标注“整户无劳动能力兜底保障户”".into()]
     } else {
         vec![]
@@ -410,12 +414,8 @@ fn r_local_quick_elimination(b: &HouseholdBundle, ctx: &Context<'_>) -> Vec<Stri
     }
 }
 
-fn all_without_labour(b: &HouseholdBundle) -> bool {
-    !b.members.is_empty() && b.members.iter().all(|m| no_labour(&m.labor_skill))
-}
-
 fn r_safety_net_missing(b: &HouseholdBundle, ctx: &Context<'_>) -> Vec<String> {
-    if !active(b) || !all_without_labour(b) {
+    if !active(b) || !all_without_labour(b, ctx) {
         return vec![];
     }
     let covered_by_record = b
@@ -430,6 +430,82 @@ fn r_safety_net_missing(b: &HouseholdBundle, ctx: &Context<'_>) -> Vec<String> {
     } else {
         vec!["全家无劳动能力，未落实低保、特困供养、临时救助等兜底保障措施".into()]
     }
+}
+
+/// Catalogue code of 城乡居民医保参保资助 (城乡居民基本医疗保险个人缴费补贴).
+const MEDICAL_PREMIUM_SUBSIDY: &str = "JK01";
+
+/// The 资助参保 cut-off month of `year` (parameter
+/// `quality_medical_subsidy_cutoff`); `None` when the year has none.
+fn subsidy_cutoff(b: &HouseholdBundle, ctx: &Context<'_>, year: i32) -> Option<YearMonth> {
+    let text = ctx
+        .policy
+        .text_param(
+            keys::QUALITY_MEDICAL_SUBSIDY_CUTOFF,
+            &b.household.area,
+            year,
+        )
+        .ok()?;
+    YearMonth::parse(text.trim()).ok()
+}
+
+/// Implemented 资助参保 measures of the household (when measures are recorded).
+fn premium_subsidies<'a>(ctx: &Context<'a>) -> Option<Vec<&'a crate::assist::Measure>> {
+    let a = ctx.measures()?;
+    Some(
+        a.measures
+            .iter()
+            .filter(|m| {
+                m.status.implemented() && m.code.as_deref() == Some(MEDICAL_PREMIUM_SUBSIDY)
+            })
+            .collect(),
+    )
+}
+
+/// policy.md §9 1111_09: a monitored object identified by the year's 资助参保
+/// cut-off month has no 资助参保 for that year once the cut-off has passed.
+fn r_1111_09(b: &HouseholdBundle, ctx: &Context<'_>) -> Vec<String> {
+    let Some(identified) = b.household.identified_month.filter(|_| active(b)) else {
+        return vec![];
+    };
+    let year = identified.year();
+    let (Some(cutoff), Some(subsidies)) = (subsidy_cutoff(b, ctx, year), premium_subsidies(ctx))
+    else {
+        return vec![];
+    };
+    let passed = YearMonth::from_date(ctx.today) > cutoff;
+    let covered = subsidies.iter().any(|m| m.started_on.year() == year);
+    if identified <= cutoff && passed && !covered {
+        vec![format!(
+            "{identified}识别的监测对象，未落实{year}年城乡居民医保参保资助（{year}年资助参保截止{cutoff}）"
+        )]
+    } else {
+        vec![]
+    }
+}
+
+/// policy.md §9 1111_13: a 资助参保 of a year whose cut-off month was before
+/// the household's identification: it was not yet a monitored object then.
+fn r_1111_13(b: &HouseholdBundle, ctx: &Context<'_>) -> Vec<String> {
+    let Some(identified) = b.household.identified_month else {
+        return vec![];
+    };
+    let Some(subsidies) = premium_subsidies(ctx) else {
+        return vec![];
+    };
+    subsidies
+        .into_iter()
+        .filter_map(|m| {
+            let year = m.started_on.year();
+            let cutoff = subsidy_cutoff(b, ctx, year)?;
+            (identified > cutoff).then(|| {
+                format!(
+                    "{}（{}起）为{year}年资助参保，但识别监测时间{identified}晚于{year}年资助参保截止月份{cutoff}",
+                    m.name, m.started_on
+                )
+            })
+        })
+        .collect()
 }
 
 fn r_1111_10(_: &HouseholdBundle, ctx: &Context<'_>) -> Vec<String> {
@@ -527,7 +603,7 @@ static RULES: &[Rule] = &[
         id: "1_11_010",
         scope: Scope::Household,
         severity: Severity::Error,
-        title: "有劳动能力的监测户识别超过1个月尚未落实开发式帮扶",
+        title: "监测户识别超过1个月尚未落实开发式帮扶",
         effective_from: None,
         check: r_1_11_010,
     },
@@ -586,6 +662,22 @@ static RULES: &[Rule] = &[
         title: "整户无劳动能力未落实兜底保障",
         effective_from: None,
         check: r_safety_net_missing,
+    },
+    Rule {
+        id: "1111_09",
+        scope: Scope::Household,
+        severity: Severity::Warning,
+        title: "截止月份前识别的监测对象未落实资助参保",
+        effective_from: None,
+        check: r_1111_09,
+    },
+    Rule {
+        id: "1111_13",
+        scope: Scope::Household,
+        severity: Severity::Warning,
+        title: "资助参保与识别监测时间不符",
+        effective_from: None,
+        check: r_1111_13,
     },
     Rule {
         id: "1111_10",

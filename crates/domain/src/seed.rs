@@ -9,7 +9,7 @@
 
 use crate::area::AreaCode;
 use crate::money::Money;
-use crate::policy::{Confidence, NATIONAL_HOTLINE, ParamDef, ParamValue, keys};
+use crate::policy::{Confidence, NATIONAL_HOTLINE, ParamDef, ParamValue, TextChoice, keys};
 
 pub(crate) fn def(
     key: &str,
@@ -77,6 +77,16 @@ pub fn seed_params() -> Vec<ParamDef> {
             "重庆市丰都县，丰都县2024年工作要点；未在其他来源证实",
         ),
     ];
+    for (year, month) in [(2023, "202304"), (2024, "202402")] {
+        out.push(def(
+            keys::QUALITY_MEDICAL_SUBSIDY_CUTOFF,
+            None,
+            year,
+            ParamValue::Text(month.to_string()),
+            Confirmed,
+            "国家疑点校验1111_09/1111_13：当年资助参保（城乡居民医保个人缴费补贴）以此月份为界（policy.md §9）；其他年度未见数值，不配置则不校验",
+        ));
+    }
     for year in 2020..=2026 {
         out.push(def(
             keys::INCOME_COUNT_AWARDS,
@@ -136,6 +146,24 @@ fn monitoring_defaults(year: i32) -> Vec<ParamDef> {
             6,
             Confirmed,
             "原则上自识别起至少半年（policy.md §7.1）",
+        ),
+        int(
+            keys::ELIMINATION_STABLE_YEARS,
+            2,
+            Unconfirmed,
+            "“收入持续稳定”（policy.md §7.1）无全国数值：本系统默认最近2个有收入记录的年度各自高于当年监测范围",
+        ),
+        span(
+            keys::NO_LABOUR_RULE,
+            crate::household::labour::NoLabourRule::AllLostOrNone.label(),
+            Confirmed,
+            "国家疑点校验5_11_033、2_11_006的口径：每名成员均为丧失劳动力或无劳动力（policy.md §9）；弱劳动力或半劳动力仍算有劳动能力。可改为“无普通或技能劳动力”",
+        ),
+        span(
+            keys::INCOME_WINDOW,
+            crate::income::IncomeWindow::CalendarYear.label(),
+            Unconfirmed,
+            "收入按自然年统计；安徽2020年口径为识别月前12个月（滚动12个月，policy.md §1.5）。滚动口径只对按月登记的收入计算，年度收入记录无法拆分到月份",
         ),
         span(
             keys::NOTICE_MIN,

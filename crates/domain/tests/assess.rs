@@ -14,6 +14,12 @@ fn policy() -> PolicySet {
     PolicySet::new(seed_params())
 }
 
+/// `b` with one concrete risk (policy.md §1.2): the head has a chronic illness.
+fn with_risk(mut b: fangpin_domain::HouseholdBundle) -> fangpin_domain::HouseholdBundle {
+    b.members[0].health = "2".into();
+    b
+}
+
 fn run(b: &fangpin_domain::HouseholdBundle, year: i32) -> Assessment {
     let p = policy();
     let (facts, src) = facts_of(b, year, date(year, 12, 31), &p).unwrap();
@@ -24,7 +30,10 @@ fn run(b: &fangpin_domain::HouseholdBundle, year: i32) -> Assessment {
 #[test]
 fn equal_to_the_line_is_not_below_it() {
     // 丰都 2024: 8,300 元.
-    let at = run(&family(true, vec![income(2024, 3, 8_300, 0)]), 2024);
+    let at = run(
+        &with_risk(family(true, vec![income(2024, 3, 8_300, 0)])),
+        2024,
+    );
     assert_eq!(at.line, Money::from_yuan(8_300));
     assert_eq!(at.income_test, IncomeTest::AtOrAbove);
     assert!(!at.at_risk());
@@ -36,7 +45,7 @@ fn equal_to_the_line_is_not_below_it() {
     assert_eq!((p.scope.as_deref(), p.year), (Some("500230000000"), 2024));
 
     // One 分 per head below: 24,899.99 for three people is 8,299.99 each.
-    let mut b = family(true, vec![income(2024, 3, 8_300, 0)]);
+    let mut b = with_risk(family(true, vec![income(2024, 3, 8_300, 0)]));
     b.incomes[0].wage = Money::from_fen(8_300 * 300 - 3);
     let below = run(&b, 2024);
     assert_eq!(below.income_test, IncomeTest::Below);
@@ -45,26 +54,117 @@ fn equal_to_the_line_is_not_below_it() {
 
 #[test]
 fn category_follows_household_type() {
-    let lifted = run(&family(true, vec![income(2024, 3, 6_000, 0)]), 2024);
+    let lifted = run(
+        &with_risk(family(true, vec![income(2024, 3, 6_000, 0)])),
+        2024,
+    );
     assert_eq!(lifted.category, Some(well_known::CATEGORY_UNSTABLE));
-    let ordinary = run(&family(false, vec![income(2024, 3, 6_000, 0)]), 2024);
+    let ordinary = run(
+        &with_risk(family(false, vec![income(2024, 3, 6_000, 0)])),
+        2024,
+    );
     assert_eq!(ordinary.category, Some(well_known::CATEGORY_MARGINAL));
 }
 
 #[test]
 fn rigid_expense_edge_and_sudden_category() {
-    // Net 3 × 10,000 = 30,000; the default is "more than 100% of net income".
-    let equal = run(&family(false, vec![income(2024, 3, 10_000, 30_000)]), 2024);
+    // The previous year's net income is 3 × 10,000 = 30,000; the default is
+    // "more than 100% of the previous year's net income" (policy.md §2.2).
+    let years = |rigid| {
+        family(
+            false,
+            vec![income(2023, 3, 10_000, 0), income(2024, 3, 20_000, rigid)],
+        )
+    };
+    let equal = run(&years(30_000), 2024);
     assert!(!equal.fired(rule::RIGID_EXPENSE));
     assert_eq!(equal.category, None);
-    let over = run(&family(false, vec![income(2024, 3, 10_000, 30_001)]), 2024);
+    let over = run(&years(30_001), 2024);
     assert!(over.fired(rule::RIGID_EXPENSE));
     assert!(over.sudden_hardship);
     assert_eq!(over.category, Some(well_known::CATEGORY_SUDDEN));
     // Below the line wins over sudden hardship for the category.
-    let both = run(&family(true, vec![income(2024, 3, 5_000, 90_000)]), 2024);
+    let both = run(
+        &family(
+            true,
+            vec![income(2023, 3, 9_000, 0), income(2024, 3, 5_000, 90_000)],
+        ),
+        2024,
+    );
     assert_eq!(both.category, Some(well_known::CATEGORY_UNSTABLE));
     assert!(both.sudden_hardship);
+}
+
+#[test]
+fn rigid_expense_is_measured_against_the_previous_year() {
+    // policy.md §0 and §2.2 (“明显超过上年度收入”): rigid expenses 30,000,
+    // last year's net income 20,000, this year's 40,000 → 突发严重困难户.
+    let mut b = family(false, vec![]);
+    let mut last = income(2023, 2, 10_000, 0);
+    last.annual_persons = 3;
+    let mut this = income(2024, 2, 20_000, 30_000);
+    this.annual_persons = 3;
+    b.incomes = vec![last, this];
+    let a = run(&b, 2024);
+    assert!(a.fired(rule::RIGID_EXPENSE));
+    assert_eq!(a.category, Some(well_known::CATEGORY_SUDDEN));
+    let f = a
+        .trace
+        .iter()
+        .find(|f| f.rule == rule::RIGID_EXPENSE)
+        .unwrap();
+    assert_eq!(
+        f.value,
+        "2024年大额刚性支出 30000.00元，2023年家庭纯收入 20000.00元"
+    );
+    assert_eq!(f.threshold.as_deref(), Some("超过上年度家庭纯收入的100%"));
+    // The same year's 40,000 is not the measure: 30,000 does not exceed it,
+    // and without last year's record the rule cannot judge and says so.
+    b.incomes.remove(0);
+    let alone = run(&b, 2024);
+    assert!(!alone.fired(rule::RIGID_EXPENSE));
+    assert_eq!(alone.category, None);
+    let f = alone
+        .trace
+        .iter()
+        .find(|f| f.rule == rule::RIGID_EXPENSE)
+        .unwrap();
+    assert_eq!(f.value, "缺少2023年收入数据，无法与上年度收入比较");
+}
+
+#[test]
+fn below_the_line_without_a_risk_is_listed_apart() {
+    // policy.md §1.2: besides the income test a monitored household has at
+    // least one concrete risk. Below 丰都's 8,300 with nothing else: not a
+    // candidate, flagged 收入低于监测范围、未识别风险 for a visit.
+    let plain = run(&family(false, vec![income(2024, 3, 6_000, 0)]), 2024);
+    assert_eq!(plain.income_test, IncomeTest::Below);
+    assert!(plain.risks.is_empty());
+    assert!(!plain.sudden_hardship);
+    assert_eq!(plain.category, None);
+    assert!(!plain.at_risk());
+    assert!(plain.below_line_without_risk);
+    // One risk makes it a candidate.
+    let ill = run(
+        &with_risk(family(false, vec![income(2024, 3, 6_000, 0)])),
+        2024,
+    );
+    assert_eq!(ill.category, Some(well_known::CATEGORY_MARGINAL));
+    assert_eq!(ill.risks, vec![risk::ILLNESS]);
+    assert!(!ill.below_line_without_risk);
+    // So does a sudden-hardship trigger (an income drop of 40%).
+    let drop = run(
+        &family(
+            false,
+            vec![income(2023, 3, 10_000, 0), income(2024, 3, 6_000, 0)],
+        ),
+        2024,
+    );
+    assert_eq!(drop.category, Some(well_known::CATEGORY_MARGINAL));
+    assert!(!drop.below_line_without_risk);
+    // Above the line nothing is flagged.
+    let above = run(&family(false, vec![income(2024, 3, 9_000, 0)]), 2024);
+    assert!(!above.below_line_without_risk);
 }
 
 #[test]
@@ -169,7 +269,8 @@ fn no_labour_household() {
 proptest! {
     #[test]
     fn below_iff_strictly_less(pc in 0i64..2_000_000, line in 1i64..2_000_000) {
-        let b = family(false, vec![]);
+        // With a concrete risk (policy.md §1.2), the line alone decides.
+        let b = with_risk(family(false, vec![]));
         let p = policy();
         let (mut facts, _) = facts_of(&b, 2024, date(2024, 12, 31), &p).unwrap();
         facts.income = Some(assess::YearIncome {
@@ -212,8 +313,15 @@ proptest! {
         rigid_pct in 0i64..300,
         drop_pct in 0i64..100,
         has_income in any::<bool>(),
+        prev_net in proptest::option::of(-1_000_000i64..9_000_000),
+        ill in any::<bool>(),
+        unsafe_house in any::<bool>(),
     ) {
-        let b = family(lifted, vec![]);
+        let mut b = family(lifted, vec![]);
+        if ill {
+            b = with_risk(b);
+        }
+        b.household.conditions.is_unsafe_house = unsafe_house;
         let p = policy();
         let (mut facts, _) = facts_of(&b, 2024, date(2024, 12, 31), &p).unwrap();
         facts.income = has_income.then(|| assess::YearIncome {
@@ -222,10 +330,22 @@ proptest! {
             rigid_expense: Money::from_fen(rigid),
         });
         facts.prev_per_capita = prev.map(Money::from_fen);
+        facts.prev_net = prev_net.map(Money::from_fen);
         let mut t = Thresholds::resolve(&p, &b.household.area, 2024).unwrap()
             .with_line(Money::from_fen(line), "测试");
         t.rigid_pct = rigid_pct;
         t.drop_pct = drop_pct;
-        prop_assert_eq!(assess::category_only(&facts, &t), assess::assess(&facts, &t, None).category);
+        let a = assess::assess(&facts, &t, None);
+        prop_assert_eq!(assess::category_only(&facts, &t), a.category);
+        // The fast path's risk test agrees with the trace (policy.md §1.2):
+        // below the line is a candidate exactly when a risk or a trigger fired.
+        let risky = !a.risks.is_empty() || a.sudden_hardship;
+        match a.income_test {
+            IncomeTest::Below => {
+                prop_assert_eq!(a.category.is_some(), risky);
+                prop_assert_eq!(a.below_line_without_risk, !risky);
+            }
+            _ => prop_assert!(!a.below_line_without_risk),
+        }
     }
 }

@@ -201,13 +201,18 @@ fn no_labour_gets_the_safety_net() {
     }
     b.household.no_labor_safety_net = true;
     assert_eq!(hits(&b, today()), vec!["L_safety_net_missing"]);
-    // A 兜底 measure carried out covers it; a planned one does not.
-    let planned = facts(vec![measure("DD02", MeasureStatus::Planned, 0)]);
+    // A 兜底 measure carried out covers it; a planned one does not. (The
+    // 开发式 measure is there for 1_11_010, which has no labour test.)
+    let industry = measure("CY01", MeasureStatus::Active, 2_000);
+    let planned = facts(vec![
+        measure("DD02", MeasureStatus::Planned, 0),
+        industry.clone(),
+    ]);
     assert_eq!(
         hits_with(&b, &planned, today()),
         vec!["L_safety_net_missing"]
     );
-    let done = facts(vec![measure("DD02", MeasureStatus::Active, 0)]);
+    let done = facts(vec![measure("DD02", MeasureStatus::Active, 0), industry]);
     assert!(hits_with(&b, &done, today()).is_empty());
     // So does 低保 in the member record.
     b.members[1].insurance.dibao = true;
@@ -219,23 +224,103 @@ fn development_measure_from_recorded_measures() {
     let mut b = monitored();
     b.household.identified_month = ym("202409");
     // The record says 已实施, but the recorded measures decide: only 保障.
-    let protection = facts(vec![measure("JK01", MeasureStatus::Active, 0)]);
+    let protection = facts(vec![measure("JK05", MeasureStatus::Active, 0)]);
     assert_eq!(hits_with(&b, &protection, today()), vec!["1_11_010"]);
     let planned = facts(vec![measure("CY01", MeasureStatus::Planned, 0)]);
     assert_eq!(hits_with(&b, &planned, today()), vec!["1_11_010"]);
     let industry = facts(vec![
-        measure("JK01", MeasureStatus::Active, 0),
+        measure("JK05", MeasureStatus::Active, 0),
         measure("CY01", MeasureStatus::Done, 2_000),
     ]);
     assert!(hits_with(&b, &industry, today()).is_empty());
     // No measures recorded: the record's field decides (已实施).
     assert!(hits_with(&b, &facts(vec![]), today()).is_empty());
-    // Nobody able to work: the development rule does not apply.
-    let mut weak = b.clone();
-    for m in &mut weak.members {
+}
+
+#[test]
+fn development_measure_is_checked_whatever_the_labour() {
+    // policy.md §9 1_11_010: 脱贫不稳定/边缘易致贫, identified more than a
+    // month ago, no 开发式 measure — the national condition has no labour test.
+    let mut b = monitored();
+    b.household.identified_month = ym("202409");
+    for m in &mut b.members {
         m.labor_skill = well_known::LABOR_WEAK.into();
     }
-    assert!(hits_with(&weak, &protection, today()).is_empty());
+    let protection = facts(vec![measure("JK05", MeasureStatus::Active, 0)]);
+    assert_eq!(hits_with(&b, &protection, today()), vec!["1_11_010"]);
+    b.household.dev_measure_status = Some("尚未实施".into());
+    assert_eq!(hits(&b, today()), vec!["1_11_010"]);
+}
+
+/// `b` with an area parameter `no_labour_rule` for 2024.
+fn hits_under_rule(b: &HouseholdBundle, rule: &str) -> Vec<&'static str> {
+    let mut defs = seed_params();
+    defs.push(fangpin_domain::policy::ParamDef {
+        key: fangpin_domain::policy::keys::NO_LABOUR_RULE.into(),
+        scope: Some(fangpin_domain::AreaCode::parse("500230").unwrap()),
+        year: 2024,
+        value: fangpin_domain::ParamValue::Text(rule.into()),
+        confidence: fangpin_domain::Confidence::Local,
+        note: "测试".into(),
+    });
+    let p = PolicySet::new(defs);
+    check(b, &Context::new(today(), &p))
+        .into_iter()
+        .map(|f| f.rule)
+        .collect()
+}
+
+#[test]
+fn no_labour_has_one_definition_per_area() {
+    // policy.md §9 5_11_033: “all members 无劳动力/丧失劳动力” by default. A
+    // household of 弱劳动力 members is not 整户无劳动能力 then; under the
+    // stricter reading of an area (“无普通或技能劳动力”) it is.
+    let mut b = monitored();
+    for m in &mut b.members {
+        m.labor_skill = well_known::LABOR_WEAK.into();
+    }
+    b.members[0].insurance.dibao = true;
+    assert!(hits(&b, today()).is_empty(), "{:?}", hits(&b, today()));
+    assert_eq!(hits_under_rule(&b, "无普通或技能劳动力"), vec!["5_11_033"]);
+    assert!(hits_under_rule(&b, "每名成员均丧失劳动力或无劳动力").is_empty());
+}
+
+/// A 资助参保 measure (城乡居民医保参保资助, JK01) started on `day`.
+fn premium_subsidy(day: chrono::NaiveDate) -> Measure {
+    let f = MeasureForm {
+        code: "JK01".into(),
+        name: String::new(),
+        target_risk: "01".into(),
+        started_on: day,
+        ended_on: None,
+        amount_fen: 38_000,
+        status: MeasureStatus::Active.code().into(),
+        evidence: String::new(),
+    };
+    Measure::parse(&f, Catalogue::official()).unwrap()
+}
+
+#[test]
+fn premium_subsidy_against_the_identification_month() {
+    // policy.md §9 1111_09 / 1111_13: the 2024 资助参保 cut-off is 2024-02.
+    let industry = measure("CY01", MeasureStatus::Active, 2_000);
+    // Identified 2024-01, before the cut-off: 2024's premium should be paid.
+    let mut early = monitored();
+    early.household.identified_month = ym("202401");
+    let without = facts(vec![industry.clone()]);
+    assert_eq!(hits_with(&early, &without, today()), vec!["1111_09"]);
+    let with = facts(vec![industry.clone(), premium_subsidy(date(2024, 1, 20))]);
+    assert!(hits_with(&early, &with, today()).is_empty());
+    // Not yet past the cut-off month: nothing to say.
+    assert!(hits_with(&early, &without, date(2024, 2, 20)).is_empty());
+    // Identified 2024-03, after the cut-off: a 2024 subsidy does not fit.
+    let mut late = monitored();
+    late.household.identified_month = ym("202403");
+    assert!(hits_with(&late, &without, today()).is_empty());
+    assert_eq!(hits_with(&late, &with, today()), vec!["1111_13"]);
+    // A year without a cut-off parameter (2025) is not checked.
+    let next = facts(vec![industry, premium_subsidy(date(2025, 1, 5))]);
+    assert!(hits_with(&late, &next, date(2025, 3, 1)).is_empty());
 }
 
 #[test]

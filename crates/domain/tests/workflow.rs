@@ -3,7 +3,7 @@
 mod common;
 
 use chrono::{Days, NaiveDate};
-use common::date;
+use common::{date, family, income};
 use fangpin_domain::codes::well_known;
 use fangpin_domain::monitor::workflow::*;
 
@@ -274,6 +274,8 @@ fn criteria() -> EliminationCheck {
         min_months: 6,
         targeted_measures: 1,
         income_above_line: true,
+        income_stable: true,
+        income: IncomeCriteria::default(),
         rigid_resolved: true,
         basics_secure: true,
         has_labour: true,
@@ -403,4 +405,104 @@ fn codes_round_trip() {
         assert_eq!(Channel::parse(ch.code()).unwrap(), ch);
     }
     assert!(CaseState::parse("x").is_err());
+}
+
+/// A 云南 (元谋) household of three with the given incomes.
+fn yunnan(incomes: Vec<fangpin_domain::income::IncomeRecord>) -> fangpin_domain::HouseholdBundle {
+    let mut b = family(false, incomes);
+    b.household.area = fangpin_domain::AreaCode::parse("532328100201").unwrap();
+    b
+}
+
+fn seeded() -> fangpin_domain::PolicySet {
+    fangpin_domain::PolicySet::new(fangpin_domain::seed_params())
+}
+
+#[test]
+fn elimination_income_is_compared_with_the_line_of_the_elimination_year() {
+    // policy.md §7.1 (2): income above the *current* year's 监测范围. A 云南
+    // household with only 2023 income 8,100 passes 2023's 8,050, but in 2025
+    // the line in force is 8,700: not above it.
+    let b = yunnan(vec![income(2023, 3, 8_100, 0)]);
+    let i = income_criteria(&b, &seeded(), date(2025, 3, 10)).unwrap();
+    assert_eq!(
+        (i.line_year, i.line),
+        (2025, fangpin_domain::Money::from_yuan(8_700))
+    );
+    assert!(!i.above_line());
+    let check = EliminationCheck {
+        income_above_line: i.above_line(),
+        income_stable: i.stable(),
+        income: i,
+        ..criteria()
+    };
+    assert_eq!(
+        check.unmet(),
+        vec![
+            "2023年人均纯收入8100.00元未高于2025年监测范围8700.00元".to_string(),
+            "收入未持续稳定：须最近2个有收入记录的年度均高于当年监测范围，现有2023年8100.00元（监测范围8050.00元）".to_string(),
+        ]
+    );
+    // Equal to the line is not above it (strictly above).
+    let at = yunnan(vec![income(2024, 3, 8_700, 0), income(2025, 3, 8_700, 0)]);
+    let i = income_criteria(&at, &seeded(), date(2025, 9, 1)).unwrap();
+    assert!(!i.above_line());
+    assert!(!i.stable());
+    // One 元 above, in both years: met.
+    let ok = yunnan(vec![income(2024, 3, 8_701, 0), income(2025, 3, 8_701, 0)]);
+    let i = income_criteria(&ok, &seeded(), date(2025, 9, 1)).unwrap();
+    assert!(i.above_line());
+    assert!(i.stable());
+}
+
+#[test]
+fn a_year_without_a_line_is_refused_not_guessed() {
+    // 2026 has no 云南 line in the seed: the check refuses, naming the year.
+    let b = yunnan(vec![income(2024, 3, 9_000, 0), income(2025, 3, 9_000, 0)]);
+    let e = income_criteria(&b, &seeded(), date(2026, 2, 1)).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "没有适用于该户所在区划的2026年监测范围，无法核查风险消除的收入条件（风险消除当年的监测范围），请先配置该年度的监测范围"
+    );
+}
+
+#[test]
+fn income_stability_needs_the_recent_years_each_above_their_line() {
+    // policy.md §7.1 (1) 收入持续稳定: the last two income years on record,
+    // each above its own year's line (云南 2024 and 2025: 8,700).
+    let dip = yunnan(vec![income(2024, 3, 8_600, 0), income(2025, 3, 9_500, 0)]);
+    let i = income_criteria(&dip, &seeded(), date(2025, 9, 1)).unwrap();
+    assert!(i.above_line(), "the latest year alone is above");
+    assert!(!i.stable(), "2024 was below its line");
+    assert_eq!(
+        i.recent.iter().map(|y| y.year).collect::<Vec<_>>(),
+        vec![2025, 2024]
+    );
+    // Years after the elimination year are not read.
+    let later = yunnan(vec![
+        income(2024, 3, 9_000, 0),
+        income(2025, 3, 9_000, 0),
+        income(2026, 3, 1_000, 0),
+    ]);
+    assert!(
+        income_criteria(&later, &seeded(), date(2025, 9, 1))
+            .unwrap()
+            .stable()
+    );
+    // The number of years is a per-area parameter: with 1, the dip is forgiven.
+    let mut defs = fangpin_domain::seed_params();
+    defs.push(fangpin_domain::policy::ParamDef {
+        key: fangpin_domain::policy::keys::ELIMINATION_STABLE_YEARS.into(),
+        scope: Some(fangpin_domain::AreaCode::parse("53").unwrap()),
+        year: 2025,
+        value: fangpin_domain::policy::ParamValue::Int(1),
+        confidence: fangpin_domain::policy::Confidence::Local,
+        note: "测试".into(),
+    });
+    let one = fangpin_domain::PolicySet::new(defs);
+    assert!(
+        income_criteria(&dip, &one, date(2025, 9, 1))
+            .unwrap()
+            .stable()
+    );
 }

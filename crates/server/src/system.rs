@@ -139,9 +139,11 @@ struct CodeListView {
 struct ParamDefs {
     items: Vec<fangpin_domain::policy::ParamDef>,
     key: String,
+    /// 提示：如地方监测范围低于全国同年度基准（仍然有效，注明所低于的基准）。
+    warnings: Vec<String>,
 }
 
-#[utoipa::path(get, path = "/api/params/{key}", tag = "系统", params(("key" = String, Path, description = "参数键，如 monitoring_line（监测范围）")), responses((status = 200, description = "各地区各年度的参数定义及可信度、说明", body = ParamDefs), (status = 404, description = "参数不存在", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/params/{key}", tag = "系统", params(("key" = String, Path, description = "参数键，如 monitoring_line（监测范围）")), responses((status = 200, description = "各地区各年度的参数定义及可信度、说明；warnings：低于全国同年度基准的地方监测范围等提示", body = ParamDefs), (status = 404, description = "参数不存在", body = ErrorBody)))]
 async fn param_defs(
     State(s): State<AppState>,
     _c: Caller,
@@ -151,5 +153,10 @@ async fn param_defs(
     if defs.is_empty() {
         return Err(ApiError::not_found(format!("参数不存在：{key}")));
     }
-    Ok(Json(ParamDefs { items: defs, key }))
+    let warnings = s.store.param_warnings(&key).await?;
+    Ok(Json(ParamDefs {
+        items: defs,
+        key,
+        warnings,
+    }))
 }

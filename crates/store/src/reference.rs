@@ -5,6 +5,7 @@
 use chrono::Utc;
 use fangpin_domain::AreaCode;
 use fangpin_domain::codes::seed_code_lists;
+use fangpin_domain::monitor::baseline;
 use fangpin_domain::policy::{Confidence, ParamDef, ParamValue, PolicySet};
 use fangpin_domain::seed_params;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Order, Query};
@@ -79,10 +80,18 @@ impl Store {
     }
 
     /// Stores a parameter definition. With `replace`, an existing definition
-    /// for the same key, scope and year is overwritten.
-    pub async fn insert_param(&self, actor: &Actor, def: &ParamDef, replace: bool) -> Result<()> {
+    /// for the same key, scope and year is overwritten. Answers the warnings
+    /// of the saved value: a local 监测范围 below the national one of its year
+    /// is accepted, with a warning naming that baseline (policy.md §2.1).
+    pub async fn insert_param(
+        &self,
+        actor: &Actor,
+        def: &ParamDef,
+        replace: bool,
+    ) -> Result<Vec<String>> {
         let policy = self.policy_set().await?;
         let before = policy.get(&def.key, def.scope, def.year).cloned();
+        let warning = baseline::below_national(&policy, def);
         let tx = self.begin_write().await?;
         let changed = tx
             .execute(&param_insert(def, replace)?)
@@ -106,13 +115,25 @@ impl Store {
                     )),
                     before: before.map(|b| serde_json::to_value(b).unwrap_or_default()),
                     after: Some(serde_json::to_value(def).unwrap_or_default()),
+                    note: warning.clone(),
                     ..Default::default()
                 },
             )
             .await?;
         }
         tx.commit().await?;
-        Ok(())
+        Ok(warning.into_iter().collect())
+    }
+
+    /// The warnings of the stored definitions of `key`: each local 监测范围
+    /// below the national one of its year, naming that baseline (policy.md §2.1).
+    pub async fn param_warnings(&self, key: &str) -> Result<Vec<String>> {
+        let policy = self.policy_set().await?;
+        Ok(baseline::warnings(&policy)
+            .into_iter()
+            .filter(|(d, _)| d.key == key)
+            .map(|(_, w)| w)
+            .collect())
     }
 }
 

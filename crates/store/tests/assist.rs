@@ -716,9 +716,11 @@ async fn each_measure_rule_fails_and_passes(store: Store) {
     )
     .await
     .unwrap();
-    assert_eq!(findings(&st, op, none_able).await, Vec::<String>::new());
+    // 1_11_010 has no labour test (policy.md §9): a 兜底 measure alone
+    // leaves it without a 开发式 one.
+    assert_eq!(findings(&st, op, none_able).await, vec!["1_11_010"]);
     let check = st
-        .elimination_check(op, none_able, None, day(2025, 6, 1))
+        .elimination_check(op, none_able, None, day(2024, 12, 1))
         .await
         .unwrap();
     assert!(!check.has_labour);

@@ -287,13 +287,18 @@ async fn every_channel_to_monitoring_and_back(store: Store) {
         method: "1".into(),
         reason: "户主康复后务工，收入稳定".into(),
     };
-    let early = store
+    // policy.md §7.1 (2): income is compared with the line in force in the
+    // year of the elimination; 丰都 has no 2025 line yet, so the check refuses
+    // rather than use 2024's.
+    let no_line = store
         .case_act(&village2, id, propose.clone(), None, at(2025, 3, 10))
         .await
         .unwrap_err();
-    let msg = early.to_string();
-    assert!(msg.contains("识别监测未满6个月（已5个月）"), "{msg}");
-    assert!(msg.contains("尚无针对风险的帮扶措施"), "{msg}");
+    let msg = no_line.to_string();
+    assert!(
+        msg.contains("没有适用于该户所在区划的2025年监测范围"),
+        "{msg}"
+    );
 
     // The county records its 2025 line; the household's 2025 income is
     // recorded; a health measure targets the 因病 risk.
@@ -312,6 +317,13 @@ async fn every_channel_to_monitoring_and_back(store: Store) {
         )
         .await
         .unwrap();
+    let early = store
+        .case_act(&village2, id, propose.clone(), None, at(2025, 3, 10))
+        .await
+        .unwrap_err();
+    let msg = early.to_string();
+    assert!(msg.contains("识别监测未满6个月（已5个月）"), "{msg}");
+    assert!(msg.contains("尚无针对风险的帮扶措施"), "{msg}");
     let system = Access::system(AreaCode::parse("500230").unwrap());
     let cur = store.household(&system, *hid).await.unwrap();
     let mut incomes = cur.incomes.clone();
@@ -323,6 +335,13 @@ async fn every_channel_to_monitoring_and_back(store: Store) {
     y2025.wage_public_welfare = Money::ZERO;
     y2025.wage_other = Money::ZERO;
     y2025.rigid_expense = Money::ZERO;
+    // 收入持续稳定 (§7.1 (1)): the years before were above their lines too.
+    for i in &mut incomes {
+        i.wage = Money::from_yuan(12_000 * i64::from(i.annual_persons));
+        i.wage_public_welfare = Money::ZERO;
+        i.wage_other = Money::ZERO;
+        i.rigid_expense = Money::ZERO;
+    }
     incomes.push(y2025);
     let mut household = cur.household.clone();
     household.conditions.housing_secured = Some(true);

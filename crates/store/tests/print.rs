@@ -167,6 +167,13 @@ async fn recovered(store: &Store, system: &Access, id: i64) {
         i.wage = Money::from_yuan(30_000 * i64::from(i.annual_persons));
         i.rigid_expense = Money::ZERO;
     }
+    // 收入持续稳定 (policy.md §7.1 (1)): the year before is on record and
+    // above its line as well.
+    if !incomes.iter().any(|i| i.year == 2023) {
+        let mut earlier = incomes[0].clone();
+        earlier.year = 2023;
+        incomes.push(earlier);
+    }
     store
         .update_household(system, id, household, members, incomes, "务工收入核实")
         .await

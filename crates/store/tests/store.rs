@@ -24,6 +24,7 @@ fangpin_store::dual_backend_tests!(
     id_numbers_are_encrypted_at_rest,
     audit_log_is_append_only,
     writes_leave_audit_entries,
+    a_local_line_below_the_national_one_warns,
 );
 
 fn actor() -> Actor {
@@ -538,4 +539,63 @@ async fn postgres_wrong_key_is_refused() {
     assert!(matches!(other.migrate().await, Err(StoreError::WrongKey)));
     other.close().await.unwrap();
     db.cleanup().await;
+}
+
+async fn a_local_line_below_the_national_one_warns(store: Store) {
+    seeded(&store).await;
+    // policy.md §2.1: provinces may not go below the national baseline [U].
+    // A county line under the national 2024 value is accepted, with a warning
+    // naming the baseline; the parameter list keeps showing it.
+    let other = AreaCode::parse("500231").unwrap();
+    let low = ParamDef {
+        key: keys::MONITORING_LINE.to_owned(),
+        scope: Some(other),
+        year: 2024,
+        value: ParamValue::Money(Money::from_yuan(7_000)),
+        confidence: Confidence::Local,
+        note: "县级录入".to_owned(),
+    };
+    let warnings = store.insert_param(&actor(), &low, false).await.unwrap();
+    assert_eq!(
+        warnings,
+        vec![
+            "500231000000的2024年监测范围7000.00元低于全国2024年基准7200.00元（全国参数未证实：广泛报道，未找到原始文件）"
+                .to_string()
+        ]
+    );
+    let policy = store.policy_set().await.unwrap();
+    assert_eq!(
+        policy.monitoring_line(&other, 2024).unwrap().0,
+        Money::from_yuan(7_000)
+    );
+    assert_eq!(
+        store.param_warnings(keys::MONITORING_LINE).await.unwrap(),
+        warnings
+    );
+    assert!(
+        store
+            .param_warnings(keys::SUDDEN_DROP_PCT)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Raised to the baseline: no warning, and none listed.
+    let level = ParamDef {
+        value: ParamValue::Money(Money::from_yuan(7_200)),
+        ..low
+    };
+    assert!(
+        store
+            .insert_param(&actor(), &level, true)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store
+            .param_warnings(keys::MONITORING_LINE)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }

@@ -67,8 +67,8 @@ async fn what_if_moves_households_without_writing(store: Store) {
     assert_eq!(line, Money::from_yuan(8_300));
 
     // Edits are picked up from memory, re-reading only the changed
-    // household: a household whose 2024 income is corrected to nothing
-    // enters the set.
+    // household: a household whose 2024 income is corrected to nothing, with
+    // a concrete risk (an unsafe dwelling, policy.md §1.2), enters the set.
     let mut page = store
         .household_bundles_after(&county, &Default::default(), 0, 300)
         .await
@@ -82,16 +82,9 @@ async fn what_if_moves_households_without_writing(store: Store) {
                 && b.incomes[0].wage > Money::from_yuan(60_000)
         })
         .unwrap();
-    let (id, b) = page.swap_remove(pos);
-    let incomes: Vec<_> = b
-        .incomes
-        .iter()
-        .map(|i| fangpin_domain::income::IncomeRecord {
-            year: i.year,
-            annual_persons: i.annual_persons,
-            ..Default::default()
-        })
-        .collect();
+    let (id, mut b) = page.swap_remove(pos);
+    let incomes = nothing(&b);
+    b.household.conditions.is_unsafe_house = true;
     store
         .update_household(&county, id, b.household, b.members, incomes, "收入核减")
         .await
@@ -100,6 +93,57 @@ async fn what_if_moves_households_without_writing(store: Store) {
     assert!(fresh.cached);
     assert_eq!(fresh.households, 300);
     assert_eq!(fresh.at_risk_now, same.at_risk_now + 1);
+    assert_eq!(
+        fresh.below_line_without_risk_now,
+        same.below_line_without_risk_now
+    );
+
+    // policy.md §1.2: below the line without any concrete risk is not a
+    // candidate. Such a household is listed apart for a visit.
+    let pos = page
+        .iter()
+        .position(|(_, b)| {
+            b.incomes.iter().any(|i| i.year == 2024)
+                && b.household.monitor_category.is_none()
+                && b.incomes[0].wage > Money::from_yuan(60_000)
+        })
+        .unwrap();
+    let (plain, mut b) = page.swap_remove(pos);
+    let before = store
+        .household_assessment(&county, plain, Some(2024), now)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!before.below_line_without_risk);
+    let incomes = nothing(&b);
+    without_risks(&mut b);
+    store
+        .update_household(&county, plain, b.household, b.members, incomes, "收入核减")
+        .await
+        .unwrap();
+    let a = store
+        .household_assessment(&county, plain, Some(2024), now)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(a.below_line_without_risk && a.category.is_none(), "{a:?}");
+    let listed = store.what_if(&county, &base, now).await.unwrap();
+    assert_eq!(
+        listed.below_line_without_risk_now,
+        fresh.below_line_without_risk_now + 1
+    );
+    assert_eq!(
+        listed.at_risk_now,
+        fresh.at_risk_now - u64::from(before.at_risk())
+    );
+    assert!(
+        listed.below_line_without_risk_now > 200
+            || listed
+                .below_line_without_risk_households
+                .iter()
+                .any(|h| h.id == plain && h.category_then.is_none())
+    );
+    assert!(listed.entering_households.iter().all(|h| h.id != plain));
 
     // Another village's operator cannot measure this village.
     let village = bundles[0].household.area;
@@ -121,4 +165,33 @@ async fn what_if_moves_households_without_writing(store: Store) {
         .await
         .unwrap_err();
     assert!(matches!(e, StoreError::NotFound(_)), "{e}");
+}
+
+/// Every income year of `b` corrected to nothing.
+fn nothing(b: &fangpin_domain::HouseholdBundle) -> Vec<fangpin_domain::income::IncomeRecord> {
+    b.incomes
+        .iter()
+        .map(|i| fangpin_domain::income::IncomeRecord {
+            year: i.year,
+            annual_persons: i.annual_persons,
+            ..Default::default()
+        })
+        .collect()
+}
+
+/// `b` with none of the conditions the rules read as a risk.
+fn without_risks(b: &mut fangpin_domain::HouseholdBundle) {
+    let c = &mut b.household.conditions;
+    c.housing_grade = Some("A".into());
+    c.is_unsafe_house = false;
+    c.housing_secured = Some(true);
+    c.drinking_water_secured = Some(true);
+    c.safe_drinking_water = Some(true);
+    for m in &mut b.members {
+        m.health = "1".into();
+        m.labor_skill = fangpin_domain::codes::well_known::LABOR_ORDINARY.into();
+        m.insurance.resident_medical = true;
+        m.student_status = None;
+        m.dropout_reason = None;
+    }
 }

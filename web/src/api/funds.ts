@@ -3,28 +3,28 @@
 // back and the server refuses a stale one with a Chinese message.
 import { request } from './client'
 import type {
-  AwardEditBody,
+  RevisedAwardBody,
   Edited,
-  JobEditBody,
+  RevisedJobFields,
   JobEndBody,
-  LoanEditBody,
-  PostEditBody,
+  RevisedLoanFields,
+  RevisedPostFields,
   PostEndBody,
   ReasonBody,
 } from './types'
 
 export const fundsApi = {
-  correctLoan: (id: number, body: LoanEditBody) => request<Edited>(`api/funds/loans/${id}`, { method: 'PATCH', body }),
+  correctLoan: (id: number, body: RevisedLoanFields) => request<Edited>(`api/funds/loans/${id}`, { method: 'PATCH', body }),
   undoRepayment: (loan: number, repayment: number, body: ReasonBody) =>
     request<Edited>(`api/funds/loans/${loan}/repayments/${repayment}/undo`, { method: 'POST', body }),
-  correctPost: (id: number, body: PostEditBody) => request<Edited>(`api/funds/posts/${id}`, { method: 'PATCH', body }),
+  correctPost: (id: number, body: RevisedPostFields) => request<Edited>(`api/funds/posts/${id}`, { method: 'PATCH', body }),
   /** Ends a post early, on the last day of `end_month` (YYYY-MM). */
   endPost: (id: number, body: PostEndBody) =>
     request<Edited>(`api/funds/posts/${id}/end`, { method: 'POST', body }),
-  correctAward: (id: number, body: AwardEditBody) => request<Edited>(`api/funds/awards/${id}`, { method: 'PATCH', body }),
+  correctAward: (id: number, body: RevisedAwardBody) => request<Edited>(`api/funds/awards/${id}`, { method: 'PATCH', body }),
   withdrawAward: (id: number, body: ReasonBody) =>
     request<Edited>(`api/funds/awards/${id}/withdraw`, { method: 'POST', body }),
-  correctJob: (id: number, body: JobEditBody) => request<Edited>(`api/funds/jobs/${id}`, { method: 'PATCH', body }),
+  correctJob: (id: number, body: RevisedJobFields) => request<Edited>(`api/funds/jobs/${id}`, { method: 'PATCH', body }),
   endJob: (id: number, body: JobEndBody) =>
     request<Edited>(`api/funds/jobs/${id}/end`, { method: 'POST', body }),
 }

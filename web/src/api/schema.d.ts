@@ -1980,6 +1980,12 @@ export interface components {
         };
         /** @description The result of assessing one household for one year. */
         Assessment: {
+            /**
+             * @description 收入低于监测范围、未识别风险: below the line, but no concrete risk
+             *     (policy.md §1.2). Not a candidate (`category` is `None`): listed apart
+             *     for a visit that finds the risk or rules it out.
+             */
+            below_line_without_risk: boolean;
             /** @description Derived 监测对象类别 code, `None` when not in the at-risk set. */
             category?: string | null;
             /** @description Income against the line. */
@@ -3997,6 +4003,8 @@ export interface components {
         ParamDefs: {
             items: components["schemas"]["ParamDef"][];
             key: string;
+            /** @description 提示：如地方监测范围低于全国同年度基准（仍然有效，注明所低于的基准）。 */
+            warnings: string[];
         };
         /** @description Where a threshold came from. */
         ParamRef: {
@@ -5109,6 +5117,20 @@ export interface components {
             at_risk_now: number;
             /** Format: int64 */
             at_risk_then: number;
+            /**
+             * @description The first households below the proposed line without a risk (by id),
+             *     at most 200: to be visited, not counted as candidates.
+             */
+            below_line_without_risk_households: components["schemas"]["WhatIfHousehold"][];
+            /**
+             * Format: int64
+             * @description 收入低于监测范围、未识别风险 (policy.md §1.2): below the line without a
+             *     concrete risk, now and under the proposal. Not candidates (not in the
+             *     at-risk counts): listed apart for a visit.
+             */
+            below_line_without_risk_now: number;
+            /** Format: int64 */
+            below_line_without_risk_then: number;
             by_township: components["schemas"]["WhatIfArea"][];
             by_village: components["schemas"]["WhatIfArea"][];
             /** @description Whether the households' facts came from memory. */
@@ -5209,7 +5231,6 @@ export type AssessmentView = components['schemas']['AssessmentView'];
 export type AssistRow = components['schemas']['AssistRow'];
 export type AuditRecord = components['schemas']['AuditRecord'];
 export type AwardBody = components['schemas']['AwardBody'];
-export type AwardEditBody = components['schemas']['AwardEditBody'];
 export type AwardPage = components['schemas']['AwardPage'];
 export type AwardRoom = components['schemas']['AwardRoom'];
 export type AwardRow = components['schemas']['AwardRow'];
@@ -5297,7 +5318,6 @@ export type ItemsUserInfo = components['schemas']['Items_UserInfo'];
 export type ItemsVersionInfo = components['schemas']['Items_VersionInfo'];
 export type ItemsVillageScore = components['schemas']['Items_VillageScore'];
 export type JobBody = components['schemas']['JobBody'];
-export type JobEditBody = components['schemas']['JobEditBody'];
 export type JobEndBody = components['schemas']['JobEndBody'];
 export type JobFields = components['schemas']['JobFields'];
 export type JobRow = components['schemas']['JobRow'];
@@ -5310,7 +5330,7 @@ export type ListedHousehold = components['schemas']['ListedHousehold'];
 export type LivingConditions = components['schemas']['LivingConditions'];
 export type LoanBody = components['schemas']['LoanBody'];
 export type LoanDetail = components['schemas']['LoanDetail'];
-export type LoanEditBody = components['schemas']['LoanEditBody'];
+export type LoanFields = components['schemas']['LoanFields'];
 export type LoanRates = components['schemas']['LoanRates'];
 export type LoanRow = components['schemas']['LoanRow'];
 export type LoanTermsBody = components['schemas']['LoanTermsBody'];
@@ -5357,7 +5377,6 @@ export type PlanForm = components['schemas']['PlanForm'];
 export type PlanView = components['schemas']['PlanView'];
 export type Portfolio = components['schemas']['Portfolio'];
 export type PostBody = components['schemas']['PostBody'];
-export type PostEditBody = components['schemas']['PostEditBody'];
 export type PostEndBody = components['schemas']['PostEndBody'];
 export type PostFields = components['schemas']['PostFields'];
 export type PostRow = components['schemas']['PostRow'];
@@ -5388,6 +5407,10 @@ export type ReviewBody = components['schemas']['ReviewBody'];
 export type ReviewMinutes = components['schemas']['ReviewMinutes'];
 export type ReviewRecord = components['schemas']['ReviewRecord'];
 export type ReviewRef = components['schemas']['ReviewRef'];
+export type RevisedAwardBody = components['schemas']['Revised_AwardBody'];
+export type RevisedJobFields = components['schemas']['Revised_JobFields'];
+export type RevisedLoanFields = components['schemas']['Revised_LoanFields'];
+export type RevisedPostFields = components['schemas']['Revised_PostFields'];
 export type RoleView = components['schemas']['RoleView'];
 export type RuleGroup = components['schemas']['RuleGroup'];
 export type RunBody = components['schemas']['RunBody'];
@@ -8683,7 +8706,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 各地区各年度的参数定义及可信度、说明 */
+            /** @description 各地区各年度的参数定义及可信度、说明；warnings：低于全国同年度基准的地方监测范围等提示 */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -345,6 +345,7 @@ pub struct HouseholdBundle {
     pub incomes: Vec<crate::income::IncomeRecord>,
 }
 
+pub mod labour;
 mod person;
 mod relations;
 #[cfg(test)]

@@ -46,7 +46,7 @@ pub mod risk {
 pub mod rule {
     /// 人均纯收入低于监测范围.
     pub const INCOME_BELOW_LINE: &str = "M01_income_below_line";
-    /// 大额刚性支出超过家庭年纯收入的设定比例.
+    /// 当年大额刚性支出超过上年度家庭纯收入的设定比例.
     pub const RIGID_EXPENSE: &str = "M02_rigid_expense";
     /// 人均纯收入同比大幅下降.
     pub const INCOME_DROP: &str = "M03_income_drop";
@@ -92,6 +92,9 @@ pub struct HouseholdFacts {
     pub income: Option<YearIncome>,
     /// 人均纯收入 of the previous year, if recorded.
     pub prev_per_capita: Option<Money>,
+    /// Household net income (纯收入) of the previous year, if recorded: the
+    /// year's rigid expense is measured against it (policy.md §0, §2.2).
+    pub prev_net: Option<Money>,
     /// Current members.
     pub members: u16,
     /// Members with labour capacity (普通或技能劳动力).
@@ -185,12 +188,11 @@ pub fn facts_of(
     let income = find(year)
         .map(|r| year_income(r, policy, &area))
         .transpose()?;
-    let prev_per_capita = year
+    let prev = year
         .checked_sub(1)
         .and_then(find)
         .map(|r| year_income(r, policy, &area))
-        .transpose()?
-        .map(|y| y.per_capita);
+        .transpose()?;
     let age_from = policy.int_param(keys::SCHOOL_AGE_FROM, &area, year)?;
     let age_to = policy.int_param(keys::SCHOOL_AGE_TO, &area, year)?;
 
@@ -250,7 +252,8 @@ pub fn facts_of(
         year,
         lifted_out: h.is_lifted_out(),
         income,
-        prev_per_capita,
+        prev_per_capita: prev.map(|y| y.per_capita),
+        prev_net: prev.map(|y| y.net),
         members: bundle.members.len() as u16,
         with_labour,
         ill: n(&src.ill),
@@ -336,6 +339,10 @@ pub struct Assessment {
     pub income_test: IncomeTest,
     /// A sudden-hardship trigger fired (rigid expense or income drop).
     pub sudden_hardship: bool,
+    /// 收入低于监测范围、未识别风险: below the line, but no concrete risk
+    /// (policy.md §1.2). Not a candidate (`category` is `None`): listed apart
+    /// for a visit that finds the risk or rules it out.
+    pub below_line_without_risk: bool,
     /// Derived 监测对象类别 code, `None` when not in the at-risk set.
     pub category: Option<&'static str>,
     /// Derived risk codes (at most [`MAX_RISKS`]), most specific first.
@@ -375,7 +382,7 @@ pub struct Thresholds {
     /// 监测范围.
     pub line: Money,
     line_def: ParamRef,
-    /// 刚性支出超过家庭年纯收入的百分比.
+    /// 当年刚性支出超过上年度家庭纯收入的百分比.
     pub rigid_pct: i64,
     rigid_def: ParamRef,
     /// 人均纯收入同比下降百分比.
@@ -466,6 +473,7 @@ pub fn assess(facts: &HouseholdFacts, t: &Thresholds, src: Option<&FactSources>)
         line: t.line,
         income_test,
         sudden_hardship,
+        below_line_without_risk: below_line_without_risk(facts, t),
         category: category_only(facts, t),
         risks,
         trace,
@@ -490,26 +498,35 @@ fn income_finding(facts: &HouseholdFacts, t: &Thresholds, test: IncomeTest) -> F
     }
 }
 
-/// M02 rigid expense against net income.
+/// Whether the year's rigid expense exceeds the share of the previous
+/// year's net income (policy.md §0, §2.2: “明显超过上年度收入”).
+fn rigid_fired(facts: &HouseholdFacts, t: &Thresholds) -> bool {
+    facts
+        .income
+        .zip(facts.prev_net)
+        .is_some_and(|(y, prev)| rigid_exceeds(y.rigid_expense, prev, t.rigid_pct))
+}
+
+/// M02 the year's rigid expense against the previous year's net income.
 fn rigid_finding(facts: &HouseholdFacts, t: &Thresholds) -> Finding {
     let year = facts.year;
+    let prev_year = year - 1;
     Finding {
         rule: rule::RIGID_EXPENSE,
-        label: "大额刚性支出超过家庭年纯收入",
-        fired: facts
-            .income
-            .is_some_and(|y| rigid_exceeds(y.rigid_expense, y.net, t.rigid_pct)),
-        value: match facts.income {
-            Some(y) => format!(
-                "大额刚性支出 {}，家庭纯收入 {}",
+        label: "大额刚性支出超过上年度家庭纯收入",
+        fired: rigid_fired(facts, t),
+        value: match (facts.income, facts.prev_net) {
+            (Some(y), Some(prev)) => format!(
+                "{year}年大额刚性支出 {}，{prev_year}年家庭纯收入 {}",
                 yuan(y.rigid_expense),
-                yuan(y.net)
+                yuan(prev)
             ),
-            None => format!("缺少{year}年收入数据"),
+            (None, _) => format!("缺少{year}年收入数据"),
+            (Some(_), None) => format!("缺少{prev_year}年收入数据，无法与上年度收入比较"),
         },
-        threshold: Some(format!("超过家庭年纯收入的{}%", t.rigid_pct)),
+        threshold: Some(format!("超过上年度家庭纯收入的{}%", t.rigid_pct)),
         param: Some(t.rigid_def.clone()),
-        source: vec![format!("收入{year}")],
+        source: vec![format!("收入{prev_year}"), format!("收入{year}")],
         risk: None,
     }
 }
@@ -659,23 +676,57 @@ fn condition_findings(facts: &HouseholdFacts, src: Option<&FactSources>) -> Vec<
     out
 }
 
+/// A sudden-hardship trigger (M02 or M03) fires.
+fn sudden(facts: &HouseholdFacts, t: &Thresholds) -> bool {
+    let drop = facts
+        .prev_per_capita
+        .zip(facts.income)
+        .is_some_and(|(p, y)| dropped_by(p, y.per_capita, t.drop_pct));
+    rigid_fired(facts, t) || drop
+}
+
+/// A concrete risk (policy.md §1.2, §3): one of the condition rules (M04–M11)
+/// fires, or a sudden-hardship trigger does. Agrees with the trace: the
+/// condition rules are exactly those that carry a risk code.
+fn has_concrete_risk(facts: &HouseholdFacts, t: &Thresholds) -> bool {
+    facts.housing_unsafe
+        || facts.water_insecure
+        || facts.dropouts > 0
+        || facts.uninsured > 0
+        || facts.ill > 0
+        || facts.disabled > 0
+        || (facts.members > 0 && facts.with_labour == 0)
+        || facts.upper_students > 0
+        || sudden(facts, t)
+}
+
+fn below(facts: &HouseholdFacts, t: &Thresholds) -> bool {
+    facts
+        .income
+        .is_some_and(|y| income::below_line(y.per_capita, t.line))
+}
+
+/// 收入低于监测范围、未识别风险: below the line without a concrete risk
+/// (policy.md §1.2). Such a household is not a candidate; it is listed apart
+/// for a visit.
+pub fn below_line_without_risk(facts: &HouseholdFacts, t: &Thresholds) -> bool {
+    below(facts, t) && !has_concrete_risk(facts, t)
+}
+
 /// The category alone, without the trace: the what-if view evaluates a
-/// whole county with this. Below the line: 脱贫不稳定户 or 边缘易致贫户 by
-/// household type; else a sudden-hardship trigger: 突发严重困难户.
+/// whole county with this. Below the line with at least one concrete risk
+/// (policy.md §1.2): 脱贫不稳定户 or 边缘易致贫户 by household type; at or above
+/// it, a sudden-hardship trigger: 突发严重困难户.
 pub fn category_only(facts: &HouseholdFacts, t: &Thresholds) -> Option<&'static str> {
-    let y = facts.income?;
-    if income::below_line(y.per_capita, t.line) {
-        return Some(if facts.lifted_out {
+    facts.income?;
+    if below(facts, t) {
+        return has_concrete_risk(facts, t).then_some(if facts.lifted_out {
             well_known::CATEGORY_UNSTABLE
         } else {
             well_known::CATEGORY_MARGINAL
         });
     }
-    let rigid = rigid_exceeds(y.rigid_expense, y.net, t.rigid_pct);
-    let drop = facts
-        .prev_per_capita
-        .is_some_and(|p| dropped_by(p, y.per_capita, t.drop_pct));
-    (rigid || drop).then_some(well_known::CATEGORY_SUDDEN)
+    sudden(facts, t).then_some(well_known::CATEGORY_SUDDEN)
 }
 
 /// The assessment date for `year` seen on `today`: today within the year,

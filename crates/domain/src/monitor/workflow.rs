@@ -13,6 +13,10 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::codes::well_known;
+use crate::household::HouseholdBundle;
+use crate::income;
+use crate::money::Money;
+use crate::policy::{PolicyError, PolicySet, keys};
 
 /// Where a lead came from (监测方式, policy.md §4.1).
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -445,6 +449,125 @@ pub struct CaseView {
     pub notice_until: Option<NaiveDate>,
 }
 
+/// 人均纯收入 of one income year with that year's 监测范围.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct YearAgainstLine {
+    /// The income year.
+    pub year: i32,
+    /// Its 人均纯收入.
+    pub per_capita: Money,
+    /// The 监测范围 of that year.
+    pub line: Money,
+}
+
+/// The income criteria of elimination as measured (policy.md §7.1 (1), (2)).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncomeCriteria {
+    /// The year of the elimination (the day of the check).
+    pub line_year: i32,
+    /// The 监测范围 in force that year: the latest income must be above it.
+    pub line: Money,
+    /// The latest income year on record (not after `line_year`).
+    pub latest: Option<YearAgainstLine>,
+    /// 收入持续稳定: how many of the latest income years must each be above
+    /// their own year's line (parameter `elimination_stable_income_years`).
+    pub stable_years: i64,
+    /// The latest income years on record, newest first, at most `stable_years`.
+    pub recent: Vec<YearAgainstLine>,
+}
+
+impl IncomeCriteria {
+    /// The latest 人均纯收入 is strictly above the line in force in the
+    /// elimination year (equal to the line is not above it).
+    pub fn above_line(&self) -> bool {
+        self.latest.is_some_and(|y| y.per_capita > self.line)
+    }
+
+    /// Each of the last `stable_years` income years on record is strictly
+    /// above that year's line, and there are that many.
+    pub fn stable(&self) -> bool {
+        usize::try_from(self.stable_years).is_ok_and(|n| self.recent.len() >= n)
+            && self.recent.iter().all(|y| y.per_capita > y.line)
+    }
+}
+
+/// Why the income criteria could not be measured.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum IncomeCriteriaError {
+    /// No 监测范围 for a year the criteria compare with: nothing is guessed.
+    #[error(
+        "没有适用于该户所在区划的{year}年监测范围，无法核查风险消除的收入条件（{what}），请先配置该年度的监测范围"
+    )]
+    NoLine {
+        /// The year without a line.
+        year: i32,
+        /// What the line was needed for.
+        what: &'static str,
+    },
+    /// Another parameter is missing or has the wrong type.
+    #[error(transparent)]
+    Policy(#[from] PolicyError),
+    /// An income record is inconsistent.
+    #[error("{year}年收入：{source}")]
+    Income {
+        /// Year of the record.
+        year: i32,
+        /// What is wrong.
+        source: income::IncomeError,
+    },
+}
+
+/// Measure the income criteria of `bundle` for an elimination on `on`
+/// (policy.md §7.1): the latest income year on record against the line of
+/// `on`'s year, and the last `elimination_stable_income_years` income years
+/// each against its own year's line. A year without a line is refused, never
+/// replaced by another year's.
+pub fn income_criteria(
+    bundle: &HouseholdBundle,
+    policy: &PolicySet,
+    on: NaiveDate,
+) -> Result<IncomeCriteria, IncomeCriteriaError> {
+    use chrono::Datelike;
+    let area = bundle.household.area;
+    let line_year = on.year();
+    let line_of = |year: i32, what: &'static str| match policy.monitoring_line(&area, year) {
+        Ok((line, _)) => Ok(line),
+        Err(PolicyError::Missing { .. }) => Err(IncomeCriteriaError::NoLine { year, what }),
+        Err(e) => Err(e.into()),
+    };
+    let line = line_of(line_year, "风险消除当年的监测范围")?;
+    let stable_years = policy.int_param(keys::ELIMINATION_STABLE_YEARS, &area, line_year)?;
+    let mut years: Vec<_> = bundle
+        .incomes
+        .iter()
+        .filter(|r| r.year <= line_year)
+        .collect();
+    years.sort_by_key(|r| std::cmp::Reverse(r.year));
+    let take = usize::try_from(stable_years).unwrap_or(0).max(1);
+    let mut recent = Vec::new();
+    for rec in years.into_iter().take(take) {
+        let rules = policy.income_rules(&area, rec.year)?;
+        let b = income::compute(rec, &rules).map_err(|source| IncomeCriteriaError::Income {
+            year: rec.year,
+            source,
+        })?;
+        recent.push(YearAgainstLine {
+            year: rec.year,
+            per_capita: b.per_capita,
+            line: line_of(rec.year, "收入持续稳定须比较各年度的监测范围")?,
+        });
+    }
+    let latest = recent.first().copied();
+    recent.truncate(usize::try_from(stable_years).unwrap_or(0));
+    Ok(IncomeCriteria {
+        line_year,
+        line,
+        latest,
+        stable_years,
+        recent,
+    })
+}
+
 /// Elimination criteria as measured for one household (policy.md §7.1).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EliminationCheck {
@@ -454,14 +577,26 @@ pub struct EliminationCheck {
     pub min_months: i64,
     /// Assistance measures recorded that target the household's risks.
     pub targeted_measures: u32,
-    /// 人均纯收入 of the latest year at or above that year's line.
+    /// 人均纯收入 of the latest income year strictly above the line in force
+    /// in the year of the elimination ([`IncomeCriteria::above_line`]).
     pub income_above_line: bool,
+    /// 收入持续稳定 ([`IncomeCriteria::stable`]).
+    #[serde(default)]
+    pub income_stable: bool,
+    /// The income figures behind the two income criteria.
+    #[serde(default)]
+    pub income: IncomeCriteria,
     /// No rigid-expense or income-drop trigger in the latest year.
     pub rigid_resolved: bool,
     /// 三保障 and 饮水安全 secure.
     pub basics_secure: bool,
-    /// At least one member has labour capacity.
+    /// Not 整户无劳动能力 under the area's reading
+    /// ([`crate::household::labour::NoLabourRule`]).
     pub has_labour: bool,
+}
+
+fn yuan(m: Money) -> String {
+    format!("{m}元")
 }
 
 impl EliminationCheck {
@@ -480,8 +615,44 @@ impl EliminationCheck {
         if self.targeted_measures == 0 {
             out.push("尚无针对风险的帮扶措施".to_string());
         }
+        let i = &self.income;
         if !self.income_above_line {
-            out.push("人均纯收入未稳定高于监测范围".to_string());
+            out.push(match i.latest {
+                Some(y) => format!(
+                    "{}年人均纯收入{}未高于{}年监测范围{}",
+                    y.year,
+                    yuan(y.per_capita),
+                    i.line_year,
+                    yuan(i.line)
+                ),
+                None => format!(
+                    "没有{}年及以前的收入记录，无法判断是否高于监测范围",
+                    i.line_year
+                ),
+            });
+        }
+        if !self.income_stable {
+            let shown: Vec<String> = i
+                .recent
+                .iter()
+                .map(|y| {
+                    format!(
+                        "{}年{}（监测范围{}）",
+                        y.year,
+                        yuan(y.per_capita),
+                        yuan(y.line)
+                    )
+                })
+                .collect();
+            out.push(format!(
+                "收入未持续稳定：须最近{}个有收入记录的年度均高于当年监测范围，现有{}",
+                i.stable_years,
+                if shown.is_empty() {
+                    "0个年度".to_string()
+                } else {
+                    shown.join("、")
+                }
+            ));
         }
         if !self.rigid_resolved {
             out.push("大额刚性支出或收入骤减问题尚未解决".to_string());

@@ -1,6 +1,8 @@
 //! The workflow steps of a case: acting on it, the elimination check, and what a decision changes on the household.
 
 use super::*;
+use fangpin_domain::household::labour::NoLabourRule;
+use fangpin_domain::monitor::workflow::income_criteria;
 
 impl Store {
     /// Measures the elimination criteria of a household on `today`;
@@ -37,21 +39,25 @@ impl Store {
             None => 0,
         };
         let a = assess_bundle(&detail, &policy, today)?;
+        // §7.1 (1), (2): the line in force in the year of the elimination,
+        // strictly above, and the recent income years each above their line;
+        // a year without a line is refused, never guessed.
+        let income = income_criteria(&detail, &policy, today)
+            .map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let no_labour = NoLabourRule::of(&policy, &h.area, year)
+            .map_err(|e| StoreError::Invalid(e.to_string()))?;
         Ok(EliminationCheck {
             months_monitored,
             min_months,
             targeted_measures: measures as u32,
-            income_above_line: a
-                .as_ref()
-                .is_some_and(|a| a.income_test == IncomeTest::AtOrAbove),
+            income_above_line: income.above_line(),
+            income_stable: income.stable(),
+            income,
             rigid_resolved: a.as_ref().is_some_and(|a| !a.sudden_hardship),
             basics_secure: a
                 .as_ref()
                 .is_some_and(fangpin_domain::monitor::assess::Assessment::basics_secure),
-            has_labour: detail
-                .members
-                .iter()
-                .any(fangpin_domain::Person::has_labor_capacity),
+            has_labour: !no_labour.whole_household(&detail.members),
         })
     }
 

@@ -14,7 +14,7 @@
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
 use fangpin_domain::calendar::WorkCalendar;
 use fangpin_domain::codes::{find_list, keys as code_keys};
-use fangpin_domain::monitor::assess::{self, Assessment, IncomeTest, Thresholds, facts_of};
+use fangpin_domain::monitor::assess::{self, Assessment, Thresholds, facts_of};
 use fangpin_domain::monitor::sla::{Span, Urgency, urgency};
 use fangpin_domain::monitor::workflow::{
     Action, Actor as WfActor, CaseState, CaseView, Channel, EliminationCheck, Level, WorkflowError,

@@ -128,11 +128,19 @@ pub struct WhatIfResult {
     pub at_risk_then: u64,
     pub entering: u64,
     pub leaving: u64,
+    /// 收入低于监测范围、未识别风险 (policy.md §1.2): below the line without a
+    /// concrete risk, now and under the proposal. Not candidates (not in the
+    /// at-risk counts): listed apart for a visit.
+    pub below_line_without_risk_now: u64,
+    pub below_line_without_risk_then: u64,
     pub by_township: Vec<WhatIfArea>,
     pub by_village: Vec<WhatIfArea>,
     /// The first households entering / leaving (by id), at most 200 each.
     pub entering_households: Vec<WhatIfHousehold>,
     pub leaving_households: Vec<WhatIfHousehold>,
+    /// The first households below the proposed line without a risk (by id),
+    /// at most 200: to be visited, not counted as candidates.
+    pub below_line_without_risk_households: Vec<WhatIfHousehold>,
     /// Whether the households' facts came from memory.
     pub cached: bool,
     pub load_ms: u64,
@@ -369,10 +377,13 @@ impl Store {
             at_risk_then: 0,
             entering: 0,
             leaving: 0,
+            below_line_without_risk_now: 0,
+            below_line_without_risk_then: 0,
             by_township: vec![],
             by_village: vec![],
             entering_households: vec![],
             leaving_households: vec![],
+            below_line_without_risk_households: vec![],
             cached,
             load_ms,
             eval_ms: 0,
@@ -417,6 +428,10 @@ impl Store {
             }
             r.at_risk_now += u64::from(a.is_some());
             r.at_risk_then += u64::from(b.is_some());
+            let unrisked_then = assess::below_line_without_risk(facts, &pair.1);
+            r.below_line_without_risk_now +=
+                u64::from(assess::below_line_without_risk(facts, &pair.0));
+            r.below_line_without_risk_then += u64::from(unrisked_then);
             let moved = |list: &mut Vec<WhatIfHousehold>| {
                 if list.len() < SAMPLE {
                     list.push(WhatIfHousehold {
@@ -428,6 +443,9 @@ impl Store {
                     });
                 }
             };
+            if unrisked_then {
+                moved(&mut r.below_line_without_risk_households);
+            }
             match (a.is_some(), b.is_some()) {
                 (false, true) => {
                     r.entering += 1;
