@@ -28,6 +28,26 @@ async function pickDate(page, root, day) {
   await input_.press('Enter')
 }
 
+/** The county administrator sets 丰都's 2024 全市平均水平 over the API. */
+async function setCityAverage() {
+  const base = ctx.server.baseUrl
+  const admin = await demoAccount(base, '县级管理员')
+  const signin = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: admin.username, password: admin.password }),
+  })
+  assert.equal(signin.status, 200)
+  const { csrf_token: csrf } = await signin.json()
+  const cookie = signin.headers.get('set-cookie').split(';')[0]
+  const resp = await fetch(`${base}/api/params/industry_award_income_below/500230000000/2024`, {
+    method: 'PUT',
+    headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' },
+    body: JSON.stringify({ value: { type: 'money', value: 100_000_00 }, confidence: 'unconfirmed', note: '测试用' }),
+  })
+  assert.equal(resp.status, 200, await resp.text())
+}
+
 describe('资金与就业', () => {
   test('a loan is repaid on its schedule and an award edit above the cap is refused', async () => {
     const operator = await demoAccount(ctx.server.baseUrl, '村级/驻村工作队')
@@ -40,6 +60,8 @@ describe('资金与就业', () => {
         const get = async (u) => (await fetch(u, { credentials: 'same-origin' })).json()
         const list = await get('api/households?page_size=200')
         for (const h of list.items) {
+          // 丰都 2024 lends to and rewards 脱贫户 and 监测对象 only (sources/003).
+          if (h.household_type !== '1' && !h.monitor_category) continue
           const funds = await get(`api/households/${h.id}/funds`)
           if (funds.loans.length || funds.awards.some((a) => a.year === 2024)) continue
           const d = await get(`api/households/${h.id}`)
@@ -53,6 +75,11 @@ describe('资金与就业', () => {
         return null
       })
       assert.ok(target, 'a household of the village fits')
+
+      // 到户产业奖补 also needs the 全市平均水平 the household's income is compared with; the
+      // sources give no number, so the county administrator sets one (a test value above every
+      // demo income).
+      await setCityAverage()
 
       await page.goto(`${ctx.server.baseUrl}/#/households/${target.id}`)
       const panel = page.locator('[data-testid="section-funds"]')

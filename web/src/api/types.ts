@@ -347,6 +347,14 @@ export interface CalendarSave {
   csv?: string
 }
 
+// ---- 地区参数 -------------------------------------------------------------------
+
+export type ParamDef = Schemas['ParamDef']
+export type ParamDefs = Schemas['ParamDefs']
+export type ParamSetBody = Schemas['ParamSetBody']
+/** What the 工作台 tells an administrator to set: a parameter or a calendar year. */
+export type SetupGap = Schemas['SetupGap']
+
 // ---- 农户自主申报 -------------------------------------------------------------
 
 export type PublicVillage = Schemas['PublicVillage']
