@@ -5,39 +5,12 @@ use fangpin_server::AppState;
 use fangpin_store::{HouseholdBundle, Store};
 use serde_json::{Value, json};
 
-use crate::common::{Client, chrono_day, demo, get_public, household_id, login, send, send_to};
+use crate::common::{
+    Client, chrono_day, demo, eligible, get_public, household_id, login, register_as_lifted, send,
+    send_to, set_city_average,
+};
 
 fangpin_store::dual_backend_tests!(funds_through_the_api, funds_are_edited_through_the_api);
-
-/// The households 丰都 2024 lends to and rewards: 脱贫户 and 监测对象
-/// (sources/003, 八 and 十).
-fn eligible(bundles: Vec<HouseholdBundle>) -> Vec<HouseholdBundle> {
-    bundles
-        .into_iter()
-        .filter(|b| b.household.is_lifted_out() || b.household.is_monitored())
-        .collect()
-}
-
-/// The county administrator sets 丰都's 2024 全市平均水平 for the awards'
-/// income test through the API (the sources give no number: 100,000 元 is a
-/// test value above every demo income).
-async fn set_city_average(store: &Store, admin: &Client) {
-    let (status, r, _, _) = send(
-        store,
-        admin,
-        "PUT",
-        "/api/params/industry_award_income_below/500230000000/2024",
-        Some(json!({
-            "value": {"type": "money", "value": 10_000_000},
-            "confidence": "unconfirmed",
-            "note": "测试用",
-        })),
-        true,
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{r}");
-    assert_eq!(r["items"][0]["scope"], "500230000000", "{r}");
-}
 
 /// 资金与就业 through the API: a loan with its schedule, a late repayment,
 /// the 逾期率 per area next to its target, the award cap refusing with the
@@ -302,19 +275,7 @@ async fn funds_are_edited_through_the_api(store: Store) {
     let in_id = household_id(&store, &admin, &inside.household.household_no).await;
     // 丰都 2024 lends to and rewards 脱贫户 and 监测对象 only: the operator's
     // household is registered as a 脱贫户.
-    let mut lifted = inside.household.clone();
-    lifted.household_type = "1".into();
-    store
-        .update_household(
-            &fangpin_store::Access::system(village),
-            in_id,
-            lifted,
-            inside.members.clone(),
-            inside.incomes.clone(),
-            "登记为脱贫户",
-        )
-        .await
-        .unwrap();
+    register_as_lifted(&store, in_id, inside).await;
     let out_id = household_id(&store, &admin, &outside.household.household_no).await;
     let at = |t: &str| {
         let mut st = AppState::demo(store.clone(), "unused");
