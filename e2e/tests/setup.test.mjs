@@ -15,7 +15,7 @@ describe('工作台：待补充的参数和日历', () => {
     const admin = await demoAccount(ctx.server.baseUrl, '县级管理员')
     const operator = await demoAccount(ctx.server.baseUrl, '村级/驻村工作队')
     await withPage(ctx.browser, DESKTOP, 'setup-gaps', async (page, { pageErrors }) => {
-      await login(page, ctx.server.baseUrl, admin, { target: '/' })
+      await login(page, ctx.server.baseUrl, admin, { target: '/workbench' })
       const setup = page.locator('[data-testid="workbench-setup"]')
       await setup.waitFor()
       const text = await setup.innerText()
@@ -34,14 +34,14 @@ describe('工作台：待补充的参数和日历', () => {
         what: 'the year taken from the link',
       })
       await params.locator('[data-testid="param-value"] input').fill('8500')
-      await params.locator('[data-testid="param-note"] input').fill('测试：县级文件')
+      await params.locator('[data-testid="param-note"]').fill('测试：县级文件')
       await params.locator('[data-testid="param-save"]').click()
       await eventually(async () => (await params.locator('[data-testid="param-defs"]').innerText()).includes('8,500.00元'), {
         what: 'the new 2025 line among the definitions',
       })
 
       // The calendar link opens the calendar editor; load 2027 (元旦 only, enough for the check).
-      await page.goto(`${ctx.server.baseUrl}/#/`)
+      await page.goto(`${ctx.server.baseUrl}/#/workbench`)
       await setup.waitFor()
       await setup.locator('[data-testid="setup-work_calendar-2027"] [data-testid="setup-link"]').click()
       const calendar = page.locator('[data-testid="calendar"]')
@@ -53,7 +53,7 @@ describe('工作台：待补充的参数和日历', () => {
       await dialog.waitFor({ state: 'hidden' })
 
       // Back on the 工作台: the 2025 line and 2027 are gone, the rest stays.
-      await page.goto(`${ctx.server.baseUrl}/#/`)
+      await page.goto(`${ctx.server.baseUrl}/#/workbench`)
       await setup.waitFor()
       await eventually(async () => !(await setup.innerText()).includes('2025年未配置“监测范围”'), {
         what: 'the 2025 line off the list',
@@ -67,7 +67,7 @@ describe('工作台：待补充的参数和日历', () => {
 
     // Someone who does not maintain parameters is not shown the list.
     await withPage(ctx.browser, DESKTOP, 'setup-gaps-operator', async (page) => {
-      await login(page, ctx.server.baseUrl, operator, { target: '/' })
+      await login(page, ctx.server.baseUrl, operator, { target: '/workbench' })
       await page.locator('[data-testid="workbench-list"]').waitFor()
       assert.equal(await page.locator('[data-testid="workbench-setup"]').count(), 0)
     })

@@ -81,21 +81,7 @@ async fn refused<T: std::fmt::Debug>(
 /// number for it: 100,000 元 is a test value above every demo income.
 async fn funds_county(store: &Store, seed: u64, n: u32) -> (Vec<HouseholdBundle>, Access) {
     let (bundles, county) = common::demo_county(store, seed, n).await;
-    store
-        .insert_param(
-            &fangpin_store::Actor::system("测试"),
-            &fangpin_domain::ParamDef {
-                key: fangpin_domain::policy::keys::AWARD_INCOME_BELOW.into(),
-                scope: Some(AreaCode::parse("500230").unwrap()),
-                year: 2024,
-                value: fangpin_domain::ParamValue::Money(Money::from_yuan(100_000)),
-                confidence: fangpin_domain::Confidence::Unconfirmed,
-                note: "测试用".into(),
-            },
-            true,
-        )
-        .await
-        .unwrap();
+    set_city_average(store, Money::from_yuan(100_000)).await;
     let eligible = bundles
         .into_iter()
         .filter(|b| b.household.is_lifted_out() || b.household.is_monitored())
