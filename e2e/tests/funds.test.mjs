@@ -1,4 +1,5 @@
-// 资金与就业: the village operator adds a 小额信贷 loan to a household of their village, opens its
+// 资金与就业: the county administrator adds a 小额信贷 loan to a 脱贫户 or 监测对象 household (the ones
+// 丰都 2024 lends to and rewards; the demo operator's village may have none), opens its
 // repayment schedule and records the first instalment; then adds a 到户产业奖补 and tries to correct
 // it above the yearly cap: the Chinese refusal names what remains, and the list keeps the old amount.
 import { describe, test } from 'node:test'
@@ -50,11 +51,11 @@ async function setCityAverage() {
 
 describe('资金与就业', () => {
   test('a loan is repaid on its schedule and an award edit above the cap is refused', async () => {
-    const operator = await demoAccount(ctx.server.baseUrl, '村级/驻村工作队')
+    const admin = await demoAccount(ctx.server.baseUrl, '县级管理员')
     await withPage(ctx.browser, DESKTOP, 'funds', async (page, { pageErrors }) => {
-      await login(page, ctx.server.baseUrl, operator, { target: '/' })
+      await login(page, ctx.server.baseUrl, admin, { target: '/' })
 
-      // A household of the operator's village with no loan and no 2024 award, and a member
+      // A household of the county with no loan and no 2024 award, and a member
       // able to work aged 18–60 when the loan is issued.
       const target = await page.evaluate(async () => {
         const get = async (u) => (await fetch(u, { credentials: 'same-origin' })).json()
