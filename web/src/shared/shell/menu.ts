@@ -99,9 +99,12 @@ export function visibleMenu(): MenuEntry[] {
   return MENU.filter((m) => hasAnyPermission(m.permissions))
 }
 
-/** Where a signed-in user lands: the first menu entry they may open. */
+/** Where a signed-in user lands: the first menu entry they may open (the
+ * 工作台 only for those who act in the workflow; an administrator who opens it
+ * for the setup list lands on the next entry). */
 export function homeLocation(): RouteLocationRaw {
-  const first = visibleMenu()[0]
+  const menu = visibleMenu()
+  const first = menu.find((m) => m.name !== 'workbench' || hasAnyPermission(WORKFLOW)) ?? menu[0]
   return first ? first.path : { name: 'no-access' }
 }
 
