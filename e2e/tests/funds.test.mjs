@@ -1,4 +1,5 @@
-// 资金与就业: the village operator adds a 小额信贷 loan to a household of their village, opens its
+// 资金与就业: the county administrator adds a 小额信贷 loan to a 脱贫户 or 监测对象 household (the ones
+// 丰都 2024 lends to and rewards; the demo operator's village may have none), opens its
 // repayment schedule and records the first instalment; then adds a 到户产业奖补 and tries to correct
 // it above the yearly cap: the Chinese refusal names what remains, and the list keeps the old amount.
 import { describe, test } from 'node:test'
@@ -28,18 +29,40 @@ async function pickDate(page, root, day) {
   await input_.press('Enter')
 }
 
+/** The county administrator sets 丰都's 2024 全市平均水平 over the API. */
+async function setCityAverage() {
+  const base = ctx.server.baseUrl
+  const admin = await demoAccount(base, '县级管理员')
+  const signin = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: admin.username, password: admin.password }),
+  })
+  assert.equal(signin.status, 200)
+  const { csrf_token: csrf } = await signin.json()
+  const cookie = signin.headers.get('set-cookie').split(';')[0]
+  const resp = await fetch(`${base}/api/params/industry_award_income_below/500230000000/2024`, {
+    method: 'PUT',
+    headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' },
+    body: JSON.stringify({ value: { type: 'money', value: 100_000_00 }, confidence: 'unconfirmed', note: '测试用' }),
+  })
+  assert.equal(resp.status, 200, await resp.text())
+}
+
 describe('资金与就业', () => {
   test('a loan is repaid on its schedule and an award edit above the cap is refused', async () => {
-    const operator = await demoAccount(ctx.server.baseUrl, '村级/驻村工作队')
+    const admin = await demoAccount(ctx.server.baseUrl, '县级管理员')
     await withPage(ctx.browser, DESKTOP, 'funds', async (page, { pageErrors }) => {
-      await login(page, ctx.server.baseUrl, operator, { target: '/' })
+      await login(page, ctx.server.baseUrl, admin, { target: '/' })
 
-      // A household of the operator's village with no loan and no 2024 award, and a member
+      // A household of the county with no loan and no 2024 award, and a member
       // able to work aged 18–60 when the loan is issued.
       const target = await page.evaluate(async () => {
         const get = async (u) => (await fetch(u, { credentials: 'same-origin' })).json()
         const list = await get('api/households?page_size=200')
         for (const h of list.items) {
+          // 丰都 2024 lends to and rewards 脱贫户 and 监测对象 only (sources/003).
+          if (h.household_type !== '1' && !h.monitor_category) continue
           const funds = await get(`api/households/${h.id}/funds`)
           if (funds.loans.length || funds.awards.some((a) => a.year === 2024)) continue
           const d = await get(`api/households/${h.id}`)
@@ -53,6 +76,11 @@ describe('资金与就业', () => {
         return null
       })
       assert.ok(target, 'a household of the village fits')
+
+      // 到户产业奖补 also needs the 全市平均水平 the household's income is compared with; the
+      // sources give no number, so the county administrator sets one (a test value above every
+      // demo income).
+      await setCityAverage()
 
       await page.goto(`${ctx.server.baseUrl}/#/households/${target.id}`)
       const panel = page.locator('[data-testid="section-funds"]')

@@ -10,7 +10,7 @@ import PlannedView from './shared/shell/PlannedView.vue'
 import LoginView from './features/auth/LoginView.vue'
 import { setAuthHooks } from './api/client'
 import { currentUser, dropSession, ensureSession, hasAnyPermission, refreshSession } from './shared/composables/auth'
-import { EXCHANGE, MENU, SYSTEM, WORKFLOW, homeLocation, safeRedirect } from './shared/shell/menu'
+import { EXCHANGE, MENU, SYSTEM, WORKBENCH, homeLocation, safeRedirect } from './shared/shell/menu'
 import { ACCEPT_PERMISSION } from './features/self_report/selfReport'
 
 declare module 'vue-router' {
@@ -66,7 +66,7 @@ const routes: RouteRecordRaw[] = [
   ),
   page('/workbench', 'workbench', () => import('./features/workbench/WorkbenchView.vue'), {
     title: '工作台',
-    permissions: WORKFLOW,
+    permissions: WORKBENCH,
   }),
   page('/self-reports', 'self-reports', () => import('./features/self_report/SelfReportsView.vue'), {
     title: '自主申报',

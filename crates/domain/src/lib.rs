@@ -25,6 +25,7 @@ pub mod quality;
 mod schema;
 pub mod seed;
 pub mod self_report;
+pub mod setup;
 pub mod visits;
 
 pub use area::{AreaCode, AreaCodeError, AreaLevel, AreaNode, VillageGroup};

@@ -203,6 +203,14 @@ pub mod keys {
     pub const POST_MAX_AGE: &str = "public_post_max_age";
     /// 到户产业奖补每户每年上限 (金额).
     pub const AWARD_CAP: &str = "industry_award_cap";
+    /// 小额信贷可申请的对象 (文本: 脱贫户、监测对象或监测对象类别, 顿号或逗号分隔).
+    pub const LOAN_ELIGIBLE: &str = "loan_eligible_households";
+    /// 到户产业奖补可享受的对象 (文本, 同上).
+    pub const AWARD_ELIGIBLE: &str = "industry_award_eligible_households";
+    /// 到户产业奖补: 年人均纯收入须低于的全市平均水平 (金额, 无默认值).
+    pub const AWARD_INCOME_BELOW: &str = "industry_award_income_below";
+    /// 工作台从当年几月起提示下一年工作日历未载入 (整数, 1–12).
+    pub const CALENDAR_WARN_MONTH: &str = "calendar_warn_from_month";
     /// 乡镇受理农户自主申报的时限 (期限文本, 自提交之日起).
     pub const SLA_SELF_REPORT_ACCEPT: &str = "sla_self_report_accept";
     /// 公示、公告的监督电话 (文本); 县、乡镇、村可设本地号码.
@@ -262,6 +270,10 @@ pub fn key_label(key: &str) -> &str {
         keys::POST_MIN_AGE => "公益性岗位最低年龄",
         keys::POST_MAX_AGE => "公益性岗位最高年龄",
         keys::AWARD_CAP => "到户产业奖补每户每年上限",
+        keys::LOAN_ELIGIBLE => "小额信贷对象范围",
+        keys::AWARD_ELIGIBLE => "到户产业奖补对象范围",
+        keys::AWARD_INCOME_BELOW => "到户产业奖补收入标准（全市平均水平）",
+        keys::CALENDAR_WARN_MONTH => "下一年工作日历提示起始月份",
         keys::SLA_SELF_REPORT_ACCEPT => "自主申报受理时限",
         keys::SUPERVISION_PHONE => "公示公告监督电话",
         other => other,

@@ -107,6 +107,7 @@ pub fn seed_params() -> Vec<ParamDef> {
         out.extend(monitoring_defaults(year));
         out.extend(crate::visits::param_defaults(year));
         out.extend(crate::funds::param_defaults(year));
+        out.extend(crate::setup::param_defaults(year));
     }
     out
 }

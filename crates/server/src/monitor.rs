@@ -236,13 +236,21 @@ async fn case_action(
 }
 
 /// My due-soon and overdue steps, and those escalated to me.
-#[utoipa::path(get, path = "/api/workbench", tag = "监测", responses((status = 200, description = "{items}：本人所在层级待办步骤（按到期日），以及下级逾期上报的步骤（escalated_to_me）；{self_reports}：临期或逾期待受理的农户自主申报（乡镇）；{responsible}：临期或逾期仍未明确帮扶责任人的监测户", body = Workbench)))]
+#[utoipa::path(get, path = "/api/workbench", tag = "监测", responses((status = 200, description = "{items}：本人所在层级待办步骤（按到期日），以及下级逾期上报的步骤（escalated_to_me）；{self_reports}：临期或逾期待受理的农户自主申报（乡镇）；{responsible}：临期或逾期仍未明确帮扶责任人的监测户；{setup}：维护参数的管理员须补充的监测范围、产业奖补参数和工作日历", body = Workbench)))]
 async fn workbench(State(s): State<AppState>, c: Caller) -> ApiResult<Workbench> {
-    let items = s.store.due_steps(&c.access, s.clock.now()).await?;
+    // A system administrator (维护参数, no household reads) has no steps.
+    let items = if c.access.has(fangpin_store::users::perm::HOUSEHOLD_READ) {
+        s.store.due_steps(&c.access, s.clock.now()).await?
+    } else {
+        Vec::new()
+    };
     // 农户自主申报 awaiting the township's acceptance, due soon or overdue.
     let self_reports = s.store.due_self_reports(&c.access, s.clock.now()).await?;
     // Monitored households still without a 帮扶责任人, near or past the deadline.
     let responsible = s.store.due_responsible(&c.access, s.clock.now()).await?;
+    // For whoever maintains parameters: lines, caps and calendar years
+    // still missing before a workflow meets the refusal.
+    let setup = s.store.setup_gaps(&c.access, s.clock.now()).await?;
     let count = |u: fangpin_domain::monitor::sla::Urgency| {
         items.iter().filter(|i| i.case.urgency == Some(u)).count()
     };
@@ -257,6 +265,7 @@ async fn workbench(State(s): State<AppState>, c: Caller) -> ApiResult<Workbench>
         items,
         responsible,
         self_reports,
+        setup,
         today: fangpin_store::calendar::china_day(s.clock.now()),
     }))
 }
@@ -268,6 +277,8 @@ struct Workbench {
     items: Vec<fangpin_store::monitor::DueItem>,
     responsible: Vec<fangpin_store::assist::AssistRow>,
     self_reports: Vec<fangpin_store::self_report::SelfReportRow>,
+    /// 维护参数的管理员：本辖区有农户的县当年和上年缺少的监测范围、产业奖补参数，以及未载入的工作日历年度（其他用户为空）。
+    setup: Vec<fangpin_domain::setup::SetupGap>,
     today: chrono::NaiveDate,
 }
 

@@ -18,6 +18,11 @@ pub fn routes() -> Routes {
         .route("/healthz", routes!(healthz), Guard::Public)
         .route("/api/meta", routes!(meta), Guard::Public)
         .route("/api/params/{key}", routes!(param_defs), Guard::Session)
+        .route(
+            "/api/params/{key}/{area}/{year}",
+            routes!(param_set),
+            Guard::Admin,
+        )
         .route("/api/codes/{list}", routes!(code_list), Guard::Session)
 }
 
@@ -132,6 +137,45 @@ async fn code_list(
 struct CodeListView {
     items: Vec<CodeLabel>,
     list: String,
+}
+
+/// A parameter value for one area and year.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+struct ParamSetBody {
+    /// 参数值，如 {"type":"money","value":850000}（金额以分计）。
+    value: fangpin_domain::policy::ParamValue,
+    /// 可信度：confirmed（已证实）、local（地方规定）、unconfirmed（未证实）。
+    confidence: fangpin_domain::policy::Confidence,
+    /// 来源：文件名称、文号或条款。
+    note: String,
+}
+
+/// Sets a parameter for an area of the caller's and a year (replacing the
+/// value there); audited. Needs 维护参数.
+#[utoipa::path(put, path = "/api/params/{key}/{area}/{year}", tag = "系统", params(("key" = String, Path, description = "参数键，如 monitoring_line（监测范围）"), ("area" = String, Path, description = "适用地区代码（本人管辖范围内）"), ("year" = i32, Path, description = "年度")), request_body = ParamSetBody, responses((status = 200, description = "保存后该参数各地区各年度的定义", body = ParamDefs), (status = 400, description = "数据有误（中文说明），未作任何修改", body = ErrorBody), (status = 403, description = "无维护参数权限或地区不在管辖范围内", body = ErrorBody)))]
+async fn param_set(
+    State(s): State<AppState>,
+    c: Caller,
+    ApiPath((key, area, year)): ApiPath<(String, String, i32)>,
+    crate::extract::ApiJson(b): crate::extract::ApiJson<ParamSetBody>,
+) -> ApiResult<ParamDefs> {
+    let scope = fangpin_domain::AreaCode::parse(area.trim())
+        .map_err(|e| ApiError::bad_request(format!("地区代码：{e}")))?;
+    let def = fangpin_domain::policy::ParamDef {
+        key: key.clone(),
+        scope: Some(scope),
+        year,
+        value: b.value,
+        confidence: b.confidence,
+        note: b.note.trim().to_owned(),
+    };
+    let warnings = s.store.set_param(&c.access, &def).await?;
+    let items = s.store.params_for_key(&key).await?;
+    Ok(Json(ParamDefs {
+        items,
+        key,
+        warnings,
+    }))
 }
 
 /// Parameter definitions of one key.

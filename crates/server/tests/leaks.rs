@@ -7,7 +7,10 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{Client, demo, json_body, lead_on, login, newcomer, request, visit_on};
+use common::{
+    Client, demo, json_body, lead_on, login, newcomer, register_as_lifted, request,
+    set_city_average, visit_on,
+};
 use fangpin_domain::{AreaCode, HouseholdBundle};
 use fangpin_server::AppState;
 use fangpin_store::{Access, AuditFilter, Store};
@@ -285,9 +288,12 @@ async fn a_moved_household_takes_its_records_along(store: Store) {
         .unwrap();
     let system = county();
     let now = chrono::Utc::now();
+    // 丰都 2024 rewards 脱贫户 and 监测对象 whose income is below the 全市平均水平.
+    register_as_lifted(&store, id, b).await;
     visit_on(&store, id, now).await;
     lead_on(&store, id, now).await;
     let admin = login(&store, "admin").await;
+    set_city_average(&store, &admin).await;
     let (status, r, _) = call(
         &store,
         &admin,

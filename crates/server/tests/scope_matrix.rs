@@ -21,7 +21,9 @@ use std::collections::BTreeMap;
 
 use axum::http::StatusCode;
 use chrono::NaiveDate;
-use common::{Answer, Client, add_user, demo, json_body, login, request};
+use common::{
+    Answer, Client, add_user, demo, json_body, login, register_as_lifted, request, set_city_average,
+};
 use fangpin_domain::assist::CadreForm;
 use fangpin_domain::{AreaCode, HouseholdBundle};
 use fangpin_server::{AppState, Clock, Guard, route_table};
@@ -120,6 +122,8 @@ async fn target(
         .await
         .unwrap()
         .id;
+    // Loans and awards go to 脱贫户 (and, in 丰都 2024, 监测对象).
+    register_as_lifted(store, id, b).await;
     let on = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
     let adult = b
         .members
@@ -368,6 +372,7 @@ fn fill(path: &str, t: &Target, fixed: &Fixed) -> (String, bool) {
         ("{rid}", t.repayment.to_string()),
         ("{person_no}", t.person_no.clone()),
         ("{code}", fixed.village.clone()),
+        ("{area}", fixed.village.clone()),
         ("{year}", "2024".to_owned()),
         ("{key}", "monitoring_line".to_owned()),
         ("{list}", "relation".to_owned()),
@@ -429,6 +434,7 @@ async fn every_route_keeps_to_the_callers_scope(store: Store) {
         .find(able)
         .unwrap();
     let admin = login(&store, "admin").await;
+    set_city_average(&store, &admin).await;
     let paired = target(&store, &admin, paired_b, None).await;
     let neighbour = target(&store, &admin, neighbour_b, None).await;
     // The outside household's duplicate pairs it with the paired one's head,

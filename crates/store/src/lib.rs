@@ -30,6 +30,7 @@ pub mod reference;
 pub mod scope;
 pub mod self_report;
 pub mod settings;
+pub mod setup;
 mod sql;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

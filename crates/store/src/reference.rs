@@ -13,7 +13,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 
 use crate::audit::{Actor, AuditEntry, record};
 use crate::entity::policy_param;
-use crate::{Result, Store, StoreError};
+use crate::users::perm;
+use crate::{Access, Result, Store, StoreError};
 
 impl Store {
     /// Seeds code lists and policy parameters; idempotent.
@@ -134,6 +135,51 @@ impl Store {
             .filter(|(d, _)| d.key == key)
             .map(|(_, w)| w)
             .collect())
+    }
+}
+
+impl Store {
+    /// An administrator (维护参数) sets a parameter for an area of theirs
+    /// and a year, replacing a value of the same key, area and year, with an
+    /// audit entry holding both. Refused in Chinese, nothing written: no
+    /// permission, a national value or an area outside the caller's, a year
+    /// outside 2000–2100, no note, or a value of another type than the
+    /// key's other definitions. Answers the saved value's warnings (see
+    /// [`Store::insert_param`]).
+    pub async fn set_param(&self, access: &Access, def: &ParamDef) -> Result<Vec<String>> {
+        access.require(perm::PARAM_MANAGE)?;
+        let Some(scope) = def.scope else {
+            return Err(StoreError::Invalid(
+                "请指定参数适用的地区（全国参数随系统发布，不在此修改）".into(),
+            ));
+        };
+        if !access.covers(&scope) {
+            return Err(StoreError::Forbidden(format!(
+                "地区{scope}不在您的管辖范围内，不能设置其参数"
+            )));
+        }
+        if !(2000..=2100).contains(&def.year) {
+            return Err(StoreError::Invalid(format!(
+                "参数年度应在2000至2100之间，实际为{}",
+                def.year
+            )));
+        }
+        if def.note.trim().is_empty() {
+            return Err(StoreError::Invalid(
+                "请在说明中写明参数的来源（文件名称、文号或条款）".into(),
+            ));
+        }
+        let label = fangpin_domain::key_label(&def.key);
+        if let Some(other) = self.params_for_key(&def.key).await?.first()
+            && other.value.type_label() != def.value.type_label()
+        {
+            return Err(StoreError::Invalid(format!(
+                "参数“{label}”的值应为{}，实际为{}",
+                other.value.type_label(),
+                def.value.type_label()
+            )));
+        }
+        self.insert_param(&access.actor(), def, true).await
     }
 }
 

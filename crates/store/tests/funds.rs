@@ -29,6 +29,7 @@ fangpin_store::dual_backend_tests!(
     awards_are_corrected_within_the_cap_and_withdrawn,
     jobs_are_corrected_and_ended,
     edits_need_permission_scope_and_a_fresh_page,
+    loans_and_awards_go_only_to_the_households_the_area_names,
 );
 
 const TABLES: [&str; 7] = [
@@ -72,6 +73,20 @@ async fn refused<T: std::fmt::Debug>(
         other => panic!("expected a refusal containing {needle}, got {other:?}"),
     }
     assert_eq!(counts(store).await, before, "a refusal changes nothing");
+}
+
+/// The demo county for money measures: its households that may borrow and
+/// receive awards in 丰都 2024 (脱贫户 and 监测对象, sources/003 八 and 十),
+/// with a 全市平均水平 for the awards' income test. The sources give no
+/// number for it: 100,000 元 is a test value above every demo income.
+async fn funds_county(store: &Store, seed: u64, n: u32) -> (Vec<HouseholdBundle>, Access) {
+    let (bundles, county) = common::demo_county(store, seed, n).await;
+    set_city_average(store, Money::from_yuan(100_000)).await;
+    let eligible = bundles
+        .into_iter()
+        .filter(|b| b.household.is_lifted_out() || b.household.is_monitored())
+        .collect();
+    (eligible, county)
 }
 
 /// A household (its id and bundle) with at least two members aged 18–60
@@ -135,7 +150,7 @@ fn loan(borrower: &str, yuan: i64, months: u32, issued_on: NaiveDate) -> LoanEnt
 }
 
 async fn loans_caps_schedule_and_overdue_rate(store: Store) {
-    let (bundles, county) = common::demo_county(&store, 31, 80).await;
+    let (bundles, county) = funds_county(&store, 31, 80).await;
     let (hid, b) = family_with_child(&store, &county, &bundles).await;
     let a = adults(&b);
     let (one, two) = (a[0].person_no.clone(), a[1].person_no.clone());
@@ -364,7 +379,7 @@ async fn loans_caps_schedule_and_overdue_rate(store: Store) {
 }
 
 async fn public_posts_check_age_labour_and_overlap(store: Store) {
-    let (bundles, county) = common::demo_county(&store, 32, 80).await;
+    let (bundles, county) = funds_county(&store, 32, 80).await;
     let (hid, b) = family_with_child(&store, &county, &bundles).await;
     let adult = adults(&b)[0].clone();
     let kid = child(&b).clone();
@@ -522,7 +537,7 @@ async fn public_posts_check_age_labour_and_overlap(store: Store) {
 }
 
 async fn industry_awards_respect_the_yearly_cap(store: Store) {
-    let (bundles, county) = common::demo_county(&store, 33, 40).await;
+    let (bundles, county) = funds_county(&store, 33, 40).await;
     let hid = store
         .household_by_no(&county, &bundles[0].household.household_no)
         .await
@@ -751,7 +766,7 @@ async fn employment_scale_and_zero_employment_households(store: Store) {
 }
 
 async fn writes_need_permission_and_scope(store: Store) {
-    let (bundles, county) = common::demo_county(&store, 35, 60).await;
+    let (bundles, county) = funds_county(&store, 35, 60).await;
     let b = &bundles[0];
     let hid = store
         .household_by_no(&county, &b.household.household_no)
@@ -855,7 +870,7 @@ fn correction(e: &LoanEntry) -> LoanCorrection {
 }
 
 async fn loans_are_corrected_and_repayments_undone(store: Store) {
-    let (bundles, county) = common::demo_county(&store, 36, 80).await;
+    let (bundles, county) = funds_county(&store, 36, 80).await;
     let (hid, b) = family_with_child(&store, &county, &bundles).await;
     let a = adults(&b);
     let issued = day(2024, 3, 15);
@@ -1037,7 +1052,7 @@ fn d_terms(d: &fangpin_store::funds::LoanDetail) -> LoanTerms {
 }
 
 async fn posts_are_corrected_and_ended_early(store: Store) {
-    let (bundles, county) = common::demo_county(&store, 37, 80).await;
+    let (bundles, county) = funds_county(&store, 37, 80).await;
     let (hid, b) = family_with_child(&store, &county, &bundles).await;
     let holder = adults(&b)[0].person_no.clone();
     let at = china_morning(2024, 3, 1);
@@ -1201,7 +1216,7 @@ async fn post_of(
 }
 
 async fn awards_are_corrected_within_the_cap_and_withdrawn(store: Store) {
-    let (bundles, county) = common::demo_county(&store, 38, 40).await;
+    let (bundles, county) = funds_county(&store, 38, 40).await;
     let hid = store
         .household_by_no(&county, &bundles[0].household.household_no)
         .await
@@ -1331,7 +1346,7 @@ async fn awards_are_corrected_within_the_cap_and_withdrawn(store: Store) {
 }
 
 async fn jobs_are_corrected_and_ended(store: Store) {
-    let (bundles, county) = common::demo_county(&store, 39, 80).await;
+    let (bundles, county) = funds_county(&store, 39, 80).await;
     let (hid, b) = family_with_child(&store, &county, &bundles).await;
     let at = china_morning(2024, 10, 1);
     let id = store
@@ -1451,7 +1466,7 @@ async fn jobs_are_corrected_and_ended(store: Store) {
 }
 
 async fn edits_need_permission_scope_and_a_fresh_page(store: Store) {
-    let (bundles, county) = common::demo_county(&store, 40, 60).await;
+    let (bundles, county) = funds_county(&store, 40, 60).await;
     let b = &bundles[0];
     let hid = store
         .household_by_no(&county, &b.household.household_no)
@@ -1513,4 +1528,125 @@ async fn edits_need_permission_scope_and_a_fresh_page(store: Store) {
     .await;
     let audit = last_audit(&store, "award_correct", id).await;
     assert_eq!(audit.actor, "village_operator9");
+}
+
+/// Sets 丰都's 2024 全市平均水平 for the awards' income test.
+async fn set_city_average(store: &Store, average: Money) {
+    store
+        .insert_param(
+            &fangpin_store::Actor::system("测试"),
+            &fangpin_domain::ParamDef {
+                key: fangpin_domain::policy::keys::AWARD_INCOME_BELOW.into(),
+                scope: Some(AreaCode::parse("500230").unwrap()),
+                year: 2024,
+                value: fangpin_domain::ParamValue::Money(average),
+                confidence: fangpin_domain::Confidence::Unconfirmed,
+                note: "测试用".into(),
+            },
+            true,
+        )
+        .await
+        .unwrap();
+}
+
+/// 丰都 2024 (sources/003): 小额信贷 for 脱贫人口 and 监测对象 (八), 到户产业奖补
+/// for 脱贫户 and 监测对象 whose 年人均纯收入 is below the 全市平均水平 (十),
+/// a number the sources do not give: refused until it is set, then decided
+/// strictly below it. Each refusal names the household's category and
+/// writes nothing.
+async fn loans_and_awards_go_only_to_the_households_the_area_names(store: Store) {
+    let (bundles, county) = common::demo_county(&store, 42, 80).await;
+    let id_of = async |b: &HouseholdBundle| {
+        store
+            .household_by_no(&county, &b.household.household_no)
+            .await
+            .unwrap()
+            .id
+    };
+    let with_adult = |b: &&HouseholdBundle| !adults(b).is_empty();
+    let ordinary = bundles
+        .iter()
+        .filter(with_adult)
+        .find(|b| !b.household.is_lifted_out() && !b.household.is_monitored())
+        .expect("an ordinary household");
+    let monitored = bundles
+        .iter()
+        .filter(with_adult)
+        .find(|b| !b.household.is_lifted_out() && b.household.is_monitored())
+        .expect("a monitored ordinary household");
+    let lifted = bundles
+        .iter()
+        .find(|b| b.household.is_lifted_out())
+        .expect("a 脱贫户");
+    let issued = day(2024, 3, 15);
+    let at = china_morning(2024, 3, 15);
+
+    let before = counts(&store).await;
+    let borrower = adults(ordinary)[0].person_no.clone();
+    refused(
+        &store,
+        &before,
+        store
+            .add_loan(&county, id_of(ordinary).await, loan(&borrower, 10_000, 12, issued), at)
+            .await,
+        "本户为一般农户，非监测对象，不属于2024年脱贫人口小额信贷的对象（本地区可享受的对象：脱贫户、监测对象）",
+    )
+    .await;
+    let borrower = adults(monitored)[0].person_no.clone();
+    store
+        .add_loan(
+            &county,
+            id_of(monitored).await,
+            loan(&borrower, 10_000, 12, issued),
+            at,
+        )
+        .await
+        .unwrap();
+
+    let award = |yuan: i64| AwardEntry {
+        year: 2024,
+        project: "中药材种植".into(),
+        amount: Money::from_yuan(yuan),
+        note: String::new(),
+    };
+    let before = counts(&store).await;
+    refused(
+        &store,
+        &before,
+        store
+            .add_award(&county, id_of(ordinary).await, award(500), at)
+            .await,
+        "本户为一般农户，非监测对象，不属于2024年到户产业奖补的对象",
+    )
+    .await;
+    let lifted_id = id_of(lifted).await;
+    refused(
+        &store,
+        &before,
+        store.add_award(&county, lifted_id, award(500), at).await,
+        "未配置参数“到户产业奖补收入标准（全市平均水平）”",
+    )
+    .await;
+
+    // The household's 2024 人均纯收入, as the income rules of 丰都 compute it.
+    let policy = store.policy_set().await.unwrap();
+    let rules = policy.income_rules(&lifted.household.area, 2024).unwrap();
+    let record = lifted.incomes.iter().find(|r| r.year == 2024).unwrap();
+    let per_capita = fangpin_domain::income::compute(record, &rules)
+        .unwrap()
+        .per_capita;
+    set_city_average(&store, per_capita).await;
+    let before = counts(&store).await;
+    refused(
+        &store,
+        &before,
+        store.add_award(&county, lifted_id, award(500), at).await,
+        &format!("本户2024年人均纯收入{per_capita}元，不低于2024年到户产业奖补收入标准（全市平均水平）{per_capita}元"),
+    )
+    .await;
+    set_city_average(&store, per_capita + Money::from_fen(1)).await;
+    store
+        .add_award(&county, lifted_id, award(500), at)
+        .await
+        .unwrap();
 }

@@ -13,6 +13,8 @@ import type {
   CadreForm,
   CalendarSaveBody,
   CalendarYear,
+  ParamDefs,
+  ParamSetBody,
   CaseDetail,
   CaseQuery,
   CaseStep,
@@ -371,6 +373,11 @@ export const api = {
   /** Replaces (or adds) a year of the working-day calendar (维护参数). */
   saveCalendar: (year: number, body: CalendarSaveBody) =>
     request<CalendarYear>(`api/calendar/${year}`, { method: 'PUT', body }),
+  /** The definitions of one parameter key, every area and year. */
+  params: (key: string, signal?: AbortSignal) => request<ParamDefs>(`api/params/${key}`, { signal }),
+  /** Sets a parameter for an area of one's own and a year (维护参数). */
+  saveParam: (key: string, area: string, year: number, body: ParamSetBody) =>
+    request<ParamDefs>(`api/params/${key}/${area}/${year}`, { method: 'PUT', body }),
 
   // ---- 资金与就业 ----
   householdFunds: (id: number, signal?: AbortSignal) =>

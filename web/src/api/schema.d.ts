@@ -1302,6 +1302,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/params/{key}/{area}/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Sets a parameter for an area of the caller's and a year (replacing the
+         *     value there); audited. Needs 维护参数.
+         */
+        put: operations["param_set"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/print/announcement": {
         parameters: {
             query?: never;
@@ -2586,6 +2606,11 @@ export interface components {
         FullPhone: {
             phone: string;
         };
+        /**
+         * @description What is missing.
+         * @enum {string}
+         */
+        GapKind: "param" | "calendar";
         /**
          * @description The kind of sudden hardship (突发困难类型) reported.
          * @enum {string}
@@ -4020,6 +4045,15 @@ export interface components {
              */
             year: number;
         };
+        /** @description A parameter value for one area and year. */
+        ParamSetBody: {
+            /** @description 可信度：confirmed（已证实）、local（地方规定）、unconfirmed（未证实）。 */
+            confidence: components["schemas"]["Confidence"];
+            /** @description 来源：文件名称、文号或条款。 */
+            note: string;
+            /** @description 参数值，如 {"type":"money","value":850000}（金额以分计）。 */
+            value: components["schemas"]["ParamValue"];
+        };
         /** @description A parameter value. Serialized as `{"type": "money", "value": 830000}` etc. */
         ParamValue: {
             /** @enum {string} */
@@ -4835,6 +4869,28 @@ export interface components {
             csrf_token?: string | null;
             user: components["schemas"]["UserInfo"];
         };
+        /** @description One thing to configure. */
+        SetupGap: {
+            /** @description The county lacking it (`None`: nationwide, the calendar). */
+            area?: string | null;
+            /** @description The county's name. */
+            area_name?: string | null;
+            /** @description The parameter key (for a calendar gap: `work_calendar`). */
+            key: string;
+            /** @description Parameter or calendar. */
+            kind: components["schemas"]["GapKind"];
+            /** @description Its Chinese name. */
+            label: string;
+            /** @description What is missing and what it stops, in Chinese. */
+            message: string;
+            /** @description Villages with households under `area` that lack it. */
+            villages: number;
+            /**
+             * Format: int32
+             * @description The year that lacks it.
+             */
+            year: number;
+        };
         /** @description 性别：男 / 女 */
         Sex: string;
         SplitBody: {
@@ -5167,6 +5223,8 @@ export interface components {
             items: components["schemas"]["DueItem"][];
             responsible: components["schemas"]["AssistRow"][];
             self_reports: components["schemas"]["SelfReportRow"][];
+            /** @description 维护参数的管理员：本辖区有农户的县当年和上年缺少的监测范围、产业奖补参数，以及未载入的工作日历年度（其他用户为空）。 */
+            setup: components["schemas"]["SetupGap"][];
             /** Format: date */
             today: string;
         };
@@ -5281,6 +5339,7 @@ export type Finding = components['schemas']['Finding'];
 export type FlagView = components['schemas']['FlagView'];
 export type FormOptions = components['schemas']['FormOptions'];
 export type FullPhone = components['schemas']['FullPhone'];
+export type GapKind = components['schemas']['GapKind'];
 export type Hardship = components['schemas']['Hardship'];
 export type HeadBody = components['schemas']['HeadBody'];
 export type Health = components['schemas']['Health'];
@@ -5362,6 +5421,7 @@ export type Pairing = components['schemas']['Pairing'];
 export type ParamDef = components['schemas']['ParamDef'];
 export type ParamDefs = components['schemas']['ParamDefs'];
 export type ParamRef = components['schemas']['ParamRef'];
+export type ParamSetBody = components['schemas']['ParamSetBody'];
 export type ParamValue = components['schemas']['ParamValue'];
 export type PasswordBody = components['schemas']['PasswordBody'];
 export type PendingTarget = components['schemas']['PendingTarget'];
@@ -5420,6 +5480,7 @@ export type SelfReportBody = components['schemas']['SelfReportBody'];
 export type SelfReportForm = components['schemas']['SelfReportForm'];
 export type SelfReportRow = components['schemas']['SelfReportRow'];
 export type SessionView = components['schemas']['SessionView'];
+export type SetupGap = components['schemas']['SetupGap'];
 export type Sex = components['schemas']['Sex'];
 export type SplitBody = components['schemas']['SplitBody'];
 export type SplitOff = components['schemas']['SplitOff'];
@@ -8726,6 +8787,55 @@ export interface operations {
             };
         };
     };
+    param_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 参数键，如 monitoring_line（监测范围） */
+                key: string;
+                /** @description 适用地区代码（本人管辖范围内） */
+                area: string;
+                /** @description 年度 */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ParamSetBody"];
+            };
+        };
+        responses: {
+            /** @description 保存后该参数各地区各年度的定义 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParamDefs"];
+                };
+            };
+            /** @description 数据有误（中文说明），未作任何修改 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 无维护参数权限或地区不在管辖范围内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     announcement: {
         parameters: {
             query?: {
@@ -10007,7 +10117,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description {items}：本人所在层级待办步骤（按到期日），以及下级逾期上报的步骤（escalated_to_me）；{self_reports}：临期或逾期待受理的农户自主申报（乡镇）；{responsible}：临期或逾期仍未明确帮扶责任人的监测户 */
+            /** @description {items}：本人所在层级待办步骤（按到期日），以及下级逾期上报的步骤（escalated_to_me）；{self_reports}：临期或逾期待受理的农户自主申报（乡镇）；{responsible}：临期或逾期仍未明确帮扶责任人的监测户；{setup}：维护参数的管理员须补充的监测范围、产业奖补参数和工作日历 */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -224,6 +224,71 @@ pub enum FundsError {
         /// Requested amount.
         amount: Money,
     },
+    /// A parameter the check needs is missing or of the wrong type.
+    #[error(transparent)]
+    Param(#[from] crate::policy::PolicyError),
+    /// A groups parameter names no known group.
+    #[error(
+        "参数“{param}”无效：“{token}”不是可识别的对象（可写：脱贫户、监测对象、脱贫不稳定户、边缘易致贫户、突发严重困难户）"
+    )]
+    BadGroups {
+        /// Chinese name of the parameter.
+        param: String,
+        /// The word not understood.
+        token: String,
+    },
+    /// The household is not in the groups the benefit is open to.
+    #[error("本户为{household}，不属于{year}年{benefit}的对象（本地区可享受的对象：{allowed}）")]
+    NotEligible {
+        /// 脱贫人口小额信贷 or 到户产业奖补.
+        benefit: &'static str,
+        /// Year of the loan's issue or of the award.
+        year: i32,
+        /// The household's type and category in words.
+        household: String,
+        /// The groups, in words.
+        allowed: String,
+    },
+    /// No 全市平均水平 configured for the award's area and year.
+    #[error(
+        "未配置参数“到户产业奖补收入标准（全市平均水平）”：地区{area}，年度{year}。到户产业奖补要求年人均纯收入低于全市平均水平，来源中没有该数值，请维护参数的管理员按年度设置后再登记"
+    )]
+    AwardThresholdMissing {
+        /// The household's village.
+        area: crate::area::AreaCode,
+        /// Year of the award.
+        year: i32,
+    },
+    /// No income record to compare with the threshold.
+    #[error(
+        "本户没有{year}年或上一年度的收入记录，无法核对人均纯收入是否低于全市平均水平，不能登记{year}年到户产业奖补"
+    )]
+    AwardNoIncome {
+        /// Year of the award.
+        year: i32,
+    },
+    /// The income record cannot be computed.
+    #[error("本户{income_year}年收入记录有误，无法计算人均纯收入：{reason}")]
+    AwardIncomeInvalid {
+        /// Year of the income record.
+        income_year: i32,
+        /// Why.
+        reason: String,
+    },
+    /// Income not below the threshold.
+    #[error(
+        "本户{income_year}年人均纯收入{per_capita}元，不低于{year}年到户产业奖补收入标准（全市平均水平）{threshold}元，不能享受"
+    )]
+    AwardIncome {
+        /// Year of the award.
+        year: i32,
+        /// Year of the income compared.
+        income_year: i32,
+        /// 人均纯收入.
+        per_capita: Money,
+        /// The threshold.
+        threshold: Money,
+    },
     /// Months of work outside 1..=12.
     #[error("务工月数应在1至12之间，实际为{months}")]
     WorkMonths {
@@ -470,6 +535,7 @@ pub fn require_reason(field: &'static str, reason: &str) -> Result<(), FundsErro
 }
 
 mod awards;
+mod eligibility;
 mod jobs;
 mod loans;
 mod params;
@@ -478,6 +544,7 @@ mod posts;
 mod tests;
 
 pub use awards::*;
+pub use eligibility::*;
 pub use jobs::*;
 pub use loans::*;
 pub use params::*;

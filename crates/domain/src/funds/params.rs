@@ -71,8 +71,38 @@ pub fn param_defaults(year: i32) -> Vec<ParamDef> {
             Unconfirmed,
             "各地公益性岗位年龄上限不一（60至70周岁），本系统默认65周岁，应按县配置",
         ),
+        def(
+            keys::LOAN_ELIGIBLE,
+            None,
+            ParamValue::Text("脱贫户".into()),
+            Unconfirmed,
+            "政策名称为“脱贫人口小额信贷”（policy.md §5.2）；监测对象能否申请由各地规定，全国文件未在来源中找到，应按县配置",
+        ),
     ];
+    if (2021..=2025).contains(&year) {
+        out.push(def(
+            keys::LOAN_ELIGIBLE,
+            Some("411328"),
+            ParamValue::Text("脱贫户、边缘易致贫户、突发严重困难户".into()),
+            Local,
+            "唐河县2021年有效衔接实施意见（十八）：过渡期内对符合条件且有贷款意愿的脱贫户、边缘易致贫户和突发严重困难户做到应贷尽贷",
+        ));
+    }
     if year == 2024 {
+        out.push(def(
+            keys::LOAN_ELIGIBLE,
+            Some("500230"),
+            ParamValue::Text("脱贫户、监测对象".into()),
+            Local,
+            "丰都县2024年工作要点（八）：确保符合条件的脱贫人口和监测对象“应贷尽贷”",
+        ));
+        out.push(def(
+            keys::AWARD_ELIGIBLE,
+            Some("500230"),
+            ParamValue::Text("脱贫户、监测对象".into()),
+            Local,
+            "丰都县2024年工作要点（十）：年人均纯收入低于全市平均水平且正在发展产业项目的脱贫户和监测对象；全市平均水平（到户产业奖补收入标准）来源中没有数值，须另行设置",
+        ));
         out.push(def(
             keys::LOAN_OVERDUE_TARGET_BP,
             Some("500230"),

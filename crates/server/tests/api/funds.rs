@@ -5,7 +5,10 @@ use fangpin_server::AppState;
 use fangpin_store::{HouseholdBundle, Store};
 use serde_json::{Value, json};
 
-use crate::common::{Client, chrono_day, demo, get_public, household_id, login, send, send_to};
+use crate::common::{
+    Client, chrono_day, demo, eligible, get_public, household_id, login, register_as_lifted, send,
+    send_to, set_city_average,
+};
 
 fangpin_store::dual_backend_tests!(funds_through_the_api, funds_are_edited_through_the_api);
 
@@ -13,8 +16,9 @@ fangpin_store::dual_backend_tests!(funds_through_the_api, funds_are_edited_throu
 /// the 逾期率 per area next to its target, the award cap refusing with the
 /// numbers and writing nothing, a post, a 务工 record and the 零就业 list.
 async fn funds_through_the_api(store: Store) {
-    let bundles = demo(&store, 60).await;
+    let bundles = eligible(demo(&store, 60).await);
     let admin = login(&store, "admin").await;
+    set_city_average(&store, &admin).await;
     let b = bundles
         .iter()
         .find(|b| {
@@ -250,6 +254,7 @@ async fn funds_are_edited_through_the_api(store: Store) {
     let bundles = demo(&store, 60).await;
     let village = bundles[0].household.area;
     let admin = login(&store, "admin").await;
+    set_city_average(&store, &admin).await;
     let operator = login(&store, "cunji").await;
     let inspector = login(&store, "ducha").await;
     let on = chrono_day(2024, 3, 15);
@@ -263,11 +268,14 @@ async fn funds_are_edited_through_the_api(store: Store) {
         .filter(|b| b.household.area == village)
         .find(able)
         .expect("a household of the operator's village with a worker");
-    let outside = bundles
-        .iter()
+    let outside = eligible(bundles.clone())
+        .into_iter()
         .find(|b| b.household.area != village)
         .unwrap();
     let in_id = household_id(&store, &admin, &inside.household.household_no).await;
+    // 丰都 2024 lends to and rewards 脱贫户 and 监测对象 only: the operator's
+    // household is registered as a 脱贫户.
+    register_as_lifted(&store, in_id, inside).await;
     let out_id = household_id(&store, &admin, &outside.household.household_no).await;
     let at = |t: &str| {
         let mut st = AppState::demo(store.clone(), "unused");

@@ -16,5 +16,6 @@ mod households;
 mod print;
 mod roles;
 mod self_report;
+mod setup;
 mod system;
 mod visits;

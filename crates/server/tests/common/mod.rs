@@ -396,3 +396,51 @@ pub async fn public_report(store: &Store, village: &str) -> i64 {
 pub fn chrono_day(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
+
+/// The households 丰都 2024 lends to and rewards: 脱贫户 and 监测对象
+/// (sources/003, 八 and 十).
+pub fn eligible(bundles: Vec<HouseholdBundle>) -> Vec<HouseholdBundle> {
+    bundles
+        .into_iter()
+        .filter(|b| b.household.is_lifted_out() || b.household.is_monitored())
+        .collect()
+}
+
+/// The county administrator sets 丰都's 2024 全市平均水平 for the awards'
+/// income test through the API (the sources give no number: 100,000 元 is a
+/// test value above every demo income).
+pub async fn set_city_average(store: &Store, admin: &Client) {
+    let (status, r, _, _) = send(
+        store,
+        admin,
+        "PUT",
+        "/api/params/industry_award_income_below/500230000000/2024",
+        Some(json!({
+            "value": {"type": "money", "value": 10_000_000},
+            "confidence": "unconfirmed",
+            "note": "测试用",
+        })),
+        true,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{r}");
+    assert_eq!(r["items"][0]["scope"], "500230000000", "{r}");
+}
+
+/// Registers household `id` (its generated `bundle`) as a 脱贫户, the
+/// households 丰都 2024 lends to and rewards.
+pub async fn register_as_lifted(store: &Store, id: i64, bundle: &HouseholdBundle) {
+    let mut lifted = bundle.household.clone();
+    lifted.household_type = fangpin_domain::codes::well_known::HOUSEHOLD_LIFTED.into();
+    store
+        .update_household(
+            &Access::system(bundle.household.area),
+            id,
+            lifted,
+            bundle.members.clone(),
+            bundle.incomes.clone(),
+            "登记为脱贫户",
+        )
+        .await
+        .unwrap();
+}

@@ -3,9 +3,12 @@
 use super::*;
 
 impl Store {
-    /// Records a 到户产业奖补. Refused (nothing written) when the household's
-    /// awards of the year would exceed the area's cap for that year; the
-    /// message says how much was granted and how much remains.
+    /// Records a 到户产业奖补. Refused (nothing written) when the household
+    /// is outside the groups its area grants to (the message names its
+    /// category), when its 人均纯收入 is not below the area's 全市平均水平
+    /// (or that parameter is missing), or when its awards of the year would
+    /// exceed the area's cap for that year; the message says how much was
+    /// granted and how much remains.
     pub async fn add_award(
         &self,
         access: &Access,
@@ -17,6 +20,7 @@ impl Store {
         let area = d.household.area;
         let policy = self.policy_set().await?;
         let cap = funds::award_cap(&policy, &area, e.year).map_err(param_missing)?;
+        funds::check_award_eligible(&policy, &d.household, &d.incomes, e.year).map_err(refused)?;
         let tx = self.begin_for(household_id).await?;
         let granted = awards_total(&tx, household_id, e.year, None).await?;
         funds::check_award(e.year, cap, granted, e.amount, &e.project).map_err(refused)?;

@@ -183,9 +183,11 @@ async fn load_loans<C: ConnectionTrait>(conn: &C, q: &SelectStatement) -> Result
 
 impl Store {
     /// Records a loan and its repayment schedule. Refused (nothing written)
-    /// above the per-household amount or the term cap of the area and year,
-    /// with collateral, or for a borrower outside the age window on the day
-    /// of issue.
+    /// for a household outside the groups its area lends to in the year of
+    /// issue (the message names the household's category), above the
+    /// per-household amount or the term cap of the area and year, with
+    /// collateral, or for a borrower outside the age window on the day of
+    /// issue.
     pub async fn add_loan(
         &self,
         access: &Access,
@@ -196,6 +198,8 @@ impl Store {
         let d = self.writable_household(access, household_id).await?;
         let m = member(&d, &e.borrower_no)?;
         let policy = self.policy_set().await?;
+        funds::check_loan_eligible(&policy, &d.household, e.terms.issued_on.year())
+            .map_err(refused)?;
         let caps = loan_caps(&policy, &d.household.area, m, &e.bank, &e.terms)?;
         let today = china_day(now);
         let tx = self.begin_for(household_id).await?;

@@ -89,3 +89,13 @@ export function expandedFor(selected: string | null): string[] {
   for (const n of areaPath(selected).slice(0, -1)) keys.add(n.code)
   return [...keys]
 }
+
+/**
+ * A copy of the tree without the nodes of the given levels (and all below
+ * them), for pickers that choose an area at a higher level: the what-if
+ * picks down to villages, a parameter down to townships.
+ */
+export function pruneLevels(n: AreaTreeNode, drop: readonly string[]): AreaTreeNode {
+  const children = (n.children ?? []).filter((c) => !drop.includes(c.level)).map((c) => pruneLevels(c, drop))
+  return { ...n, children: children.length ? children : undefined }
+}

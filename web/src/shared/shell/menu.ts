@@ -19,13 +19,15 @@ export interface MenuEntry {
 const READ = ['household.read']
 /** Any level of the identification and elimination workflow. */
 export const WORKFLOW = ['case.village', 'case.township_review', 'case.county_approve']
+/** The 工作台: the workflow levels, and administrators (维护参数) for what is still to be configured. */
+export const WORKBENCH = [...WORKFLOW, 'param.manage']
 /** 数据交换: importing or exporting the national-layout household file. */
 export const EXCHANGE = ['data.import', 'data.export']
 /** 系统: users and roles, the audit log, or deciding on the duplicate queue. */
 export const SYSTEM = ['user.manage', 'audit.read', 'household.write']
 
 export const MENU: MenuEntry[] = [
-  { path: '/workbench', name: 'workbench', title: '工作台', icon: Odometer, permissions: WORKFLOW },
+  { path: '/workbench', name: 'workbench', title: '工作台', icon: Odometer, permissions: WORKBENCH },
   {
     path: '/self-reports',
     name: 'self-reports',
@@ -97,9 +99,12 @@ export function visibleMenu(): MenuEntry[] {
   return MENU.filter((m) => hasAnyPermission(m.permissions))
 }
 
-/** Where a signed-in user lands: the first menu entry they may open. */
+/** Where a signed-in user lands: the first menu entry they may open (the
+ * 工作台 only for those who act in the workflow; an administrator who opens it
+ * for the setup list lands on the next entry). */
 export function homeLocation(): RouteLocationRaw {
-  const first = visibleMenu()[0]
+  const menu = visibleMenu()
+  const first = menu.find((m) => m.name !== 'workbench' || hasAnyPermission(WORKFLOW)) ?? menu[0]
   return first ? first.path : { name: 'no-access' }
 }
 
