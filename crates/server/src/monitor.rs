@@ -238,10 +238,12 @@ async fn case_action(
 /// My due-soon and overdue steps, and those escalated to me.
 #[utoipa::path(get, path = "/api/workbench", tag = "监测", responses((status = 200, description = "{items}：本人所在层级待办步骤（按到期日），以及下级逾期上报的步骤（escalated_to_me）；{self_reports}：临期或逾期待受理的农户自主申报（乡镇）；{responsible}：临期或逾期仍未明确帮扶责任人的监测户；{setup}：维护参数的管理员须补充的监测范围、产业奖补参数和工作日历", body = Workbench)))]
 async fn workbench(State(s): State<AppState>, c: Caller) -> ApiResult<Workbench> {
-    // A system administrator (维护参数, no household reads) has no steps.
+    // A system administrator (维护参数, no household reads) has no steps,
+    // only the setup list; a role with neither permission is refused.
     let items = if c.access.has(fangpin_store::users::perm::HOUSEHOLD_READ) {
         s.store.due_steps(&c.access, s.clock.now()).await?
     } else {
+        c.access.require(fangpin_store::users::perm::PARAM_MANAGE)?;
         Vec::new()
     };
     // 农户自主申报 awaiting the township's acceptance, due soon or overdue.
