@@ -139,9 +139,14 @@ pub fn household_funds(
             note: String::new(),
         });
     }
+    // Loans go to 脱贫户 only: the groups an area lends to are per year, and
+    // 脱贫户 are in every year's groups (the national default), so the demo's
+    // loans, issued over the last two and a half years, pass the same
+    // eligibility check as a form.
     let borrower = b
         .members
         .iter()
+        .filter(|_| b.household.is_lifted_out())
         .find(|m| m.has_labor_capacity() && (22..=58).contains(&m.age_on(as_of)));
     if let Some(m) = borrower
         && rng.random_bool(0.125)

@@ -658,3 +658,73 @@ pub struct AreaNode {
     pub level: AreaLevel,
     pub parent: Option<AreaCode>,
 }
+
+/// The name people and files use for an area whose official 统计用区划 name
+/// carries the committee suffix: `荷花村村民委员会` and `荷花村委会` are
+/// `荷花村`, `滨江社区居民委员会` and `滨江社区居委会` are `滨江社区`, a
+/// township's `三合街道办事处` is `三合街道`. A name without such a suffix is
+/// returned as it is, so `short_name(short_name(x)) == short_name(x)` and
+/// two names denote the same unit exactly when their short names are equal.
+pub fn short_name(name: &str) -> String {
+    let name = name.trim();
+    // (suffix, what the unit is called without it)
+    const SUFFIXES: [(&str, &str); 6] = [
+        ("村民委员会", "村"),
+        ("村委会", "村"),
+        ("居民委员会", "社区"),
+        ("居委会", "社区"),
+        ("办事处", ""),
+        ("委员会", ""),
+    ];
+    for (suffix, kind) in SUFFIXES {
+        if let Some(stem) = name.strip_suffix(suffix) {
+            if stem.is_empty() {
+                break;
+            }
+            let short = if kind.is_empty() || stem.ends_with(kind) {
+                stem.to_owned()
+            } else {
+                format!("{stem}{kind}")
+            };
+            // Always shorter than `name`, so this ends.
+            return short_name(&short);
+        }
+    }
+    name.to_owned()
+}
+
+#[cfg(test)]
+mod short_name_tests {
+    use super::short_name;
+    use proptest::prelude::*;
+
+    #[test]
+    fn committee_suffixes_give_the_everyday_name() {
+        for (official, short) in [
+            ("荷花村村民委员会", "荷花村"),
+            ("荷花村委会", "荷花村"),
+            ("荷花村村委会", "荷花村"),
+            ("东风村民委员会", "东风村"),
+            ("滨江社区居民委员会", "滨江社区"),
+            ("多福巷社区居委会", "多福巷社区"),
+            ("城关居委会", "城关社区"),
+            ("三合街道办事处", "三合街道"),
+            ("三合街道", "三合街道"),
+            ("虎威镇", "虎威镇"),
+            ("建国村", "建国村"),
+            (" 建国村 ", "建国村"),
+            ("村委会", "村委会"),
+            ("小营股份经济合作社生活区", "小营股份经济合作社生活区"),
+        ] {
+            assert_eq!(short_name(official), short, "{official}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn idempotent(s in "[荷花东风村民委员会居社区街道办事处]{0,12}") {
+            let once = short_name(&s);
+            prop_assert_eq!(short_name(&once), once.clone());
+        }
+    }
+}

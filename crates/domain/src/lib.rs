@@ -28,7 +28,7 @@ pub mod self_report;
 pub mod setup;
 pub mod visits;
 
-pub use area::{AreaCode, AreaCodeError, AreaLevel, AreaNode, VillageGroup};
+pub use area::{AreaCode, AreaCodeError, AreaLevel, AreaNode, VillageGroup, short_name};
 pub use codes::{CodeItem, CodeList, find_list, seed_code_lists};
 pub use household::{
     Household, HouseholdBundle, HouseholdError, Hundredths, LivingConditions, Person, PersonError,

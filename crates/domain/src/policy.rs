@@ -209,6 +209,8 @@ pub mod keys {
     pub const AWARD_ELIGIBLE: &str = "industry_award_eligible_households";
     /// 到户产业奖补: 年人均纯收入须低于的全市平均水平 (金额, 无默认值).
     pub const AWARD_INCOME_BELOW: &str = "industry_award_income_below";
+    /// 到户产业奖补: 是否须正在发展产业项目 (一户一策中有实施中的产业帮扶措施), 布尔.
+    pub const AWARD_NEEDS_INDUSTRY: &str = "industry_award_needs_industry";
     /// 工作台从当年几月起提示下一年工作日历未载入 (整数, 1–12).
     pub const CALENDAR_WARN_MONTH: &str = "calendar_warn_from_month";
     /// 乡镇受理农户自主申报的时限 (期限文本, 自提交之日起).
@@ -273,6 +275,7 @@ pub fn key_label(key: &str) -> &str {
         keys::LOAN_ELIGIBLE => "小额信贷对象范围",
         keys::AWARD_ELIGIBLE => "到户产业奖补对象范围",
         keys::AWARD_INCOME_BELOW => "到户产业奖补收入标准（全市平均水平）",
+        keys::AWARD_NEEDS_INDUSTRY => "到户产业奖补须正在发展产业项目",
         keys::CALENDAR_WARN_MONTH => "下一年工作日历提示起始月份",
         keys::SLA_SELF_REPORT_ACCEPT => "自主申报受理时限",
         keys::SUPERVISION_PHONE => "公示公告监督电话",

@@ -506,3 +506,49 @@ fn income_stability_needs_the_recent_years_each_above_their_line() {
             .stable()
     );
 }
+
+/// The 明白卡 prints the area's own numbers: the months of monitoring, the
+/// income years that must be above their line, and the reading of 整户无劳动能力.
+#[test]
+fn card_criteria_carry_the_areas_numbers() {
+    use fangpin_domain::policy::{Confidence, ParamDef, ParamValue, keys};
+    let area = fangpin_domain::AreaCode::parse("500230101201").unwrap();
+    let text = criteria_in_plain_words(&seeded(), &area, 2025).unwrap();
+    assert_eq!(
+        text[0],
+        "自纳入监测起满6个月，并且至少落实过一项针对风险的帮扶措施。"
+    );
+    assert!(
+        text[1].contains("最近2个有收入记录的年度都高于当年的监测范围"),
+        "{}",
+        text[1]
+    );
+    assert!(
+        text[1].contains("高于风险消除当年的监测范围（等于不算高于）"),
+        "{}",
+        text[1]
+    );
+    assert!(
+        text[5].contains("（每名成员均丧失劳动力或无劳动力）"),
+        "{}",
+        text[5]
+    );
+
+    let mut defs = fangpin_domain::seed_params();
+    let local = |key: &str, value: ParamValue| ParamDef {
+        key: key.into(),
+        scope: Some(fangpin_domain::AreaCode::parse("500230").unwrap()),
+        year: 2025,
+        value,
+        confidence: Confidence::Local,
+        note: "测试".into(),
+    };
+    defs.push(local(keys::ELIMINATION_STABLE_YEARS, ParamValue::Int(3)));
+    defs.push(local(
+        keys::NO_LABOUR_RULE,
+        ParamValue::Text("无普通或技能劳动力".into()),
+    ));
+    let text = criteria_in_plain_words(&fangpin_domain::PolicySet::new(defs), &area, 2025).unwrap();
+    assert!(text[1].contains("最近3个有收入记录的年度"), "{}", text[1]);
+    assert!(text[5].contains("（无普通或技能劳动力）"), "{}", text[5]);
+}

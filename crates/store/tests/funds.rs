@@ -4,12 +4,14 @@
 //! target, 零就业家庭 and 务工规模.
 
 use chrono::{Datelike, NaiveDate};
+use fangpin_domain::assist::MeasureForm;
 use fangpin_domain::funds::{
     AwardEntry, BasisPoints, EmploymentCorrection, EmploymentEntry, LoanCorrection, LoanEntry,
     LoanTerms, PostCorrection, PostEntry, Repayment, RepaymentMethod, Subsidy, WorkRegion,
 };
 use fangpin_domain::{AreaCode, HouseholdBundle, Money, Person, YearMonth};
 use fangpin_store::AuditFilter;
+use fangpin_store::assist::NewMeasure;
 use fangpin_store::funds::{FundsFilter, LoanFilter};
 use fangpin_store::quality::QualityFilter;
 use fangpin_store::testing::{china_morning, day, role_user};
@@ -78,10 +80,14 @@ async fn refused<T: std::fmt::Debug>(
 /// The demo county for money measures: its households that may borrow and
 /// receive awards in 丰都 2024 (脱贫户 and 监测对象, sources/003 八 and 十),
 /// with a 全市平均水平 for the awards' income test. The sources give no
-/// number for it: 100,000 元 is a test value above every demo income.
+/// number for it: 100,000 元 is a test value above every demo income. The
+/// tests of caps and corrections that use it do not ask for a 产业 measure
+/// under way (`industry_award_needs_industry` 否); that rule has its own test.
 async fn funds_county(store: &Store, seed: u64, n: u32) -> (Vec<HouseholdBundle>, Access) {
     let (bundles, county) = common::demo_county(store, seed, n).await;
     set_city_average(store, Money::from_yuan(100_000)).await;
+    let key = fangpin_domain::policy::keys::AWARD_NEEDS_INDUSTRY;
+    set_fengdu_2024(store, key, fangpin_domain::ParamValue::Bool(false)).await;
     let eligible = bundles
         .into_iter()
         .filter(|b| b.household.is_lifted_out() || b.household.is_monitored())
@@ -1532,14 +1538,20 @@ async fn edits_need_permission_scope_and_a_fresh_page(store: Store) {
 
 /// Sets 丰都's 2024 全市平均水平 for the awards' income test.
 async fn set_city_average(store: &Store, average: Money) {
+    let key = fangpin_domain::policy::keys::AWARD_INCOME_BELOW;
+    set_fengdu_2024(store, key, fangpin_domain::ParamValue::Money(average)).await;
+}
+
+/// Sets a parameter of 丰都 for 2024.
+async fn set_fengdu_2024(store: &Store, key: &str, value: fangpin_domain::ParamValue) {
     store
         .insert_param(
             &fangpin_store::Actor::system("测试"),
             &fangpin_domain::ParamDef {
-                key: fangpin_domain::policy::keys::AWARD_INCOME_BELOW.into(),
+                key: key.into(),
                 scope: Some(AreaCode::parse("500230").unwrap()),
                 year: 2024,
-                value: fangpin_domain::ParamValue::Money(average),
+                value,
                 confidence: fangpin_domain::Confidence::Unconfirmed,
                 note: "测试用".into(),
             },
@@ -1593,7 +1605,7 @@ async fn loans_and_awards_go_only_to_the_households_the_area_names(store: Store)
     )
     .await;
     let borrower = adults(monitored)[0].person_no.clone();
-    store
+    let loan_id = store
         .add_loan(
             &county,
             id_of(monitored).await,
@@ -1645,8 +1657,47 @@ async fn loans_and_awards_go_only_to_the_households_the_area_names(store: Store)
     )
     .await;
     set_city_average(&store, per_capita + Money::from_fen(1)).await;
+
+    // 正在发展产业项目 (十): below the average but with no 产业 measure under
+    // way in 2024, refused; with one on its plan, granted.
+    let before = counts(&store).await;
+    refused(
+        &store,
+        &before,
+        store.add_award(&county, lifted_id, award(500), at).await,
+        "本户2024年没有正在实施的产业帮扶措施",
+    )
+    .await;
+    let farming = NewMeasure::Catalogue(MeasureForm {
+        code: "CY01".into(),
+        name: "中药材种植".into(),
+        target_risk: "01".into(),
+        started_on: day(2024, 2, 1),
+        ended_on: None,
+        amount_fen: 0,
+        status: String::new(),
+        evidence: String::new(),
+    });
+    store
+        .add_measure(&county, lifted_id, &farming, at)
+        .await
+        .unwrap();
     store
         .add_award(&county, lifted_id, award(500), at)
         .await
         .unwrap();
+
+    // A loan moved to another year of issue is checked as a new loan of that
+    // year: in 2025 丰都 has no local groups and the national default lends to
+    // 脱贫户 only, so the monitored ordinary household's loan cannot move.
+    let mut moved = correction(&loan(&borrower, 10_000, 12, issued));
+    moved.terms.issued_on = day(2025, 1, 10);
+    let before = counts(&store).await;
+    refused(
+        &store,
+        &before,
+        store.correct_loan(&county, loan_id, 0, moved, at).await,
+        "不属于2025年脱贫人口小额信贷的对象（本地区可享受的对象：脱贫户）",
+    )
+    .await;
 }

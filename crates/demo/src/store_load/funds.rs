@@ -14,8 +14,12 @@ use fangpin_store::{Access, HouseholdDetail, Result, Store, StoreError};
 /// Writes the money measures and work records of many households in one
 /// transaction with one audit entry, checking every record with the same
 /// domain rules as the forms (caps counted within the load: it is meant for
-/// households that have none yet, as a fresh demo county). Any refusal
-/// refuses the whole load.
+/// households that have none yet, as a fresh demo county): who may borrow
+/// in the year of issue, caps, ages, overlaps, and the groups an award is
+/// open to. An award's income and 产业 tests are the one exception: they
+/// need the 全市平均水平, which no source gives and the demo does not
+/// invent, and the household's plan, which the demo writes after its money
+/// records. Any refusal refuses the whole load.
 pub async fn load_funds(
     store: &Store,
     access: &Access,
@@ -44,6 +48,8 @@ pub async fn load_funds(
             let mut owed = Money::ZERO;
             for (e, paid) in &item.loans {
                 let m = person(&e.borrower_no)?;
+                funds::check_loan_eligible(&policy, &d.household, e.terms.issued_on.year())
+                    .map_err(|x| fail(x.to_string()))?;
                 let caps = LoanCaps::resolve(&policy, &area, e.terms.issued_on.year())
                     .map_err(|x| fail(x.to_string()))?;
                 funds::check_loan(&e.terms, &caps, owed).map_err(|x| fail(x.to_string()))?;
@@ -86,6 +92,8 @@ pub async fn load_funds(
             for e in &item.awards {
                 let cap =
                     funds::award_cap(&policy, &area, e.year).map_err(|x| fail(x.to_string()))?;
+                funds::check_award_groups(&policy, &d.household, e.year)
+                    .map_err(|x| fail(x.to_string()))?;
                 let g = granted.entry(e.year).or_default();
                 funds::check_award(e.year, cap, *g, e.amount, &e.project)
                     .map_err(|x| fail(x.to_string()))?;

@@ -9,7 +9,10 @@
 //! ([`keys::AWARD_INCOME_BELOW`]): the sources give no number, so an area
 //! without one is refused, saying the parameter is missing.
 
+use chrono::Datelike;
+
 use crate::area::AreaCode;
+use crate::assist::{Category, Measure};
 use crate::codes::well_known;
 use crate::household::Household;
 use crate::income::{self, IncomeRecord};
@@ -151,17 +154,21 @@ pub fn check_loan_eligible(policy: &PolicySet, h: &Household, year: i32) -> Resu
 }
 
 /// Refuses a 到户产业奖补 of `year` unless the household is in the groups of
-/// its area for that year and its 人均纯收入 is strictly below the area's
+/// its area for that year, its 人均纯收入 is strictly below the area's
 /// `industry_award_income_below` (丰都: 全市平均水平; `income::below_line`
-/// decides, so equal is not below). The income is that of the award's year,
-/// or of the year before when the award's year has no record yet.
+/// decides, so equal is not below) and, where the area's
+/// `industry_award_needs_industry` says so, it is 正在发展产业项目: a 产业帮扶
+/// measure of its plan was under way in the award's year (see
+/// [`industry_under_way`]). The income is that of the award's year, or of
+/// the year before when the award's year has no record yet.
 pub fn check_award_eligible(
     policy: &PolicySet,
     h: &Household,
     incomes: &[IncomeRecord],
+    measures: &[Measure],
     year: i32,
 ) -> Result<(), FundsError> {
-    check_groups(policy, keys::AWARD_ELIGIBLE, "到户产业奖补", h, year)?;
+    check_award_groups(policy, h, year)?;
     let threshold = award_income_threshold(policy, &h.area, year)?;
     let record = [year, year - 1]
         .iter()
@@ -174,16 +181,40 @@ pub fn check_award_eligible(
             reason: e.to_string(),
         })?
         .per_capita;
-    if income::below_line(per_capita, threshold) {
-        Ok(())
-    } else {
-        Err(FundsError::AwardIncome {
+    if !income::below_line(per_capita, threshold) {
+        return Err(FundsError::AwardIncome {
             year,
             income_year: record.year,
             per_capita,
             threshold,
-        })
+        });
     }
+    if policy.bool_param(keys::AWARD_NEEDS_INDUSTRY, &h.area, year)?
+        && !industry_under_way(measures, year)
+    {
+        return Err(FundsError::AwardNoIndustry { year });
+    }
+    Ok(())
+}
+
+/// Refuses a 到户产业奖补 of `year` to a household outside the groups its
+/// area grants to that year (`industry_award_eligible_households`): the
+/// first test of [`check_award_eligible`].
+pub fn check_award_groups(policy: &PolicySet, h: &Household, year: i32) -> Result<(), FundsError> {
+    check_groups(policy, keys::AWARD_ELIGIBLE, "到户产业奖补", h, year)
+}
+
+/// Whether a 产业帮扶 measure was under way in `year` (丰都's 正在发展产业项目):
+/// one carried out (实施中 or 已完成) whose period reaches into that year. A
+/// planned measure that has not started, or one stopped before the year,
+/// does not count.
+pub fn industry_under_way(measures: &[Measure], year: i32) -> bool {
+    measures.iter().any(|m| {
+        m.category == Category::Industry
+            && m.status.implemented()
+            && m.started_on.year() <= year
+            && m.ended_on.is_none_or(|end| end.year() >= year)
+    })
 }
 
 /// The income an awarded household must be below, for an area and year; a
@@ -212,6 +243,7 @@ pub fn award_income_threshold(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::assist::MeasureStatus;
     use crate::household::{Household, LivingConditions};
     use crate::id_number::{IdNumber, check_digit};
     use crate::policy::{Confidence, ParamDef, ParamValue};
@@ -266,6 +298,23 @@ mod tests {
             note: "测试用".into(),
         });
         PolicySet::new(defs)
+    }
+
+    /// A 产业帮扶 measure (生猪养殖) started in `from`, ended in `to`.
+    fn industry_measure(status: MeasureStatus, from: i32, to: Option<i32>) -> Measure {
+        let day = |y: i32| chrono::NaiveDate::from_ymd_opt(y, 3, 1).unwrap();
+        Measure {
+            code: None,
+            category: Category::Industry,
+            kind: crate::assist::MeasureKind::Development,
+            name: "生猪养殖".into(),
+            target_risk: "1".into(),
+            status,
+            started_on: day(from),
+            ended_on: to.map(day),
+            amount: Money::ZERO,
+            evidence: String::new(),
+        }
     }
 
     /// An income of `per_capita` 元 a head for four persons in `year`.
@@ -354,7 +403,8 @@ mod tests {
     fn fengdu_award_needs_the_city_average_and_income_below_it() {
         let lifted = household(FENGDU, well_known::HOUSEHOLD_LIFTED, None);
         let incomes = [income(2024, 9_000)];
-        let e = check_award_eligible(&seeded(), &lifted, &incomes, 2024).unwrap_err();
+        let farming = [industry_measure(MeasureStatus::Active, 2023, None)];
+        let e = check_award_eligible(&seeded(), &lifted, &incomes, &farming, 2024).unwrap_err();
         assert_eq!(
             e,
             FundsError::AwardThresholdMissing {
@@ -368,10 +418,13 @@ mod tests {
         );
 
         let set = with_average(9_001);
-        assert_eq!(check_award_eligible(&set, &lifted, &incomes, 2024), Ok(()));
+        assert_eq!(
+            check_award_eligible(&set, &lifted, &incomes, &farming, 2024),
+            Ok(())
+        );
         // Equal to the average is not below it.
         let set = with_average(9_000);
-        let e = check_award_eligible(&set, &lifted, &incomes, 2024).unwrap_err();
+        let e = check_award_eligible(&set, &lifted, &incomes, &farming, 2024).unwrap_err();
         assert_eq!(
             e.to_string(),
             "本户2024年人均纯收入9000.00元，不低于2024年到户产业奖补收入标准（全市平均水平）9000.00元，不能享受"
@@ -379,16 +432,16 @@ mod tests {
         // The year before serves when the award's year has no record; none refuses.
         let set = with_average(9_001);
         assert_eq!(
-            check_award_eligible(&set, &lifted, &[income(2023, 9_000)], 2024),
+            check_award_eligible(&set, &lifted, &[income(2023, 9_000)], &farming, 2024),
             Ok(())
         );
         assert_eq!(
-            check_award_eligible(&set, &lifted, &[income(2022, 1_000)], 2024),
+            check_award_eligible(&set, &lifted, &[income(2022, 1_000)], &farming, 2024),
             Err(FundsError::AwardNoIncome { year: 2024 })
         );
         // An ordinary household that is no 监测对象 is refused by category first.
         let ordinary = household(FENGDU, well_known::HOUSEHOLD_ORDINARY, None);
-        let e = check_award_eligible(&set, &ordinary, &incomes, 2024).unwrap_err();
+        let e = check_award_eligible(&set, &ordinary, &incomes, &farming, 2024).unwrap_err();
         assert!(
             e.to_string()
                 .contains("本户为一般农户，非监测对象，不属于2024年到户产业奖补的对象"),
@@ -402,12 +455,64 @@ mod tests {
         );
         eliminated.risk_eliminated = Some(true);
         assert_eq!(
-            check_award_eligible(&set, &eliminated, &incomes, 2024),
+            check_award_eligible(&set, &eliminated, &incomes, &farming, 2024),
             Ok(())
         );
         assert_eq!(
             describe_household(&eliminated),
             "一般农户，监测对象类别为突发严重困难户（风险已消除）"
+        );
+    }
+
+    // 丰都 2024 (sources/003, 十): “……且正在发展产业项目的脱贫户和监测对象”.
+    // A household below the average without a 产业 measure under way in the
+    // award's year is refused; a measure carried out that year (running, or
+    // completed within it) qualifies; a planned one, or one stopped the year
+    // before, does not; an area that sets the parameter to 否 does not ask.
+    #[test]
+    fn fengdu_award_needs_an_industry_project_under_way() {
+        let set = with_average(9_001);
+        let lifted = household(FENGDU, well_known::HOUSEHOLD_LIFTED, None);
+        let incomes = [income(2024, 9_000)];
+        let refused = Err(FundsError::AwardNoIndustry { year: 2024 });
+        let check = |m: &[Measure]| check_award_eligible(&set, &lifted, &incomes, m, 2024);
+        assert_eq!(check(&[]), refused);
+        let e = check(&[]).unwrap_err().to_string();
+        assert!(e.contains("不符合“正在发展产业项目”的条件"), "{e}");
+        use MeasureStatus::*;
+        assert_eq!(check(&[industry_measure(Active, 2024, None)]), Ok(()));
+        assert_eq!(check(&[industry_measure(Done, 2022, Some(2024))]), Ok(()));
+        assert_eq!(check(&[industry_measure(Planned, 2024, None)]), refused);
+        assert_eq!(
+            check(&[industry_measure(Stopped, 2021, Some(2023))]),
+            refused
+        );
+        assert_eq!(check(&[industry_measure(Active, 2025, None)]), refused);
+        let mut other = industry_measure(Active, 2024, None);
+        other.category = Category::Employment;
+        assert_eq!(check(&[other]), refused);
+
+        let mut defs = crate::seed::seed_params();
+        defs.push(ParamDef {
+            key: keys::AWARD_INCOME_BELOW.into(),
+            scope: Some(AreaCode::parse("500230").unwrap()),
+            year: 2024,
+            value: ParamValue::Money(Money::from_yuan(9_001)),
+            confidence: Confidence::Local,
+            note: "测试用".into(),
+        });
+        defs.push(ParamDef {
+            key: keys::AWARD_NEEDS_INDUSTRY.into(),
+            scope: Some(AreaCode::parse("500230").unwrap()),
+            year: 2024,
+            value: ParamValue::Bool(false),
+            confidence: Confidence::Local,
+            note: "测试用".into(),
+        });
+        let lenient = PolicySet::new(defs);
+        assert_eq!(
+            check_award_eligible(&lenient, &lifted, &incomes, &[], 2024),
+            Ok(())
         );
     }
 }

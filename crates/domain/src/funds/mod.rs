@@ -275,6 +275,14 @@ pub enum FundsError {
         /// Why.
         reason: String,
     },
+    /// No 产业帮扶 measure under way in the award's year.
+    #[error(
+        "本户{year}年没有正在实施的产业帮扶措施（一户一策中未登记实施中或已完成的产业项目），不符合“正在发展产业项目”的条件，不能享受{year}年到户产业奖补；请先在帮扶计划中登记产业措施"
+    )]
+    AwardNoIndustry {
+        /// Year of the award.
+        year: i32,
+    },
     /// Income not below the threshold.
     #[error(
         "本户{income_year}年人均纯收入{per_capita}元，不低于{year}年到户产业奖补收入标准（全市平均水平）{threshold}元，不能享受"

@@ -72,6 +72,13 @@ pub fn param_defaults(year: i32) -> Vec<ParamDef> {
             "各地公益性岗位年龄上限不一（60至70周岁），本系统默认65周岁，应按县配置",
         ),
         def(
+            keys::AWARD_NEEDS_INDUSTRY,
+            None,
+            ParamValue::Bool(true),
+            Local,
+            "丰都县2024年工作要点（十）：奖补对象须“正在发展产业项目”，本系统以一户一策中当年实施中或已完成的产业帮扶措施为准；不要求的地区可设为否",
+        ),
+        def(
             keys::LOAN_ELIGIBLE,
             None,
             ParamValue::Text("脱贫户".into()),

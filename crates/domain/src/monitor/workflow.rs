@@ -12,6 +12,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::area::AreaCode;
 use crate::codes::well_known;
 use crate::household::HouseholdBundle;
 use crate::income;
@@ -664,20 +665,34 @@ impl EliminationCheck {
     }
 }
 
-/// The elimination criteria (policy.md §7.1) in plain words for the
-/// household's 明白卡: what has to be true before its risk can be marked
-/// eliminated. `min_months` is the area's minimum monitoring period.
-pub fn criteria_in_plain_words(min_months: i64) -> Vec<String> {
-    vec![
+/// The elimination criteria in plain words, as the 明白卡 prints them for a
+/// household of `area` in `year`, with the area's own numbers: the months
+/// of monitoring, how many income years must be above their line, and which
+/// reading of 整户无劳动能力 it uses.
+pub fn criteria_in_plain_words(
+    policy: &PolicySet,
+    area: &AreaCode,
+    year: i32,
+) -> Result<Vec<String>, PolicyError> {
+    use crate::policy::TextChoice;
+    let min_months = policy.int_param(keys::ELIMINATION_MIN_MONTHS, area, year)?;
+    let stable_years = policy.int_param(keys::ELIMINATION_STABLE_YEARS, area, year)?;
+    let no_labour = crate::household::labour::NoLabourRule::of(policy, area, year)?;
+    Ok(vec![
         format!("自纳入监测起满{min_months}个月，并且至少落实过一项针对风险的帮扶措施。"),
-        "家庭人均纯收入稳定高于当年监测范围，收入持续稳定原则上半年以上。".to_string(),
+        format!(
+            "家庭人均纯收入稳定高于监测范围：最近{stable_years}个有收入记录的年度都高于当年的监测范围，最近一年还要高于风险消除当年的监测范围（等于不算高于）。"
+        ),
         "看病、上学等大额刚性支出问题已经稳定解决。".to_string(),
         "义务教育、基本医疗、住房安全和饮水安全都有保障。".to_string(),
         "返贫致贫风险已经稳定消除，或者已经自然消除。".to_string(),
-        "全家都没有劳动能力的，不标注风险消除，继续兜底保障并跟踪监测。".to_string(),
+        format!(
+            "全家都没有劳动能力（{}）的，不标注风险消除，继续兜底保障并跟踪监测。",
+            no_labour.label()
+        ),
         "是否消除须经入户核实、村级民主评议、公示、乡镇审核和县级审定，不设指标、不搞数字消除。"
             .to_string(),
-    ]
+    ])
 }
 
 /// What the store must record after an allowed action.

@@ -20,7 +20,7 @@ impl Store {
         let area = d.household.area;
         let policy = self.policy_set().await?;
         let cap = funds::award_cap(&policy, &area, e.year).map_err(param_missing)?;
-        funds::check_award_eligible(&policy, &d.household, &d.incomes, e.year).map_err(refused)?;
+        self.check_award_eligible(&policy, &d, e.year).await?;
         let tx = self.begin_for(household_id).await?;
         let granted = awards_total(&tx, household_id, e.year, None).await?;
         funds::check_award(e.year, cap, granted, e.amount, &e.project).map_err(refused)?;
@@ -39,7 +39,9 @@ impl Store {
     }
 
     /// Corrects a 到户产业奖补 (year, project, amount, note) within the cap
-    /// of its year, counting the household's other awards of that year: an
+    /// of its year, counting the household's other awards of that year; moved
+    /// to another year it is checked as a new award of that year (groups,
+    /// income, 产业 measures): an
     /// amount above what remains is refused with what was granted and what
     /// remains, and nothing changes. A withdrawn award cannot be corrected.
     pub async fn correct_award(
@@ -55,6 +57,13 @@ impl Store {
         let area = d.household.area;
         let policy = self.policy_set().await?;
         let cap = funds::award_cap(&policy, &area, e.year).map_err(param_missing)?;
+        // Moved to another year, it is checked as a new award of that year;
+        // within its year the household's standing was checked when it was
+        // granted, and a later change of category does not undo the grant.
+        let old_year: i32 = row.try_get("", "year")?;
+        if old_year != e.year {
+            self.check_award_eligible(&policy, &d, e.year).await?;
+        }
         let tx = self.begin_for(d.id).await?;
         let granted = awards_total(&tx, d.id, e.year, Some(id)).await?;
         funds::check_award(e.year, cap, granted, e.amount, &e.project).map_err(refused)?;
@@ -77,6 +86,26 @@ impl Store {
         };
         let revision = update_record(tx, access, &AWARDS, change, now).await?;
         Ok(Edited { id, revision })
+    }
+
+    /// The household's standing for an award of `year`: its groups, its
+    /// income against the area's average and its 产业 measures under way.
+    async fn check_award_eligible(
+        &self,
+        policy: &PolicySet,
+        d: &HouseholdDetail,
+        year: i32,
+    ) -> Result<()> {
+        let measures: Vec<_> = self
+            .measures_of(&[d.id])
+            .await?
+            .remove(&d.id)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|r| r.measure)
+            .collect();
+        funds::check_award_eligible(policy, &d.household, &d.incomes, &measures, year)
+            .map_err(refused)
     }
 
     /// Withdraws (撤销) a 到户产业奖补 with a reason: it stays on record,

@@ -220,7 +220,8 @@ impl Store {
 
     /// Corrects a loan: bank, purpose, amount, term, issue day, rate, method,
     /// subsidy and note, checked as a new loan is (the caps count the
-    /// household's other loans; the borrower's age on the issue day). The
+    /// household's other loans; the borrower's age on the issue day; moved to
+    /// another year of issue, the groups its area lends to that year). The
     /// schedule is recomputed when the terms change it, which is refused
     /// once a repayment is recorded (it was applied to the old instalments);
     /// the message says so. A stale `revision` is refused.
@@ -243,6 +244,12 @@ impl Store {
         let today = china_day(now);
         let tx = self.begin_for(d.id).await?;
         let old = load_loan(&tx, access, id).await?;
+        // Moved to another year of issue, the household must be one its area
+        // lends to in that year, as for a new loan.
+        if old.terms.issued_on.year() != c.terms.issued_on.year() {
+            funds::check_loan_eligible(&policy, &d.household, c.terms.issued_on.year())
+                .map_err(refused)?;
+        }
         let on = std::cmp::max(today, c.terms.issued_on);
         let owed = owed_elsewhere(&tx, access, d.id, Some(id), on).await?;
         let reschedule =

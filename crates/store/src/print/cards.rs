@@ -115,8 +115,7 @@ impl Store {
         }
         let mut out = Vec::with_capacity(households.len());
         for (id, h) in households {
-            let min_months = policy
-                .int_param(keys::ELIMINATION_MIN_MONTHS, &h.area, year)
+            let criteria = criteria_in_plain_words(&policy, &h.area, year)
                 .map_err(|e| StoreError::Invalid(e.to_string()))?;
             let household =
                 labels.household(id, &h, &names, h.monitor_category.clone(), h.risks.clone());
@@ -135,7 +134,7 @@ impl Store {
                 assistance_cadre: responsible.remove(&id),
                 hotline: NATIONAL_HOTLINE,
                 supervision_phone: self.supervision_phone(&policy, &h.area, year)?,
-                criteria: criteria_in_plain_words(min_months),
+                criteria,
                 printed_on: today,
             });
         }
