@@ -9,7 +9,7 @@ mod common;
 use axum::http::StatusCode;
 use common::{
     Client, demo, json_body, lead_on, login, newcomer, register_as_lifted, request,
-    set_city_average, visit_on,
+    set_city_average, start_industry, visit_on,
 };
 use fangpin_domain::{AreaCode, HouseholdBundle};
 use fangpin_server::AppState;
@@ -294,6 +294,7 @@ async fn a_moved_household_takes_its_records_along(store: Store) {
     lead_on(&store, id, now).await;
     let admin = login(&store, "admin").await;
     set_city_average(&store, &admin).await;
+    start_industry(&store, &admin, id).await;
     let (status, r, _) = call(
         &store,
         &admin,
