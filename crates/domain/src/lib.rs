@@ -23,6 +23,7 @@ pub mod policy;
 pub mod quality;
 #[cfg(feature = "openapi")]
 mod schema;
+pub mod screening;
 pub mod seed;
 pub mod self_report;
 pub mod setup;
