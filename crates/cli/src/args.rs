@@ -106,6 +106,34 @@ pub enum Command {
         #[arg(long)]
         unmasked: bool,
     },
+    /// 部门数据筛查 of a provincial extract, without a database: match a
+    /// department feed with a registry extract by ID number and write the
+    /// warnings of the feed type's rules as CSV.
+    Screen {
+        /// The department's feed (.csv, UTF-8 or GBK).
+        feed: PathBuf,
+        /// Feed type: 医保, 民政, 教育, 人社, 残联, 住建, 应急管理, 公安, 市场监管, 不动产, 车辆.
+        #[arg(long = "type")]
+        feed_type: String,
+        /// Registry extract (.csv: 身份证号, 户编号, 行政区划代码, 户类型, 监测对象类别, 家庭纯收入).
+        #[arg(long)]
+        registry: PathBuf,
+        /// Warnings file to write (.csv).
+        #[arg(long)]
+        out: PathBuf,
+        /// The day the feed stands on (default: today).
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+        /// Where to list rows whose ID number is invalid (for review).
+        #[arg(long)]
+        review: Option<PathBuf>,
+        /// Only these rules (ids, comma-separated; default: all of the feed type).
+        #[arg(long, value_delimiter = ',')]
+        rules: Vec<String>,
+        /// Write full ID numbers in the warnings. Default: masked.
+        #[arg(long)]
+        unmasked: bool,
+    },
     /// What-if: who would enter or leave the at-risk set under a proposed
     /// threshold (nothing is changed). Repeats reuse the facts in memory.
     Whatif {

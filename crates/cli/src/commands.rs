@@ -79,6 +79,34 @@ pub async fn run(cli: Cli) -> Result<Outcome> {
             exchange::export(&store, &out, area.as_deref(), year, unmasked).await?;
             Ok(Outcome::Done)
         }
+        Command::Screen {
+            feed,
+            feed_type,
+            registry,
+            out,
+            as_of,
+            review,
+            rules,
+            unmasked,
+        } => {
+            let as_of = match as_of {
+                Some(d) => d,
+                None => fangpin_store::calendar::china_day(
+                    crate::fixed_now()?.unwrap_or_else(chrono::Utc::now),
+                ),
+            };
+            crate::screen::run(&crate::screen::Job {
+                feed: &feed,
+                feed_type: &feed_type,
+                registry: &registry,
+                out: &out,
+                as_of,
+                review: review.as_deref(),
+                rules: &rules,
+                unmasked,
+            })?;
+            Ok(Outcome::Done)
+        }
         Command::Whatif {
             db,
             area,

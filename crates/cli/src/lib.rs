@@ -14,6 +14,7 @@ mod commands;
 pub mod demo;
 pub mod exchange;
 pub mod keys;
+mod screen;
 
 use std::io::IsTerminal;
 

@@ -349,6 +349,13 @@ fn check_province(area: &[u8]) -> Result<(), IdNumberError> {
 }
 
 /// Validate the first 17 digits (province and birth date) of an 18-digit number.
+/// Whether 17 ASCII digits are a possible ID body: an existing province,
+/// a real birth date from 1900 (the checks of [`IdNumber::parse`] before
+/// the check digit), for callers that read IDs in bulk without allocating.
+pub fn body_is_valid(first17: &[u8]) -> bool {
+    first17.len() == 17 && first17.iter().all(u8::is_ascii_digit) && validate_body(first17).is_ok()
+}
+
 fn validate_body(first17: &[u8]) -> Result<(), IdNumberError> {
     check_province(first17)?;
     let date = &first17[6..14];

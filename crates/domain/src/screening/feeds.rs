@@ -110,9 +110,17 @@ pub struct HeaderMap {
     columns: Vec<(usize, usize)>,
 }
 
+impl HeaderMap {
+    /// The file column holding field `key` of `feed`, if the file has it.
+    pub fn column_of(&self, feed: &FeedType, key: &str) -> Option<usize> {
+        let fi = feed.fields.iter().position(|f| f.key == key)?;
+        self.columns.iter().find(|(f, _)| *f == fi).map(|(_, c)| *c)
+    }
+}
+
 /// A header as compared: without spaces, BOM, full-width parentheses and
 /// the unit in parentheses (`个人自付（元）` is `个人自付`).
-fn header_key(h: &str) -> String {
+pub fn header_key(h: &str) -> String {
     let h: String = h
         .trim_start_matches('\u{feff}')
         .chars()
@@ -132,7 +140,7 @@ fn header_key(h: &str) -> String {
 /// Reads a date the way departments write it: `2024-03-15`, `2024/3/15`,
 /// `20240315`, `2024年3月15日`, or a month alone (`2024-03`, `202403`,
 /// `2024年3月`), which is its first day.
-fn parse_date(s: &str) -> Option<NaiveDate> {
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
     let digits: String = s.chars().filter(char::is_ascii_digit).collect();
     if s.chars().all(|c| c.is_ascii_digit()) {

@@ -20,7 +20,10 @@
 mod feeds;
 mod rules;
 
-pub use feeds::{FeedField, FeedType, FieldKind, HeaderMap, Period, feed_types, parse_feed_types};
+pub use feeds::{
+    FeedField, FeedType, FieldKind, HeaderMap, Period, feed_types, header_key, parse_date,
+    parse_feed_types,
+};
 pub use rules::{
     Action, Comparator, FeedRow, Filter, Firing, Population, Threshold, Value, WarningRule, Window,
     parse_rules, seed_rules,

@@ -248,17 +248,34 @@ impl WarningRule {
         self.population.contains(&p)
     }
 
-    fn counted<'a>(&self, rows: &'a [FeedRow]) -> impl Iterator<Item = &'a FeedRow> {
-        rows.iter().filter(move |r| match &self.filter {
+    /// Whether a row whose filter field holds `value` is counted (always,
+    /// for a rule without a filter).
+    pub fn filter_accepts(&self, value: Option<&str>) -> bool {
+        match &self.filter {
             None => true,
-            Some(f) => r
-                .text(&f.field)
-                .is_some_and(|v| f.values.iter().any(|x| x == v)),
+            Some(f) => value.is_some_and(|v| f.values.iter().any(|x| x == v)),
+        }
+    }
+
+    fn counted<'a>(&self, rows: &'a [FeedRow]) -> impl Iterator<Item = &'a FeedRow> {
+        rows.iter().filter(move |r| {
+            self.filter_accepts(self.filter.as_ref().and_then(|f| r.text(&f.field)))
         })
     }
 
+    /// The first day a sum over the window counts from, for a feed as of
+    /// `as_of`: 1 January (年度累计) or 1 September (学年累计); `None` for
+    /// the other windows.
+    pub fn window_from(&self, as_of: NaiveDate) -> Option<NaiveDate> {
+        match self.window {
+            Window::YearToDate => NaiveDate::from_ymd_opt(as_of.year(), 1, 1),
+            Window::SchoolYear => Some(school_year_start(as_of)),
+            _ => None,
+        }
+    }
+
     /// The money test on an amount (text comparators never pass here).
-    fn passes_amount(&self, amount: Money) -> bool {
+    pub fn passes_amount(&self, amount: Money) -> bool {
         let Threshold::Money(t) = self.threshold else {
             return false;
         };
@@ -294,12 +311,8 @@ impl WarningRule {
                 .collect()
         };
         match self.window {
-            Window::YearToDate => {
-                let from = NaiveDate::from_ymd_opt(as_of.year(), 1, 1).unwrap_or(as_of);
-                vec![(from, upto(from))]
-            }
-            Window::SchoolYear => {
-                let from = school_year_start(as_of);
+            Window::YearToDate | Window::SchoolYear => {
+                let from = self.window_from(as_of).unwrap_or(as_of);
                 vec![(from, upto(from))]
             }
             Window::Month => {
