@@ -52,7 +52,8 @@ pub fn run(job: &Job) -> Result<()> {
         }
         rules.retain(|r| job.rules.contains(&r.id));
     }
-    let registry = Registry::read(open(job.registry)?)?;
+    let size = std::fs::metadata(job.registry).map_or(0, |m| m.len());
+    let registry = Registry::read_sized(open(job.registry)?, size)?;
     let loaded = started.elapsed();
     let out = File::create(job.out).with_context(|| format!("无法写入：{}", job.out.display()))?;
     let mut review = match job.review {

@@ -68,7 +68,19 @@ impl Registry {
     /// Reads an extract (CSV, UTF-8 or GBK). A row whose ID number is not
     /// valid, or that repeats an ID, refuses the extract with its row.
     pub fn read<R: Read>(reader: R) -> Result<Registry, ScreenError> {
-        let mut reg = Registry::default();
+        Registry::read_sized(reader, 0)
+    }
+
+    /// [`Registry::read`] of an extract of about `bytes` bytes: the index is
+    /// sized for it up front instead of growing (and rehashing) as it fills.
+    pub fn read_sized<R: Read>(reader: R, bytes: u64) -> Result<Registry, ScreenError> {
+        // A person's row is about 65 bytes.
+        let persons = usize::try_from(bytes / 60).unwrap_or(0);
+        let mut reg = Registry {
+            index: Map::with_capacity_and_hasher(persons, foldhash::fast::RandomState::default()),
+            persons: Vec::with_capacity(persons),
+            ..Registry::default()
+        };
         let mut cols = [usize::MAX; 6];
         let mut fields = Fields::default();
         let mut by_no: Map<Box<str>, u32> = Map::default();
@@ -92,8 +104,14 @@ impl Registry {
             if no.is_empty() {
                 return Err(bad("户编号为空".into()));
             }
-            let household = match by_no.get(no) {
-                Some(&h) => h,
+            // A household's members usually follow one another: the last
+            // household is checked before the map.
+            let last = reg.households.len().checked_sub(1).and_then(|h| {
+                let h = u32::try_from(h).ok()?;
+                (reg.household(h).0 == no).then_some(h)
+            });
+            let household = match last.or_else(|| by_no.get(no).copied()) {
+                Some(h) => h,
                 None => {
                     let area = fields.text(cols[2]);
                     let income = match cols[5] {
