@@ -35,6 +35,8 @@ pub enum Kind {
     Money,
     /// A whole number.
     Int,
+    /// A 村民小组 number, also written `6组`, `六组`, `第六组`.
+    Group,
     /// A month, written YYYYMM.
     Month,
     /// A date.
@@ -422,7 +424,7 @@ pub static COLUMNS: &[Column] = &[
         &["自然组", "组", "村民小组编号"],
         Household,
         false,
-        Kind::Int,
+        Kind::Group,
         |s| Value::Int(s.household.group_no.map(i64::from)),
         |d, v| {
             d.household.group_no = to_u16(v.int(), "村民小组")?;
