@@ -550,6 +550,19 @@ async fn export_import_export_is_identical(store: Store) {
         areas: Some(&tree),
         ..ImportOptions::default()
     };
+    // The file has a 收入年度 column: a different chosen year is an error naming both.
+    let other = ImportOptions {
+        income_year: Some(d.year + 1),
+        ..no_year
+    };
+    let failure = parse_with("导出.csv", &first_csv, &other).unwrap_err();
+    assert_eq!(failure.issues.len(), 1, "{:#?}", failure.issues);
+    let reason = &failure.issues[0].reason;
+    assert!(
+        reason.contains(&format!("收入年度为{}", d.year))
+            && reason.contains(&format!("选择的收入年度{}", d.year + 1)),
+        "{reason}"
+    );
     for (name, bytes) in [("导出.csv", &first_csv), ("导出.xlsx", &first_xlsx)] {
         let parsed = parse_with(name, bytes, &no_year).unwrap();
         assert!(parsed.warnings.is_empty(), "{:#?}", parsed.warnings);
