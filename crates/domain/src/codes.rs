@@ -415,6 +415,10 @@ impl CodeList {
         if let Some(code) = self.code_of(word) {
             return Some(code);
         }
+        // The national export writes the words exactly: no allocation for them.
+        if let Some(s) = self.synonyms().iter().find(|s| s.word == word) {
+            return Some(s.code);
+        }
         let word = normalise_word(word);
         self.items
             .iter()
