@@ -4,9 +4,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use chrono::{Datelike, NaiveDate};
 use fangpin_domain::{AreaCode, AreaLevel};
 use fangpin_exchange::{
-    CsvExporter, ExportOptions, ExportRow, ImportedHousehold, ParsedFile, PlaceNames, XlsxExporter,
+    AreaTree, CsvExporter, ExportOptions, ExportRow, ImportedHousehold, ParsedFile, PlaceNames,
+    XlsxExporter,
 };
 use fangpin_store::{Access, AreaRecord, AuditEntry, HouseholdBundle, HouseholdFilter, Store};
 use serde_json::json;
@@ -15,6 +17,18 @@ use crate::Result;
 
 /// Households read from the store per page while exporting.
 const EXPORT_PAGE: u64 = 2_000;
+
+/// The stored area tree, for placing households of a file without 行政区划代码 by name.
+pub async fn area_tree(store: &Store) -> Result<AreaTree> {
+    let areas = store.all_areas().await?;
+    Ok(AreaTree::new(areas.into_iter().map(|a| (a.code, a.name))))
+}
+
+/// The income year of a file without a 收入年度 column when none is chosen:
+/// the last calendar year (a county exports last year's incomes).
+pub fn default_income_year(today: NaiveDate) -> i32 {
+    today.year() - 1
+}
 
 /// Area nodes a file needs (village, township, county), named from the file
 /// where it has names and from the code otherwise.

@@ -88,6 +88,13 @@ pub enum Command {
         /// Check and report what would change, without writing anything.
         #[arg(long)]
         dry_run: bool,
+        /// Income year of a file without a 收入年度 column (default: last year).
+        #[arg(long)]
+        year: Option<i32>,
+        /// Import the households without problems and write the others to
+        /// FILE.未导入.xlsx, bad cells marked (default: any problem refuses the file).
+        #[arg(long)]
+        skip_bad: bool,
     },
     /// Export households in the national 全字段 layout (.xlsx or .csv by extension).
     Export {

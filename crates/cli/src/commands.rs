@@ -63,9 +63,20 @@ pub async fn run(cli: Cli) -> Result<Outcome> {
             }
             Ok(Outcome::Done)
         }
-        Command::Import { db, file, dry_run } => {
+        Command::Import {
+            db,
+            file,
+            dry_run,
+            year,
+            skip_bad,
+        } => {
             let store = open_for(&db).await?;
-            exchange::import(&store, &file, dry_run).await?;
+            let how = exchange::ImportHow {
+                dry_run,
+                year,
+                skip_bad,
+            };
+            exchange::import(&store, &file, how).await?;
             Ok(Outcome::Done)
         }
         Command::Export {

@@ -20,7 +20,23 @@ async fn cli_access(store: &Store) -> Result<Access> {
     Ok(a)
 }
 
-pub async fn import(store: &Store, path: &Path, dry_run: bool) -> Result<()> {
+/// How `fangpin import` reads and writes a file.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImportHow {
+    /// Report only.
+    pub dry_run: bool,
+    /// `--year`: income year of a file without a 收入年度 column.
+    pub year: Option<i32>,
+    /// `--skip-bad`: import the good households, return the others.
+    pub skip_bad: bool,
+}
+
+pub async fn import(store: &Store, path: &Path, how: ImportHow) -> Result<()> {
+    let ImportHow {
+        dry_run,
+        year,
+        skip_bad,
+    } = how;
     let started = Instant::now();
     let bytes = std::fs::read(path).with_context(|| format!("无法读取文件 {}", path.display()))?;
     let name = path
@@ -34,7 +50,16 @@ pub async fn import(store: &Store, path: &Path, dry_run: bool) -> Result<()> {
     );
     bar.enable_steady_tick(std::time::Duration::from_millis(200));
     bar.set_message(format!("正在读取并校验 {name}"));
-    let parsed = match fangpin_exchange::parse(name, &bytes) {
+    let tree = fangpin_app::exchange::area_tree(store).await?;
+    let options = fangpin_exchange::ImportOptions {
+        areas: Some(&tree),
+        income_year: year,
+        default_income_year: Some(fangpin_app::exchange::default_income_year(
+            chrono::Utc::now().date_naive(),
+        )),
+        skip_bad,
+    };
+    let parsed = match fangpin_exchange::parse_with(name, &bytes, &options) {
         Ok(p) => p,
         Err(failure) => {
             bar.finish_and_clear();
@@ -76,6 +101,18 @@ pub async fn import(store: &Store, path: &Path, dry_run: bool) -> Result<()> {
     }
     let rows = parsed.rows;
     let encoding = parsed.encoding;
+    let left_out = parsed.left_out.households;
+    if left_out > 0 {
+        let out = left_out_path(path);
+        let x = fangpin_exchange::left_out_xlsx(name, &bytes, &parsed.left_out)
+            .context("无法生成未导入户的文件")?;
+        std::fs::write(&out, x).with_context(|| format!("无法写入 {}", out.display()))?;
+        eprintln!(
+            "有问题的 {left_out} 户（{} 处问题）未导入，已写入（问题单元格已标红，改正后可再导入）：{}",
+            parsed.left_out.issues.len(),
+            out.display()
+        );
+    }
     let (areas, bundles) = fangpin_app::exchange::prepare(parsed);
     if store.setting(settings::COUNTY_CODE).await?.is_none() {
         // A fresh instance belongs to the county of its first file.
@@ -124,11 +161,12 @@ pub async fn import(store: &Store, path: &Path, dry_run: bool) -> Result<()> {
         "已导入"
     };
     println!(
-        "{verb}：{name}，{} 行{}，新增 {} 户，变更 {} 户，未变 {} 户，新增区划 {} 个，用时 {:.1} 秒",
+        "{verb}：{name}，{} 行{}，导入 {} 户（新增 {} 户，变更 {} 户，未变 {} 户），未导入 {left_out} 户，新增区划 {} 个，用时 {:.1} 秒",
         rows,
         encoding
             .map(|e| format!("（编码 {e}）"))
             .unwrap_or_default(),
+        summary.created.len() + summary.changed.len() + summary.unchanged,
         summary.created.len(),
         summary.changed.len(),
         summary.unchanged,
@@ -148,6 +186,15 @@ pub async fn import(store: &Store, path: &Path, dry_run: bool) -> Result<()> {
         println!("  ……另有 {} 户变更", summary.changed.len() - 20);
     }
     Ok(())
+}
+
+/// `FILE.未导入.xlsx` next to the input.
+fn left_out_path(path: &Path) -> PathBuf {
+    let file = path
+        .file_name()
+        .and_then(|s| s.to_str())
+        .unwrap_or("导入文件");
+    path.with_file_name(format!("{file}.未导入.xlsx"))
 }
 
 fn report_path(path: &Path) -> PathBuf {
@@ -262,7 +309,38 @@ mod tests {
         gbk_csv_imports_like_the_stored_data,
         masked_exports_cannot_be_imported,
         masked_export_masks_phones_and_unmasked_keeps_them,
+        skip_bad_writes_the_left_out_households_next_to_the_file,
     );
+
+    async fn skip_bad_writes_the_left_out_households_next_to_the_file(store: Store) {
+        county(&store, 20).await;
+        let file = temp("全县.csv");
+        export(&store, &file, None, None, true).await.unwrap();
+        let text = std::fs::read_to_string(&file).unwrap();
+        // The first household loses its 户主: that household is bad.
+        let bad = text.replacen(",户主,", ",之曾孙,", 1);
+        assert_ne!(bad, text);
+        std::fs::write(&file, bad).unwrap();
+        let left_out = left_out_path(&file);
+        assert!(import(&store, &file, ImportHow::default()).await.is_err());
+        assert!(!left_out.exists(), "by default the file is refused whole");
+        std::fs::remove_file(report_path(&file)).ok();
+        let how = ImportHow {
+            skip_bad: true,
+            ..ImportHow::default()
+        };
+        import(&store, &file, how).await.unwrap();
+        assert!(left_out.exists(), "{}", left_out.display());
+        assert!(
+            left_out
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .ends_with("全县.csv.未导入.xlsx")
+        );
+        std::fs::remove_file(file).ok();
+        std::fs::remove_file(left_out).ok();
+    }
 
     async fn county(store: &Store, n: u32) {
         store.seed_reference().await.unwrap();
@@ -285,7 +363,7 @@ mod tests {
         let file = temp("all.xlsx");
         export(&store, &file, None, None, true).await.unwrap();
         let before = store.household_count().await.unwrap();
-        import(&store, &file, false).await.unwrap();
+        import(&store, &file, ImportHow::default()).await.unwrap();
         assert_eq!(store.household_count().await.unwrap(), before);
         let (n, items) = store
             .audit_search(
@@ -325,7 +403,9 @@ mod tests {
         let gbk_file = temp("县里发来的.csv");
         std::fs::write(&gbk_file, &gbk).unwrap();
         assert!(std::str::from_utf8(&gbk).is_err(), "the file really is GBK");
-        import(&store, &gbk_file, false).await.unwrap();
+        import(&store, &gbk_file, ImportHow::default())
+            .await
+            .unwrap();
         let (n, _) = store
             .audit_search(
                 &AuditFilter {
@@ -346,7 +426,9 @@ mod tests {
         county(&store, 20).await;
         let file = temp("masked.xlsx");
         export(&store, &file, None, None, false).await.unwrap();
-        let err = import(&store, &file, false).await.unwrap_err();
+        let err = import(&store, &file, ImportHow::default())
+            .await
+            .unwrap_err();
         assert!(err.to_string().contains("未做任何修改"), "{err}");
         let report = report_path(&file);
         assert!(

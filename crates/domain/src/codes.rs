@@ -220,6 +220,264 @@ code_lists! {
     ];
 }
 
+/// When the national export writes a [`Synonym`] for its code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Written {
+    /// Accepted on import only.
+    Never,
+    /// The word the national system writes for the code.
+    Always,
+    /// The word written for a man (之父, 之孙子 …).
+    Male,
+    /// The word written for a woman (之母, 之孙女 …).
+    Female,
+}
+
+/// Another word for a code: how the national 防返贫监测信息系统 export (or
+/// everyday usage) writes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Synonym {
+    /// The word as written.
+    pub word: &'static str,
+    /// The code it means.
+    pub code: &'static str,
+    /// Whether (and for whom) the export writes it.
+    pub written: Written,
+}
+
+/// The synonyms of one list, and where the mapping comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SynonymList {
+    /// Key of the code list.
+    pub key: &'static str,
+    /// Where the words come from and which mappings are approximations.
+    pub source: &'static str,
+    /// The words.
+    pub words: &'static [Synonym],
+}
+
+macro_rules! synonym_lists {
+    ($(
+        $key:ident, $source:literal: [
+            $($word:literal => $code:literal $($written:ident)?),* $(,)?
+        ];
+    )*) => {
+        static SYNONYMS: &[SynonymList] = &[$(
+            SynonymList {
+                key: keys::$key,
+                source: $source,
+                words: &[$(Synonym {
+                    word: $word,
+                    code: $code,
+                    written: synonym_lists!(@w $($written)?),
+                }),*],
+            },
+        )*];
+    };
+    (@w) => { Written::Never };
+    (@w $w:ident) => { Written::$w };
+}
+
+synonym_lists! {
+    RELATION, "国家防返贫监测信息系统导出的写法（之子、之女……）。国家字典按性别和亲缘分得更细，本系统代码较粗：之女婿归20（子/婿），之儿媳归30（女/媳），之外孙子/之外孙女归40（孙子女/外孙子女），之岳父母、之公婆归50（父母），之外祖父母归60（祖父母/外祖父母）；导出时按代码和性别写回之子、之女、之孙子/之孙女、之父/之母、之祖父/之祖母": [
+        "户主" => "01" Always,
+        "本人" => "01",
+        "本人或户主" => "01",
+        "配偶" => "10" Always,
+        "之妻" => "10",
+        "之夫" => "10",
+        "之子" => "20" Always,
+        "之女婿" => "20",
+        "子" => "20",
+        "儿子" => "20",
+        "女婿" => "20",
+        "之女" => "30" Always,
+        "之儿媳" => "30",
+        "女" => "30",
+        "女儿" => "30",
+        "儿媳" => "30",
+        "之孙子" => "40" Male,
+        "之孙女" => "40" Female,
+        "之外孙子" => "40",
+        "之外孙女" => "40",
+        "之孙媳妇" => "40",
+        "之孙女婿" => "40",
+        "之父" => "50" Male,
+        "之母" => "50" Female,
+        "之岳父" => "50",
+        "之岳母" => "50",
+        "之公公" => "50",
+        "之婆婆" => "50",
+        "之祖父" => "60" Male,
+        "之祖母" => "60" Female,
+        "之外祖父" => "60",
+        "之外祖母" => "60",
+        "之兄弟姐妹" => "70" Always,
+        "之兄" => "70",
+        "之弟" => "70",
+        "之姐" => "70",
+        "之妹" => "70",
+        "兄弟姐妹" => "70",
+        "其他" => "99" Always,
+        "之其他" => "99",
+    ];
+    EDUCATION, "国家防返贫监测信息系统导出的写法。“本科及以上”归20（大学本科；研究生仍写研究生），“高中”归50（普通高中），“中职”归40，“大专”归30": [
+        "本科及以上" => "20" Always,
+        "本科" => "20",
+        "大专" => "30" Always,
+        "专科" => "30",
+        "中职" => "40" Always,
+        "中专" => "40",
+        "高中" => "50" Always,
+        "普高" => "50",
+        "文盲或半文盲" => "80" Always,
+        "文盲" => "80",
+        "半文盲" => "80",
+    ];
+    HEALTH, "国家防返贫监测信息系统导出的写法。国家系统只写“残疾”，不分轻重，归3（一般残疾），导出时3写回“残疾”": [
+        "健康" => "1" Always,
+        "长期慢性病" => "2" Always,
+        "一般（长病）" => "2",
+        "长病" => "2",
+        "残疾" => "3" Always,
+        "患大病" => "5" Always,
+        "大病" => "5",
+    ];
+    LABOR_SKILL, "国家防返贫监测信息系统导出的写法（与本系统标签相同），另收常见简写": [
+        "弱劳动力" => "3",
+        "半劳动力" => "3",
+        "丧失劳动能力" => "4",
+        "无劳动能力" => "5",
+    ];
+    STUDENT_STATUS, "国家防返贫监测信息系统导出的写法（policy.md §1.4，未证实）": [
+        "学龄前儿童" => "1",
+        "学前" => "1",
+        "七年级至九年级" => "3",
+        "初中" => "3",
+        "高中/中职" => "4" Always,
+        "高中" => "4",
+        "中职" => "4",
+        "高职/高专" => "5",
+        "大专" => "5",
+        "本科" => "6",
+        "不在校" => "9",
+    ];
+    HOUSEHOLD_TYPE, "policy.md §1.1：一般农户也写作普通农户、非脱贫户": [
+        "普通农户" => "0",
+        "非脱贫户" => "0",
+    ];
+    MONITOR_CATEGORY, "policy.md §1.2 的简称": [
+        "脱贫不稳定" => "0",
+        "边缘易致贫" => "1",
+        "边缘户" => "1",
+        "突发严重困难" => "2",
+    ];
+    RISK_TYPE, "policy.md §3：国家名单的“因自然灾害”不分灾种，归0299（因自然灾害（其他））；2022年后新增类型的全称": [
+        "因自然灾害" => "0299",
+        "因灾" => "0299",
+        "因产业失败" => "06",
+        "因务工就业不稳定" => "07",
+        "缺劳力" => "04",
+        "家庭成员中有义务教育阶段适龄儿童少年失学辍学" => "11",
+    ];
+}
+
+/// The synonyms of every list that has some.
+pub fn synonym_lists() -> &'static [SynonymList] {
+    SYNONYMS
+}
+
+/// Normalise a word for matching: no whitespace, half-width parentheses and slash.
+fn normalise_word(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '（' => '(',
+            '）' => ')',
+            '／' => '/',
+            other => other,
+        })
+        .collect()
+}
+
+impl CodeList {
+    /// The synonyms of this list.
+    pub fn synonyms(&self) -> &'static [Synonym] {
+        SYNONYMS
+            .iter()
+            .find(|s| s.key == self.key)
+            .map_or(&[], |s| s.words)
+    }
+
+    /// The code a word means: a label or a synonym (ignoring spaces and
+    /// full-width parentheses).
+    pub fn code_of_word(&self, word: &str) -> Option<&'static str> {
+        if let Some(code) = self.code_of(word) {
+            return Some(code);
+        }
+        // The national export writes the words exactly: no allocation for them.
+        if let Some(s) = self.synonyms().iter().find(|s| s.word == word) {
+            return Some(s.code);
+        }
+        let word = normalise_word(word);
+        self.items
+            .iter()
+            .find(|i| normalise_word(i.label) == word)
+            .map(|i| i.code)
+            .or_else(|| {
+                self.synonyms()
+                    .iter()
+                    .find(|s| normalise_word(s.word) == word)
+                    .map(|s| s.code)
+            })
+    }
+
+    /// The word the national export writes for `code` (for a person of the
+    /// given sex, where the national word depends on it); the label when the
+    /// national list has no word of its own for the code.
+    pub fn national_word(&self, code: &str, female: Option<bool>) -> Option<&'static str> {
+        let label = self.label_of(code)?;
+        let fits = |w: Written| match w {
+            Written::Always => true,
+            Written::Male => female == Some(false),
+            Written::Female => female == Some(true),
+            Written::Never => false,
+        };
+        let word = self
+            .synonyms()
+            .iter()
+            .filter(|s| s.code == code)
+            .find(|s| fits(s.written))
+            .or_else(|| {
+                // Sex unknown: the first sex-specific word.
+                self.synonyms()
+                    .iter()
+                    .find(|s| s.code == code && s.written != Written::Never)
+            })
+            .map_or(label, |s| s.word);
+        Some(word)
+    }
+
+    /// The words to offer in a message: each code's national words, or its label.
+    pub fn accepted_words(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        for item in self.items {
+            let written: Vec<&'static str> = self
+                .synonyms()
+                .iter()
+                .filter(|s| s.code == item.code && s.written != Written::Never)
+                .map(|s| s.word)
+                .collect();
+            if written.is_empty() {
+                out.push(item.label);
+            } else {
+                out.extend(written);
+            }
+        }
+        out
+    }
+}
+
 /// All seed code lists.
 pub fn seed_code_lists() -> &'static [CodeList] {
     LISTS
@@ -278,5 +536,126 @@ mod tests {
             Some("技能劳动力")
         );
         assert!(find_list(keys::ETHNICITY).unwrap().items.len() >= 17);
+    }
+
+    #[test]
+    fn synonyms_name_existing_codes_once() {
+        for syn in synonym_lists() {
+            let list = find_list(syn.key).expect("list of synonyms exists");
+            let mut words = HashSet::new();
+            for s in syn.words {
+                assert!(
+                    list.contains(s.code),
+                    "{}: {} → {}",
+                    syn.key,
+                    s.word,
+                    s.code
+                );
+                assert!(words.insert(s.word), "{}: duplicate {}", syn.key, s.word);
+                // A synonym never shadows another code's label.
+                if let Some(c) = list.code_of(s.word) {
+                    assert_eq!(c, s.code, "{}: {}", syn.key, s.word);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn national_words_map_to_codes() {
+        let cases: &[(&str, &str, &str)] = &[
+            (keys::RELATION, "户主", "01"),
+            (keys::RELATION, "本人", "01"),
+            (keys::RELATION, "配偶", "10"),
+            (keys::RELATION, "之子", "20"),
+            (keys::RELATION, "之女婿", "20"),
+            (keys::RELATION, "之女", "30"),
+            (keys::RELATION, "之儿媳", "30"),
+            (keys::RELATION, "之孙子", "40"),
+            (keys::RELATION, "之孙女", "40"),
+            (keys::RELATION, "之外孙子", "40"),
+            (keys::RELATION, "之外孙女", "40"),
+            (keys::RELATION, "之父", "50"),
+            (keys::RELATION, "之母", "50"),
+            (keys::RELATION, "之岳父", "50"),
+            (keys::RELATION, "之岳母", "50"),
+            (keys::RELATION, "之公公", "50"),
+            (keys::RELATION, "之婆婆", "50"),
+            (keys::RELATION, "之祖父", "60"),
+            (keys::RELATION, "之祖母", "60"),
+            (keys::RELATION, "之外祖父", "60"),
+            (keys::RELATION, "之外祖母", "60"),
+            (keys::RELATION, "之兄弟姐妹", "70"),
+            (keys::RELATION, "其他", "99"),
+            (keys::RELATION, "子/婿", "20"),
+            (keys::EDUCATION, "文盲或半文盲", "80"),
+            (keys::EDUCATION, "小学", "70"),
+            (keys::EDUCATION, "初中", "60"),
+            (keys::EDUCATION, "高中", "50"),
+            (keys::EDUCATION, "中职", "40"),
+            (keys::EDUCATION, "大专", "30"),
+            (keys::EDUCATION, "本科及以上", "20"),
+            (keys::EDUCATION, "研究生", "10"),
+            (keys::HEALTH, "健康", "1"),
+            (keys::HEALTH, "长期慢性病", "2"),
+            (keys::HEALTH, "患大病", "5"),
+            (keys::HEALTH, "残疾", "3"),
+            (keys::HEALTH, "一般（长病）", "2"),
+            (keys::HEALTH, "一般(长病)", "2"),
+            (keys::LABOR_SKILL, "普通劳动力", "1"),
+            (keys::LABOR_SKILL, "技能劳动力", "2"),
+            (keys::LABOR_SKILL, "弱劳动力或半劳动力", "3"),
+            (keys::LABOR_SKILL, "丧失劳动力", "4"),
+            (keys::LABOR_SKILL, "无劳动力", "5"),
+            (keys::STUDENT_STATUS, "高中/中职", "4"),
+            (keys::STUDENT_STATUS, "高中或中职", "4"),
+            (keys::STUDENT_STATUS, "非在校生", "9"),
+            (keys::HOUSEHOLD_TYPE, "普通农户", "0"),
+            (keys::HOUSEHOLD_TYPE, "脱贫户", "1"),
+            (keys::MONITOR_CATEGORY, "边缘易致贫户", "1"),
+            (keys::MONITOR_CATEGORY, "突发严重困难户", "2"),
+            (keys::RISK_TYPE, "因自然灾害", "0299"),
+            (keys::RISK_TYPE, "因病", "01"),
+            (keys::RISK_TYPE, "因务工就业不稳", "07"),
+        ];
+        for (key, word, code) in cases {
+            let list = find_list(key).unwrap();
+            assert_eq!(list.code_of_word(word), Some(*code), "{key}: {word}");
+        }
+        let relation = find_list(keys::RELATION).unwrap();
+        assert_eq!(relation.code_of_word("之曾孙"), None);
+    }
+
+    #[test]
+    fn export_writes_the_national_word() {
+        let relation = find_list(keys::RELATION).unwrap();
+        let cases = [
+            ("01", Some(false), "户主"),
+            ("20", Some(false), "之子"),
+            ("30", Some(true), "之女"),
+            ("40", Some(false), "之孙子"),
+            ("40", Some(true), "之孙女"),
+            ("50", Some(false), "之父"),
+            ("50", Some(true), "之母"),
+            ("60", Some(true), "之祖母"),
+            ("70", Some(true), "之兄弟姐妹"),
+            ("50", None, "之父"),
+        ];
+        for (code, female, word) in cases {
+            assert_eq!(relation.national_word(code, female), Some(word), "{code}");
+            // Read back, the word gives the code.
+            assert_eq!(relation.code_of_word(word), Some(code));
+        }
+        let education = find_list(keys::EDUCATION).unwrap();
+        assert_eq!(education.national_word("50", None), Some("高中"));
+        assert_eq!(education.national_word("10", None), Some("研究生"));
+        assert_eq!(education.national_word("xx", None), None);
+        let health = find_list(keys::HEALTH).unwrap();
+        assert_eq!(health.national_word("3", None), Some("残疾"));
+        assert_eq!(health.national_word("4", None), Some("重度残疾"));
+        assert_eq!(
+            relation.accepted_words()[..3],
+            ["户主", "配偶", "之子"],
+            "the message offers the national words first"
+        );
     }
 }

@@ -30,7 +30,9 @@ pub mod setup;
 pub mod visits;
 
 pub use area::{AreaCode, AreaCodeError, AreaLevel, AreaNode, VillageGroup, short_name};
-pub use codes::{CodeItem, CodeList, find_list, seed_code_lists};
+pub use codes::{
+    CodeItem, CodeList, Synonym, SynonymList, Written, find_list, seed_code_lists, synonym_lists,
+};
 pub use household::{
     Household, HouseholdBundle, HouseholdError, Hundredths, LivingConditions, Person, PersonError,
     PersonInsurance, YearMonth, YearMonthError,

@@ -146,10 +146,11 @@ fn text_of(cell: &Cell, header: &str) -> Result<Option<String>, String> {
     }
 }
 
-/// Look up a code-list value given as label, code, or “code label”.
+/// Look up a code-list value given as label, synonym (the national export's
+/// word), code, or “code label”.
 fn code_value(list_key: &str, text: &str, header: &str) -> Result<String, String> {
     let list = find_list(list_key).ok_or_else(|| format!("代码表{list_key}不存在"))?;
-    if let Some(code) = list.code_of(text) {
+    if let Some(code) = list.code_of_word(text) {
         return Ok(code.to_string());
     }
     if list.contains(text) {
@@ -170,7 +171,48 @@ fn code_value(list_key: &str, text: &str, header: &str) -> Result<String, String
     {
         return Ok(item.code.to_string());
     }
-    Err(format!("{header}“{text}”不在代码表中"))
+    Err(format!(
+        "{header}“{text}”不在代码表中，可填：{}（或代码）",
+        list.accepted_words().join("、")
+    ))
+}
+
+/// A number written with Chinese numerals up to 99 (六, 十二, 二十, 三十五).
+fn chinese_number(s: &str) -> Option<u16> {
+    let digit = |c: char| "〇一二三四五六七八九".chars().position(|d| d == c);
+    let chars: Vec<char> = s.chars().collect();
+    let n = match chars.as_slice() {
+        ['两'] => 2,
+        ['十'] => 10,
+        [d] => digit(*d)?,
+        ['十', u] => 10 + digit(*u)?,
+        [t, '十'] => digit(*t)? * 10,
+        [t, '十', u] => digit(*t)? * 10 + digit(*u)?,
+        _ => return None,
+    };
+    u16::try_from(n).ok()
+}
+
+/// A 村民小组 as the files write it: `6`, `06`, `6组`, `六组`, `第六组`, `6社`, `第6村民小组`.
+pub(crate) fn parse_group_no(s: &str) -> Option<u16> {
+    let s = s.trim();
+    let s = s.strip_prefix('第').unwrap_or(s);
+    let s = ["村民小组", "小组", "组", "社", "队"]
+        .iter()
+        .find_map(|suffix| s.strip_suffix(suffix))
+        .unwrap_or(s)
+        .trim();
+    let ascii: String = s
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            other => other,
+        })
+        .collect();
+    if !ascii.is_empty() && ascii.bytes().all(|b| b.is_ascii_digit()) {
+        return ascii.parse().ok();
+    }
+    chinese_number(s)
 }
 
 /// Convert a cell into the typed value of a column. `Err` holds the Chinese reason.
@@ -207,6 +249,12 @@ pub(crate) fn convert(cell: &Cell, kind: Kind, header: &str) -> Result<Value, St
                     .map_err(|_| format!("{header}应为整数，实际为“{t}”"))?;
                 Value::Int(Some(n))
             }
+        },
+        Kind::Group => match text_of(cell, header)? {
+            None => Value::Int(None),
+            Some(t) => Value::Int(Some(i64::from(parse_group_no(&t).ok_or_else(|| {
+                format!("{header}应为组号，如6、6组、六组或第六组，实际为“{t}”")
+            })?))),
         },
         Kind::Month => match cell {
             Cell::Date(d) => Value::Month(Some(YearMonth::from_date(*d))),
@@ -313,7 +361,58 @@ mod tests {
             convert(&Cell::Number(1.0), Kind::Code(keys::RELATION), "与户主关系"),
             Ok(Value::Text(Some("01".into())))
         );
-        assert_eq!(conv("表哥").unwrap_err(), "与户主关系“表哥”不在代码表中");
+        assert_eq!(conv("之女婿"), Ok(Value::Text(Some("20".into()))));
+        let e = conv("之曾孙").unwrap_err();
+        assert!(
+            e.starts_with("与户主关系“之曾孙”不在代码表中，可填：户主、配偶、之子、之女、"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn group_numbers() {
+        for (text, n) in [
+            ("6", Some(6)),
+            ("06", Some(6)),
+            ("6组", Some(6)),
+            ("六组", Some(6)),
+            ("第六组", Some(6)),
+            ("第6组", Some(6)),
+            ("6社", Some(6)),
+            ("６组", Some(6)),
+            ("十二组", Some(12)),
+            ("二十组", Some(20)),
+            ("第三十五村民小组", Some(35)),
+            ("十组", Some(10)),
+            ("组", None),
+            ("六七组", None),
+            ("A组", None),
+        ] {
+            assert_eq!(parse_group_no(text), n, "{text}");
+        }
+        assert_eq!(
+            convert(&Cell::Number(6.0), Kind::Group, "村民小组"),
+            Ok(Value::Int(Some(6)))
+        );
+        assert!(convert(&Cell::Text("东组".into()), Kind::Group, "村民小组").is_err());
+    }
+
+    #[test]
+    fn national_months_and_amounts() {
+        for t in ["202403", "2024-03", "2024/3", "2024年3月"] {
+            assert_eq!(
+                convert(&Cell::Text(t.into()), Kind::Month, "识别监测时间"),
+                Ok(Value::Month(Some(YearMonth::new(2024, 3).unwrap()))),
+                "{t}"
+            );
+        }
+        for t in ["26,875.00", "26875", "26875元", "２６８７５", "26875.0"] {
+            assert_eq!(
+                convert(&Cell::Text(t.into()), Kind::Money, "工资性收入"),
+                Ok(Value::Money(Some(Money::from_fen(2_687_500)))),
+                "{t}"
+            );
+        }
     }
 
     #[test]

@@ -35,6 +35,8 @@ pub enum Kind {
     Money,
     /// A whole number.
     Int,
+    /// A 村民小组 number, also written `6组`, `六组`, `第六组`.
+    Group,
     /// A month, written YYYYMM.
     Month,
     /// A date.
@@ -139,6 +141,10 @@ pub(crate) struct Draft {
     pub places: PlaceNames,
     pub sex_given: bool,
     pub birth_given: bool,
+    /// 纯收入 as the file states it.
+    pub file_net: Option<Money>,
+    /// 人均纯收入 as the file states it.
+    pub file_per_capita: Option<Money>,
 }
 
 type Getter = fn(&Src) -> Value;
@@ -345,9 +351,21 @@ macro_rules! money {
     };
 }
 
-/// A computed income figure: exported, read and ignored on import.
+/// A computed income figure: exported; on import the file's figure is kept
+/// apart (`$slot`, when named) to be compared with fangpin's own.
 macro_rules! derived {
     ($header:expr, $field:ident) => {
+        derived!(@ $header, $field, |_, _| Ok(()))
+    };
+    ($header:expr, $field:ident, $slot:ident) => {
+        derived!(@ $header, $field, |d, v| {
+            if let Value::Money(given) = v {
+                d.$slot = given;
+            }
+            Ok(())
+        })
+    };
+    (@ $header:expr, $field:ident, $set:expr) => {
         col!(
             $header,
             &[],
@@ -355,7 +373,7 @@ macro_rules! derived {
             false,
             Kind::Money,
             |s| s.derived.map_or(Value::Money(None), |b| m(b.$field)),
-            |_, _| Ok(())
+            $set
         )
     };
 }
@@ -402,7 +420,7 @@ pub static COLUMNS: &[Column] = &[
     place!("市", &["市（州）", "地市"], city),
     place!("县", &["县（市、区）", "区县"], county),
     place!("乡（镇）", &["乡镇", "乡"], township),
-    place!("村", &["行政村", "村（社区）"], village),
+    place!("行政村", &["村", "村（社区）"], village),
     col!(
         "行政区划代码",
         &["村级区划代码", "区划代码", "村代码"],
@@ -422,7 +440,7 @@ pub static COLUMNS: &[Column] = &[
         &["自然组", "组", "村民小组编号"],
         Household,
         false,
-        Kind::Int,
+        Kind::Group,
         |s| Value::Int(s.household.group_no.map(i64::from)),
         |d, v| {
             d.household.group_no = to_u16(v.int(), "村民小组")?;
@@ -626,8 +644,8 @@ pub static COLUMNS: &[Column] = &[
     money!("专项用于减少生产经营性支出的补贴", &[], cost_subsidy),
     money!("大额刚性支出", &[], rigid_expense),
     derived!("年收入（元）", gross),
-    derived!("纯收入（元）", net),
-    derived!("人均纯收入（元）", per_capita),
+    derived!("纯收入（元）", net, file_net),
+    derived!("人均纯收入（元）", per_capita, file_per_capita),
     // --- members ---------------------------------------------------------------
     p_req!("人口编号", &["成员编号"], Kind::Text, person_no),
     req!("姓名", &["成员姓名"], Person, Kind::Text, person.name),
@@ -835,6 +853,8 @@ pub(crate) fn blank_draft() -> Draft {
         places: PlaceNames::default(),
         sex_given: false,
         birth_given: false,
+        file_net: None,
+        file_per_capita: None,
     }
 }
 

@@ -103,7 +103,9 @@ enum Out {
     Fixed2(i64),
 }
 
-fn render(col: &Column, value: Value, opts: &ExportOptions) -> Out {
+/// Render a cell; code columns write the national system's word for the code
+/// (for the member's sex, where the word depends on it).
+fn render(col: &Column, value: Value, opts: &ExportOptions, female: bool) -> Out {
     match value {
         Value::Text(None)
         | Value::Bool(None)
@@ -118,7 +120,7 @@ fn render(col: &Column, value: Value, opts: &ExportOptions) -> Out {
         Value::Text(Some(s)) => match col.kind {
             Kind::Code(list) => Out::Text(
                 find_list(list)
-                    .and_then(|l| l.label_of(&s))
+                    .and_then(|l| l.national_word(&s, Some(female)))
                     .map_or(s, str::to_string),
             ),
             _ if opts.mask_ids && col.header == "银行卡号" => Out::Text(mask_account(&s)),
@@ -184,7 +186,8 @@ fn household_rows<'a>(
             places: row.places,
         };
         for (i, col) in COLUMNS.iter().enumerate() {
-            f(i, col, render(col, (col.get)(&src), opts))?;
+            let female = person.sex == fangpin_domain::Sex::Female;
+            f(i, col, render(col, (col.get)(&src), opts, female))?;
         }
         end_row()?;
     }

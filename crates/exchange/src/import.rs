@@ -10,13 +10,44 @@ use std::collections::HashMap;
 
 use fangpin_domain::codes::well_known;
 use fangpin_domain::household::{Household, HouseholdError, Person};
-use fangpin_domain::income::IncomeRecord;
-use fangpin_domain::{IdNumber, PersonError};
+use fangpin_domain::income::{IncomeRecord, compute};
+use fangpin_domain::{IdNumber, Money, PersonError};
 
 use crate::cell::{Cell, convert};
 use crate::columns::{COLUMNS, Draft, PlaceNames, Scope, blank_draft, index_of, normalise_header};
+use crate::places::AreaTree;
 use crate::read::{detect_kind, for_each_row};
 use crate::{ImportError, Issue};
+
+/// How to read a file.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImportOptions<'a> {
+    /// The stored area tree, to place households by 乡（镇） and 行政村 when the
+    /// file has no 行政区划代码 column.
+    pub areas: Option<&'a AreaTree>,
+    /// The income year chosen for the file. A file without a 收入年度 column
+    /// takes it; a file with one keeps its own, and choosing a different
+    /// year is an error.
+    pub income_year: Option<i32>,
+    /// The income year of a file without a 收入年度 column when none was
+    /// chosen (callers pass the last calendar year).
+    pub default_income_year: Option<i32>,
+    /// Keep the households without problems and leave out each household
+    /// with any (see [`ParsedFile::left_out`]). Otherwise one problem refuses
+    /// the whole file.
+    pub skip_bad: bool,
+}
+
+/// The households a `skip_bad` import leaves out.
+#[derive(Debug, Clone, Default)]
+pub struct LeftOut {
+    /// How many households.
+    pub households: usize,
+    /// Their rows (1-based, as the spreadsheet shows them).
+    pub rows: Vec<usize>,
+    /// Their problems.
+    pub issues: Vec<Issue>,
+}
 
 /// One household read from a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,6 +77,9 @@ pub struct ParsedFile {
     pub rows: usize,
     /// The sheet that was read (`CSV` for CSV files).
     pub sheet: String,
+    /// Households left out for their problems (only with
+    /// [`ImportOptions::skip_bad`]).
+    pub left_out: LeftOut,
 }
 
 /// A file with problems: every problem found, sorted by row and column.
@@ -86,6 +120,9 @@ struct Known {
     annual_persons: usize,
     id_number: usize,
     relation: usize,
+    area: usize,
+    township: usize,
+    village: usize,
 }
 
 impl Known {
@@ -98,6 +135,9 @@ impl Known {
             annual_persons: index_of("年度家庭人口数"),
             id_number: index_of("证件号码"),
             relation: index_of("与户主关系"),
+            area: index_of("行政区划代码"),
+            township: index_of("乡（镇）"),
+            village: index_of("行政村"),
         }
     }
 }
@@ -125,8 +165,15 @@ struct Group {
     members: Vec<Member>,
 }
 
-struct State {
+struct State<'a> {
     sheet: String,
+    tree: Option<&'a AreaTree>,
+    year: Option<i32>,
+    default_year: Option<i32>,
+    /// The file has no 行政区划代码 column: households are placed by name.
+    by_name: bool,
+    /// The file's 收入年度 differs from the chosen one (reported once).
+    year_conflict: bool,
     known: Known,
     template: Draft,
     /// Table column → file column.
@@ -141,7 +188,7 @@ struct State {
     rows: usize,
 }
 
-impl State {
+impl State<'_> {
     fn issue(&mut self, row: usize, col: usize, value: String, reason: String) {
         self.issues.push(Issue {
             sheet: self.sheet.clone(),
@@ -188,10 +235,32 @@ impl State {
                 }),
             }
         }
+        let k = &self.known;
+        self.by_name = self.pos[k.area].is_none()
+            && self.pos[k.township].is_some()
+            && self.pos[k.village].is_some();
+        if self.by_name && self.tree.is_none_or(AreaTree::is_empty) {
+            self.header_fatal = true;
+            let col = self.known.area;
+            self.issue(
+                row,
+                col,
+                String::new(),
+                "文件没有行政区划代码列，需按乡（镇）和行政村名称确定所在村，但系统中还没有区划；请先导入区划".into(),
+            );
+        }
         for (i, c) in COLUMNS.iter().enumerate() {
+            if i == self.known.area && self.by_name {
+                continue;
+            }
             if c.required && self.pos[i].is_none() {
                 self.header_fatal = true;
-                self.issue(row, i, String::new(), format!("缺少必填列“{}”", c.header));
+                let reason = if i == self.known.area {
+                    "缺少必填列“行政区划代码”（或“乡（镇）”和“行政村”两列）".to_string()
+                } else {
+                    format!("缺少必填列“{}”", c.header)
+                };
+                self.issue(row, i, String::new(), reason);
             }
         }
     }
@@ -260,9 +329,55 @@ impl State {
                     bad.mark(i, &self.known);
                 }
             }
+            if self.by_name {
+                match self.tree.map(|t| t.resolve(&draft.places)) {
+                    Some(Ok(code)) => draft.household.area = code,
+                    Some(Err(p)) => {
+                        let col = index_of(p.column);
+                        self.issue(row, col, p.value, p.reason);
+                        bad.mark(col, &self.known);
+                    }
+                    None => bad.mark(self.known.area, &self.known),
+                }
+            }
+            let year_col = self.pos[self.known.income_year].is_some();
             let year_blank = self.cell(cells, self.known.income_year).is_blank();
-            let income_present = !year_blank;
-            if year_blank && any_income {
+            let income_present = if year_col { !year_blank } else { any_income };
+            if !year_col && income_present {
+                match self.year.or(self.default_year) {
+                    Some(y) => draft.income.year = y,
+                    None => {
+                        let col = self.known.income_year;
+                        self.issue(
+                            row,
+                            col,
+                            String::new(),
+                            "文件没有收入年度列，请在导入时选择收入年度".into(),
+                        );
+                        bad.mark(col, &self.known);
+                    }
+                }
+            }
+            if let Some(y) = self.year
+                && year_col
+                && income_present
+                && draft.income.year != 0
+                && draft.income.year != y
+                && !self.year_conflict
+            {
+                self.year_conflict = true;
+                let file_year = draft.income.year;
+                let col = self.known.income_year;
+                self.issue(
+                    0,
+                    col,
+                    file_year.to_string(),
+                    format!(
+                        "文件的收入年度为{file_year}（第{row}行），与导入时选择的收入年度{y}不一致；文件有收入年度列时以文件为准，请不要另选年度"
+                    ),
+                );
+            }
+            if year_col && year_blank && any_income {
                 let col = self.known.income_year;
                 self.issue(
                     row,
@@ -482,6 +597,8 @@ impl Draft {
             places: self.places.clone(),
             sex_given: false,
             birth_given: false,
+            file_net: self.file_net,
+            file_per_capita: self.file_per_capita,
         }
     }
 }
@@ -569,9 +686,24 @@ fn file_issue(reason: String) -> ImportFailure {
 
 /// Parse and validate a whole file. Either every household, or every problem.
 pub fn parse(file_name: &str, bytes: &[u8]) -> Result<ParsedFile, ImportFailure> {
+    parse_with(file_name, bytes, &ImportOptions::default())
+}
+
+/// [`parse`] with options: place households by name, choose the income year,
+/// leave out the households with problems.
+pub fn parse_with(
+    file_name: &str,
+    bytes: &[u8],
+    options: &ImportOptions<'_>,
+) -> Result<ParsedFile, ImportFailure> {
     let kind = detect_kind(file_name, bytes).map_err(|e| file_issue(e.to_string()))?;
     let mut state = State {
         sheet: String::new(),
+        tree: options.areas,
+        year: options.income_year,
+        default_year: options.default_income_year,
+        by_name: false,
+        year_conflict: false,
         known: Known::new(),
         template: blank_draft(),
         pos: vec![None; COLUMNS.len()],
@@ -616,6 +748,10 @@ pub fn parse(file_name: &str, bytes: &[u8]) -> Result<ParsedFile, ImportFailure>
             reason: "文件只有表头，没有数据行".into(),
         });
     }
+    let mut left_out = LeftOut::default();
+    if options.skip_bad && !state.issues.is_empty() && !state.header_fatal {
+        left_out = state.leave_out_bad();
+    }
     if !state.issues.is_empty() {
         let pos = &state.pos;
         let order = |i: &Issue| {
@@ -633,6 +769,13 @@ pub fn parse(file_name: &str, bytes: &[u8]) -> Result<ParsedFile, ImportFailure>
             rows: state.rows,
         });
     }
+    let mut warnings = state.warnings;
+    warnings.extend(
+        state
+            .groups
+            .iter()
+            .filter_map(|g| income_differs(g, &info.sheet)),
+    );
     let households = state
         .groups
         .into_iter()
@@ -646,9 +789,98 @@ pub fn parse(file_name: &str, bytes: &[u8]) -> Result<ParsedFile, ImportFailure>
         .collect();
     Ok(ParsedFile {
         households,
-        warnings: state.warnings,
+        warnings,
         encoding: info.encoding,
         rows: state.rows,
         sheet: info.sheet,
+        left_out,
+    })
+}
+
+impl State<'_> {
+    /// Moves every household with a problem out of the groups, with its
+    /// problems; problems of the file as a whole (row 0) stay and still
+    /// refuse it.
+    fn leave_out_bad(&mut self) -> LeftOut {
+        let mut group_of_row: HashMap<usize, usize> = HashMap::new();
+        for (i, g) in self.groups.iter().enumerate() {
+            group_of_row.insert(g.first_row, i);
+            for m in &g.members {
+                group_of_row.insert(m.row, i);
+            }
+        }
+        let mut bad = vec![false; self.groups.len()];
+        let mut kept = Vec::new();
+        let mut out = LeftOut::default();
+        for issue in std::mem::take(&mut self.issues) {
+            match group_of_row.get(&issue.row) {
+                Some(&g) => {
+                    bad[g] = true;
+                    out.issues.push(issue);
+                }
+                None => kept.push(issue),
+            }
+        }
+        self.issues = kept;
+        let groups = std::mem::take(&mut self.groups);
+        for (g, is_bad) in groups.into_iter().zip(bad) {
+            if is_bad {
+                out.households += 1;
+                out.rows.extend(g.members.iter().map(|m| m.row));
+            } else {
+                self.groups.push(g);
+            }
+        }
+        out.rows.sort_unstable();
+        out.issues.sort_by_key(|i| i.row);
+        out
+    }
+}
+
+/// A warning when the file's 纯收入 or 人均纯收入 differs from the one
+/// computed from its components (the components are what is stored).
+fn income_differs(g: &Group, sheet: &str) -> Option<Issue> {
+    if !g.income_present {
+        return None;
+    }
+    let d = &g.draft;
+    let rules = crate::ExportOptions::default().income_rules;
+    let computed = compute(&d.income, &rules).ok()?;
+    let yuan = |m: Money| m.to_string();
+    let mut parts = Vec::new();
+    let mut column = "";
+    let mut value = String::new();
+    for (header, given, ours) in [
+        ("纯收入（元）", d.file_net, computed.net),
+        ("人均纯收入（元）", d.file_per_capita, computed.per_capita),
+    ] {
+        if let Some(given) = given
+            && given != ours
+        {
+            if column.is_empty() {
+                column = header;
+                value = yuan(given);
+            }
+            let name = header.trim_end_matches("（元）");
+            parts.push(format!(
+                "文件中的{name}为{}元，按各项收入计算为{}元",
+                yuan(given),
+                yuan(ours)
+            ));
+        }
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    Some(Issue {
+        sheet: sheet.to_owned(),
+        row: g.first_row,
+        column: column.to_owned(),
+        value,
+        reason: format!(
+            "户编号{}：{}；以计算结果为准",
+            d.household.household_no,
+            parts.join("，")
+        ),
     })
 }

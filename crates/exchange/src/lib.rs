@@ -16,6 +16,7 @@ mod cell;
 pub mod columns;
 mod export;
 mod import;
+mod places;
 mod read;
 mod report;
 
@@ -24,9 +25,12 @@ use thiserror::Error;
 
 pub use columns::{Column, Kind, PlaceNames, Scope, columns, normalise_header};
 pub use export::{CsvExporter, ExportError, ExportOptions, ExportRow, XlsxExporter};
-pub use import::{ImportFailure, ImportedHousehold, ParsedFile, parse};
+pub use import::{
+    ImportFailure, ImportOptions, ImportedHousehold, LeftOut, ParsedFile, parse, parse_with,
+};
+pub use places::AreaTree;
 pub use read::{MAX_COLUMNS, XLSX_MAX_ENTRIES, XLSX_MAX_UNPACKED, detect_kind};
-pub use report::error_report_xlsx;
+pub use report::{error_report_xlsx, left_out_xlsx};
 
 /// The two accepted file formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

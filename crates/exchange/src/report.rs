@@ -6,14 +6,14 @@
 //! the row's problems. Sheet 错误清单 lists every issue (工作表, 行号, 列名,
 //! 单元格内容, 错误原因).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rust_xlsxwriter::{Color, Format, Note, Workbook, Worksheet, XlsxError};
 
 use crate::cell::Cell;
 use crate::columns::{COLUMNS, normalise_header};
 use crate::read::{detect_kind, for_each_row};
-use crate::{ImportError, Issue};
+use crate::{ImportError, Issue, LeftOut};
 
 fn xerr(e: XlsxError) -> ImportError {
     ImportError::Write(e.to_string())
@@ -25,12 +25,35 @@ pub fn error_report_xlsx(
     bytes: &[u8],
     issues: &[Issue],
 ) -> Result<Vec<u8>, ImportError> {
+    report(file_name, bytes, issues, None)
+}
+
+/// The households an import left out ([`crate::ParsedFile::left_out`]): the
+/// header and their rows only, in the file's layout, with the bad cells
+/// marked as in [`error_report_xlsx`] — to be corrected and imported again.
+pub fn left_out_xlsx(
+    file_name: &str,
+    bytes: &[u8],
+    left_out: &LeftOut,
+) -> Result<Vec<u8>, ImportError> {
+    let rows: HashSet<usize> = left_out.rows.iter().copied().collect();
+    report(file_name, bytes, &left_out.issues, Some(&rows))
+}
+
+/// The report over the file's rows (all of them, or the header and `only`).
+fn report(
+    file_name: &str,
+    bytes: &[u8],
+    issues: &[Issue],
+    only: Option<&HashSet<usize>>,
+) -> Result<Vec<u8>, ImportError> {
     let kind = detect_kind(file_name, bytes)?;
     let mut rows: Vec<(usize, Vec<Cell>)> = Vec::new();
     // Blank rows carry nothing to mark; keeping them would let a file of empty
     // lines grow the report's memory with the upload.
     let info = for_each_row(kind, bytes, |r, cells| {
-        if !cells.iter().all(Cell::is_blank) {
+        let wanted = rows.is_empty() || only.is_none_or(|o| o.contains(&r));
+        if wanted && !cells.iter().all(Cell::is_blank) {
             rows.push((r, cells));
         }
     })?;

@@ -68,6 +68,9 @@ pub struct ImportJob {
     /// `writing` (the transaction was rolled back).
     pub failed_stage: Option<ImportStatus>,
     pub has_report: bool,
+    /// Households left out for their problems (`skip_bad`); the report
+    /// holds exactly their rows, to be corrected and imported again.
+    pub left_out: usize,
     pub duplicates_found: Option<u64>,
     pub started_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
@@ -149,6 +152,12 @@ struct ImportQuery {
     name: String,
     #[serde(default)]
     dry_run: bool,
+    /// Income year of a file without a 收入年度 column (default: last year).
+    year: Option<i32>,
+    /// Import the households without problems and return the others as the
+    /// report; by default any problem refuses the whole file.
+    #[serde(default)]
+    skip_bad: bool,
 }
 
 fn finish(job: &mut ImportJob, status: ImportStatus, label: &'static str, now: DateTime<Utc>) {
@@ -202,6 +211,7 @@ async fn start_import(
         error: None,
         failed_stage: None,
         has_report: false,
+        left_out: 0,
         duplicates_found: None,
         started_at: s.clock.now(),
         finished_at: None,
@@ -213,7 +223,7 @@ async fn start_import(
     let access = c.access.clone();
     let job_id = id.clone();
     tokio::spawn(async move {
-        run_import(jobs, clock, store, access, job_id, q.name, q.dry_run, body).await;
+        run_import(jobs, clock, store, access, job_id, q, body).await;
     });
     Ok((StatusCode::ACCEPTED, Json(JobStarted { job_id: id })))
 }
@@ -224,24 +234,45 @@ struct JobStarted {
     job_id: String,
 }
 
-// The job's inputs come from different owners (job table, clock, store,
-// caller, upload); a struct would be built only to be taken apart here.
-#[allow(clippy::too_many_arguments)]
 async fn run_import(
     jobs: Jobs,
     clock: crate::Clock,
     store: Store,
     access: Access,
     id: String,
-    name: String,
-    dry_run: bool,
+    q: ImportQuery,
     body: axum::body::Bytes,
 ) {
+    let ImportQuery {
+        name,
+        dry_run,
+        year,
+        skip_bad,
+    } = q;
+    let tree = match fangpin_app::exchange::area_tree(&store).await {
+        Ok(t) => t,
+        Err(e) => {
+            jobs.update(&id, |job, _| {
+                job.error = Some(format!("读取区划时出错：{e}"));
+                job.failed_stage = Some(ImportStatus::Parsing);
+                finish(job, ImportStatus::Failed, "失败", clock.now());
+            });
+            return;
+        }
+    };
+    let default_year = fangpin_app::exchange::default_income_year(clock.now().date_naive());
     let parse_name = name.clone();
     let parse_body = body.clone();
-    let parsed =
-        tokio::task::spawn_blocking(move || fangpin_exchange::parse(&parse_name, &parse_body))
-            .await;
+    let parsed = tokio::task::spawn_blocking(move || {
+        let options = fangpin_exchange::ImportOptions {
+            areas: Some(&tree),
+            income_year: year,
+            default_income_year: Some(default_year),
+            skip_bad,
+        };
+        fangpin_exchange::parse_with(&parse_name, &parse_body, &options)
+    })
+    .await;
     let parsed = match parsed {
         Ok(Ok(p)) => p,
         Ok(Err(failure)) => {
@@ -269,10 +300,24 @@ async fn run_import(
             return;
         }
     };
-    jobs.update(&id, |job, _| {
+    let left_out = (parsed.left_out.households > 0)
+        .then(|| fangpin_exchange::left_out_xlsx(&name, &body, &parsed.left_out).ok())
+        .flatten();
+    jobs.update(&id, |job, r| {
         job.rows = Some(parsed.rows);
         job.encoding = parsed.encoding;
         job.warnings.clone_from(&parsed.warnings);
+        job.left_out = parsed.left_out.households;
+        job.issue_count = parsed.left_out.issues.len();
+        job.issues = parsed
+            .left_out
+            .issues
+            .iter()
+            .take(ISSUES_SHOWN)
+            .cloned()
+            .collect();
+        job.has_report = left_out.is_some();
+        *r = left_out;
         job.status = ImportStatus::Writing;
         job.status_label = "正在写入";
     });
@@ -371,13 +416,15 @@ async fn import_report(
         .file_name
         .rsplit_once('.')
         .map_or(job.file_name.as_str(), |(a, _)| a);
+    let file = if job.left_out > 0 {
+        format!("{}.未导入.xlsx", job.file_name)
+    } else {
+        format!("{stem}.错误报告.xlsx")
+    };
     Ok((
         [
             (header::CONTENT_TYPE, XLSX.to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                attachment(&format!("{stem}.错误报告.xlsx")),
-            ),
+            (header::CONTENT_DISPOSITION, attachment(&file)),
         ],
         bytes,
     )

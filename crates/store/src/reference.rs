@@ -4,7 +4,7 @@
 
 use chrono::Utc;
 use fangpin_domain::AreaCode;
-use fangpin_domain::codes::seed_code_lists;
+use fangpin_domain::codes::{Written, seed_code_lists, synonym_lists};
 use fangpin_domain::monitor::baseline;
 use fangpin_domain::policy::{Confidence, ParamDef, ParamValue, PolicySet};
 use fangpin_domain::seed_params;
@@ -48,6 +48,28 @@ impl Store {
             }
             if !list.items.is_empty() {
                 items_added += tx.execute(&items).await?.rows_affected();
+            }
+        }
+        for syn in synonym_lists() {
+            let mut words = Query::insert();
+            words
+                .into_table("code_synonym")
+                .columns(["list_key", "word", "code", "written"])
+                .on_conflict(
+                    OnConflict::columns(["list_key", "word"])
+                        .do_nothing()
+                        .to_owned(),
+                );
+            for w in syn.words {
+                words.values_panic([
+                    syn.key.into(),
+                    w.word.into(),
+                    w.code.into(),
+                    written_str(w.written).into(),
+                ]);
+            }
+            if !syn.words.is_empty() {
+                items_added += tx.execute(&words).await?.rows_affected();
             }
         }
         for def in seed_params() {
@@ -255,6 +277,19 @@ impl Store {
         rows.into_iter().map(param_of).collect()
     }
 
+    /// (word, code) pairs of a stored code list's synonyms.
+    pub async fn code_synonyms(&self, list_key: &str) -> Result<Vec<(String, String)>> {
+        let mut stmt = Query::select();
+        stmt.columns(["word", "code"])
+            .from("code_synonym")
+            .and_where(Expr::col("list_key").eq(list_key))
+            .order_by("word", Order::Asc);
+        let rows = self.db.query_all(&stmt).await?;
+        rows.into_iter()
+            .map(|r| Ok((r.try_get("", "word")?, r.try_get("", "code")?)))
+            .collect()
+    }
+
     /// (code, label) pairs of a stored code list, in list order.
     pub async fn code_items(&self, list_key: &str) -> Result<Vec<(String, String)>> {
         let mut stmt = Query::select();
@@ -267,6 +302,15 @@ impl Store {
         rows.into_iter()
             .map(|r| Ok((r.try_get("", "code")?, r.try_get("", "label")?)))
             .collect()
+    }
+}
+
+fn written_str(w: Written) -> &'static str {
+    match w {
+        Written::Never => "never",
+        Written::Always => "always",
+        Written::Male => "male",
+        Written::Female => "female",
     }
 }
 

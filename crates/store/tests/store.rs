@@ -91,6 +91,16 @@ async fn reference_seeding_is_idempotent_and_keeps_edits(store: Store) {
     );
     let categories = store.code_items("monitor_category").await.unwrap();
     assert_eq!(categories.len(), 3);
+    // The national system's words are stored beside the lists.
+    let synonyms = store.code_synonyms("relation").await.unwrap();
+    for (word, code) in [("之女婿", "20"), ("之外孙女", "40"), ("之婆婆", "50")] {
+        assert!(
+            synonyms.iter().any(|(w, c)| w == word && c == code),
+            "{word} → {code}: {synonyms:?}"
+        );
+    }
+    let education = store.code_synonyms("education").await.unwrap();
+    assert!(education.contains(&("高中".to_string(), "50".to_string())));
 
     // An administrator corrects 丰都 2024; a later seeding must not undo it.
     let fengdu = AreaCode::parse("500230").unwrap();
@@ -109,6 +119,11 @@ async fn reference_seeding_is_idempotent_and_keeps_edits(store: Store) {
     assert_eq!(line, Money::from_yuan(8_400));
     assert_eq!(def.note, "县文件核实后更正");
     assert_eq!(store.code_items("relation").await.unwrap(), relations);
+    assert_eq!(
+        store.code_synonyms("relation").await.unwrap(),
+        synonyms,
+        "seeding again adds no word twice"
+    );
 }
 
 async fn monitoring_line_resolves_from_stored_parameters(store: Store) {

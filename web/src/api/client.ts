@@ -486,10 +486,20 @@ export const api = {
     request<Cards>('api/print/cards', { query: { area }, signal }),
 
   // ---- data exchange ----
-  startImport: (fileName: string, dryRun: boolean, data: ArrayBuffer) =>
+  startImport: (
+    fileName: string,
+    dryRun: boolean,
+    data: ArrayBuffer,
+    opts: { year?: number; skipBad?: boolean } = {},
+  ) =>
     request<JobStarted>('api/imports', {
       method: 'POST',
-      query: { name: fileName, dry_run: dryRun ? 'true' : 'false' },
+      query: {
+        name: fileName,
+        dry_run: dryRun ? 'true' : 'false',
+        year: opts.year,
+        skip_bad: opts.skipBad ? 'true' : 'false',
+      },
       raw: { data, type: 'application/octet-stream' },
     }),
   importJob: (id: string, signal?: AbortSignal) =>

@@ -2859,6 +2859,11 @@ export interface components {
             id: string;
             issue_count: number;
             issues: components["schemas"]["ImportIssue"][];
+            /**
+             * @description Households left out for their problems (`skip_bad`); the report
+             *     holds exactly their rows, to be corrected and imported again.
+             */
+            left_out: number;
             rows?: number | null;
             /** Format: date-time */
             started_at: string;
@@ -8531,6 +8536,13 @@ export interface operations {
             query: {
                 name: string;
                 dry_run?: boolean;
+                /** @description Income year of a file without a 收入年度 column (default: last year). */
+                year?: number;
+                /**
+                 * @description Import the households without problems and return the others as the
+                 *     report; by default any problem refuses the whole file.
+                 */
+                skip_bad?: boolean;
             };
             header?: never;
             path?: never;
