@@ -29,8 +29,11 @@ async function pickDate(page, root, day) {
   await input_.press('Enter')
 }
 
-/** The county administrator sets 丰都's 2024 全市平均水平 over the API. */
-async function setCityAverage() {
+/**
+ * The county administrator sets 丰都's 2024 全市平均水平 and records a 产业帮扶 measure under way
+ * since February 2024 on household `id`'s plan, over the API.
+ */
+async function prepareAward(id) {
   const base = ctx.server.baseUrl
   const admin = await demoAccount(base, '县级管理员')
   const signin = await fetch(`${base}/api/auth/login`, {
@@ -47,6 +50,12 @@ async function setCityAverage() {
     body: JSON.stringify({ value: { type: 'money', value: 100_000_00 }, confidence: 'unconfirmed', note: '测试用' }),
   })
   assert.equal(resp.status, 200, await resp.text())
+  const measure = await fetch(`${base}/api/households/${id}/measures`, {
+    method: 'POST',
+    headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' },
+    body: JSON.stringify({ code: 'CY04', name: '庭院经济（柑橘）', target_risk: '01', started_on: '2024-02-01' }),
+  })
+  assert.equal(measure.status, 201, await measure.text())
 }
 
 describe('资金与就业', () => {
@@ -77,10 +86,10 @@ describe('资金与就业', () => {
       })
       assert.ok(target, 'a household of the village fits')
 
-      // 到户产业奖补 also needs the 全市平均水平 the household's income is compared with; the
-      // sources give no number, so the county administrator sets one (a test value above every
-      // demo income).
-      await setCityAverage()
+      // 到户产业奖补 also needs the 全市平均水平 the household's income is compared with (the
+      // sources give no number, so the county administrator sets one, a test value above every
+      // demo income) and a 产业 project under way (正在发展产业项目) on the household's plan.
+      await prepareAward(target.id)
 
       await page.goto(`${ctx.server.baseUrl}/#/households/${target.id}`)
       const panel = page.locator('[data-testid="section-funds"]')

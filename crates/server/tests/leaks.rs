@@ -9,7 +9,7 @@ mod common;
 use axum::http::StatusCode;
 use common::{
     Client, demo, json_body, lead_on, login, newcomer, register_as_lifted, request,
-    set_city_average, visit_on,
+    set_city_average, start_industry, visit_on,
 };
 use fangpin_domain::{AreaCode, HouseholdBundle};
 use fangpin_server::AppState;
@@ -208,7 +208,7 @@ async fn masked_views_show_the_birth_year_only(store: Store) {
 /// whom to ask, never which household; the refusal is in the audit log for
 /// the county to follow up.
 async fn an_id_registered_elsewhere_is_refused_without_naming_the_household(store: Store) {
-    let bundles = demo(&store, 300).await;
+    let bundles = demo(&store, 1000).await;
     let village = bundles[0].household.area;
     let township = village.parent().unwrap();
     let here = &bundles[0];
@@ -294,6 +294,7 @@ async fn a_moved_household_takes_its_records_along(store: Store) {
     lead_on(&store, id, now).await;
     let admin = login(&store, "admin").await;
     set_city_average(&store, &admin).await;
+    start_industry(&store, &admin, id).await;
     let (status, r, _) = call(
         &store,
         &admin,

@@ -22,7 +22,8 @@ use std::collections::BTreeMap;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use common::{
-    Answer, Client, add_user, demo, json_body, login, register_as_lifted, request, set_city_average,
+    Answer, Client, add_user, demo, json_body, login, register_as_lifted, request,
+    set_city_average, start_industry,
 };
 use fangpin_domain::assist::CadreForm;
 use fangpin_domain::{AreaCode, HouseholdBundle};
@@ -124,6 +125,8 @@ async fn target(
         .id;
     // Loans and awards go to 脱贫户 (and, in 丰都 2024, 监测对象).
     register_as_lifted(store, id, b).await;
+    // Awards go to households developing an industry (丰都 2024).
+    start_industry(store, admin, id).await;
     let on = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
     let adult = b
         .members

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::common::{
     Client, chrono_day, demo, eligible, get_public, household_id, login, register_as_lifted, send,
-    send_to, set_city_average,
+    send_to, set_city_average, start_industry,
 };
 
 fangpin_store::dual_backend_tests!(funds_through_the_api, funds_are_edited_through_the_api);
@@ -28,6 +28,7 @@ async fn funds_through_the_api(store: Store) {
         })
         .unwrap();
     let id = household_id(&store, &admin, &b.household.household_no).await;
+    start_industry(&store, &admin, id).await;
     let worker = b
         .members
         .iter()
@@ -277,6 +278,8 @@ async fn funds_are_edited_through_the_api(store: Store) {
     // household is registered as a 脱贫户.
     register_as_lifted(&store, in_id, inside).await;
     let out_id = household_id(&store, &admin, &outside.household.household_no).await;
+    start_industry(&store, &admin, in_id).await;
+    start_industry(&store, &admin, out_id).await;
     let at = |t: &str| {
         let mut st = AppState::demo(store.clone(), "unused");
         st.clock =

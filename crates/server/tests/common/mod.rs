@@ -427,6 +427,27 @@ pub async fn set_city_average(store: &Store, admin: &Client) {
     assert_eq!(r["items"][0]["scope"], "500230000000", "{r}");
 }
 
+/// Records a 产业帮扶 measure (庭院经济, under way since February 2024) on
+/// household `id`'s plan through the API: 丰都 rewards households that are
+/// 正在发展产业项目 (sources/003, 十).
+pub async fn start_industry(store: &Store, admin: &Client, id: i64) {
+    let (status, r, _, _) = send(
+        store,
+        admin,
+        "POST",
+        &format!("/api/households/{id}/measures"),
+        Some(json!({
+            "code": "CY04",
+            "name": "庭院经济（柑橘）",
+            "target_risk": "01",
+            "started_on": "2024-02-01",
+        })),
+        true,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{r}");
+}
+
 /// Registers household `id` (its generated `bundle`) as a 脱贫户, the
 /// households 丰都 2024 lends to and rewards.
 pub async fn register_as_lifted(store: &Store, id: i64, bundle: &HouseholdBundle) {
