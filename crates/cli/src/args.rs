@@ -74,6 +74,12 @@ pub enum Command {
         #[arg(long)]
         no_serve: bool,
     },
+    /// The official area codes (统计用区划代码, 2023 edition) shipped with
+    /// the program: `fangpin areas load <code>`.
+    Areas {
+        #[command(subcommand)]
+        command: AreasCommand,
+    },
     /// Apply pending database migrations and exit.
     Migrate {
         #[command(flatten)]
@@ -259,5 +265,19 @@ pub enum AuditCommand {
         /// also check that the chain still has that hash there.
         #[arg(long)]
         anchor: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum AreasCommand {
+    /// Put the subtree of a province, city or county (its 乡镇/街道 and
+    /// 村/社区, with the ancestors) into the area tree. Running it again adds
+    /// only what is new; renamed units take the new name, units the edition
+    /// no longer has are listed and kept.
+    Load {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Area code: 2, 4, 6 or 12 digits, e.g. 500230 (丰都县) or 50 (重庆市).
+        code: String,
     },
 }

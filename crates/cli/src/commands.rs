@@ -4,8 +4,8 @@ use anyhow::{Context, Result};
 use fangpin_store::Store;
 
 use crate::{
-    AuditCommand, Cli, Command, DEFAULT_DB, DEFAULT_DEMO_DB, DemoLaunch, Launch, Outcome, demo,
-    exchange, fixed_now, keys, open, open_for, redact,
+    AreasCommand, AuditCommand, Cli, Command, DEFAULT_DB, DEFAULT_DEMO_DB, DemoLaunch, Launch,
+    Outcome, areas, demo, exchange, fixed_now, keys, open, open_for, redact,
 };
 
 /// Carries out `cli`'s command.
@@ -53,6 +53,16 @@ pub async fn run(cli: Cli) -> Result<Outcome> {
                     fixed_now,
                 }),
             }))
+        }
+        Command::Areas {
+            command: AreasCommand::Load { db, code },
+        } => {
+            let store = open_for(&db).await?;
+            let started = std::time::Instant::now();
+            let report = areas::load(&store, &code).await?;
+            print!("{}", areas::render(&report));
+            println!("用时 {:.2} 秒", started.elapsed().as_secs_f64());
+            Ok(Outcome::Done)
         }
         Command::Migrate { db } => {
             let store = open_for(&db).await?;

@@ -171,7 +171,15 @@ pub async fn ensure_demo(store: &Store, seed: u64, households: u32, reset: bool)
     let started = Instant::now();
     store.set_setting(&actor, STATUS, "generating").await?;
     let layout = fangpin_demo::layout(&cfg);
-    store.insert_areas(&actor, &layout.areas).await?;
+    if layout.official.is_empty() {
+        store.insert_areas(&actor, &layout.areas).await?;
+    } else {
+        // The real tree with its official names, rooted at the province.
+        let edition = fangpin_area_codes::stats_2023(cfg.county)?;
+        store
+            .load_official_areas(&actor, &edition.edition, cfg.county, &layout.official)
+            .await?;
+    }
     store.insert_village_groups(&actor, &layout.groups).await?;
 
     let bar = ProgressBar::new(u64::from(households));

@@ -1,14 +1,15 @@
-//! The commands of the `fangpin` command line: import, export, what-if,
+//! The commands of the `fangpin` command line: official area codes, import, export, what-if,
 //! users and tokens, audit checks, backup and restore, keys, migrations and
 //! the demo county. [`run`] carries out a parsed command; `serve` and `demo`
 //! end in an [`Outcome::Serve`] that the binary turns into a running server.
 //!
 //! May depend on: `fangpin-app` (use cases), `fangpin-store`,
-//! `fangpin-exchange`, `fangpin-demo`, `fangpin-domain` and terminal
+//! `fangpin-exchange`, `fangpin-demo`, `fangpin-area-codes`, `fangpin-domain` and terminal
 //! libraries (clap, indicatif, tracing-subscriber).
 //! May not depend on: `fangpin-server` or any HTTP library; the binary
 //! (`crates/fangpin`) composes this crate with the server.
 
+pub mod areas;
 pub mod args;
 mod commands;
 pub mod demo;
@@ -22,7 +23,7 @@ use anyhow::{Context, Result};
 use fangpin_store::{MasterKey, Store};
 use tracing_subscriber::EnvFilter;
 
-pub use args::{AuditCommand, Cli, Command, DbArgs, ServeArgs};
+pub use args::{AreasCommand, AuditCommand, Cli, Command, DbArgs, ServeArgs};
 pub use commands::run;
 
 /// Database of `serve` and the other commands when none is given.

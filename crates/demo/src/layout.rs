@@ -1,9 +1,11 @@
 //! The county's administrative layout: townships, villages, village groups, and how the
-//! households are spread over the villages.
+//! households are spread over the villages. The townships and villages are the real ones of
+//! the official area codes when the county is in them; the village groups are made up.
 
 use std::collections::HashSet;
 
-use fangpin_domain::{AreaCode, AreaLevel, VillageGroup};
+use fangpin_domain::area_edition::OfficialArea;
+use fangpin_domain::{AreaCode, AreaLevel, VillageGroup, short_name};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -34,7 +36,98 @@ pub(crate) struct VillageInfo {
     pub collector_phone: String,
 }
 
+/// The townships of the county, each with its villages, before the per-village facts are drawn.
+struct Town {
+    code: AreaCode,
+    name: String,
+    villages: Vec<(AreaCode, String)>,
+}
+
+/// The county's real 乡镇/街道 and 村/社区 from the official area codes
+/// shipped with the program, or `None` when the county is not in them.
+fn official_towns(county: AreaCode) -> Option<(Vec<OfficialArea>, Vec<Town>)> {
+    let tree = fangpin_area_codes::stats_2023(county).ok()?;
+    let mut towns: Vec<Town> = Vec::new();
+    for unit in &tree.units {
+        match unit.level {
+            AreaLevel::Township => towns.push(Town {
+                code: unit.code,
+                name: short_name(&unit.official_name),
+                villages: Vec::new(),
+            }),
+            AreaLevel::Village => {
+                let town = towns.last_mut().filter(|t| Some(t.code) == unit.parent)?;
+                town.villages
+                    .push((unit.code, short_name(&unit.official_name)));
+            }
+            _ => {}
+        }
+    }
+    Some((tree.units.clone(), towns))
+}
+
+/// 18–22 townships of 10–20 villages with made-up names, for a county the
+/// official area codes do not have.
+fn synthetic_towns(rng: &mut ChaCha8Rng, county: AreaCode) -> Vec<Town> {
+    let n_towns = rng.random_range(18..=22usize);
+    let mut town_names: HashSet<String> = HashSet::new();
+    let mut village_names: HashSet<String> = HashSet::new();
+    // Town names first, then sort 镇 before 乡 so that 镇 get 1xx codes and 乡 get 2xx codes.
+    let mut bases: Vec<(bool, String)> = Vec::with_capacity(n_towns);
+    while bases.len() < n_towns {
+        let base = format!(
+            "{}{}",
+            names::pick(rng, names::TOWN_FIRST),
+            names::pick(rng, names::TOWN_SECOND)
+        );
+        if base.chars().next() == base.chars().nth(1) || !town_names.insert(base.clone()) {
+            continue;
+        }
+        let is_xiang = rng.random_bool(0.25);
+        bases.push((is_xiang, base));
+    }
+    bases.sort_by_key(|(is_xiang, _)| *is_xiang);
+
+    let (mut zhen_no, mut xiang_no) = (100u32, 200u32);
+    let mut towns = Vec::with_capacity(n_towns);
+    for (is_xiang, base) in bases {
+        let (no, suffix) = if is_xiang {
+            xiang_no += 1;
+            (xiang_no, "乡")
+        } else {
+            zhen_no += 1;
+            (zhen_no, "镇")
+        };
+        let code = county.child(no).expect("township number within 1..=999");
+        let n_villages = rng.random_range(10..=20u32);
+        let mut villages = Vec::new();
+        for j in 0..n_villages {
+            let name = loop {
+                let base = format!(
+                    "{}{}",
+                    names::pick(rng, names::VILLAGE_FIRST),
+                    names::pick(rng, names::VILLAGE_SECOND)
+                );
+                let name = format!("{base}村");
+                if village_names.insert(name.clone()) {
+                    break name;
+                }
+            };
+            let village = code.child(201 + j).expect("village number within 1..=999");
+            villages.push((village, name));
+        }
+        towns.push(Town {
+            code,
+            name: format!("{base}{suffix}"),
+            villages,
+        });
+    }
+    towns
+}
+
 /// Build the layout. Deterministic in `cfg.seed`; the allocation also depends on `cfg.households`.
+/// A county in the official area codes (丰都县 500230) gets its real
+/// 乡镇/街道 and 村/社区; any other county gets made-up ones.
 pub(crate) fn build(cfg: &DemoConfig) -> DemoLayout {
     let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed);
     rng.set_stream(LAYOUT_STREAM);
@@ -46,72 +139,31 @@ pub(crate) fn build(cfg: &DemoConfig) -> DemoLayout {
         level: AreaLevel::County,
         parent: cfg.county.parent(),
     };
+    let (official, towns) = match official_towns(cfg.county) {
+        Some(real) => real,
+        None => (Vec::new(), synthetic_towns(&mut rng, cfg.county)),
+    };
     let mut areas = vec![county.clone()];
     let mut groups = Vec::new();
     let mut villages = Vec::new();
 
-    let n_towns = rng.random_range(18..=22usize);
-    let mut town_names: HashSet<String> = HashSet::new();
-    let mut village_names: HashSet<String> = HashSet::new();
-    // Town names first, then sort 镇 before 乡 so that 镇 get 1xx codes and 乡 get 2xx codes.
-    let mut towns: Vec<(bool, String)> = Vec::with_capacity(n_towns);
-    while towns.len() < n_towns {
-        let base = format!(
-            "{}{}",
-            names::pick(&mut rng, names::TOWN_FIRST),
-            names::pick(&mut rng, names::TOWN_SECOND)
-        );
-        if base.chars().next() == base.chars().nth(1) || !town_names.insert(base.clone()) {
-            continue;
-        }
-        let is_xiang = rng.random_bool(0.25);
-        towns.push((is_xiang, base));
-    }
-    towns.sort_by_key(|(is_xiang, _)| *is_xiang);
-
-    let (mut zhen_no, mut xiang_no) = (100u32, 200u32);
-    for (is_xiang, base) in towns {
-        let (no, suffix) = if is_xiang {
-            xiang_no += 1;
-            (xiang_no, "乡")
-        } else {
-            zhen_no += 1;
-            (zhen_no, "镇")
-        };
-        let town_code = cfg
-            .county
-            .child(no)
-            .expect("township number within 1..=999");
+    for town in towns {
         areas.push(AreaNode {
-            code: town_code,
-            name: format!("{base}{suffix}"),
+            code: town.code,
+            name: town.name.clone(),
             level: AreaLevel::Township,
             parent: Some(cfg.county),
         });
-        // Remote 乡 carry more 脱贫户 than 镇 near the county seat.
+        // Remote 乡 carry more 脱贫户 than 镇 and 街道 near the county seat.
+        let is_xiang = town.name.ends_with('乡');
         let town_lifted = if is_xiang { 0.31 } else { 0.23 } + rng.random_range(-0.04..0.04);
-        let n_villages = rng.random_range(10..=20u32);
-        for j in 0..n_villages {
-            let name = loop {
-                let base = format!(
-                    "{}{}",
-                    names::pick(&mut rng, names::VILLAGE_FIRST),
-                    names::pick(&mut rng, names::VILLAGE_SECOND)
-                );
-                let name = format!("{base}村");
-                if village_names.insert(name.clone()) {
-                    break name;
-                }
-            };
-            let code = town_code
-                .child(201 + j)
-                .expect("village number within 1..=999");
+        for (code, name) in town.villages {
             let area_idx = areas.len();
             areas.push(AreaNode {
                 code,
                 name,
                 level: AreaLevel::Village,
-                parent: Some(town_code),
+                parent: Some(town.code),
             });
             let n_groups = rng.random_range(3..=10u16);
             for no in 1..=n_groups {
@@ -165,6 +217,7 @@ pub(crate) fn build(cfg: &DemoConfig) -> DemoLayout {
     DemoLayout {
         county,
         areas,
+        official,
         groups,
         villages,
         village_start,

@@ -1,6 +1,7 @@
 //! Deterministic synthetic county for demos, tests and benchmarks.
 //!
-//! [`layout`] builds the county's townships (乡镇), villages (村) and village groups
+//! [`layout`] takes the county's townships (乡镇) and villages (村) from the official area
+//! codes (丰都县 has its real 30 乡镇/街道 and 338 村/社区), makes up village groups
 //! (村民小组) and spreads the households over the villages; [`household`] builds one
 //! household — members, income record, living conditions, monitoring status — from
 //! `(config, layout, index)` alone, so the same index always yields the same household
@@ -82,6 +83,11 @@ pub struct DemoLayout {
     pub county: AreaNode,
     /// County, then each township followed by its villages (parents before children).
     pub areas: Vec<AreaNode>,
+    /// The county's subtree of the official area codes with the county's
+    /// ancestors, official names as published, when the county is in them
+    /// (the areas above are then these with their everyday names); empty for
+    /// a made-up county.
+    pub official: Vec<fangpin_domain::area_edition::OfficialArea>,
     /// All village groups, village by village.
     pub groups: Vec<VillageGroup>,
     /// Per-village facts, in village order.

@@ -18,7 +18,9 @@ fn same_seed_same_output_and_different_seed_differs() {
 
     let other = DemoConfig::fengdu(43, 2_000);
     let o_layout = layout(&other);
-    assert_ne!(a_layout.areas, o_layout.areas);
+    // The areas are the real ones whatever the seed; the village groups are drawn.
+    assert_eq!(a_layout.areas, o_layout.areas);
+    assert_ne!(a_layout.groups, o_layout.groups);
     let o: Vec<GeneratedHousehold> = households(&other, &o_layout).take(300).collect();
     assert_ne!(a, o);
     let differing = a.iter().zip(&o).filter(|(x, y)| x != y).count();
@@ -113,17 +115,14 @@ fn shape_of_twenty_thousand_households() {
     let lay = layout(&cfg);
     let as_of = cfg.as_of();
 
-    // Areas.
+    // Areas: 丰都县's real 30 乡镇/街道 and 338 村/社区 (统计用区划代码 2023).
     let towns: Vec<_> = lay.townships().collect();
-    assert!(
-        (15..=25).contains(&towns.len()),
-        "{} townships",
-        towns.len()
-    );
+    assert_eq!(towns.len(), 30);
+    assert_eq!(lay.villages().count(), 338);
     let mut names = HashSet::new();
     for t in &towns {
         assert!(
-            t.name.ends_with('镇') || t.name.ends_with('乡'),
+            t.name.ends_with('镇') || t.name.ends_with('乡') || t.name.ends_with("街道"),
             "{}",
             t.name
         );
@@ -131,16 +130,26 @@ fn shape_of_twenty_thousand_households() {
         assert!(names.insert(t.name.clone()));
         let villages = lay.villages().filter(|v| v.parent == Some(t.code)).count();
         assert!(
-            (10..=20).contains(&villages),
+            (5..=29).contains(&villages),
             "{} has {villages} villages",
             t.name
         );
     }
     let village_codes: HashSet<_> = lay.villages().map(|v| v.code).collect();
+    // Names are unique within a 乡镇 (not county-wide: 回龙村 is in 虎威镇 and 暨龙镇).
+    let mut in_town = HashSet::new();
     for v in lay.villages() {
         assert_eq!(v.code.level(), AreaLevel::Village);
-        assert!(v.name.ends_with('村'));
-        assert!(names.insert(v.name.clone()), "duplicate name {}", v.name);
+        assert!(
+            v.name.ends_with('村') || v.name.ends_with("社区"),
+            "{}",
+            v.name
+        );
+        assert!(
+            in_town.insert((v.parent, v.name.clone())),
+            "duplicate name {}",
+            v.name
+        );
         let groups = lay.groups.iter().filter(|g| g.village == v.code).count();
         assert!((3..=10).contains(&groups), "{} has {groups} groups", v.name);
     }
@@ -411,18 +420,28 @@ fn tiny_counties_and_codes() {
     let lay = layout(&cfg);
     assert_eq!(lay.areas[0].code, cfg.county);
     assert_eq!(lay.county.name, "丰都县");
+    // Official codes: 街道 0xx, 镇 1xx, 乡 2xx; 社区 0xx–1xx, 村 2xx.
     for t in lay.townships() {
         let no = (t.code.as_u64() / 1_000) % 1_000;
-        assert!(
-            (101..=199).contains(&no) || (201..=299).contains(&no),
-            "{no}"
-        );
+        assert_eq!(no < 100, t.name.ends_with("街道"), "{}", t.name);
         assert_eq!(no >= 200, t.name.ends_with('乡'), "{}", t.name);
     }
     for v in lay.villages() {
         let no = v.code.as_u64() % 1_000;
-        assert!((201..=220).contains(&no), "{no}");
+        assert_eq!(no >= 200, v.name.ends_with('村'), "{} {no}", v.name);
     }
+    let lotus = lay
+        .villages()
+        .find(|v| v.code.prefix() == "500230101201")
+        .unwrap();
+    assert_eq!(lotus.name, "荷花村");
+    assert_eq!(
+        lay.official
+            .iter()
+            .find(|u| u.code == lotus.code)
+            .map(|u| u.official_name.as_str()),
+        Some("荷花村村民委员会")
+    );
     let h = household(&cfg, &lay, 0);
     assert!(
         h.household
@@ -433,5 +452,39 @@ fn tiny_counties_and_codes() {
         h.members[0]
             .person_no
             .starts_with(&h.household.household_no)
+    );
+}
+
+/// A county the official area codes do not have gets made-up 乡镇 and 村.
+#[test]
+fn a_county_outside_the_official_codes_is_made_up() {
+    let cfg = DemoConfig {
+        county: fangpin_domain::AreaCode::parse("500299").unwrap(),
+        county_name: "示例县".into(),
+        ..DemoConfig::fengdu(3, 500)
+    };
+    let lay = layout(&cfg);
+    assert!(lay.official.is_empty());
+    let towns = lay.townships().count();
+    assert!((18..=22).contains(&towns), "{towns} townships");
+    for t in lay.townships() {
+        assert!(
+            t.name.ends_with('镇') || t.name.ends_with('乡'),
+            "{}",
+            t.name
+        );
+        let villages = lay.villages().filter(|v| v.parent == Some(t.code)).count();
+        assert!((10..=20).contains(&villages), "{villages}");
+    }
+    assert_eq!(
+        lay.households_per_village()
+            .iter()
+            .map(|x| x.1)
+            .sum::<u32>(),
+        500
+    );
+    assert_eq!(
+        household(&cfg, &lay, 0).household.area.county(),
+        Some(cfg.county)
     );
 }

@@ -8,6 +8,7 @@
 //! User-facing error messages are in Chinese and name the problem precisely.
 
 pub mod area;
+pub mod area_edition;
 pub mod assist;
 pub mod calendar;
 pub mod codes;

@@ -208,7 +208,7 @@ async fn masked_views_show_the_birth_year_only(store: Store) {
 /// whom to ask, never which household; the refusal is in the audit log for
 /// the county to follow up.
 async fn an_id_registered_elsewhere_is_refused_without_naming_the_household(store: Store) {
-    let bundles = demo(&store, 300).await;
+    let bundles = demo(&store, 1000).await;
     let village = bundles[0].household.area;
     let township = village.parent().unwrap();
     let here = &bundles[0];

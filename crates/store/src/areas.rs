@@ -420,8 +420,18 @@ pub(crate) async fn insert_areas_tx<C: ConnectionTrait>(
     conn: &C,
     nodes: &[AreaRecord],
 ) -> Result<u64> {
+    let rows: Vec<(AreaRecord, Option<String>)> = nodes.iter().map(|n| (n.clone(), None)).collect();
+    insert_area_rows(conn, &rows).await
+}
+
+/// Inserts area nodes with their official names (if known), keeping existing
+/// codes; returns how many were new.
+pub(crate) async fn insert_area_rows<C: ConnectionTrait>(
+    conn: &C,
+    rows: &[(AreaRecord, Option<String>)],
+) -> Result<u64> {
     let mut added = 0;
-    for chunk in nodes.chunks(2000) {
+    for chunk in rows.chunks(2000) {
         let mut stmt = Query::insert();
         stmt.into_table(area::Entity)
             .columns([
@@ -429,18 +439,20 @@ pub(crate) async fn insert_areas_tx<C: ConnectionTrait>(
                 area::Column::Name,
                 area::Column::Level,
                 area::Column::ParentCode,
+                area::Column::OfficialName,
             ])
             .on_conflict(
                 sea_orm::sea_query::OnConflict::column(area::Column::Code)
                     .do_nothing()
                     .to_owned(),
             );
-        for n in chunk {
+        for (n, official) in chunk {
             stmt.values_panic([
                 n.code.as_string().into(),
                 n.name.clone().into(),
                 level_str(n.level).into(),
                 n.parent.map(fangpin_domain::AreaCode::as_string).into(),
+                official.clone().into(),
             ]);
         }
         added += conn.execute(&stmt).await?.rows_affected();

@@ -6,6 +6,7 @@
 //! bulk paths (demo generation, imports) build multi-row inserts directly,
 //! because per-row ORM models are the bottleneck at a million households.
 
+pub mod area_load;
 pub mod areas;
 pub mod assist;
 pub mod audit;

@@ -1567,7 +1567,7 @@ async fn set_fengdu_2024(store: &Store, key: &str, value: fangpin_domain::ParamV
 /// strictly below it. Each refusal names the household's category and
 /// writes nothing.
 async fn loans_and_awards_go_only_to_the_households_the_area_names(store: Store) {
-    let (bundles, county) = common::demo_county(&store, 42, 80).await;
+    let (bundles, county) = common::demo_county(&store, 42, 200).await;
     let id_of = async |b: &HouseholdBundle| {
         store
             .household_by_no(&county, &b.household.household_no)

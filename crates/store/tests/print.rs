@@ -157,10 +157,18 @@ async fn recovered(store: &Store, system: &Access, id: i64) {
     c.safe_drinking_water = Some(true);
     c.compulsory_education_secured = Some(true);
     c.is_unsafe_house = false;
+    // A C- or D-grade house (危房) was repaired to grade B.
+    if matches!(c.housing_grade.as_deref(), Some("C" | "D")) {
+        c.housing_grade = Some("B".into());
+    }
     let mut members = cur.members.clone();
     for m in &mut members {
         m.insurance.resident_medical = true;
         m.dropout_reason = None;
+        // A child out of school is back in class (义务教育有保障).
+        if m.student_status.as_deref() == Some("9") && m.age_on(date(12, 31)) < 16 {
+            m.student_status = Some("3".into());
+        }
     }
     let mut incomes = cur.incomes.clone();
     for i in &mut incomes {

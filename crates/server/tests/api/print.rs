@@ -16,7 +16,7 @@ async fn print_get(store: &Store, client: &Client, uri: &str) -> (StatusCode, Va
 }
 
 async fn printable_documents_through_the_api(store: Store) {
-    let bundles = demo(&store, 300).await;
+    let bundles = demo(&store, 1000).await;
     let village = bundles[0].household.area;
     let (monitored, case) = print_targets(&store, &bundles, |a| a == village).await;
     // The lead is walked to 村内公示 on the fixed day.

@@ -15,7 +15,7 @@ fangpin_store::dual_backend_tests!(route_role_scope_matrix);
 /// role's area: outside is 404 (existence does not leak), a missing
 /// permission is 403, everything else 200.
 async fn route_role_scope_matrix(store: Store) {
-    let bundles = demo(&store, 300).await;
+    let bundles = demo(&store, 1000).await;
     let village = bundles[0].household.area;
     let township = village.parent().unwrap();
     let admin = login(&store, "admin").await;

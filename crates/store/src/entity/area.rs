@@ -8,6 +8,9 @@ pub struct Model {
     pub name: String,
     pub level: String,
     pub parent_code: Option<String>,
+    /// The name as the official 统计用区划代码 publish it (`荷花村村民委员会`);
+    /// `name` is the everyday one (`荷花村`).
+    pub official_name: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -20,6 +20,7 @@ mod m20261123_000013_visit_photos;
 mod m20261123_000014_measure_edits;
 mod m20261123_000015_audit_chain;
 mod m20261123_000016_login_guard;
+mod m20261207_000017_area_official;
 mod m20261207_000018_code_synonyms;
 mod util;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000014_measure_edits::Migration),
             Box::new(m20261123_000015_audit_chain::Migration),
             Box::new(m20261123_000016_login_guard::Migration),
+            Box::new(m20261207_000017_area_official::Migration),
             Box::new(m20261207_000018_code_synonyms::Migration),
         ]
     }
