@@ -58,7 +58,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
  * `env` adds environment variables, e.g. `FANGPIN_DEMO_NOW` for a fixed clock.
  */
 export async function startServer({
-  households = Number(process.env.E2E_HOUSEHOLDS ?? 400),
+  households = Number(process.env.E2E_HOUSEHOLDS ?? 1500),
   seed = 7,
   dir = null,
   env = {},

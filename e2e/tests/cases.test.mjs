@@ -76,6 +76,10 @@ async function stepError(page) {
 
 /** Picks the first visible option of an Element Plus select. */
 async function pickFirst(page, selectTestId) {
+  // A select picked just before may still be fading out: its options would match first.
+  await page.waitForFunction(
+    () => ![...document.querySelectorAll('.el-select-dropdown__item')].some((e) => e.offsetParent !== null),
+  )
   await page.locator(`[data-testid="${selectTestId}"]`).click()
   await page.locator('.el-select-dropdown__item:visible').first().click()
 }

@@ -90,15 +90,31 @@ pub async fn banner(store: &Store) -> Result<String> {
 /// Creates the demo accounts that do not exist yet.
 async fn ensure_demo_users(store: &Store, layout: &fangpin_demo::DemoLayout) -> Result<()> {
     let actor = Actor::system("演示数据生成");
+    // The demo's township and village accounts work in the first rural
+    // township (a 镇 or 乡, not an urban 街道) and its first 村 (not a 社区):
+    // in 丰都 虎威镇 and 荷花村, where the households of a 村 are.
+    let rural = |a: &&fangpin_domain::AreaNode, level: AreaLevel, ends: &[char]| {
+        a.level == level && a.name.ends_with(ends)
+    };
     let township = layout
         .areas
         .iter()
-        .find(|a| a.level == AreaLevel::Township)
+        .find(|a| rural(a, AreaLevel::Township, &['镇', '乡']))
+        .or_else(|| layout.areas.iter().find(|a| a.level == AreaLevel::Township))
         .context("演示县没有乡镇")?;
+    let under = |a: &&fangpin_domain::AreaNode| a.parent == Some(township.code);
     let village = layout
         .areas
         .iter()
-        .find(|a| a.level == AreaLevel::Village && a.parent == Some(township.code))
+        .filter(under)
+        .find(|a| rural(a, AreaLevel::Village, &['村']))
+        .or_else(|| {
+            layout
+                .areas
+                .iter()
+                .filter(under)
+                .find(|a| a.level == AreaLevel::Village)
+        })
         .context("演示乡镇没有村")?;
     for (username, name, role, place, dept) in DEMO_USERS {
         if store.user_by_username(username).await?.is_some() {
