@@ -97,53 +97,32 @@ impl<W: std::io::Write + std::io::Seek + Send> Sink<W> {
         Ok(())
     }
 
-    fn finish(self) -> Result<()> {
-        match self {
-            Sink::Xlsx(x) => {
-                x.finish()?;
-            }
-            Sink::Csv(c) => {
-                c.finish()?;
-            }
-        }
-        Ok(())
+    fn finish(self) -> Result<W> {
+        Ok(match self {
+            Sink::Xlsx(x) => x.finish()?,
+            Sink::Csv(c) => c.finish()?,
+        })
     }
 }
 
-/// Writes the caller's households (filtered) in the national layout to `w`
-/// (CSV when `csv`, else xlsx), audits the export and answers how many
-/// households it holds. ID numbers are masked unless `unmasked`; the income
-/// of `year`, or each household's latest.
-pub async fn write_export<W: std::io::Write + std::io::Seek + Send>(
-    store: &Store,
-    access: &Access,
-    filter: &HouseholdFilter,
+/// Pages of households on their way from the store to the file.
+type Page = Vec<(i64, HouseholdBundle)>;
+
+/// Writes the pages arriving on `pages` into a new file of the given kind
+/// and hands back the writer with the number of households written. Runs on
+/// a blocking thread while the store reads the next page.
+fn write_pages<W: std::io::Write + std::io::Seek + Send>(
+    mut pages: tokio::sync::mpsc::Receiver<Page>,
+    names: &HashMap<AreaCode, String>,
     year: Option<i32>,
-    unmasked: bool,
     csv: bool,
     w: W,
-) -> Result<u64> {
-    let names: HashMap<AreaCode, String> = store
-        .all_areas()
-        .await?
-        .into_iter()
-        .map(|a| (a.code, a.name))
-        .collect();
+    options: ExportOptions,
+) -> Result<(u64, W)> {
     let name = |c: Option<AreaCode>| c.and_then(|c| names.get(&c).cloned());
-    let options = ExportOptions {
-        mask_ids: !unmasked,
-        income_year: year,
-        ..Default::default()
-    };
     let mut sink = Sink::new(csv, w, options)?;
-    let mut after = 0;
     let mut households = 0u64;
-    loop {
-        let page = store
-            .household_bundles_after(access, filter, after, EXPORT_PAGE)
-            .await?;
-        let Some((last, _)) = page.last() else { break };
-        after = *last;
+    while let Some(page) = pages.blocking_recv() {
         for (_, b) in &page {
             let v = b.household.area;
             let places = PlaceNames {
@@ -164,7 +143,62 @@ pub async fn write_export<W: std::io::Write + std::io::Seek + Send>(
         }
         households += page.len() as u64;
     }
-    sink.finish()?;
+    Ok((households, sink.finish()?))
+}
+
+/// Writes the caller's households (filtered) in the national layout to `w`
+/// (CSV when `csv`, else xlsx), audits the export and answers how many
+/// households it holds, with the writer. ID numbers are masked unless
+/// `unmasked`; the income of `year`, or each household's latest.
+///
+/// The store reads the next page while the previous one is rendered and
+/// compressed on a blocking thread, so the two take the two cores.
+pub async fn write_export<W: std::io::Write + std::io::Seek + Send + 'static>(
+    store: &Store,
+    access: &Access,
+    filter: &HouseholdFilter,
+    year: Option<i32>,
+    unmasked: bool,
+    csv: bool,
+    w: W,
+) -> Result<(u64, W)> {
+    let names: HashMap<AreaCode, String> = store
+        .all_areas()
+        .await?
+        .into_iter()
+        .map(|a| (a.code, a.name))
+        .collect();
+    let options = ExportOptions {
+        mask_ids: !unmasked,
+        income_year: year,
+        ..Default::default()
+    };
+    let (send, pages) = tokio::sync::mpsc::channel::<Page>(2);
+    let writer =
+        tokio::task::spawn_blocking(move || write_pages(pages, &names, year, csv, w, options));
+    let mut after = 0;
+    let read = async {
+        loop {
+            let page = store
+                .household_bundles_after(access, filter, after, EXPORT_PAGE)
+                .await?;
+            let Some((last, _)) = page.last() else {
+                break;
+            };
+            after = *last;
+            if send.send(page).await.is_err() {
+                // The writer stopped with an error; it is reported below.
+                break;
+            }
+        }
+        drop(send);
+        Ok::<(), crate::AppError>(())
+    };
+    let read = read.await;
+    let (households, w) = writer
+        .await
+        .map_err(|e| crate::AppError::Interrupted(e.to_string()))??;
+    read?;
     store
         .audit(
             &access.actor(),
@@ -183,5 +217,5 @@ pub async fn write_export<W: std::io::Write + std::io::Seek + Send>(
             },
         )
         .await?;
-    Ok(households)
+    Ok((households, w))
 }

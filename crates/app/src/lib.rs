@@ -22,6 +22,9 @@ pub enum AppError {
     /// Writing an export file failed.
     #[error("导出失败：{0}")]
     Export(#[from] fangpin_exchange::ExportError),
+    /// The thread writing an export file stopped without an answer.
+    #[error("导出中断：{0}")]
+    Interrupted(String),
 }
 
 /// The result of a use case.

@@ -226,7 +226,7 @@ pub async fn export(
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
     let file = std::fs::File::create(out).with_context(|| format!("无法创建 {}", out.display()))?;
-    let households = fangpin_app::exchange::write_export(
+    let (households, _) = fangpin_app::exchange::write_export(
         store,
         &access,
         &filter,

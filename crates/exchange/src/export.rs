@@ -129,6 +129,8 @@ fn render(col: &Column, value: Value, opts: &ExportOptions, female: bool) -> Out
         },
         Value::Bool(Some(b)) => Out::Text(if b { "是" } else { "否" }.to_string()),
         Value::Money(Some(m)) => Out::Fixed2(m.fen()),
+        // The national system writes 村民小组 as `6组`.
+        Value::Int(Some(n)) if col.kind == Kind::Group => Out::Text(format!("{n}组")),
         Value::Int(Some(n)) => Out::Int(n),
         Value::Month(Some(ym)) => Out::Text(ym.to_string()),
         // With the ID number masked, the birth date shows its year only:
@@ -204,12 +206,37 @@ pub struct XlsxExporter<W: Write + Seek + Send> {
     next_row: u32,
     text: Format,
     fixed2: Format,
+    /// Each column's cell format (see [`column_style`]).
+    styles: Vec<Style>,
+}
+
+/// The number format a column's cells carry in xlsx.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Style {
+    /// `@`: text, so codes and numbers keep their leading zeros.
+    Text,
+    /// `0.00`: amounts and quantities.
+    Fixed2,
+    /// Whole numbers, no format.
+    General,
+}
+
+fn column_style(kind: Kind) -> Style {
+    match kind {
+        Kind::Money | Kind::Hundredths => Style::Fixed2,
+        Kind::Int => Style::General,
+        _ => Style::Text,
+    }
 }
 
 impl<W: Write + Seek + Send> XlsxExporter<W> {
     /// Start a workbook and write the header row.
     pub fn new(writer: W, options: ExportOptions) -> Result<Self, ExportError> {
         let mut workbook = Workbook::new();
+        // Deflate level 3 instead of 6: a county's 100,000 households export
+        // in 19 s instead of 28 s, for a file 30 % larger (173 MB, not 133 MB;
+        // see docs/benchmarks.md).
+        workbook.set_zip_compression_level(3);
         let text = Format::new().set_num_format("@");
         let fixed2 = Format::new().set_num_format("0.00");
         let header = Format::new()
@@ -226,6 +253,18 @@ impl<W: Write + Seek + Send> XlsxExporter<W> {
                 _ => width,
             };
             sheet.set_column_width(i as u16, width)?;
+            // The column carries the cell format, so cells are written
+            // without one: looking a format up costs a hash of the whole
+            // format per cell, a third of the export's time.
+            match column_style(col.kind) {
+                Style::Text => {
+                    sheet.set_column_format(i as u16, &text)?;
+                }
+                Style::Fixed2 => {
+                    sheet.set_column_format(i as u16, &fixed2)?;
+                }
+                Style::General => {}
+            }
             sheet.write_string_with_format(0, i as u16, col.header, &header)?;
         }
         sheet.set_freeze_panes(1, 0)?;
@@ -236,6 +275,7 @@ impl<W: Write + Seek + Send> XlsxExporter<W> {
             next_row: 1,
             text,
             fixed2,
+            styles: COLUMNS.iter().map(|c| column_style(c.kind)).collect(),
         })
     }
 
@@ -247,6 +287,7 @@ impl<W: Write + Seek + Send> XlsxExporter<W> {
         let sheet = self.workbook.worksheet_from_index(0)?;
         let r = &mut self.next_row;
         let (text, fixed2) = (&self.text, &self.fixed2);
+        let styles = &self.styles;
         // The sheet is borrowed mutably by the cell writer and the row counter by
         // the end-of-row step; keep them apart with a RefCell-free split.
         let current = std::cell::Cell::new(*r);
@@ -256,13 +297,20 @@ impl<W: Write + Seek + Send> XlsxExporter<W> {
             |i, _col, out| {
                 let c = i as u16;
                 let rr = current.get();
+                let style = styles[i];
                 match out {
                     Out::Empty => {}
+                    Out::Text(s) if style == Style::Text => {
+                        sheet.write_string(rr, c, s)?;
+                    }
                     Out::Text(s) => {
                         sheet.write_string_with_format(rr, c, s, text)?;
                     }
                     Out::Int(n) => {
                         sheet.write_number(rr, c, n as f64)?;
+                    }
+                    Out::Fixed2(v) if style == Style::Fixed2 => {
+                        sheet.write_number(rr, c, v as f64 / 100.0)?;
                     }
                     Out::Fixed2(v) => {
                         sheet.write_number_with_format(rr, c, v as f64 / 100.0, fixed2)?;

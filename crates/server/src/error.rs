@@ -74,7 +74,7 @@ impl From<fangpin_app::AppError> for ApiError {
     fn from(e: fangpin_app::AppError) -> Self {
         match e {
             fangpin_app::AppError::Store(e) => e.into(),
-            fangpin_app::AppError::Export(_) => ApiError {
+            fangpin_app::AppError::Export(_) | fangpin_app::AppError::Interrupted(_) => ApiError {
                 status: StatusCode::INTERNAL_SERVER_ERROR,
                 code: "export_failed",
                 message: e.to_string(),

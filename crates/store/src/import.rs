@@ -110,9 +110,16 @@ impl Store {
             .await?;
         summary.dry_run = dry_run;
         let actor = access.actor();
+        // Sets and maps, not `contains` on the lists: a county's file has
+        // 100,000 households, and a scan per household is 10⁹ comparisons.
+        let created_nos: HashSet<&str> = summary.created.iter().map(String::as_str).collect();
         let created: Vec<&HouseholdBundle> = bundles
             .iter()
-            .filter(|b| summary.created.contains(&b.household.household_no))
+            .filter(|b| created_nos.contains(b.household.household_no.as_str()))
+            .collect();
+        let area_of: HashMap<&str, fangpin_domain::AreaCode> = bundles
+            .iter()
+            .map(|b| (b.household.household_no.as_str(), b.household.area))
             .collect();
         if let Some(first) = created.first() {
             let persons: usize = created.iter().map(|b| b.members.len()).sum();
@@ -131,10 +138,7 @@ impl Store {
             .await?;
         }
         for c in &summary.changed {
-            let area = bundles
-                .iter()
-                .find(|b| b.household.household_no == c.household_no)
-                .map(|b| b.household.area);
+            let area = area_of.get(c.household_no.as_str()).copied();
             record(
                 &tx,
                 &actor,
