@@ -2,6 +2,9 @@
 # Measures export and import of N demo households (default 100,000) on SQLite:
 # export to xlsx and CSV, import each into a fresh database, then re-import
 # (every household unchanged). Prints wall time and peak memory per step.
+# With BENCH_PG_URL (a PostgreSQL server URL, e.g.
+# postgres://postgres@127.0.0.1:5432/postgres) the imports are repeated on
+# PostgreSQL, each into a new database.
 #
 #   scripts/bench-exchange.sh 100000
 set -euo pipefail
@@ -24,3 +27,18 @@ export FANGPIN_KEY_FILE="$work/dst.key"
 echo "== import xlsx into a fresh database"; t "$bin" import --database-url sqlite:x.db all.xlsx
 echo "== re-import the same xlsx (nothing changes)"; t "$bin" import --database-url sqlite:x.db all.xlsx
 echo "== import csv into a fresh database"; t "$bin" import --database-url sqlite:c.db all.csv
+
+if [ -n "${BENCH_PG_URL:-}" ]; then
+  base="${BENCH_PG_URL%/*}"
+  for kind in xlsx csv; do
+    db="fangpin_bench_$kind"
+    psql "$BENCH_PG_URL" -qc "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
+    echo "== PostgreSQL: import $kind into a fresh database"
+    t "$bin" import --database-url "$base/$db" "all.$kind"
+    if [ "$kind" = xlsx ]; then
+      echo "== PostgreSQL: re-import the same xlsx (nothing changes)"
+      t "$bin" import --database-url "$base/$db" all.xlsx
+    fi
+    psql "$BENCH_PG_URL" -qc "DROP DATABASE IF EXISTS $db" >/dev/null
+  done
+fi

@@ -7,7 +7,9 @@ use std::collections::{BTreeSet, HashMap};
 use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
-use fangpin_app::exchange::{area_tree, prepare, write_export};
+use fangpin_app::exchange::{
+    FileImport, FileImportOutcome, Importer, area_tree, import_file, prepare, write_export,
+};
 use fangpin_demo::{DemoConfig, layout};
 use fangpin_domain::income::compute;
 use fangpin_domain::{AreaCode, AreaLevel, Money, short_name};
@@ -24,6 +26,9 @@ fangpin_store::dual_backend_tests!(
     two_villages_of_one_township_with_one_name_are_reported,
     skip_bad_imports_the_good_households_and_returns_the_bad_ones,
     export_import_export_is_identical,
+    a_file_goes_in_by_batches_whole_or_not_at_all,
+    a_member_may_move_to_a_household_of_an_earlier_batch,
+    a_file_with_a_households_rows_apart_is_read_whole,
 );
 
 const HOUSEHOLDS: u32 = 30;
@@ -63,6 +68,17 @@ async fn with_tree(store: &Store, d: &Demo) {
         .import_households(&county(), "区划", &d.areas, &[], false)
         .await
         .unwrap();
+}
+
+/// The 户编号 of the first household of the demo with two members or more.
+fn first_with_two_members(d: &Demo) -> String {
+    d.bundles
+        .iter()
+        .find(|b| b.members.len() >= 2)
+        .unwrap()
+        .household
+        .household_no
+        .clone()
 }
 
 /// A file as the national system writes it: header and rows of text.
@@ -412,14 +428,7 @@ async fn skip_bad_imports_the_good_households_and_returns_the_bad_ones(store: St
     with_tree(&store, &d).await;
     let mut table = national_table(&d);
     let unknown = d.bundles[2].household.household_no.clone();
-    let relation = d
-        .bundles
-        .iter()
-        .find(|b| b.members.len() >= 2)
-        .unwrap()
-        .household
-        .household_no
-        .clone();
+    let relation = first_with_two_members(&d);
     assert_ne!(unknown, relation);
     table.set(&unknown, "行政村", "白鹤仙村");
     let second = table.rows_of(&relation)[1];
@@ -586,4 +595,208 @@ async fn export_import_export_is_identical(store: Store) {
         cells(export(false).await),
         "xlsx cell for cell"
     );
+}
+
+/// Imports `bytes` the way `fangpin import` and the upload page do, four
+/// households at a time.
+async fn import_by_batches(
+    store: &Store,
+    d: &Demo,
+    name: &str,
+    bytes: Vec<u8>,
+) -> Result<FileImportOutcome, fangpin_app::AppError> {
+    let how = FileImport {
+        name: name.into(),
+        year: Some(d.year),
+        note: "分批导入".into(),
+        batch: 4,
+        ..Default::default()
+    };
+    let batches = std::sync::Mutex::new(Vec::new());
+    let progress = |n: usize| batches.lock().unwrap().push(n);
+    let out = import_file(
+        store,
+        Importer::Given(county()),
+        std::sync::Arc::new(bytes),
+        &how,
+        &progress,
+    )
+    .await;
+    // A file whose rows keep each household together is written as it is
+    // read; a file with a household's rows apart is read whole first.
+    let seen = batches.into_inner().unwrap();
+    if name.contains("乱序") {
+        assert!(seen.is_empty(), "{seen:?}");
+    } else if let Ok(FileImportOutcome::Imported(_)) = &out {
+        assert!(seen.len() > 1, "written in batches: {seen:?}");
+    }
+    out
+}
+
+fn imported(
+    out: Result<FileImportOutcome, fangpin_app::AppError>,
+) -> fangpin_app::exchange::FileImported {
+    match out {
+        Ok(FileImportOutcome::Imported(i)) => *i,
+        Ok(FileImportOutcome::Refused(f)) => panic!("{:#?}", &f.issues[..f.issues.len().min(5)]),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+async fn a_file_goes_in_by_batches_whole_or_not_at_all(store: Store) {
+    let d = demo();
+    with_tree(&store, &d).await;
+    let mut table = national_table(&d);
+    let got = imported(import_by_batches(&store, &d, "全县全字段.csv", table.gbk_csv()).await);
+    assert_eq!(got.summary.created.len(), HOUSEHOLDS as usize);
+    check_landed(&store, &d, &table).await;
+
+    // A change to the first household and a problem in the last: the
+    // first batch was written before the problem was read, and is gone.
+    let first = d.bundles[0].household.household_no.clone();
+    let last = d.bundles[HOUSEHOLDS as usize - 1]
+        .household
+        .household_no
+        .clone();
+    table.set(&first, "户联系电话", "13900001111");
+    table.set(&last, "行政村", "白鹤仙村");
+    let out = import_by_batches(&store, &d, "改后.csv", table.gbk_csv()).await;
+    match out {
+        Ok(FileImportOutcome::Refused(f)) => {
+            assert!(
+                f.issues.iter().all(|i| i.column == "行政村"),
+                "{:#?}",
+                f.issues
+            );
+        }
+        other => panic!("refused expected: {other:?}"),
+    }
+    let after = stored(&store).await;
+    assert_eq!(
+        after[&first].household.phone, d.bundles[0].household.phone,
+        "nothing of the refused file is kept"
+    );
+
+    // With --skip-bad the good households land and the bad one is returned.
+    let how = FileImport {
+        name: "改后.csv".into(),
+        year: Some(d.year),
+        skip_bad: true,
+        note: "跳过".into(),
+        batch: 4,
+        ..Default::default()
+    };
+    let got = imported(
+        import_file(
+            &store,
+            Importer::Given(county()),
+            std::sync::Arc::new(table.gbk_csv()),
+            &how,
+            &|_| {},
+        )
+        .await,
+    );
+    assert_eq!(got.left_out.households, 1);
+    assert_eq!(got.summary.changed.len(), 1, "{:?}", got.summary.changed);
+    assert_eq!(
+        stored(&store).await[&first].household.phone.as_deref(),
+        Some("13900001111")
+    );
+}
+
+/// Moves a member row of household `from` into household `to` (after its
+/// last row), as a file does for a 分户/合户.
+fn move_member(table: &mut Table, from: &str, to: &str, row: usize) {
+    let household_cols: Vec<usize> = (0..table.header.len())
+        .filter(|&c| {
+            let h = &table.header[c];
+            h == "自然组"
+                || fangpin_exchange::columns()
+                    .iter()
+                    .any(|col| col.header == h && col.scope != fangpin_exchange::Scope::Person)
+                || !fangpin_exchange::columns()
+                    .iter()
+                    .any(|col| col.header == h)
+        })
+        .collect();
+    let template = table.rows[table.rows_of(to)[0]].clone();
+    let mut moved = table.rows.remove(row);
+    for &c in &household_cols {
+        moved[c].clone_from(&template[c]);
+    }
+    moved[table.col("与户主关系")] = "其他".into();
+    let at = *table.rows_of(to).last().unwrap() + 1;
+    table.rows.insert(at, moved);
+    for (no, n) in [
+        (from, table.rows_of(from).len()),
+        (to, table.rows_of(to).len()),
+    ] {
+        table.set(no, "当前家庭人口数", &n.to_string());
+    }
+}
+
+async fn a_member_may_move_to_a_household_of_an_earlier_batch(store: Store) {
+    let d = demo();
+    with_tree(&store, &d).await;
+    let mut table = national_table(&d);
+    imported(import_by_batches(&store, &d, "首次.csv", table.gbk_csv()).await);
+
+    let first = d.bundles[0].household.household_no.clone();
+    let (z, mover) = d
+        .bundles
+        .iter()
+        .rev()
+        .find_map(|b| {
+            let m = b.members.iter().find(|m| m.relation != "01")?;
+            Some((b.household.household_no.clone(), m.id_number.clone()))
+        })
+        .unwrap();
+    let id_col = table.col("证件号码");
+    let row = (0..table.rows.len())
+        .find(|&r| table.rows[r][id_col] == mover.as_str())
+        .unwrap();
+    move_member(&mut table, &z, &first, row);
+
+    // Only the household that takes the member: the one it leaves keeps
+    // it, so the file is refused, naming that household.
+    let mut alone = Table {
+        header: table.header.clone(),
+        rows: table
+            .rows_of(&first)
+            .into_iter()
+            .map(|r| table.rows[r].clone())
+            .collect(),
+    };
+    alone.rows.extend(
+        d.bundles[1..6]
+            .iter()
+            .flat_map(|b| table.rows_of(&b.household.household_no))
+            .map(|r| table.rows[r].clone()),
+    );
+    let err = import_by_batches(&store, &d, "只有迁入户.csv", alone.gbk_csv())
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains(&z), "{err}");
+
+    // The whole file: the member leaves the last household (last batch) and
+    // joins the first (first batch).
+    let got = imported(import_by_batches(&store, &d, "分户.csv", table.gbk_csv()).await);
+    assert_eq!(got.summary.changed.len(), 2, "{:?}", got.summary.changed);
+    let after = stored(&store).await;
+    assert!(after[&first].members.iter().any(|m| m.id_number == mover));
+    assert!(!after[&z].members.iter().any(|m| m.id_number == mover));
+}
+
+async fn a_file_with_a_households_rows_apart_is_read_whole(store: Store) {
+    let d = demo();
+    with_tree(&store, &d).await;
+    let mut table = national_table(&d);
+    let split = first_with_two_members(&d);
+    let second = table.rows_of(&split)[1];
+    let row = table.rows.remove(second);
+    table.rows.push(row);
+    let out = import_by_batches(&store, &d, "乱序.xlsx", table.xlsx()).await;
+    let got = imported(out);
+    assert_eq!(got.summary.created.len(), HOUSEHOLDS as usize);
+    check_landed(&store, &d, &table).await;
 }

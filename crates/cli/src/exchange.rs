@@ -4,8 +4,9 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
-use fangpin_domain::{AreaCode, AreaLevel};
-use fangpin_store::{Access, AreaRecord, HouseholdFilter, Store, settings};
+use fangpin_app::exchange::{FileImport, FileImportOutcome, Importer};
+use fangpin_domain::AreaCode;
+use fangpin_store::{Access, HouseholdFilter, Store, settings};
 use indicatif::{ProgressBar, ProgressStyle};
 
 /// The scope of command-line work: the instance's county, or the whole
@@ -50,18 +51,34 @@ pub async fn import(store: &Store, path: &Path, how: ImportHow) -> Result<()> {
     );
     bar.enable_steady_tick(std::time::Duration::from_millis(200));
     bar.set_message(format!("正在读取并校验 {name}"));
-    let tree = fangpin_app::exchange::area_tree(store).await?;
-    let options = fangpin_exchange::ImportOptions {
-        areas: Some(&tree),
-        income_year: year,
-        default_income_year: Some(fangpin_app::exchange::default_income_year(
+    let fresh = store.setting(settings::COUNTY_CODE).await?.is_none();
+    let who = if fresh {
+        Importer::FileCounty {
+            username: "命令行".into(),
+        }
+    } else {
+        Importer::Given(cli_access(store).await?)
+    };
+    let how = FileImport {
+        name: name.to_owned(),
+        year,
+        default_year: Some(fangpin_app::exchange::default_income_year(
             chrono::Utc::now().date_naive(),
         )),
         skip_bad,
+        dry_run,
+        note: format!("导入文件 {name}"),
+        batch: 0,
     };
-    let parsed = match fangpin_exchange::parse_with(name, &bytes, &options) {
-        Ok(p) => p,
-        Err(failure) => {
+    let bytes = std::sync::Arc::new(bytes);
+    let progress =
+        |n: usize| bar.set_message(format!("正在读取、校验并写入 {name}：已写入 {n} 户"));
+    let outcome =
+        fangpin_app::exchange::import_file(store, who, bytes.clone(), &how, &progress).await?;
+    let bytes: &[u8] = bytes.as_slice();
+    let imported = match outcome {
+        FileImportOutcome::Imported(i) => *i,
+        FileImportOutcome::Refused(failure) => {
             bar.finish_and_clear();
             eprintln!(
                 "文件未导入：发现 {} 处问题（共 {} 行）。",
@@ -82,7 +99,7 @@ pub async fn import(store: &Store, path: &Path, how: ImportHow) -> Result<()> {
                 eprintln!("……其余 {} 处见错误报告", failure.issues.len() - 50);
             }
             let report = report_path(path);
-            match fangpin_exchange::error_report_xlsx(name, &bytes, &failure.issues) {
+            match fangpin_exchange::error_report_xlsx(name, bytes, &failure.issues) {
                 Ok(x) => {
                     std::fs::write(&report, x)
                         .with_context(|| format!("无法写入错误报告 {}", report.display()))?;
@@ -96,64 +113,36 @@ pub async fn import(store: &Store, path: &Path, how: ImportHow) -> Result<()> {
             );
         }
     };
-    for w in &parsed.warnings {
+    for w in &imported.warnings {
         eprintln!("提示：第{}行 {}：{}", w.row, w.column, w.reason);
     }
-    let rows = parsed.rows;
-    let encoding = parsed.encoding;
-    let left_out = parsed.left_out.households;
+    let rows = imported.rows;
+    let encoding = imported.encoding;
+    let left_out = imported.left_out.households;
     if left_out > 0 {
         let out = left_out_path(path);
-        let x = fangpin_exchange::left_out_xlsx(name, &bytes, &parsed.left_out)
+        let x = fangpin_exchange::left_out_xlsx(name, bytes, &imported.left_out)
             .context("无法生成未导入户的文件")?;
         std::fs::write(&out, x).with_context(|| format!("无法写入 {}", out.display()))?;
         eprintln!(
             "有问题的 {left_out} 户（{} 处问题）未导入，已写入（问题单元格已标红，改正后可再导入）：{}",
-            parsed.left_out.issues.len(),
+            imported.left_out.issues.len(),
             out.display()
         );
     }
-    let (areas, bundles) = fangpin_app::exchange::prepare(parsed);
-    if store.setting(settings::COUNTY_CODE).await?.is_none() {
+    if fresh && !dry_run {
         // A fresh instance belongs to the county of its first file.
-        let counties: Vec<&AreaRecord> = areas
-            .iter()
-            .filter(|a| a.level == AreaLevel::County)
-            .collect();
-        match counties.as_slice() {
-            [c] if !dry_run => {
-                let actor = fangpin_store::Actor::system("命令行");
-                store
-                    .set_setting(&actor, settings::COUNTY_CODE, &c.code.as_string())
-                    .await?;
-                store
-                    .set_setting(&actor, settings::COUNTY_NAME, &c.name)
-                    .await?;
-            }
-            [_] => {}
-            _ => bail!(
-                "本实例尚未设置所属县，且文件涉及 {} 个县：请按县分别导入",
-                counties.len()
-            ),
+        if let [c] = imported.counties.as_slice() {
+            let actor = fangpin_store::Actor::system("命令行");
+            store
+                .set_setting(&actor, settings::COUNTY_CODE, &c.code.as_string())
+                .await?;
+            store
+                .set_setting(&actor, settings::COUNTY_NAME, &c.name)
+                .await?;
         }
     }
-    let access = match cli_access(store).await {
-        Ok(a) => a,
-        // A dry run on a fresh instance previews against the file's county.
-        Err(_) if dry_run => Access::system(
-            areas
-                .iter()
-                .find(|a| a.level == AreaLevel::County)
-                .map(|a| a.code)
-                .context("文件中没有县级区划")?,
-        ),
-        Err(e) => return Err(e),
-    };
-    bar.set_message(format!("正在写入 {} 户", bundles.len()));
-    let note = format!("导入文件 {name}");
-    let summary = store
-        .import_households(&access, &note, &areas, &bundles, dry_run)
-        .await?;
+    let summary = imported.summary;
     bar.finish_and_clear();
     let verb = if dry_run {
         "预演（未写入）"
@@ -173,8 +162,8 @@ pub async fn import(store: &Store, path: &Path, how: ImportHow) -> Result<()> {
         summary.areas_added,
         started.elapsed().as_secs_f64()
     );
-    if !dry_run {
-        let found = store.scan_duplicates(&access).await?;
+    if let Some(access) = imported.access.as_ref().filter(|_| !dry_run) {
+        let found = store.scan_duplicates(access).await?;
         if found > 0 {
             println!("发现 {found} 组疑似重复人员，已加入待审核队列（系统 → 重复待审）");
         }

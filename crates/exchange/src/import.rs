@@ -13,11 +13,11 @@ use fangpin_domain::household::{Household, HouseholdError, Person};
 use fangpin_domain::income::{IncomeRecord, compute};
 use fangpin_domain::{IdNumber, Money, PersonError};
 
+use crate::Issue;
 use crate::cell::{Cell, convert};
 use crate::columns::{COLUMNS, Draft, PlaceNames, Scope, blank_draft, index_of, normalise_header};
 use crate::places::AreaTree;
 use crate::read::{detect_kind, for_each_row};
-use crate::{ImportError, Issue};
 
 /// How to read a file.
 #[derive(Debug, Clone, Copy, Default)]
@@ -153,6 +153,9 @@ struct Member {
 
 struct Group {
     first_row: usize,
+    /// Problems found before this household's first row (streaming: the
+    /// ones after it are the household's own).
+    issue_mark: usize,
     /// Has a 户编号 (rows without one are reported and kept apart).
     keyed: bool,
     draft: Draft,
@@ -181,6 +184,11 @@ struct State<'a> {
     header_row: Option<usize>,
     header_fatal: bool,
     groups: Vec<Group>,
+    /// Streaming: households handed on so far; `groups[i - base]` is the
+    /// household numbered `i` in `by_no`.
+    base: usize,
+    /// Streaming: where complete households go.
+    stream: Option<Stream<'a>>,
     by_no: HashMap<String, usize>,
     ids: HashMap<IdNumber, usize>,
     issues: Vec<Issue>,
@@ -300,10 +308,21 @@ impl State<'_> {
             (None, true)
         } else {
             match self.by_no.get(&no_cell) {
-                Some(&g) => (Some(g), false),
+                Some(&g) if g < self.base => {
+                    // Streaming: this household was already handed on.
+                    if let Some(s) = &mut self.stream {
+                        s.end = Some(StreamEnd::Scattered);
+                    }
+                    return;
+                }
+                Some(&g) => (Some(g - self.base), false),
                 None => (None, true),
             }
         };
+        if is_first && self.stream.is_some() {
+            self.hand_on();
+        }
+        let issue_mark = self.issues.len();
         let mut draft = self.template.clone_draft();
 
         if is_first {
@@ -400,6 +419,7 @@ impl State<'_> {
             let keyed = !no_cell.is_empty();
             let g = Group {
                 first_row: row,
+                issue_mark,
                 keyed,
                 draft: draft.clone_draft(),
                 income_present,
@@ -409,7 +429,8 @@ impl State<'_> {
             };
             self.groups.push(g);
             if keyed {
-                self.by_no.insert(no_cell.clone(), self.groups.len() - 1);
+                self.by_no
+                    .insert(no_cell.clone(), self.base + self.groups.len() - 1);
             }
         } else if let Some(g) = group_idx {
             // Later rows must repeat the household and income columns.
@@ -488,10 +509,18 @@ impl State<'_> {
     /// Whole-household checks after all rows are read.
     fn check_groups(&mut self) {
         let groups = std::mem::take(&mut self.groups);
-        let k = Known::new();
         for g in &groups {
+            self.check_group(g);
+        }
+        self.groups = groups;
+    }
+
+    /// Checks of one household as a whole (head, member count, domain rules).
+    fn check_group(&mut self, g: &Group) {
+        let k = Known::new();
+        {
             if !g.keyed {
-                continue;
+                return;
             }
             let h = &g.draft.household;
             let row = g.first_row;
@@ -584,8 +613,94 @@ impl State<'_> {
                 }
             }
         }
-        self.groups = groups;
     }
+
+    /// Streaming: checks the households read so far (all complete, since a
+    /// new one starts) and hands on those without problems; with
+    /// `skip_bad`, those with problems are left out, otherwise nothing more
+    /// is handed on once a problem is found.
+    fn hand_on(&mut self) {
+        let groups = std::mem::take(&mut self.groups);
+        self.base += groups.len();
+        for g in groups {
+            self.check_group(&g);
+            let Some(stream) = self.stream.as_mut() else {
+                return;
+            };
+            let own = |i: &Issue| i.row == g.first_row || g.members.iter().any(|m| m.row == i.row);
+            let bad = self.issues[g.issue_mark..].iter().any(own);
+            if bad && stream.skip_bad {
+                let tail = self.issues.split_off(g.issue_mark);
+                let (mine, rest): (Vec<Issue>, Vec<Issue>) = tail.into_iter().partition(own);
+                self.issues.extend(rest);
+                stream.left_out.households += 1;
+                stream.left_out.rows.extend(g.members.iter().map(|m| m.row));
+                stream.left_out.issues.extend(mine);
+                continue;
+            }
+            if !self.issues.is_empty() || stream.end.is_some() {
+                continue;
+            }
+            if let Some(w) = income_differs(&g, &self.sheet) {
+                self.warnings.push(w);
+            }
+            stream.batch.push(imported(g));
+            if stream.batch.len() >= stream.size {
+                let batch = std::mem::take(&mut stream.batch);
+                if !(stream.sink)(batch) {
+                    stream.end = Some(StreamEnd::Halted);
+                }
+            }
+        }
+    }
+}
+
+/// A household of the file as the store takes it.
+fn imported(g: Group) -> ImportedHousehold {
+    ImportedHousehold {
+        household: g.draft.household,
+        members: g.members.into_iter().map(|m| m.person).collect(),
+        income: g.income_present.then_some(g.draft.income),
+        places: g.draft.places,
+        first_row: g.first_row,
+    }
+}
+
+/// Where a streaming parse hands complete households.
+struct Stream<'a> {
+    sink: &'a mut dyn FnMut(Vec<ImportedHousehold>) -> bool,
+    batch: Vec<ImportedHousehold>,
+    size: usize,
+    skip_bad: bool,
+    left_out: LeftOut,
+    end: Option<StreamEnd>,
+}
+
+/// Why a streaming parse stopped early.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StreamEnd {
+    /// A household's rows are not adjacent: it was handed on before all its
+    /// members were read.
+    Scattered,
+    /// The sink asked to stop.
+    Halted,
+}
+
+/// How a streaming parse ended (see [`parse_stream`]).
+#[derive(Debug)]
+pub enum Streamed {
+    /// Every row was read; the households went to the sink (so
+    /// [`ParsedFile::households`] is empty). With `skip_bad`, the left-out
+    /// ones are in [`ParsedFile::left_out`].
+    Parsed(ParsedFile),
+    /// The file has problems; nothing it handed on may be kept.
+    Refused(ImportFailure),
+    /// The rows of a household are not adjacent, so households cannot be
+    /// handed on before the last row: parse the whole file with
+    /// [`parse_with`] instead. Nothing handed on may be kept.
+    Scattered,
+    /// The sink asked to stop.
+    Halted,
 }
 
 impl Draft {
@@ -696,7 +811,51 @@ pub fn parse_with(
     bytes: &[u8],
     options: &ImportOptions<'_>,
 ) -> Result<ParsedFile, ImportFailure> {
-    let kind = detect_kind(file_name, bytes).map_err(|e| file_issue(e.to_string()))?;
+    match run(file_name, bytes, options, None) {
+        Streamed::Parsed(p) => Ok(p),
+        Streamed::Refused(f) => Err(f),
+        // Only a streaming parse stops early.
+        Streamed::Scattered | Streamed::Halted => Err(file_issue("文件读取中断".into())),
+    }
+}
+
+/// [`parse_with`] that hands the households on to `sink` in batches of
+/// `batch` as soon as each is complete, instead of holding the whole file:
+/// a household is complete when the next one starts, as in the national
+/// system's exports, where the rows of a household are adjacent. Should they
+/// not be, the answer is [`Streamed::Scattered`] as soon as that shows.
+///
+/// Without `skip_bad`, households stop going to the sink at the first
+/// problem and the answer is [`Streamed::Refused`] with every problem of
+/// the file: whoever took the earlier batches must drop them.
+pub fn parse_stream(
+    file_name: &str,
+    bytes: &[u8],
+    options: &ImportOptions<'_>,
+    batch: usize,
+    sink: &mut dyn FnMut(Vec<ImportedHousehold>) -> bool,
+) -> Streamed {
+    let stream = Stream {
+        sink,
+        batch: Vec::new(),
+        size: batch.max(1),
+        skip_bad: options.skip_bad,
+        left_out: LeftOut::default(),
+        end: None,
+    };
+    run(file_name, bytes, options, Some(stream))
+}
+
+fn run<'a>(
+    file_name: &str,
+    bytes: &[u8],
+    options: &ImportOptions<'a>,
+    stream: Option<Stream<'a>>,
+) -> Streamed {
+    let kind = match detect_kind(file_name, bytes) {
+        Ok(k) => k,
+        Err(e) => return Streamed::Refused(file_issue(e.to_string())),
+    };
     let mut state = State {
         sheet: String::new(),
         tree: options.areas,
@@ -710,16 +869,24 @@ pub fn parse_with(
         header_row: None,
         header_fatal: false,
         groups: Vec::new(),
+        base: 0,
+        stream,
         by_no: HashMap::new(),
         ids: HashMap::new(),
         issues: Vec::new(),
         warnings: Vec::new(),
         rows: 0,
     };
-    // The sheet name is known only once reading starts; issues get it afterwards.
-    let info = for_each_row(kind, bytes, |row, cells| {
+    let info = match kind {
+        crate::FileKind::Xlsx => String::new(),
+        crate::FileKind::Csv => "CSV".to_string(),
+    };
+    // Issues name the sheet; for xlsx it is known once reading starts and
+    // is filled in afterwards.
+    state.sheet = info;
+    let read = for_each_row(kind, bytes, |row, cells| {
         if cells.iter().all(Cell::is_blank) {
-            return;
+            return true;
         }
         if state.header_row.is_none() {
             state.header(row, &cells);
@@ -728,15 +895,49 @@ pub fn parse_with(
         } else {
             state.data_row(row, &cells);
         }
-    })
-    .map_err(|e: ImportError| file_issue(e.to_string()))?;
+        state.stream.as_ref().is_none_or(|s| s.end.is_none())
+    });
+    let info = match read {
+        Ok(i) => i,
+        Err(e) => return Streamed::Refused(file_issue(e.to_string())),
+    };
+    if let Some(end) = state.stream.as_ref().and_then(|s| s.end) {
+        return match end {
+            StreamEnd::Scattered => Streamed::Scattered,
+            StreamEnd::Halted => Streamed::Halted,
+        };
+    }
     if state.header_row.is_none() {
-        return Err(file_issue("文件中没有数据（未找到表头行）".into()));
+        return Streamed::Refused(file_issue("文件中没有数据（未找到表头行）".into()));
     }
     if !state.header_fatal {
-        state.check_groups();
+        if state.stream.is_some() {
+            state.hand_on();
+        } else {
+            state.check_groups();
+        }
     }
-    for i in state.issues.iter_mut().chain(state.warnings.iter_mut()) {
+    let mut left_out = LeftOut::default();
+    if let Some(stream) = state.stream.as_mut() {
+        if let Some(end) = stream.end {
+            // The last batch may have been refused.
+            return match end {
+                StreamEnd::Scattered => Streamed::Scattered,
+                StreamEnd::Halted => Streamed::Halted,
+            };
+        }
+        left_out = std::mem::take(&mut stream.left_out);
+        let batch = std::mem::take(&mut stream.batch);
+        if state.issues.is_empty() && !batch.is_empty() && !(stream.sink)(batch) {
+            return Streamed::Halted;
+        }
+    }
+    for i in state
+        .issues
+        .iter_mut()
+        .chain(state.warnings.iter_mut())
+        .chain(left_out.issues.iter_mut())
+    {
         i.sheet.clone_from(&info.sheet);
     }
     if state.rows == 0 && state.issues.is_empty() {
@@ -748,9 +949,13 @@ pub fn parse_with(
             reason: "文件只有表头，没有数据行".into(),
         });
     }
-    let mut left_out = LeftOut::default();
     if options.skip_bad && !state.issues.is_empty() && !state.header_fatal {
-        left_out = state.leave_out_bad();
+        let more = state.leave_out_bad();
+        left_out.households += more.households;
+        left_out.rows.extend(more.rows);
+        left_out.issues.extend(more.issues);
+        left_out.rows.sort_unstable();
+        left_out.issues.sort_by_key(|i| i.row);
     }
     if !state.issues.is_empty() {
         let pos = &state.pos;
@@ -762,7 +967,7 @@ pub fn parse_with(
                 .unwrap_or(usize::MAX)
         };
         state.issues.sort_by_key(|i| (i.row, order(i)));
-        return Err(ImportFailure {
+        return Streamed::Refused(ImportFailure {
             issues: state.issues,
             warnings: state.warnings,
             encoding: info.encoding,
@@ -776,18 +981,8 @@ pub fn parse_with(
             .iter()
             .filter_map(|g| income_differs(g, &info.sheet)),
     );
-    let households = state
-        .groups
-        .into_iter()
-        .map(|g| ImportedHousehold {
-            household: g.draft.household,
-            members: g.members.into_iter().map(|m| m.person).collect(),
-            income: g.income_present.then_some(g.draft.income),
-            places: g.draft.places,
-            first_row: g.first_row,
-        })
-        .collect();
-    Ok(ParsedFile {
+    let households = state.groups.into_iter().map(imported).collect();
+    Streamed::Parsed(ParsedFile {
         households,
         warnings,
         encoding: info.encoding,

@@ -26,7 +26,8 @@ use thiserror::Error;
 pub use columns::{Column, Kind, PlaceNames, Scope, columns, normalise_header};
 pub use export::{CsvExporter, ExportError, ExportOptions, ExportRow, XlsxExporter};
 pub use import::{
-    ImportFailure, ImportOptions, ImportedHousehold, LeftOut, ParsedFile, parse, parse_with,
+    ImportFailure, ImportOptions, ImportedHousehold, LeftOut, ParsedFile, Streamed, parse,
+    parse_stream, parse_with,
 };
 pub use places::AreaTree;
 pub use read::{MAX_COLUMNS, XLSX_MAX_ENTRIES, XLSX_MAX_UNPACKED, detect_kind};

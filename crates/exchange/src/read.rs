@@ -103,12 +103,13 @@ pub(crate) fn decode_text(bytes: &[u8]) -> Result<(Cow<'_, str>, &'static str), 
     Ok((Cow::Owned(text.into_owned()), "GB18030"))
 }
 
-/// Read every row of the file, calling `f(row_number, cells)` in order.
-/// Row numbers are 1-based as the spreadsheet shows them.
+/// Read every row of the file, calling `f(row_number, cells)` in order
+/// until it answers `false`. Row numbers are 1-based as the spreadsheet
+/// shows them.
 pub(crate) fn for_each_row(
     kind: FileKind,
     bytes: &[u8],
-    mut f: impl FnMut(usize, Vec<Cell>),
+    mut f: impl FnMut(usize, Vec<Cell>) -> bool,
 ) -> Result<SourceInfo, ImportError> {
     match kind {
         FileKind::Xlsx => read_xlsx(bytes, &mut f),
@@ -190,7 +191,10 @@ pub(crate) fn check_xlsx_container(bytes: &[u8]) -> Result<(), ImportError> {
     Ok(())
 }
 
-fn read_xlsx(bytes: &[u8], f: &mut dyn FnMut(usize, Vec<Cell>)) -> Result<SourceInfo, ImportError> {
+fn read_xlsx(
+    bytes: &[u8],
+    f: &mut dyn FnMut(usize, Vec<Cell>) -> bool,
+) -> Result<SourceInfo, ImportError> {
     check_xlsx_container(bytes)?;
     // A malformed worksheet must be a refusal, never a crash: should the
     // reader panic on one (its cell-reference arithmetic overflows on
@@ -207,7 +211,7 @@ fn read_xlsx(bytes: &[u8], f: &mut dyn FnMut(usize, Vec<Cell>)) -> Result<Source
 
 fn read_sheet(
     bytes: &[u8],
-    f: &mut dyn FnMut(usize, Vec<Cell>),
+    f: &mut dyn FnMut(usize, Vec<Cell>) -> bool,
 ) -> Result<SourceInfo, ImportError> {
     let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes))
         .map_err(|e| ImportError::Corrupt(format!("无法读取xlsx文件：{e}")))?;
@@ -237,8 +241,13 @@ fn read_sheet(
             return Err(too_many_columns(&sheet, row as usize + 1, col as usize + 1));
         }
         if current != Some(row) {
-            if let Some(r) = current {
-                f(r as usize + 1, std::mem::take(&mut cells));
+            if let Some(r) = current
+                && !f(r as usize + 1, std::mem::take(&mut cells))
+            {
+                return Ok(SourceInfo {
+                    sheet,
+                    encoding: None,
+                });
             }
             current = Some(row);
         }
@@ -249,7 +258,7 @@ fn read_sheet(
         cells[col] = value;
     }
     if let Some(r) = current {
-        f(r as usize + 1, cells);
+        let _ = f(r as usize + 1, cells);
     }
     Ok(SourceInfo {
         sheet,
@@ -266,7 +275,10 @@ fn without_formula_guard(s: &str) -> &str {
     }
 }
 
-fn read_csv(bytes: &[u8], f: &mut dyn FnMut(usize, Vec<Cell>)) -> Result<SourceInfo, ImportError> {
+fn read_csv(
+    bytes: &[u8],
+    f: &mut dyn FnMut(usize, Vec<Cell>) -> bool,
+) -> Result<SourceInfo, ImportError> {
     let (text, encoding) = decode_text(bytes)?;
     let first_line = text.lines().next().unwrap_or("");
     let delimiter = if first_line.matches('\t').count() > first_line.matches(',').count() {
@@ -296,13 +308,13 @@ fn read_csv(bytes: &[u8], f: &mut dyn FnMut(usize, Vec<Cell>)) -> Result<SourceI
                     }
                     record.truncate(MAX_COLUMNS);
                 }
-                f(
-                    row,
-                    record
-                        .iter()
-                        .map(|s| Cell::Text(without_formula_guard(s).to_string()))
-                        .collect(),
-                );
+                let cells = record
+                    .iter()
+                    .map(|s| Cell::Text(without_formula_guard(s).to_string()))
+                    .collect();
+                if !f(row, cells) {
+                    break;
+                }
             }
             Err(e) => {
                 return Err(ImportError::Corrupt(format!(

@@ -56,6 +56,7 @@ fn report(
         if wanted && !cells.iter().all(Cell::is_blank) {
             rows.push((r, cells));
         }
+        true
     })?;
 
     // Header row: the first non-blank row. Map issue column names to file columns.

@@ -13,6 +13,7 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
+use fangpin_app::exchange::{FileImport, FileImportOutcome, Importer};
 use fangpin_domain::AreaCode;
 use fangpin_exchange::Issue;
 use fangpin_store::users::perm;
@@ -71,6 +72,9 @@ pub struct ImportJob {
     /// Households left out for their problems (`skip_bad`); the report
     /// holds exactly their rows, to be corrected and imported again.
     pub left_out: usize,
+    /// Households written so far while the file is read (all of them are
+    /// rolled back should a later problem refuse the file).
+    pub written: usize,
     pub duplicates_found: Option<u64>,
     pub started_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
@@ -212,6 +216,7 @@ async fn start_import(
         failed_stage: None,
         has_report: false,
         left_out: 0,
+        written: 0,
         duplicates_found: None,
         started_at: s.clock.now(),
         finished_at: None,
@@ -249,33 +254,35 @@ async fn run_import(
         year,
         skip_bad,
     } = q;
-    let tree = match fangpin_app::exchange::area_tree(&store).await {
-        Ok(t) => t,
-        Err(e) => {
-            jobs.update(&id, |job, _| {
-                job.error = Some(format!("读取区划时出错：{e}"));
-                job.failed_stage = Some(ImportStatus::Parsing);
-                finish(job, ImportStatus::Failed, "失败", clock.now());
-            });
-            return;
-        }
+    let how = FileImport {
+        name: name.clone(),
+        year,
+        default_year: Some(fangpin_app::exchange::default_income_year(
+            clock.now().date_naive(),
+        )),
+        skip_bad,
+        dry_run,
+        note: format!("网页上传 {name}"),
+        batch: 0,
     };
-    let default_year = fangpin_app::exchange::default_income_year(clock.now().date_naive());
-    let parse_name = name.clone();
-    let parse_body = body.clone();
-    let parsed = tokio::task::spawn_blocking(move || {
-        let options = fangpin_exchange::ImportOptions {
-            areas: Some(&tree),
-            income_year: year,
-            default_income_year: Some(default_year),
-            skip_bad,
-        };
-        fangpin_exchange::parse_with(&parse_name, &parse_body, &options)
-    })
+    let progress = |n: usize| {
+        jobs.update(&id, |job, _| {
+            job.status = ImportStatus::Writing;
+            job.status_label = "正在写入";
+            job.written = n;
+        });
+    };
+    let outcome = fangpin_app::exchange::import_file(
+        &store,
+        Importer::Given(access.clone()),
+        std::sync::Arc::new(body.clone()),
+        &how,
+        &progress,
+    )
     .await;
-    let parsed = match parsed {
-        Ok(Ok(p)) => p,
-        Ok(Err(failure)) => {
+    let imported = match outcome {
+        Ok(FileImportOutcome::Imported(i)) => *i,
+        Ok(FileImportOutcome::Refused(failure)) => {
             let report = fangpin_exchange::error_report_xlsx(&name, &body, &failure.issues).ok();
             jobs.update(&id, |job, r| {
                 job.rows = Some(failure.rows);
@@ -286,6 +293,7 @@ async fn run_import(
                 job.has_report = report.is_some();
                 job.error = Some(format!("文件有 {} 处问题，未导入任何数据", job.issue_count));
                 job.failed_stage = Some(ImportStatus::Parsing);
+                job.written = 0;
                 *r = report;
                 finish(job, ImportStatus::Failed, "校验未通过", clock.now());
             });
@@ -293,74 +301,13 @@ async fn run_import(
         }
         Err(e) => {
             jobs.update(&id, |job, _| {
-                job.error = Some(format!("读取文件时出错：{e}"));
-                job.failed_stage = Some(ImportStatus::Parsing);
-                finish(job, ImportStatus::Failed, "失败", clock.now());
-            });
-            return;
-        }
-    };
-    let left_out = (parsed.left_out.households > 0)
-        .then(|| fangpin_exchange::left_out_xlsx(&name, &body, &parsed.left_out).ok())
-        .flatten();
-    jobs.update(&id, |job, r| {
-        job.rows = Some(parsed.rows);
-        job.encoding = parsed.encoding;
-        job.warnings.clone_from(&parsed.warnings);
-        job.left_out = parsed.left_out.households;
-        job.issue_count = parsed.left_out.issues.len();
-        job.issues = parsed
-            .left_out
-            .issues
-            .iter()
-            .take(ISSUES_SHOWN)
-            .cloned()
-            .collect();
-        job.has_report = left_out.is_some();
-        *r = left_out;
-        job.status = ImportStatus::Writing;
-        job.status_label = "正在写入";
-    });
-    let (areas, bundles) = fangpin_app::exchange::prepare(parsed);
-    let note = format!("网页上传 {name}");
-    match store
-        .import_households(&access, &note, &areas, &bundles, dry_run)
-        .await
-    {
-        Ok(summary) => {
-            let dups = if dry_run {
-                None
-            } else {
-                store.scan_duplicates(&access).await.ok()
-            };
-            if !dry_run && bundles.len() > 200 {
-                // Large imports are checked for data quality after the import.
-                let (store, access) = (store.clone(), access.clone());
-                tokio::spawn(async move {
-                    if let Err(e) = store.run_quality(&access, None, chrono::Utc::now()).await {
-                        tracing::warn!(error = %e, "导入后的数据质量检查失败");
-                    }
-                });
-            }
-            jobs.update(&id, |job, _| {
-                job.summary = Some(summary);
-                job.duplicates_found = dups;
-                finish(
-                    job,
-                    ImportStatus::Done,
-                    if dry_run {
-                        "预演完成（未写入）"
-                    } else {
-                        "导入完成"
-                    },
-                    clock.now(),
-                );
-            });
-        }
-        Err(e) => {
-            jobs.update(&id, |job, _| {
                 job.error = Some(e.to_string());
-                job.failed_stage = Some(ImportStatus::Writing);
+                job.failed_stage = Some(if job.written > 0 {
+                    ImportStatus::Writing
+                } else {
+                    ImportStatus::Parsing
+                });
+                job.written = 0;
                 finish(
                     job,
                     ImportStatus::Failed,
@@ -368,8 +315,55 @@ async fn run_import(
                     clock.now(),
                 );
             });
+            return;
         }
+    };
+    let left_out = (imported.left_out.households > 0)
+        .then(|| fangpin_exchange::left_out_xlsx(&name, &body, &imported.left_out).ok())
+        .flatten();
+    let summary = imported.summary;
+    let dups = if dry_run {
+        None
+    } else {
+        store.scan_duplicates(&access).await.ok()
+    };
+    let saved = summary.created.len() + summary.changed.len();
+    if !dry_run && saved > 200 {
+        // Large imports are checked for data quality after the import.
+        let (store, access) = (store.clone(), access.clone());
+        tokio::spawn(async move {
+            if let Err(e) = store.run_quality(&access, None, chrono::Utc::now()).await {
+                tracing::warn!(error = %e, "导入后的数据质量检查失败");
+            }
+        });
     }
+    jobs.update(&id, |job, r| {
+        job.rows = Some(imported.rows);
+        job.encoding = imported.encoding;
+        job.warnings = imported.warnings;
+        job.left_out = imported.left_out.households;
+        job.issue_count = imported.left_out.issues.len();
+        job.issues = imported
+            .left_out
+            .issues
+            .into_iter()
+            .take(ISSUES_SHOWN)
+            .collect();
+        job.has_report = left_out.is_some();
+        *r = left_out;
+        job.summary = Some(summary);
+        job.duplicates_found = dups;
+        finish(
+            job,
+            ImportStatus::Done,
+            if dry_run {
+                "预演完成（未写入）"
+            } else {
+                "导入完成"
+            },
+            clock.now(),
+        );
+    });
 }
 
 /// A job is visible to the user who started it only.

@@ -104,55 +104,144 @@ impl Store {
         bundles: &[HouseholdBundle],
         dry_run: bool,
     ) -> Result<ImportSummary> {
-        let tx = self.begin_write().await?;
-        let (tx, mut summary) = self
-            .upsert_or_refuse(tx, access, note, areas, bundles)
-            .await?;
-        summary.dry_run = dry_run;
-        let actor = access.actor();
+        let session = self.begin_upsert(access, note).await?;
+        let session = self.import_add(session, areas, bundles).await?;
+        self.import_finish(session, dry_run).await
+    }
+
+    /// Starts an import written in batches ([`Store::import_add`]) inside
+    /// one transaction, so that a file of any size lands whole or not at all
+    /// without being held in memory whole.
+    pub async fn import_begin(&self, access: &Access, note: &str) -> Result<ImportSession> {
+        access.require(perm::IMPORT)?;
+        self.begin_upsert(access, note).await
+    }
+
+    async fn begin_upsert(&self, access: &Access, note: &str) -> Result<ImportSession> {
+        Ok(ImportSession {
+            tx: self.begin_write().await?,
+            access: access.clone(),
+            note: note.to_owned(),
+            summary: ImportSummary::default(),
+            first_created: None,
+            persons_created: 0,
+            deferred: Vec::new(),
+        })
+    }
+
+    /// Writes one batch of an import. A refusal rolls the whole import back
+    /// (and audits what must stay in the log); the session is gone then.
+    pub async fn import_add(
+        &self,
+        mut session: ImportSession,
+        areas: &[AreaRecord],
+        bundles: &[HouseholdBundle],
+    ) -> Result<ImportSession> {
+        let done = self
+            .upsert_tx(
+                &session.tx,
+                &session.access,
+                &session.note,
+                areas,
+                bundles,
+                Some(&mut session.deferred),
+            )
+            .await;
+        let batch = match done {
+            Ok(b) => b,
+            Err(e) => return self.refused(session.tx, &session.access, e).await,
+        };
+        if let Err(e) = self.audit_batch(&mut session, bundles, &batch).await {
+            return self.refused(session.tx, &session.access, e).await;
+        }
+        let sum = &mut session.summary;
+        sum.created.extend(batch.created);
+        sum.changed.extend(batch.changed);
+        sum.unchanged += batch.unchanged;
+        sum.areas_added += batch.areas_added;
+        Ok(session)
+    }
+
+    /// The audit entries of one batch: one per changed household now, the
+    /// count of new ones at the end ([`Store::import_finish`]).
+    async fn audit_batch(
+        &self,
+        session: &mut ImportSession,
+        bundles: &[HouseholdBundle],
+        batch: &ImportSummary,
+    ) -> Result<()> {
         // Sets and maps, not `contains` on the lists: a county's file has
         // 100,000 households, and a scan per household is 10⁹ comparisons.
-        let created_nos: HashSet<&str> = summary.created.iter().map(String::as_str).collect();
-        let created: Vec<&HouseholdBundle> = bundles
-            .iter()
-            .filter(|b| created_nos.contains(b.household.household_no.as_str()))
-            .collect();
+        let created: HashSet<&str> = batch.created.iter().map(String::as_str).collect();
         let area_of: HashMap<&str, fangpin_domain::AreaCode> = bundles
             .iter()
             .map(|b| (b.household.household_no.as_str(), b.household.area))
             .collect();
-        if let Some(first) = created.first() {
-            let persons: usize = created.iter().map(|b| b.members.len()).sum();
-            record(
-                &tx,
-                &actor,
-                AuditEntry {
-                    action: "import_create",
-                    entity: "household",
-                    entity_key: Some(first.household.household_no.clone()),
-                    after: Some(json!({"households": created.len(), "persons": persons})),
-                    note: Some(note.to_owned()),
-                    ..Default::default()
-                },
-            )
-            .await?;
+        for b in bundles {
+            if created.contains(b.household.household_no.as_str()) {
+                session.persons_created += b.members.len();
+                if session.first_created.is_none() {
+                    session.first_created = Some(b.household.household_no.clone());
+                }
+            }
         }
-        for c in &summary.changed {
-            let area = area_of.get(c.household_no.as_str()).copied();
+        let actor = session.access.actor();
+        for c in &batch.changed {
             record(
-                &tx,
+                &session.tx,
                 &actor,
                 AuditEntry {
                     action: "import_update",
                     entity: "household",
                     entity_key: Some(c.household_no.clone()),
-                    area,
+                    area: area_of.get(c.household_no.as_str()).copied(),
                     after: Some(json!({"changes": c.changes})),
-                    note: Some(note.to_owned()),
+                    note: Some(session.note.clone()),
                     ..Default::default()
                 },
             )
             .await?;
+        }
+        Ok(())
+    }
+
+    /// Ends an import: ID numbers that an earlier batch found registered in
+    /// another household are refused unless a later batch moved them out,
+    /// the new households are audited, and the transaction is committed
+    /// (rolled back for a dry run).
+    pub async fn import_finish(
+        &self,
+        session: ImportSession,
+        dry_run: bool,
+    ) -> Result<ImportSummary> {
+        let mut session = session;
+        if let Err(e) = self.write_held(&mut session).await {
+            return self.refused(session.tx, &session.access, e).await;
+        }
+        let ImportSession {
+            tx,
+            access,
+            note,
+            mut summary,
+            first_created,
+            persons_created,
+            deferred: _,
+        } = session;
+        summary.dry_run = dry_run;
+        if let Some(first) = first_created {
+            let entry = AuditEntry {
+                action: "import_create",
+                entity: "household",
+                entity_key: Some(first),
+                after: Some(
+                    json!({"households": summary.created.len(), "persons": persons_created}),
+                ),
+                note: Some(note),
+                ..Default::default()
+            };
+            if let Err(e) = record(&tx, &access.actor(), entry).await {
+                return self.refused(tx, &access, e).await;
+            }
         }
         if dry_run {
             tx.rollback().await?;
@@ -160,17 +249,50 @@ impl Store {
             tx.commit().await?;
             // Form saves are checked at once; large imports are checked by
             // the caller's area run afterwards (see `Store::run_quality`).
-            if bundles.len() <= QUALITY_ON_SAVE_MAX {
+            let saved = summary.created.len() + summary.changed.len();
+            if saved <= QUALITY_ON_SAVE_MAX {
                 let nos: Vec<String> = summary
                     .created
                     .iter()
                     .cloned()
                     .chain(summary.changed.iter().map(|c| c.household_no.clone()))
                     .collect();
-                self.quality_after_save(access, &nos).await;
+                self.quality_after_save(&access, &nos).await;
             }
         }
         Ok(summary)
+    }
+
+    /// Drops an import: nothing of it is kept.
+    pub async fn import_abandon(&self, session: ImportSession) -> Result<()> {
+        session.tx.rollback().await?;
+        Ok(())
+    }
+
+    /// Writes the households an import held back for a member registered
+    /// in another household (see [`Store::upsert_tx`]), now that every
+    /// batch is written: refused if the member is still there.
+    async fn write_held(&self, session: &mut ImportSession) -> Result<()> {
+        let held = std::mem::take(&mut session.deferred);
+        if held.is_empty() {
+            return Ok(());
+        }
+        let batch = self
+            .upsert_tx(
+                &session.tx,
+                &session.access,
+                &session.note,
+                &[],
+                &held,
+                None,
+            )
+            .await?;
+        self.audit_batch(session, &held, &batch).await?;
+        let sum = &mut session.summary;
+        sum.created.extend(batch.created);
+        sum.changed.extend(batch.changed);
+        sum.unchanged += batch.unchanged;
+        Ok(())
     }
 
     /// The work of [`Store::upsert_households`] inside the caller's
@@ -185,6 +307,7 @@ impl Store {
         note: &str,
         areas: &[AreaRecord],
         bundles: &[HouseholdBundle],
+        deferred: Option<&mut Vec<HouseholdBundle>>,
     ) -> Result<ImportSummary> {
         access.require(perm::HOUSEHOLD_WRITE)?;
         if let Some(b) = bundles.iter().find(|b| !access.covers(&b.household.area)) {
@@ -278,14 +401,38 @@ impl Store {
                 }
             }
         }
-        let replaced: Vec<(i64, &HouseholdBundle)> =
+        let mut replaced: Vec<(i64, &HouseholdBundle)> =
             replaced_owned.iter().map(|(id, b)| (*id, b)).collect();
+        let (in_batch, stored_conflicts) =
+            self.check_id_conflicts(tx, access, &new, &replaced).await?;
+        match deferred {
+            // A batch of a larger import: a later batch may still move the
+            // person out of the stored household, so the households that
+            // claim a stored member wait for the end of the import.
+            Some(later) if in_batch.is_empty() && !stored_conflicts.is_empty() => {
+                let held: HashSet<&str> = stored_conflicts
+                    .iter()
+                    .map(|c| c.household_no.as_str())
+                    .collect();
+                let waits = |no: &str| held.contains(no);
+                new.retain(|b| !waits(&b.household.household_no));
+                replaced.retain(|(_, b)| !waits(&b.household.household_no));
+                summary.created.retain(|no| !waits(no));
+                summary.changed.retain(|c| !waits(&c.household_no));
+                later.extend(
+                    bundles
+                        .iter()
+                        .filter(|b| waits(&b.household.household_no))
+                        .cloned(),
+                );
+            }
+            _ => conflicts_refusal(in_batch, stored_conflicts)?,
+        }
         for (id, b) in &replaced {
             if let Some(old) = stored.get(id) {
                 self.record_change(tx, *id, old, b, access, note).await?;
             }
         }
-        self.check_id_conflicts(tx, access, &new, &replaced).await?;
         self.write_tx(tx, &new, &replaced).await?;
         for (id, b) in &replaced {
             if stored
@@ -308,7 +455,10 @@ impl Store {
         areas: &[AreaRecord],
         bundles: &[HouseholdBundle],
     ) -> Result<(DatabaseTransaction, ImportSummary)> {
-        match self.upsert_tx(&tx, access, note, areas, bundles).await {
+        match self
+            .upsert_tx(&tx, access, note, areas, bundles, None)
+            .await
+        {
             Ok(summary) => Ok((tx, summary)),
             Err(e) => self.refused(tx, access, e).await,
         }
@@ -410,13 +560,16 @@ impl Store {
     /// two households that the batch rewrites together (分户, 合户): the
     /// stored members of a rewritten household are replaced, so only the
     /// batch itself decides where they end up.
+    ///
+    /// Answers the problems within the batch and those with stored
+    /// households; [`conflicts_refusal`] turns them into the refusal.
     async fn check_id_conflicts(
         &self,
         tx: &DatabaseTransaction,
         access: &Access,
         new: &[&HouseholdBundle],
         replaced: &[(i64, &HouseholdBundle)],
-    ) -> Result<()> {
+    ) -> Result<(Vec<String>, Vec<StoredConflict>)> {
         let mut wanted: HashMap<String, (String, Option<i64>, String)> = HashMap::new();
         let mut problems = Vec::new();
         let all = new
@@ -440,7 +593,7 @@ impl Store {
         }
         let rewritten: HashSet<i64> = replaced.iter().map(|(id, _)| *id).collect();
         let scope = access.scope_unchecked();
-        let mut elsewhere = Vec::new();
+        let mut stored = Vec::new();
         let hashes: Vec<String> = wanted.keys().cloned().collect();
         for chunk in hashes.chunks(CHUNK) {
             let mut q2 = Query::select();
@@ -468,16 +621,17 @@ impl Store {
                     && !rewritten.contains(&hid)
                 {
                     if scope.covers_area(&stored_area) {
-                        problems.push(format!(
-                            "户编号 {no} 的成员证件号码 {masked} 已登记在户编号 {stored_no}"
-                        ));
+                        stored.push(StoredConflict {
+                            household_no: no.clone(),
+                            message: format!(
+                                "户编号 {no} 的成员证件号码 {masked} 已登记在户编号 {stored_no}"
+                            ),
+                            elsewhere: None,
+                        });
                     } else {
                         // Outside the caller's scope the other household is
                         // not named; the county sees the refusal in the log.
-                        problems.push(format!(
-                            "户编号 {no} 的成员证件号码 {masked} 已在您管辖范围以外登记"
-                        ));
-                        elsewhere.push(AuditEntry {
+                        let entry = AuditEntry {
                             action: "duplicate_refused",
                             entity: "person",
                             entity_key: Some(masked.clone()),
@@ -486,33 +640,67 @@ impl Store {
                                 "户编号 {no} 的成员证件号码已在管辖范围外的户编号 {stored_no} 登记，保存被拒绝"
                             )),
                             ..Default::default()
+                        };
+                        stored.push(StoredConflict {
+                            household_no: no.clone(),
+                            message: format!(
+                                "户编号 {no} 的成员证件号码 {masked} 已在您管辖范围以外登记"
+                            ),
+                            elsewhere: Some(entry),
                         });
                     }
                 }
             }
         }
-        if problems.is_empty() {
-            Ok(())
-        } else {
-            problems.sort();
-            let more = problems.len().saturating_sub(20);
-            let mut msg = problems.into_iter().take(20).collect::<Vec<_>>().join("；");
-            if more > 0 {
-                msg.push_str(&format!("；另有 {more} 处"));
-            }
-            let message =
-                format!("证件号码重复，未保存（如为分户、迁移，请先在原户办理减员）：{msg}");
-            if elsewhere.is_empty() {
-                Err(StoreError::Invalid(message))
-            } else {
-                Err(StoreError::RegisteredElsewhere {
-                    message: format!(
-                        "{message}。管辖范围以外的登记请联系县级管理员（县农业农村部门）核实"
-                    ),
-                    refusals: elsewhere,
-                })
-            }
-        }
+        Ok((problems, stored))
+    }
+}
+
+/// An ID number of an import found registered in a stored household.
+pub(crate) struct StoredConflict {
+    /// The 户编号 of the household of the batch that claims it.
+    household_no: String,
+    message: String,
+    /// The audit entry of a refusal outside the caller's scope.
+    elsewhere: Option<AuditEntry>,
+}
+
+/// An import being written in batches: see [`Store::import_begin`].
+pub struct ImportSession {
+    tx: DatabaseTransaction,
+    access: Access,
+    note: String,
+    summary: ImportSummary,
+    first_created: Option<String>,
+    persons_created: usize,
+    /// Households waiting for the end of the import (see [`Store::write_held`]).
+    deferred: Vec<HouseholdBundle>,
+}
+
+/// The refusal for ID number conflicts, if there are any.
+fn conflicts_refusal(mut problems: Vec<String>, stored: Vec<StoredConflict>) -> Result<()> {
+    let mut elsewhere = Vec::new();
+    for c in stored {
+        problems.push(c.message);
+        elsewhere.extend(c.elsewhere);
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    problems.sort();
+    let more = problems.len().saturating_sub(20);
+    let mut msg = problems.into_iter().take(20).collect::<Vec<_>>().join("；");
+    if more > 0 {
+        msg.push_str(&format!("；另有 {more} 处"));
+    }
+    let message = format!("证件号码重复，未保存（如为分户、迁移，请先在原户办理减员）：{msg}");
+    if elsewhere.is_empty() {
+        Err(StoreError::Invalid(message))
+    } else {
+        Err(StoreError::RegisteredElsewhere {
+            message: format!("{message}。管辖范围以外的登记请联系县级管理员（县农业农村部门）核实"),
+            refusals: elsewhere,
+        })
     }
 }
 

@@ -52,7 +52,7 @@ pub use crypto::{FieldCipher, MasterKey};
 pub use households::{
     HouseholdBundle, HouseholdDetail, HouseholdFilter, HouseholdListItem, RevealedIds,
 };
-pub use import::{ChangedHousehold, ImportSummary};
+pub use import::{ChangedHousehold, ImportSession, ImportSummary};
 pub use scope::{Keyed, Scope};
 pub use users::{Access, LoginOutcome, NewUser, UserInfo};
 

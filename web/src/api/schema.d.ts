@@ -2873,6 +2873,11 @@ export interface components {
             /** Format: int64 */
             user_id?: number | null;
             warnings: components["schemas"]["ImportIssue"][];
+            /**
+             * @description Households written so far while the file is read (all of them are
+             *     rolled back should a later problem refuse the file).
+             */
+            written: number;
         };
         /**
          * @description Where an import stands.

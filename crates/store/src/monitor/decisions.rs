@@ -253,7 +253,7 @@ impl Store {
         // approver may not edit households but 审定 sets 风险已消除.
         let mut writer = access.clone();
         writer.permissions.insert(perm::HOUSEHOLD_WRITE.to_owned());
-        self.upsert_tx(tx, &writer, &note, &[], std::slice::from_ref(&bundle))
+        self.upsert_tx(tx, &writer, &note, &[], std::slice::from_ref(&bundle), None)
             .await?;
         Ok(())
     }
