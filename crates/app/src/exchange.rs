@@ -9,8 +9,8 @@ use chrono::{Datelike, NaiveDate};
 use fangpin_domain::{AreaCode, AreaLevel};
 use fangpin_exchange::{
     AreaTree, CsvExporter, ExportOptions, ExportRow, ImportFailure, ImportOptions,
-    ImportedHousehold, LeftOut, ParsedFile, PlaceNames, Streamed, XlsxExporter, parse_stream,
-    parse_with,
+    ImportedHousehold, Input, LeftOut, ParsedFile, PlaceNames, Source, Streamed, XlsxExporter,
+    parse_stream, parse_with,
 };
 use fangpin_store::{
     Access, AreaRecord, AuditEntry, HouseholdBundle, HouseholdFilter, ImportSession, ImportSummary,
@@ -146,20 +146,20 @@ pub struct FileImported {
 pub async fn import_file(
     store: &Store,
     who: Importer,
-    bytes: Arc<dyn AsRef<[u8]> + Send + Sync>,
+    source: Source,
     how: &FileImport,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<FileImportOutcome> {
     let tree = Arc::new(area_tree(store).await?);
     let (send, mut batches) = tokio::sync::mpsc::channel::<Vec<ImportedHousehold>>(2);
     let parser = {
-        let (tree, bytes, how) = (tree.clone(), bytes.clone(), how.clone());
+        let (tree, source, how) = (tree.clone(), source.clone(), how.clone());
         tokio::task::spawn_blocking(move || {
             let options = options(&tree, &how);
             let mut sink = |batch| send.blocking_send(batch).is_ok();
             parse_stream(
                 &how.name,
-                (*bytes).as_ref(),
+                source.input(),
                 &options,
                 if how.batch == 0 {
                     IMPORT_BATCH
@@ -200,7 +200,7 @@ pub async fn import_file(
         Streamed::Scattered => {
             writer.abandon().await?;
             let who = writer.who;
-            whole_file(store, who, &tree, (*bytes).as_ref(), how).await
+            whole_file(store, who, &tree, source.input(), how).await
         }
         Streamed::Halted => Err(crate::AppError::Interrupted("导入被中止".into())),
     }
@@ -220,10 +220,10 @@ async fn whole_file(
     store: &Store,
     who: Importer,
     tree: &AreaTree,
-    bytes: &[u8],
+    input: Input<'_>,
     how: &FileImport,
 ) -> Result<FileImportOutcome> {
-    let mut parsed = match parse_with(&how.name, bytes, &options(tree, how)) {
+    let mut parsed = match parse_with(&how.name, input, &options(tree, how)) {
         Ok(p) => p,
         Err(f) => return Ok(FileImportOutcome::Refused(f)),
     };

@@ -14,8 +14,8 @@ use fangpin_demo::{DemoConfig, layout};
 use fangpin_domain::income::compute;
 use fangpin_domain::{AreaCode, AreaLevel, Money, short_name};
 use fangpin_exchange::{
-    CsvExporter, ExportOptions, ExportRow, ImportOptions, ParsedFile, PlaceNames, left_out_xlsx,
-    parse_with,
+    CsvExporter, ExportOptions, ExportRow, ImportOptions, ParsedFile, PlaceNames, Source,
+    left_out_xlsx, parse_with,
 };
 use fangpin_store::{Access, AreaRecord, HouseholdBundle, HouseholdFilter, Store};
 
@@ -597,7 +597,35 @@ async fn export_import_export_is_identical(store: Store) {
     );
 }
 
-/// Imports `bytes` the way `fangpin import` and the upload page do, four
+/// `bytes` as a file on disk, read from there the way `fangpin import`
+/// reads it (in pieces, never whole); removed when dropped.
+struct OnDisk(std::path::PathBuf);
+
+impl OnDisk {
+    fn new(name: &str, bytes: &[u8]) -> Self {
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("fangpin-import-{}-{n}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        OnDisk(path)
+    }
+
+    fn source(&self) -> Source {
+        Source::File(self.0.clone())
+    }
+}
+
+impl Drop for OnDisk {
+    fn drop(&mut self) {
+        if let Some(dir) = self.0.parent() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+/// Imports `bytes` the way `fangpin import` does (from a file on disk), four
 /// households at a time.
 async fn import_by_batches(
     store: &Store,
@@ -614,10 +642,11 @@ async fn import_by_batches(
     };
     let batches = std::sync::Mutex::new(Vec::new());
     let progress = |n: usize| batches.lock().unwrap().push(n);
+    let file = OnDisk::new(name, &bytes);
     let out = import_file(
         store,
         Importer::Given(county()),
-        std::sync::Arc::new(bytes),
+        file.source(),
         &how,
         &progress,
     )
@@ -677,7 +706,8 @@ async fn a_file_goes_in_by_batches_whole_or_not_at_all(store: Store) {
         "nothing of the refused file is kept"
     );
 
-    // With --skip-bad the good households land and the bad one is returned.
+    // With --skip-bad the good households land and the bad one is returned
+    // (an upload: the bytes in memory).
     let how = FileImport {
         name: "改后.csv".into(),
         year: Some(d.year),
@@ -690,7 +720,7 @@ async fn a_file_goes_in_by_batches_whole_or_not_at_all(store: Store) {
         import_file(
             &store,
             Importer::Given(county()),
-            std::sync::Arc::new(table.gbk_csv()),
+            Source::Bytes(std::sync::Arc::new(table.gbk_csv())),
             &how,
             &|_| {},
         )

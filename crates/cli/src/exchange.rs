@@ -39,7 +39,8 @@ pub async fn import(store: &Store, path: &Path, how: ImportHow) -> Result<()> {
         skip_bad,
     } = how;
     let started = Instant::now();
-    let bytes = std::fs::read(path).with_context(|| format!("无法读取文件 {}", path.display()))?;
+    // The file is read from disk in pieces (twice for a report), never held whole.
+    std::fs::metadata(path).with_context(|| format!("无法读取文件 {}", path.display()))?;
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
@@ -70,12 +71,12 @@ pub async fn import(store: &Store, path: &Path, how: ImportHow) -> Result<()> {
         note: format!("导入文件 {name}"),
         batch: 0,
     };
-    let bytes = std::sync::Arc::new(bytes);
+    let source = fangpin_exchange::Source::File(path.to_owned());
     let progress =
         |n: usize| bar.set_message(format!("正在读取、校验并写入 {name}：已写入 {n} 户"));
     let outcome =
-        fangpin_app::exchange::import_file(store, who, bytes.clone(), &how, &progress).await?;
-    let bytes: &[u8] = bytes.as_slice();
+        fangpin_app::exchange::import_file(store, who, source.clone(), &how, &progress).await?;
+    let input = source.input();
     let imported = match outcome {
         FileImportOutcome::Imported(i) => *i,
         FileImportOutcome::Refused(failure) => {
@@ -99,7 +100,7 @@ pub async fn import(store: &Store, path: &Path, how: ImportHow) -> Result<()> {
                 eprintln!("……其余 {} 处见错误报告", failure.issues.len() - 50);
             }
             let report = report_path(path);
-            match fangpin_exchange::error_report_xlsx(name, bytes, &failure.issues) {
+            match fangpin_exchange::error_report_xlsx(name, input, &failure.issues) {
                 Ok(x) => {
                     std::fs::write(&report, x)
                         .with_context(|| format!("无法写入错误报告 {}", report.display()))?;
@@ -121,7 +122,7 @@ pub async fn import(store: &Store, path: &Path, how: ImportHow) -> Result<()> {
     let left_out = imported.left_out.households;
     if left_out > 0 {
         let out = left_out_path(path);
-        let x = fangpin_exchange::left_out_xlsx(name, bytes, &imported.left_out)
+        let x = fangpin_exchange::left_out_xlsx(name, input, &imported.left_out)
             .context("无法生成未导入户的文件")?;
         std::fs::write(&out, x).with_context(|| format!("无法写入 {}", out.display()))?;
         eprintln!(

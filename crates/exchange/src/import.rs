@@ -17,7 +17,7 @@ use crate::Issue;
 use crate::cell::{Cell, convert};
 use crate::columns::{COLUMNS, Draft, PlaceNames, Scope, blank_draft, index_of, normalise_header};
 use crate::places::AreaTree;
-use crate::read::{detect_kind, for_each_row};
+use crate::read::{Input, for_each_row};
 
 /// How to read a file.
 #[derive(Debug, Clone, Copy, Default)]
@@ -800,18 +800,21 @@ fn file_issue(reason: String) -> ImportFailure {
 }
 
 /// Parse and validate a whole file. Either every household, or every problem.
-pub fn parse(file_name: &str, bytes: &[u8]) -> Result<ParsedFile, ImportFailure> {
-    parse_with(file_name, bytes, &ImportOptions::default())
+pub fn parse<'a>(
+    file_name: &str,
+    input: impl Into<Input<'a>>,
+) -> Result<ParsedFile, ImportFailure> {
+    parse_with(file_name, input, &ImportOptions::default())
 }
 
 /// [`parse`] with options: place households by name, choose the income year,
 /// leave out the households with problems.
-pub fn parse_with(
+pub fn parse_with<'a>(
     file_name: &str,
-    bytes: &[u8],
+    input: impl Into<Input<'a>>,
     options: &ImportOptions<'_>,
 ) -> Result<ParsedFile, ImportFailure> {
-    match run(file_name, bytes, options, None) {
+    match run(file_name, input.into(), options, None) {
         Streamed::Parsed(p) => Ok(p),
         Streamed::Refused(f) => Err(f),
         // Only a streaming parse stops early.
@@ -830,7 +833,7 @@ pub fn parse_with(
 /// the file: whoever took the earlier batches must drop them.
 pub fn parse_stream(
     file_name: &str,
-    bytes: &[u8],
+    input: Input<'_>,
     options: &ImportOptions<'_>,
     batch: usize,
     sink: &mut dyn FnMut(Vec<ImportedHousehold>) -> bool,
@@ -843,16 +846,16 @@ pub fn parse_stream(
         left_out: LeftOut::default(),
         end: None,
     };
-    run(file_name, bytes, options, Some(stream))
+    run(file_name, input, options, Some(stream))
 }
 
 fn run<'a>(
     file_name: &str,
-    bytes: &[u8],
+    input: Input<'_>,
     options: &ImportOptions<'a>,
     stream: Option<Stream<'a>>,
 ) -> Streamed {
-    let kind = match detect_kind(file_name, bytes) {
+    let kind = match input.kind(file_name) {
         Ok(k) => k,
         Err(e) => return Streamed::Refused(file_issue(e.to_string())),
     };
@@ -884,7 +887,7 @@ fn run<'a>(
     // Issues name the sheet; for xlsx it is known once reading starts and
     // is filled in afterwards.
     state.sheet = info;
-    let read = for_each_row(kind, bytes, |row, cells| {
+    let read = for_each_row(kind, input, |row, cells| {
         if cells.iter().all(Cell::is_blank) {
             return true;
         }

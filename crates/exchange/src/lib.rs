@@ -30,7 +30,7 @@ pub use import::{
     parse_stream, parse_with,
 };
 pub use places::AreaTree;
-pub use read::{MAX_COLUMNS, XLSX_MAX_ENTRIES, XLSX_MAX_UNPACKED, detect_kind};
+pub use read::{Input, MAX_COLUMNS, Source, XLSX_MAX_ENTRIES, XLSX_MAX_UNPACKED, detect_kind};
 pub use report::{error_report_xlsx, left_out_xlsx};
 
 /// The two accepted file formats.

@@ -12,7 +12,7 @@ use rust_xlsxwriter::{Color, Format, Note, Workbook, Worksheet, XlsxError};
 
 use crate::cell::Cell;
 use crate::columns::{COLUMNS, normalise_header};
-use crate::read::{detect_kind, for_each_row};
+use crate::read::{Input, for_each_row};
 use crate::{ImportError, Issue, LeftOut};
 
 fn xerr(e: XlsxError) -> ImportError {
@@ -20,38 +20,38 @@ fn xerr(e: XlsxError) -> ImportError {
 }
 
 /// Build the error report for `issues` found in the file `bytes`.
-pub fn error_report_xlsx(
+pub fn error_report_xlsx<'a>(
     file_name: &str,
-    bytes: &[u8],
+    input: impl Into<Input<'a>>,
     issues: &[Issue],
 ) -> Result<Vec<u8>, ImportError> {
-    report(file_name, bytes, issues, None)
+    report(file_name, input.into(), issues, None)
 }
 
 /// The households an import left out ([`crate::ParsedFile::left_out`]): the
 /// header and their rows only, in the file's layout, with the bad cells
 /// marked as in [`error_report_xlsx`] — to be corrected and imported again.
-pub fn left_out_xlsx(
+pub fn left_out_xlsx<'a>(
     file_name: &str,
-    bytes: &[u8],
+    input: impl Into<Input<'a>>,
     left_out: &LeftOut,
 ) -> Result<Vec<u8>, ImportError> {
     let rows: HashSet<usize> = left_out.rows.iter().copied().collect();
-    report(file_name, bytes, &left_out.issues, Some(&rows))
+    report(file_name, input.into(), &left_out.issues, Some(&rows))
 }
 
 /// The report over the file's rows (all of them, or the header and `only`).
 fn report(
     file_name: &str,
-    bytes: &[u8],
+    input: Input<'_>,
     issues: &[Issue],
     only: Option<&HashSet<usize>>,
 ) -> Result<Vec<u8>, ImportError> {
-    let kind = detect_kind(file_name, bytes)?;
+    let kind = input.kind(file_name)?;
     let mut rows: Vec<(usize, Vec<Cell>)> = Vec::new();
     // Blank rows carry nothing to mark; keeping them would let a file of empty
     // lines grow the report's memory with the upload.
-    let info = for_each_row(kind, bytes, |r, cells| {
+    let info = for_each_row(kind, input, |r, cells| {
         let wanted = rows.is_empty() || only.is_none_or(|o| o.contains(&r));
         if wanted && !cells.iter().all(Cell::is_blank) {
             rows.push((r, cells));

@@ -275,7 +275,7 @@ async fn run_import(
     let outcome = fangpin_app::exchange::import_file(
         &store,
         Importer::Given(access.clone()),
-        std::sync::Arc::new(body.clone()),
+        fangpin_exchange::Source::Bytes(std::sync::Arc::new(body.clone())),
         &how,
         &progress,
     )

@@ -45,6 +45,9 @@ pub struct DuplicateItem {
     pub note: Option<String>,
 }
 
+/// Persons read per page by [`Store::scan_duplicates`].
+const SCAN_PAGE: u64 = 20_000;
+
 fn rule_of(code: &str) -> Option<DuplicateRule> {
     [
         DuplicateRule::SamePinyinAndBirth,
@@ -59,28 +62,38 @@ impl Store {
     /// Returns the number of pairs added.
     pub async fn scan_duplicates(&self, access: &Access) -> Result<u64> {
         let area = *access.scope()?.whole_area()?;
-        let mut q = Query::select();
-        q.columns(["id", "area_code", "name", "birth_date", "id_enc"])
-            .from("person")
-            .and_where(under("area_code", &area));
-        let rows = self.db.query_all(&q).await?;
-        let mut people = Vec::with_capacity(rows.len());
-        for r in rows {
-            let sealed: String = r.try_get("", "id_enc")?;
-            let plain = self
-                .cipher
-                .open(&sealed)
-                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            let area: String = r.try_get("", "area_code")?;
-            people.push(PersonKey {
-                person_id: r.try_get("", "id")?,
-                village: AreaCode::parse(area.trim())
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                name: r.try_get("", "name")?,
-                birth_date: r.try_get("", "birth_date")?,
-                id_number: IdNumber::parse(&plain)
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-            });
+        // Read in keyset pages: a county's 360,000 persons as database rows
+        // at once would hold several hundred MB for a moment.
+        let mut people = Vec::new();
+        let mut after = 0i64;
+        loop {
+            let mut q = Query::select();
+            q.columns(["id", "area_code", "name", "birth_date", "id_enc"])
+                .from("person")
+                .and_where(under("area_code", &area))
+                .and_where(Expr::col("id").gt(after))
+                .order_by("id", Order::Asc)
+                .limit(SCAN_PAGE);
+            let rows = self.db.query_all(&q).await?;
+            let Some(last) = rows.last() else { break };
+            after = last.try_get("", "id")?;
+            for r in rows {
+                let sealed: String = r.try_get("", "id_enc")?;
+                let plain = self
+                    .cipher
+                    .open(&sealed)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let area: String = r.try_get("", "area_code")?;
+                people.push(PersonKey {
+                    person_id: r.try_get("", "id")?,
+                    village: AreaCode::parse(area.trim())
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                    name: r.try_get("", "name")?,
+                    birth_date: r.try_get("", "birth_date")?,
+                    id_number: IdNumber::parse(&plain)
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                });
+            }
         }
         let area_of: std::collections::HashMap<i64, AreaCode> =
             people.iter().map(|p| (p.person_id, p.village)).collect();

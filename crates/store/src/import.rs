@@ -44,6 +44,11 @@ pub struct ChangedHousehold {
 
 const CHUNK: usize = 500;
 
+/// The SQLite page cache of an import's connection, in KiB.
+const IMPORT_CACHE_KB: u32 = 64 * 1024;
+/// SQLite's default page cache (`PRAGMA cache_size = -2000`), in KiB.
+const DEFAULT_CACHE_KB: u32 = 2000;
+
 fn in_list<T: Into<sea_orm::Value> + Clone>(values: &[T]) -> Vec<sea_orm::Value> {
     values.iter().cloned().map(Into::into).collect()
 }
@@ -118,8 +123,18 @@ impl Store {
     }
 
     async fn begin_upsert(&self, access: &Access, note: &str) -> Result<ImportSession> {
+        let tx = self.begin_write().await?;
+        if self.engine == crate::Engine::Sqlite {
+            // A county's file touches every page of the person indexes (ID
+            // hashes are random); with SQLite's default 2 MB page cache each
+            // batch reads them back from the file. The import's connection
+            // gets a larger cache, given back before the commit (see
+            // `import_finish`).
+            tx.execute_unprepared(&format!("PRAGMA cache_size = -{IMPORT_CACHE_KB}"))
+                .await?;
+        }
         Ok(ImportSession {
-            tx: self.begin_write().await?,
+            tx,
             access: access.clone(),
             note: note.to_owned(),
             summary: ImportSummary::default(),
@@ -251,6 +266,9 @@ impl Store {
             ..
         } = session;
         summary.dry_run = dry_run;
+        if let Err(e) = self.default_cache(&tx).await {
+            return self.refused(tx, &access, e).await;
+        }
         if let Some(first) = first_created {
             let entry = AuditEntry {
                 action: "import_create",
@@ -288,7 +306,18 @@ impl Store {
 
     /// Drops an import: nothing of it is kept.
     pub async fn import_abandon(&self, session: ImportSession) -> Result<()> {
+        self.default_cache(&session.tx).await?;
         session.tx.rollback().await?;
+        Ok(())
+    }
+
+    /// Gives an import's page cache back (SQLite frees the pages above the
+    /// limit at once), so the pooled connection does not keep it.
+    async fn default_cache(&self, tx: &DatabaseTransaction) -> Result<()> {
+        if self.engine == crate::Engine::Sqlite {
+            tx.execute_unprepared(&format!("PRAGMA cache_size = -{DEFAULT_CACHE_KB}"))
+                .await?;
+        }
         Ok(())
     }
 
@@ -496,6 +525,8 @@ impl Store {
         access: &Access,
         e: StoreError,
     ) -> Result<T> {
+        // An import's connection may hold a larger page cache.
+        self.default_cache(&tx).await?;
         tx.rollback().await?;
         if let StoreError::RegisteredElsewhere { refusals, .. } = &e {
             for entry in refusals {
