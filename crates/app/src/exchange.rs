@@ -242,7 +242,7 @@ struct Writer<'a> {
     store: &'a Store,
     who: Importer,
     note: &'a str,
-    session: Option<(ImportSession, Access)>,
+    session: Option<ImportSession>,
     counties: BTreeMap<AreaCode, AreaRecord>,
     written: usize,
 }
@@ -286,12 +286,9 @@ impl<'a> Writer<'a> {
         for a in areas.iter().filter(|a| a.level == AreaLevel::County) {
             self.counties.entry(a.code).or_insert_with(|| a.clone());
         }
-        let (session, access) = match self.session.take() {
+        let session = match self.session.take() {
             Some(s) => s,
-            None => {
-                let access = self.access()?;
-                (self.store.import_begin(&access, self.note).await?, access)
-            }
+            None => self.store.import_begin(&self.access()?, self.note).await?,
         };
         if let Importer::FileCounty { .. } = self.who
             && self.counties.len() > 1
@@ -305,7 +302,7 @@ impl<'a> Writer<'a> {
             )));
         }
         let session = self.store.import_add(session, &areas, &bundles).await?;
-        self.session = Some((session, access));
+        self.session = Some(session);
         self.written += n;
         Ok(())
     }
@@ -326,7 +323,10 @@ impl<'a> Writer<'a> {
 
     async fn finish(&mut self, dry_run: bool) -> Result<(ImportSummary, Option<Access>)> {
         match self.session.take() {
-            Some((s, access)) => Ok((self.store.import_finish(s, dry_run).await?, Some(access))),
+            Some(s) => {
+                let access = s.access().clone();
+                Ok((self.store.import_finish(s, dry_run).await?, Some(access)))
+            }
             None => Ok((
                 ImportSummary {
                     dry_run,
@@ -338,7 +338,7 @@ impl<'a> Writer<'a> {
     }
 
     async fn abandon(&mut self) -> Result<()> {
-        if let Some((s, _)) = self.session.take() {
+        if let Some(s) = self.session.take() {
             self.store.import_abandon(s).await?;
         }
         Ok(())

@@ -33,6 +33,16 @@ pub struct ImportSummary {
     pub areas_added: u64,
 }
 
+impl ImportSummary {
+    /// Adds what one batch of the same import did.
+    fn absorb(&mut self, batch: ImportSummary) {
+        self.created.extend(batch.created);
+        self.changed.extend(batch.changed);
+        self.unchanged += batch.unchanged;
+        self.areas_added += batch.areas_added;
+    }
+}
+
 /// A household an import changes, with the parts that change.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
@@ -171,11 +181,7 @@ impl Store {
         if let Err(e) = self.audit_batch(&mut session, bundles, &batch).await {
             return self.refused(session.tx, &session.access, e).await;
         }
-        let sum = &mut session.summary;
-        sum.created.extend(batch.created);
-        sum.changed.extend(batch.changed);
-        sum.unchanged += batch.unchanged;
-        sum.areas_added += batch.areas_added;
+        session.summary.absorb(batch);
         session.written += bundles.len();
         if let Err(e) = self.restat(&mut session).await {
             return self.refused(session.tx, &session.access, e).await;
@@ -340,10 +346,7 @@ impl Store {
             )
             .await?;
         self.audit_batch(session, &held, &batch).await?;
-        let sum = &mut session.summary;
-        sum.created.extend(batch.created);
-        sum.changed.extend(batch.changed);
-        sum.unchanged += batch.unchanged;
+        session.summary.absorb(batch);
         Ok(())
     }
 
@@ -732,6 +735,13 @@ pub struct ImportSession {
     /// Households written so far, and when the tables were last analysed.
     written: usize,
     analysed_at: usize,
+}
+
+impl ImportSession {
+    /// Whom the import is written for.
+    pub fn access(&self) -> &Access {
+        &self.access
+    }
 }
 
 /// The refusal for ID number conflicts, if there are any.
