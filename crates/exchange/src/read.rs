@@ -158,45 +158,18 @@ pub fn detect_kind(file_name: &str, bytes: &[u8]) -> Result<FileKind, ImportErro
     Err(ImportError::UnknownKind)
 }
 
-/// Decode CSV bytes.
-///
-/// Rule: a UTF-8 or UTF-16 byte-order mark decides; otherwise the text is UTF-8
-/// if it is valid UTF-8, else GB18030. Files from counties come either from our
-/// own exports (UTF-8 with BOM) or from Excel/WPS on Chinese Windows, which save
-/// "CSV" in the ANSI code page, i.e. GBK. Chinese GBK text is practically never
-/// valid UTF-8 (its lead bytes 0x81–0xFE are not followed by the continuation
-/// bytes UTF-8 requires), so strict validation separates the two reliably and
-/// needs no statistical detector. GB18030 is a superset of GBK and GB2312.
-pub(crate) fn decode_text(bytes: &[u8]) -> Result<(Cow<'_, str>, &'static str), ImportError> {
-    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return std::str::from_utf8(rest)
-            .map(|s| (Cow::Borrowed(s), "UTF-8"))
-            .map_err(|_| {
-                ImportError::Encoding("文件以UTF-8标记开头，但内容不是有效的UTF-8".into())
-            });
-    }
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        let enc = if bytes[0] == 0xFF {
-            encoding_rs::UTF_16LE
-        } else {
-            encoding_rs::UTF_16BE
-        };
-        let (text, _, had_errors) = enc.decode(bytes);
-        if had_errors {
-            return Err(ImportError::Encoding("UTF-16内容无效".into()));
-        }
-        return Ok((Cow::Owned(text.into_owned()), "UTF-16"));
-    }
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return Ok((Cow::Borrowed(s), "UTF-8"));
-    }
-    let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+/// Decode UTF-16 text (with its byte-order mark).
+fn decode_utf16(bytes: &[u8]) -> Result<String, ImportError> {
+    let enc = if bytes.starts_with(&[0xFF, 0xFE]) {
+        encoding_rs::UTF_16LE
+    } else {
+        encoding_rs::UTF_16BE
+    };
+    let (text, _, had_errors) = enc.decode(bytes);
     if had_errors {
-        return Err(ImportError::Encoding(
-            "文件既不是UTF-8也不是GBK/GB18030编码，请另存为“CSV UTF-8”后再导入".into(),
-        ));
+        return Err(ImportError::Encoding("UTF-16内容无效".into()));
     }
-    Ok((Cow::Owned(text.into_owned()), "GB18030"))
+    Ok(text.into_owned())
 }
 
 /// Read every row of the file, calling `f(row_number, cells)` in order
@@ -371,6 +344,16 @@ fn without_formula_guard(s: &str) -> &str {
     }
 }
 
+/// Reads CSV text.
+///
+/// Encoding rule: a UTF-8 or UTF-16 byte-order mark decides; otherwise the
+/// text is UTF-8 if it is valid UTF-8, else GB18030. Files from counties come
+/// either from our own exports (UTF-8 with BOM) or from Excel/WPS on Chinese
+/// Windows, which save "CSV" in the ANSI code page, i.e. GBK. Chinese GBK text
+/// is practically never valid UTF-8 (its lead bytes 0x81–0xFE are not followed
+/// by the continuation bytes UTF-8 requires), so strict validation separates
+/// the two reliably and needs no statistical detector. GB18030 is a superset
+/// of GBK and GB2312.
 fn read_csv(
     input: Input<'_>,
     f: &mut dyn FnMut(usize, Vec<Cell>) -> bool,
@@ -378,20 +361,18 @@ fn read_csv(
     let head = input.head()?;
     // UTF-16 is rare (Excel's “Unicode text”) and is decoded whole.
     if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
-        let bytes = input.all()?;
-        let (text, encoding) = decode_text(&bytes)?;
+        let text = decode_utf16(&input.all()?)?;
         let delimiter = delimiter_of(text.as_bytes());
-        read_records(text.as_bytes(), delimiter, encoding, f)?;
+        read_records(text.as_bytes(), delimiter, "UTF-16", f)?;
         return Ok(SourceInfo {
             sheet: "CSV".to_string(),
-            encoding: Some(encoding),
+            encoding: Some("UTF-16"),
         });
     }
     let delimiter = delimiter_of(&head);
     let bom = head.starts_with(&[0xEF, 0xBB, 0xBF]);
     drop(head);
-    // The rule of `decode_text`, read in pieces: UTF-8 when the whole file
-    // is valid UTF-8 (one pass over it first), else GB18030.
+    // Read in pieces: one pass checks the whole file for UTF-8 first.
     let utf8 = valid_utf8(input.open()?).map_err(|e| ImportError::Corrupt(e.to_string()))?;
     if bom && !utf8 {
         return Err(ImportError::Encoding(
