@@ -651,6 +651,10 @@ mod tests {
             encoding_rs::GB18030.encode(text).0.into_owned(),
             [&[0xEF, 0xBB, 0xBF][..], text.as_bytes()].concat(),
             text.replace(',', "\t").into_bytes(),
+            [0xFF, 0xFE]
+                .into_iter()
+                .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+                .collect(),
         ] {
             let path = std::env::temp_dir().join(format!(
                 "fangpin-read-{}-{}.csv",
